@@ -1,0 +1,159 @@
+/**
+ * The provider's configuration table (resources.md, "Configuration") as data plus one zod schema.
+ *
+ * Every setting is read inside provider methods, never captured in the serialized provider: stack
+ * config delivered by the plugin's `configure` wins, else the environment variable, else the
+ * default. Keeping the table as data lets the README and the error messages name both spellings of
+ * each setting from one place.
+ */
+import { z } from "zod";
+
+/** Default API root: the public Webex API. */
+export const DEFAULT_BASE_URL = "https://webexapis.com";
+
+/** Default time create/update/delete wait for a terminal status (resources.md: 1800 s). */
+export const DEFAULT_PROVISIONING_TIMEOUT_SECONDS = 1800;
+
+/** One row of the configuration table. */
+export interface ConfigEntry {
+  /** Stack configuration key, namespaced (`webex:…`), as given to `pulumi config set`. */
+  readonly key: string;
+  /** Environment variable read when the stack configuration does not set the key. */
+  readonly env: string;
+  /** Default, as a person would write it, or undefined when there is none. */
+  readonly defaultValue?: string;
+  /** Whether the value is a credential: never logged, never echoed in an error. */
+  readonly secret: boolean;
+  /** What the setting does, for the README and for error messages. */
+  readonly description: string;
+}
+
+/**
+ * The configuration table, keyed by the setting's field name in {@link ProviderSettings}.
+ * `maxRequestsPerSecond` is a project addition: client-side pacing shared by every resource of the
+ * process, useful when a partner's token carries a low rate limit; unset means no pacing beyond the
+ * shared pause the client takes when the API answers 429.
+ */
+export const CONFIG_TABLE = {
+  accessToken: {
+    key: "webex:accessToken",
+    env: "WEBEX_ACCESS_TOKEN",
+    secret: true,
+    description: "Partner administrator's bearer token (set it with `pulumi config set --secret`).",
+  },
+  baseUrl: {
+    key: "webex:baseUrl",
+    env: "WEBEX_BASE_URL",
+    defaultValue: DEFAULT_BASE_URL,
+    secret: false,
+    description: "API root; `http://` is refused except for loopback hosts (a local emulator).",
+  },
+  subPartnerOrgId: {
+    key: "webex:subPartnerOrgId",
+    env: "WEBEX_SUB_PARTNER_ORG_ID",
+    secret: false,
+    description: "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner).",
+  },
+  provisioningTimeoutSeconds: {
+    key: "webex:provisioningTimeoutSeconds",
+    env: "WEBEX_PROVISIONING_TIMEOUT_SECONDS",
+    defaultValue: String(DEFAULT_PROVISIONING_TIMEOUT_SECONDS),
+    secret: false,
+    description: "How long create, update and delete wait for a terminal status.",
+  },
+  clientRules: {
+    key: "webex:clientRules",
+    env: "WEBEX_CLIENT_RULES",
+    defaultValue: "strict",
+    secret: false,
+    description:
+      "`strict`: the service's change rules are refused at preview; `server`: diff refuses nothing and leaves judgement to the API.",
+  },
+  maxRequestsPerSecond: {
+    key: "webex:maxRequestsPerSecond",
+    env: "WEBEX_MAX_REQUESTS_PER_SECOND",
+    secret: false,
+    description:
+      "Client-side pacing of API calls for the whole process; unset = no pacing beyond pausing every resource when the API answers 429.",
+  },
+} as const satisfies Record<string, ConfigEntry>;
+
+/** Name of a setting (a key of {@link CONFIG_TABLE}). */
+export type SettingName = keyof typeof CONFIG_TABLE;
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** Whether `url` is https, or http to a loopback host (an emulator on this machine). */
+function isAllowedBaseUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === "https:") return true;
+  return parsed.protocol === "http:" && LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+/** Empty strings mean "not set", so `WEBEX_SUB_PARTNER_ORG_ID=` does not send an empty id. */
+const optionalText = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+/**
+ * Settings that need no credential: what `check` and `diff` may read. Values arrive as strings
+ * (stack config and environment alike), hence the coercions.
+ */
+export const RuleSettingsSchema = z.object({
+  clientRules: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.trim().toLowerCase() : undefined),
+    z.enum(["strict", "server"], {
+      error: `${CONFIG_TABLE.clientRules.key} (${CONFIG_TABLE.clientRules.env}) must be "strict" or "server"`,
+    }).default("strict"),
+  ),
+});
+
+/** The rule settings after defaults. */
+export type RuleSettings = z.output<typeof RuleSettingsSchema>;
+
+/** Every setting, after defaults and validation: what operations that call the API use. */
+export const ProviderSettingsSchema = RuleSettingsSchema.extend({
+  accessToken: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() : v),
+    z
+      .string({
+        error: `no access token: set the stack config ${CONFIG_TABLE.accessToken.key} (pulumi config set --secret ${CONFIG_TABLE.accessToken.key} <token>) or the environment variable ${CONFIG_TABLE.accessToken.env}`,
+      })
+      .min(1, {
+        error: `the access token is empty: set the stack config ${CONFIG_TABLE.accessToken.key} or the environment variable ${CONFIG_TABLE.accessToken.env}`,
+      }),
+  ),
+  baseUrl: z.preprocess(
+    (v) => (v === "" || v === undefined ? DEFAULT_BASE_URL : typeof v === "string" ? v.trim().replace(/\/+$/, "") : v),
+    z.string().refine(isAllowedBaseUrl, {
+      error: `${CONFIG_TABLE.baseUrl.key} (${CONFIG_TABLE.baseUrl.env}) must be an https:// URL, or http:// to a loopback host such as 127.0.0.1`,
+    }),
+  ),
+  subPartnerOrgId: optionalText,
+  provisioningTimeoutSeconds: z.preprocess(
+    (v) => (v === "" || v === undefined ? DEFAULT_PROVISIONING_TIMEOUT_SECONDS : Number(v)),
+    z
+      .number()
+      .int()
+      .positive({
+        error: `${CONFIG_TABLE.provisioningTimeoutSeconds.key} (${CONFIG_TABLE.provisioningTimeoutSeconds.env}) must be a whole number of seconds ≥ 1`,
+      })
+      .refine(Number.isFinite),
+  ),
+  maxRequestsPerSecond: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : Number(v)),
+    z
+      .number()
+      .positive({
+        error: `${CONFIG_TABLE.maxRequestsPerSecond.key} (${CONFIG_TABLE.maxRequestsPerSecond.env}) must be a number > 0`,
+      })
+      .refine(Number.isFinite)
+      .optional(),
+  ),
+});
+
+/** Every setting after defaults and validation. */
+export type ProviderSettings = z.output<typeof ProviderSettingsSchema>;
