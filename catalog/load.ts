@@ -1,0 +1,394 @@
+/**
+ * Reads and validates a catalog file, all at once, before anything is declared.
+ *
+ * Validation runs in three layers and reports every problem of every layer in one error, each
+ * with its YAML path and line, so a reviewer fixes a pull request in one pass:
+ *  1. YAML syntax (the `yaml` package, duplicate keys refused);
+ *  2. the catalog's structure (`schema.ts`, zod), unknown fields included (typos such as
+ *     `quantitiy` would otherwise be silently ignored);
+ *  3. each entry's own rules, judged by the resource's own `check` (the same code `pulumi preview`
+ *     runs), plus the rules that need two entries at once (references, unique keys, administrators,
+ *     licences for users).
+ * A catalog with problems throws {@link CatalogError} and declares nothing, so nothing reaches the
+ * API: an `up` on a half-valid catalog would otherwise create the valid half.
+ */
+import { readFile } from "node:fs/promises";
+import type { dynamic } from "@pulumi/pulumi";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
+import type { z } from "zod";
+import {
+    CATALOG_ONLY_FIELDS,
+    CatalogSchema,
+    type Catalog,
+    type CatalogCustomer,
+    type CatalogIssue,
+    type CatalogUser,
+} from "./schema";
+
+/** Pulumi's unknown-value sentinel: a resource's `check` skips validating it (resources.md, "Unknowns"). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** What the loader needs to know about one package (a subset of the package's `PACKAGES` rows). */
+export type PackageFacts = {
+    /** A calling package: its users need a number or extension and a location. */
+    readonly calling: boolean;
+    /** Whether a quantity can be set on it. */
+    readonly limitable: boolean;
+    /** Rank among administrator packages; absent when administrators cannot hold it. */
+    readonly adminRank?: number;
+};
+
+/** One failure returned by a resource's `check`, as Pulumi defines it. */
+export type CheckFailure = dynamic.CheckFailure;
+
+/** A resource's `check`, reduced to what the loader calls: validate one entry's arguments. */
+export type EntryCheck = (args: Record<string, unknown>) => Promise<readonly CheckFailure[]>;
+
+/**
+ * The rules the loader borrows from the resources package. Injected so the catalog's own logic
+ * is testable on its own; `package-rules.ts` builds the real ones.
+ */
+export type CatalogRules = {
+    /** The package catalogue, by package name. */
+    readonly packages: Readonly<Record<string, PackageFacts>>;
+    /** `OnboardingTemplate`'s check. */
+    readonly checkTemplate: EntryCheck;
+    /** `CustomerOrg`'s check. */
+    readonly checkCustomer: EntryCheck;
+    /** `CustomerUser`'s check. */
+    readonly checkUser: EntryCheck;
+};
+
+/**
+ * Thrown when a catalog has problems. The message lists every issue (path, line, reason) and says
+ * nothing was declared; `issues` holds the same, structured, for tools and tests.
+ */
+export class CatalogError extends Error {
+    /** Every problem found, in file order. */
+    readonly issues: readonly CatalogIssue[];
+    /** The catalog file, as given. */
+    readonly file: string;
+
+    constructor(file: string, issues: readonly CatalogIssue[]) {
+        super(formatIssues(file, issues));
+        this.name = "CatalogError";
+        this.file = file;
+        this.issues = issues;
+    }
+}
+
+/** Renders issues the way the error message shows them: one line each, file order. */
+export function formatIssues(file: string, issues: readonly CatalogIssue[]): string {
+    const lines = issues.map((i) => {
+        const where = i.line === undefined ? "" : ` (line ${i.line}, column ${i.column ?? 1})`;
+        return `  - ${i.path || "(file)"}${where}: ${i.message}`;
+    });
+    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+    return (
+        `catalog ${file}: ${count}; nothing was declared, so nothing was sent to the API.\n` +
+        `${lines.join("\n")}`
+    );
+}
+
+/** A path as segments: property names and list indexes. */
+type Path = readonly (string | number)[];
+
+/** `["customers", 2, "packages", 0, "quantity"]` → `customers[2].packages[0].quantity`. */
+export function formatPath(path: Path): string {
+    return path
+        .map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`))
+        .join("");
+}
+
+/** `packages[1].quantity` → `["packages", 1, "quantity"]`; a non-numeric index stays a string. */
+export function parsePath(path: string): (string | number)[] {
+    const out: (string | number)[] = [];
+    for (const m of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+        if (m[1] !== undefined) out.push(m[1]);
+        else out.push(/^\d+$/.test(m[2]!) ? Number(m[2]) : m[2]!);
+    }
+    return out;
+}
+
+/**
+ * Finds where a path points in the YAML document. For a map entry the key's position is used
+ * (where a person looks); for a missing field the closest existing parent's position. A non-numeric
+ * list index (`packages[webex_calling]`, as the resources' diff writes them) matches the item whose
+ * `name` is that value.
+ */
+function locate(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: Path): { line: number; column: number } | undefined {
+    let node: unknown = doc.contents;
+    let at: YamlNode | undefined = (doc.contents as YamlNode | null) ?? undefined;
+    for (const seg of path) {
+        if (isMap(node)) {
+            const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+            if (!pair) break;
+            at = (pair.key as YamlNode) ?? at;
+            node = pair.value;
+        } else if (isSeq(node)) {
+            const item =
+                typeof seg === "number"
+                    ? node.items[seg]
+                    : node.items.find((it) => isMap(it) && String(it.get("name")) === seg);
+            if (!item) break;
+            at = item as YamlNode;
+            node = item;
+        } else break;
+    }
+    const offset = at?.range?.[0];
+    if (offset === undefined) return undefined;
+    const { line, col } = lc.linePos(offset);
+    return { line, column: col };
+}
+
+/** Result of {@link validateCatalog}: the catalog when there are no issues. */
+export type CatalogResult =
+    | { readonly ok: true; readonly catalog: Catalog; readonly issues: readonly [] }
+    | { readonly ok: false; readonly issues: readonly CatalogIssue[] };
+
+/**
+ * Validates catalog text. Never throws on bad input: returns every issue, located. `file` only
+ * names the source in messages.
+ */
+export async function validateCatalog(text: string, rules: CatalogRules): Promise<CatalogResult> {
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+    if (doc.errors.length > 0) {
+        // Structure cannot be judged on a document that did not parse; syntax first.
+        const issues = doc.errors.map((e) => {
+            const pos = lc.linePos(e.pos[0]);
+            return { path: "", message: `YAML: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
+        });
+        return { ok: false, issues };
+    }
+    const data: unknown = doc.toJS();
+    if (data === null || data === undefined) {
+        // An emptied file would otherwise mean "delete every customer" on the next up.
+        return {
+            ok: false,
+            issues: [
+                {
+                    path: "",
+                    message:
+                        "the catalog is empty; write `customers: []` to remove every customer on purpose, or run destroy",
+                },
+            ],
+        };
+    }
+
+    const found: { path: Path; message: string }[] = [];
+    const parsed = CatalogSchema.safeParse(data);
+    if (!parsed.success) found.push(...zodIssues(parsed.error.issues));
+
+    // Entry-level and cross-entry rules run on the raw entries that are at least objects, so one
+    // bad field does not hide the other problems of the file.
+    const raw = (isRecord(data) ? data : {}) as Record<string, unknown>;
+    const lists = {
+        templates: asList(raw.templates),
+        customers: asList(raw.customers),
+        users: asList(raw.users),
+    };
+    const zodPaths = new Set(found.map((f) => formatPath(f.path)));
+    const fromChecks = await entryChecks(lists, rules);
+    const fromCross = crossChecks(lists, rules);
+    for (const f of [...fromChecks, ...fromCross]) {
+        // The structural message is the more precise one when both layers see the same field.
+        if (!zodPaths.has(formatPath(f.path))) found.push(f);
+    }
+
+    if (found.length === 0 && parsed.success) return { ok: true, catalog: parsed.data, issues: [] };
+    const unique = new Map<string, CatalogIssue>();
+    for (const f of found) {
+        const path = formatPath(f.path);
+        const key = `${path}\u0000${f.message}`;
+        if (!unique.has(key)) unique.set(key, { path, message: f.message, ...locate(doc, lc, f.path) });
+    }
+    const issues = [...unique.values()].sort(
+        (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path),
+    );
+    return { ok: false, issues };
+}
+
+/**
+ * Reads and validates a catalog file; throws {@link CatalogError} listing every problem.
+ * @example
+ * const catalog = await loadCatalog("catalog/customers.yaml", packageRules());
+ */
+export async function loadCatalog(file: string, rules: CatalogRules): Promise<Catalog> {
+    let text: string;
+    try {
+        text = await readFile(file, "utf8");
+    } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
+        throw new CatalogError(file, [{ path: "", message: `cannot read the catalog: ${reason}` }]);
+    }
+    const result = await validateCatalog(text, rules);
+    if (!result.ok) throw new CatalogError(file, result.issues);
+    return result.catalog;
+}
+
+/** zod issues → path + message; unknown keys are reported on the key itself. */
+function zodIssues(issues: readonly z.core.$ZodIssue[]): { path: Path; message: string }[] {
+    return issues.flatMap((i) => {
+        const path = i.path.map((s) => (typeof s === "symbol" ? String(s) : s));
+        if (i.code === "unrecognized_keys") {
+            return i.keys.map((k) => ({ path: [...path, k], message: "unknown field (check its spelling)" }));
+        }
+        // zod does not keep the input in issues; its message says when the field was absent.
+        if (i.code === "invalid_type" && /received undefined$/.test(i.message)) {
+            return [{ path, message: "required" }];
+        }
+        return [{ path, message: i.message }];
+    });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The entries of a list that are objects, with their index; anything else was reported by zod. */
+function asList(v: unknown): { index: number; entry: Record<string, unknown> }[] {
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((entry, index) => (isRecord(entry) ? [{ index, entry }] : []));
+}
+
+/** Drops catalog-only fields: what is left is the resource's arguments. */
+function resourceArgs(kind: keyof typeof CATALOG_ONLY_FIELDS, entry: Record<string, unknown>): Record<string, unknown> {
+    const drop = new Set<string>(CATALOG_ONLY_FIELDS[kind]);
+    return Object.fromEntries(Object.entries(entry).filter(([k]) => !drop.has(k)));
+}
+
+type Lists = Record<"templates" | "customers" | "users", { index: number; entry: Record<string, unknown> }[]>;
+
+/** Runs each entry through its resource's own `check`, with references left unknown. */
+async function entryChecks(lists: Lists, rules: CatalogRules): Promise<{ path: Path; message: string }[]> {
+    const jobs: Promise<{ path: Path; message: string }[]>[] = [];
+    const run = (kind: keyof Lists, index: number, args: Record<string, unknown>, check: EntryCheck, rename: (p: Path) => Path) =>
+        jobs.push(
+            check(args).then(
+                (failures) => failures.map((f) => ({ path: [kind, index, ...rename(parsePath(f.property))], message: f.reason })),
+                // check must not throw on bad input; if it does, report it on the entry instead of crashing.
+                (e: unknown) => [{ path: [kind, index], message: `could not be checked: ${(e as Error).message}` }],
+            ),
+        );
+    for (const { index, entry } of lists.templates) {
+        const args = resourceArgs("templates", entry);
+        const named = entry.templateName === undefined;
+        if (named) args.templateName = entry.name;
+        // A defaulted templateName is the entry's `name`: report it where the person wrote it.
+        run("templates", index, args, rules.checkTemplate, (p) => (named && p[0] === "templateName" ? ["name", ...p.slice(1)] : p));
+    }
+    for (const { index, entry } of lists.customers) {
+        const args = { ...resourceArgs("customers", entry), provisioningId: UNKNOWN };
+        run("customers", index, args, rules.checkCustomer, (p) => p);
+    }
+    for (const { index, entry } of lists.users) {
+        const args = { ...resourceArgs("users", entry), customerId: UNKNOWN };
+        run("users", index, args, rules.checkUser, (p) => p);
+    }
+    return (await Promise.all(jobs)).flat();
+}
+
+/** Rules that need two entries: unique keys, references, administrators, licences for users. */
+function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: string }[] {
+    const out: { path: Path; message: string }[] = [];
+    const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+    const unique = (kind: keyof Lists, field: string, fold: (s: string) => string, what: string) => {
+        const first = new Map<string, number>();
+        for (const { index, entry } of lists[kind]) {
+            const value = str(entry[field]);
+            if (value === undefined) continue;
+            const prior = first.get(fold(value));
+            if (prior === undefined) first.set(fold(value), index);
+            else out.push({ path: [kind, index, field], message: `${what} "${value}" is already used by ${kind}[${prior}]; keys must be unique` });
+        }
+        return first;
+    };
+    const templates = unique("templates", "name", (s) => s, "template name");
+    const customerIndex = unique("customers", "externalId", (s) => s, "externalId");
+    // The API refuses a second user with the same email whatever the case (code 10022).
+    unique("users", "email", (s) => s.toLowerCase(), "email");
+
+    const customers = new Map<string, CatalogCustomer>();
+    for (const { index, entry } of lists.customers) {
+        const template = str(entry.template);
+        if (template !== undefined && !templates.has(template)) {
+            const known = [...templates.keys()].join(", ") || "none";
+            out.push({ path: ["customers", index, "template"], message: `no template named "${template}" in this catalog (templates: ${known})` });
+        }
+        const id = str(entry.externalId);
+        if (id !== undefined && customerIndex.get(id) === index) customers.set(id, entry as CatalogCustomer);
+    }
+
+    // Users per customer and package, to compare with the customer's quantities.
+    const holders = new Map<string, Map<string, number>>();
+    for (const { index, entry } of lists.users) {
+        const user = entry as Partial<CatalogUser>;
+        const ref = str(user.customer);
+        if (ref === undefined) continue;
+        const customer = customers.get(ref);
+        if (!customer) {
+            const known = [...customers.keys()].join(", ") || "none";
+            out.push({ path: ["users", index, "customer"], message: `no customer with externalId "${ref}" in this catalog (customers: ${known})` });
+            continue;
+        }
+        const packages = Array.isArray(customer.packages) ? customer.packages.filter(isRecord).map((p) => str(p.name)) : [];
+        const pkg = str(user.package);
+        if (pkg !== undefined && !packages.includes(pkg)) {
+            out.push({
+                path: ["users", index, "package"],
+                message: `customer "${ref}" has no package "${pkg}" (its packages: ${packages.join(", ")}); add it to the customer first`,
+            });
+        }
+        if (pkg !== undefined) {
+            const perPackage = holders.get(ref) ?? new Map<string, number>();
+            perPackage.set(pkg, (perPackage.get(pkg) ?? 0) + 1);
+            holders.set(ref, perPackage);
+        }
+        const isFirstAdmin =
+            typeof customer.adminEmail === "string" &&
+            typeof user.email === "string" &&
+            customer.adminEmail.toLowerCase() === user.email.toLowerCase();
+        if (isFirstAdmin && user.administrator !== true) {
+            out.push({
+                path: ["users", index, "administrator"],
+                message: `${user.email} is customer "${ref}"'s adminEmail, hence its first full administrator: set administrator: true`,
+            });
+        }
+        const adminPackage = adminPackageOf(packages, rules);
+        if ((isFirstAdmin || user.administrator === true) && adminPackage !== undefined && pkg !== undefined && pkg !== adminPackage) {
+            out.push({
+                path: ["users", index, "package"],
+                message: `an administrator of "${ref}" must hold its admin package "${adminPackage}" (the highest-ranked package the customer has), not "${pkg}"`,
+            });
+        }
+    }
+
+    for (const { index, entry } of lists.customers) {
+        const id = str(entry.externalId);
+        if (id === undefined || customerIndex.get(id) !== index || !Array.isArray(entry.packages)) continue;
+        entry.packages.forEach((p: unknown, j: number) => {
+            // A quantity below 1 is already refused by the resource's check; one message is enough.
+            if (!isRecord(p) || typeof p.quantity !== "number" || p.quantity < 1 || typeof p.name !== "string") return;
+            const held = holders.get(id)?.get(p.name) ?? 0;
+            if (held > p.quantity) {
+                out.push({
+                    path: ["customers", index, "packages", j, "quantity"],
+                    message: `${held} users of this catalog hold ${p.name} but the quantity is ${p.quantity}; raise it (the API refuses users beyond the quantity)`,
+                });
+            }
+        });
+    }
+    return out;
+}
+
+/** A customer's admin package: its highest-ranked package administrators can hold (provisioning-api.md). */
+export function adminPackageOf(packages: readonly (string | undefined)[], rules: Pick<CatalogRules, "packages">): string | undefined {
+    let best: { name: string; rank: number } | undefined;
+    for (const name of packages) {
+        const rank = name === undefined ? undefined : rules.packages[name]?.adminRank;
+        if (name !== undefined && rank !== undefined && (best === undefined || rank > best.rank)) best = { name, rank };
+    }
+    return best?.name;
+}
