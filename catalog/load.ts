@@ -13,6 +13,7 @@
  * API: an `up` on a half-valid catalog would otherwise create the valid half.
  */
 import { readFile } from "node:fs/promises";
+import { isAbsolute, relative } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
@@ -70,11 +71,17 @@ export class CatalogError extends Error {
     readonly file: string;
 
     constructor(file: string, issues: readonly CatalogIssue[]) {
-        super(formatIssues(file, issues));
+        super(formatIssues(displayPath(file), issues));
         this.name = "CatalogError";
         this.file = file;
         this.issues = issues;
     }
+}
+
+/** A file as a person would type it from here: relative when below the working directory. */
+function displayPath(file: string): string {
+    const rel = relative(process.cwd(), file);
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
 /** Renders issues the way the error message shows them: one line each, file order. */
