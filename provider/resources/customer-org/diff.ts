@@ -1,0 +1,29 @@
+/**
+ * CustomerOrg diff: the shared engine applied to {@link customerOrgRules}. Pure: no I/O.
+ */
+import { diffByRules, type ClientRules, type DiffOutcome } from "../common/change-rules";
+import { customerOrgRules } from "./rules";
+
+/**
+ * Compares the old outputs (`olds`, `__provider` ignored) with the new checked inputs.
+ * Throws `RefusedChangeError` for a change the service refuses (in `strict` mode).
+ */
+export function diffCustomerOrg(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: { clientRules: ClientRules },
+): DiffOutcome {
+  return diffByRules(customerOrgRules, olds, news, opts);
+}
+
+/**
+ * What `update` calls once unknowns are known, before sending anything: throws
+ * `RefusedChangeError` for a refused change (in `strict` mode).
+ */
+export function assertCustomerOrgChangeAllowed(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: { clientRules: ClientRules },
+): void {
+  diffByRules(customerOrgRules, olds, news, opts);
+}

@@ -1,0 +1,7 @@
+/** STUB (being written): OnboardingTemplate check. */
+import type { CheckFailure } from "../common/failures";
+
+/** Validates and normalises new inputs; never throws. */
+export function checkOnboardingTemplate(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  return { inputs: news, failures: [] };
+}

@@ -1,0 +1,29 @@
+/**
+ * OnboardingTemplate diff: the shared engine applied to {@link onboardingTemplateRules}. Pure.
+ */
+import { diffByRules, type ClientRules, type DiffOutcome } from "../common/change-rules";
+import { onboardingTemplateRules } from "./rules";
+
+/**
+ * Compares the old outputs (`olds`, `__provider` ignored) with the new checked inputs.
+ * Never refuses: every template input updates in place.
+ */
+export function diffOnboardingTemplate(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: { clientRules: ClientRules },
+): DiffOutcome {
+  return diffByRules(onboardingTemplateRules, olds, news, opts);
+}
+
+/**
+ * What `update` calls once unknowns are known: throws `RefusedChangeError` for a refused change.
+ * Templates have none, but the call keeps the three resources' updates alike.
+ */
+export function assertOnboardingTemplateChangeAllowed(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: { clientRules: ClientRules },
+): void {
+  diffByRules(onboardingTemplateRules, olds, news, opts);
+}
