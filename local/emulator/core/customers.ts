@@ -1,0 +1,324 @@
+/**
+ * Customers: `POST`/`GET`/`PUT`/`DELETE /v1/wholesale/customers[/{id}]` and the precheck.
+ * Writes answer 202 and start a transition (see `lifecycle.ts`); reads are stingy like the real
+ * API (no limits, no customerInfo).
+ */
+import { fail, RuleFailure, violation, type Violation } from "./catalog";
+import {
+  type AsyncScenario,
+  type HandlerInput,
+  type HandlerResult,
+  iso,
+  parseBody,
+  putRecord,
+  requireCustomer,
+  requireNotBusy,
+} from "./context";
+import { adminPackageOf, hasCallingPackage } from "./packages";
+import { paginate } from "./paging";
+import { webexId } from "./random";
+import { limitViolations, normaliseLimits, packageListViolations } from "./rules";
+import { CustomerCreateSchema, CustomerUpdateSchema, CustomerValidateSchema } from "./schemas";
+import { type CustomerRecord, type Outcome, type State, type TemplateRecord, subscriptionMaximum } from "./state";
+
+/** Path of the customers collection. */
+export const CUSTOMERS_PATH = "/v1/wholesale/customers";
+
+/** The customer as `GET` returns it: no limits, no customerInfo, `orgId` only once provisioned. */
+export function customerView(c: CustomerRecord): Record<string, unknown> {
+  const showOrg = c.everProvisioned && c.status !== "error";
+  return {
+    id: c.id,
+    ...(showOrg ? { orgId: c.orgId } : {}),
+    externalId: c.externalId,
+    address: c.address,
+    status: c.status,
+    packages: c.packages,
+    resourceDetails: c.resourceDetails,
+    errors: c.errors,
+  };
+}
+
+function customerUrl(baseUrl: string, id: string): string {
+  return `${baseUrl}${CUSTOMERS_PATH}/${encodeURIComponent(id)}`;
+}
+
+function accepted(state: State, baseUrl: string, id: string): HandlerResult {
+  const url = customerUrl(baseUrl, id);
+  return { state, status: 202, headers: { Location: url }, body: { url } };
+}
+
+/** The template whose provisioningId this is, or undefined. */
+function templateByProvisioningId(state: State, provisioningId: string): TemplateRecord | undefined {
+  return Object.values(state.templates).find((t) => t.provisioningId === provisioningId);
+}
+
+/** The customer (other than `exceptId`) using this externalId, if any. */
+function customerByExternalId(state: State, externalId: string, exceptId?: string): CustomerRecord | undefined {
+  return Object.values(state.customers).find((c) => c.externalId === externalId && c.id !== exceptId);
+}
+
+/** Throws when there is any violation; 400s are reported before 409s. */
+function throwIfAny(violations: readonly Violation[]): void {
+  if (violations.length > 0) throw new RuleFailure(violations);
+}
+
+function outcomeFor(state: State, externalId: string, scenario: AsyncScenario | undefined, creating: boolean): Outcome {
+  if (scenario !== undefined) return scenario;
+  return creating ? (state.fixtures.asyncOutcomes[externalId] ?? "provisioned") : "provisioned";
+}
+
+/** Checks of a create (or precheck) body; returns the template and the attached org's migration flag. */
+function checkCreate(
+  state: State,
+  body: {
+    provisioningId?: string | undefined;
+    orgId?: string | undefined;
+    packages?: string[] | undefined;
+    customerInfo?: unknown;
+    externalId?: string | undefined;
+    provisioningParameters?: { calling?: unknown; packages?: { limits: Record<string, unknown> } | undefined } | undefined;
+  },
+  mode: "create" | "validate",
+): { template?: TemplateRecord; migrating: boolean } {
+  const packages = body.packages;
+  if (packages !== undefined) throwIfAny(packageListViolations(packages));
+
+  const problems: Violation[] = [];
+  let template: TemplateRecord | undefined;
+  if (body.provisioningId !== undefined) {
+    template = templateByProvisioningId(state, body.provisioningId);
+    if (template === undefined) {
+      problems.push(
+        violation(1001, `provisioningId: no onboarding template has provisioningId ${body.provisioningId}; create the template first or copy its provisioningId`),
+      );
+    }
+  }
+  let migrating = false;
+  if (body.orgId !== undefined) {
+    const org = state.fixtures.orgs.find((o) => o.orgId === body.orgId);
+    if (org === undefined) {
+      problems.push(violation(1001, `orgId: no existing Webex org ${body.orgId} is visible to this partner`));
+    } else {
+      migrating = org.migratingFromBroadWorks;
+      const holder = Object.values(state.customers).find((c) => c.attachedOrg && c.orgId === body.orgId);
+      if (holder !== undefined) problems.push(violation(1001, `orgId: org ${body.orgId} is already attached to customer ${holder.id}`));
+    }
+  } else if (mode === "create" && body.customerInfo === undefined) {
+    problems.push(violation(1001, "customerInfo: is required unless orgId attaches an existing org"));
+  }
+  if (packages !== undefined && hasCallingPackage(packages) && body.provisioningParameters?.calling === undefined) {
+    problems.push(violation(1001, "provisioningParameters.calling.location: is required when a calling package is ordered"));
+  }
+  throwIfAny(problems);
+
+  if (packages !== undefined) {
+    const subscriptionId = template?.wholesaleSubscriptionId ?? "";
+    throwIfAny(
+      limitViolations({
+        mode,
+        packages,
+        limits: body.provisioningParameters?.packages?.limits,
+        migrating,
+        maximum: (p) => subscriptionMaximum(state.fixtures, subscriptionId, p),
+      }),
+    );
+  }
+  if (body.externalId !== undefined) {
+    const other = customerByExternalId(state, body.externalId);
+    if (other !== undefined) fail(1301, `externalId: "${body.externalId}" is already used by customer ${other.id}`);
+  }
+  return { ...(template !== undefined ? { template } : {}), migrating };
+}
+
+/** `POST /v1/wholesale/customers`. */
+export function createCustomer(h: HandlerInput): HandlerResult {
+  const body = parseBody(CustomerCreateSchema, h.body);
+  const { migrating } = checkCreate(h.state, body, "create");
+  const id = webexId("customer", h.rng);
+  const orgId = body.orgId ?? webexId("organization", h.rng);
+  const location = body.provisioningParameters?.calling?.location;
+  const limits = body.provisioningParameters?.packages?.limits;
+  const adminPackage = adminPackageOf(body.packages);
+  const record: CustomerRecord = {
+    id,
+    externalId: body.externalId,
+    orgId,
+    attachedOrg: body.orgId !== undefined,
+    provisioningId: body.provisioningId,
+    packages: body.packages,
+    address: body.address,
+    ...(body.customerInfo !== undefined ? { customerInfo: body.customerInfo } : {}),
+    ...(body.provisioningParameters !== undefined ? { provisioningParameters: body.provisioningParameters } : {}),
+    limits: limits === undefined ? null : normaliseLimits(limits, body.packages),
+    ...(adminPackage !== undefined ? { adminPackage } : {}),
+    migratingFromBroadWorks: migrating,
+    ...(location !== undefined && hasCallingPackage(body.packages)
+      ? {
+          headquarters: {
+            id: webexId("location", h.rng),
+            name: location.name,
+            address: location.address,
+            timezone: location.timezone,
+            language: location.language,
+          },
+        }
+      : {}),
+    status: "provisioning",
+    everProvisioned: false,
+    transition: {
+      kind: "provisioning",
+      startedAt: h.now,
+      dueAt: h.now + h.provisioningDelayMs,
+      outcome: outcomeFor(h.state, body.externalId, h.scenario, true),
+    },
+    resourceDetails: { packages: body.packages.map((name) => ({ name, status: "provisioning", warnings: [], errors: [] })) },
+    errors: [],
+    created: h.now,
+    lastStatusChange: h.now,
+  };
+  const state: State = { ...h.state, customers: putRecord(h.state.customers, id, record), inFlight: [...h.state.inFlight, id] };
+  return accepted(state, h.baseUrl, id);
+}
+
+/** `POST /v1/wholesale/customers/validate`: every check of a create, nothing changed. */
+export function validateCustomer(h: HandlerInput): HandlerResult {
+  const body = parseBody(CustomerValidateSchema, h.body);
+  checkCreate(h.state, body, "validate");
+  return {
+    state: h.state,
+    status: 200,
+    body: { message: "success", info: [{ infoCode: 100, description: "The customer can be provisioned with this request." }] },
+  };
+}
+
+/** `GET /v1/wholesale/customers/{id}`. */
+export function getCustomer(h: HandlerInput): HandlerResult {
+  const c = requireCustomer(h.state, h.params["id"] ?? "");
+  return { state: h.state, status: 200, body: customerView(c) };
+}
+
+/** `GET /v1/wholesale/customers?externalId=&orgId=&status=&offset=&max=`. */
+export function listCustomers(h: HandlerInput): HandlerResult {
+  const externalId = h.query.get("externalId");
+  const orgId = h.query.get("orgId");
+  const status = h.query.get("status");
+  const matches = Object.values(h.state.customers).filter((c) => {
+    const view = customerView(c);
+    return (
+      (externalId === null || c.externalId === externalId) &&
+      (orgId === null || view["orgId"] === orgId) &&
+      (status === null || c.status === status)
+    );
+  });
+  const page = paginate(matches, h.query, { defaultMax: 100, maxMax: 1000 }, h.baseUrl, h.path);
+  return { state: h.state, status: 200, headers: page.headers, body: { items: page.items.map(customerView) } };
+}
+
+/** `PUT /v1/wholesale/customers/{id}`: the complete desired package list and what may change. */
+export function updateCustomer(h: HandlerInput): HandlerResult {
+  const current = requireCustomer(h.state, h.params["id"] ?? "");
+  requireNotBusy(current, h.now);
+  const body = parseBody(CustomerUpdateSchema, h.body);
+
+  const immutable: Violation[] = [];
+  if (body.provisioningId !== undefined && body.provisioningId !== current.provisioningId) {
+    immutable.push(violation(1001, "provisioningId: cannot be changed; create a new customer to use another template"));
+  }
+  if (body.orgId !== undefined && body.orgId !== current.orgId) {
+    immutable.push(violation(1001, "orgId: cannot be changed"));
+  }
+  if (body.customerInfo !== undefined && JSON.stringify(body.customerInfo) !== JSON.stringify(current.customerInfo)) {
+    immutable.push(violation(1001, "customerInfo: cannot be changed after creation"));
+  }
+  throwIfAny(immutable);
+  throwIfAny(packageListViolations(body.packages));
+
+  const callingAfter = hasCallingPackage(body.packages);
+  const location = body.provisioningParameters?.calling?.location;
+  if (callingAfter && body.provisioningParameters === undefined) {
+    fail(1001, "provisioningParameters: is required when calling packages stay or are added");
+  }
+  if (callingAfter && current.headquarters === undefined && location === undefined) {
+    fail(1001, "provisioningParameters.calling.location: is required when a calling package is added");
+  }
+
+  const template = templateByProvisioningId(h.state, current.provisioningId);
+  const limits = body.provisioningParameters?.packages?.limits;
+  throwIfAny(
+    limitViolations({
+      mode: "update",
+      packages: body.packages,
+      limits,
+      current,
+      migrating: current.migratingFromBroadWorks,
+      maximum: (p) => subscriptionMaximum(h.state.fixtures, template?.wholesaleSubscriptionId ?? "", p),
+    }),
+  );
+
+  const removed = current.packages.filter((p) => !body.packages.includes(p));
+  const inUse = removed
+    .map((p) => ({ p, n: Object.values(h.state.subscribers).filter((s) => s.customerId === current.id && s.packages.includes(p)).length }))
+    .filter((x) => x.n > 0);
+  throwIfAny(
+    inUse.map(({ p, n }) =>
+      violation(1109, `packages: "${p}" is still assigned to ${n} subscriber(s); move or delete them before removing the package`),
+    ),
+  );
+
+  if (body.externalId !== undefined && body.externalId !== current.externalId) {
+    const other = customerByExternalId(h.state, body.externalId, current.id);
+    if (other !== undefined) fail(1301, `externalId: "${body.externalId}" is already used by customer ${other.id}`);
+  }
+
+  const headquarters =
+    location !== undefined && callingAfter
+      ? {
+          id: current.headquarters?.id ?? webexId("location", h.rng),
+          name: location.name,
+          address: location.address,
+          timezone: location.timezone,
+          language: location.language,
+        }
+      : current.headquarters;
+  const next: CustomerRecord = {
+    ...current,
+    packages: body.packages,
+    externalId: body.externalId ?? current.externalId,
+    address: body.address ?? current.address,
+    ...(body.provisioningParameters !== undefined ? { provisioningParameters: body.provisioningParameters } : {}),
+    ...(body.subPartnerAdminEmail !== undefined ? { subPartnerAdminEmail: body.subPartnerAdminEmail } : {}),
+    limits: current.limits === null || limits === undefined ? current.limits : normaliseLimits(limits, body.packages),
+    ...(headquarters !== undefined ? { headquarters } : {}),
+    status: "updating",
+    transition: {
+      kind: "updating",
+      startedAt: h.now,
+      dueAt: h.now + h.provisioningDelayMs,
+      outcome: outcomeFor(h.state, current.externalId, h.scenario, false),
+    },
+    resourceDetails: { packages: body.packages.map((name) => ({ name, status: "updating", warnings: [], errors: [] })) },
+    lastStatusChange: h.now,
+  };
+  const state: State = { ...h.state, customers: putRecord(h.state.customers, current.id, next), inFlight: [...h.state.inFlight, current.id] };
+  return accepted(state, h.baseUrl, current.id);
+}
+
+/** `DELETE /v1/wholesale/customers/{id}`: 202, `deleting`, then gone with its subscribers. */
+export function deleteCustomer(h: HandlerInput): HandlerResult {
+  const current = requireCustomer(h.state, h.params["id"] ?? "");
+  requireNotBusy(current, h.now);
+  const next: CustomerRecord = {
+    ...current,
+    status: "deleting",
+    transition: { kind: "deleting", startedAt: h.now, dueAt: h.now + h.provisioningDelayMs, outcome: "provisioned" },
+    lastStatusChange: h.now,
+  };
+  const state: State = { ...h.state, customers: putRecord(h.state.customers, current.id, next), inFlight: [...h.state.inFlight, current.id] };
+  return accepted(state, h.baseUrl, current.id);
+}
+
+/** Exposed for the admin dump: times as ISO strings are friendlier there. */
+export function customerTimes(c: CustomerRecord): { created: string; lastStatusChange: string } {
+  return { created: iso(c.created), lastStatusChange: iso(c.lastStatusChange) };
+}

@@ -1,0 +1,101 @@
+/**
+ * The route table, as data: method, path template, the scope it needs, whether it writes, and
+ * its handler. Path templates are what counters and the request log show
+ * (`GET /v1/wholesale/customers/{id}`).
+ */
+import type { HandlerInput, HandlerResult } from "./context";
+import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer, validateCustomer } from "./customers";
+import { listLocations } from "./locations";
+import type { Scope } from "./state";
+import { createSubscriber, deleteSubscriber, getSubscriber, listSubscribers, updateSubscriber, validateSubscriber } from "./subscribers";
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from "./templates";
+
+/** One API route. */
+export interface Route {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path template with `{id}` placeholders. */
+  readonly template: string;
+  readonly scope: Scope;
+  /** Changes state (a write), as opposed to a read or a precheck. */
+  readonly write: boolean;
+  /** Takes a JSON body. */
+  readonly body: boolean;
+  readonly handler: (h: HandlerInput) => HandlerResult;
+}
+
+const C = "/v1/wholesale/customers";
+const S = "/v1/wholesale/subscribers";
+const T = "/v1/wholesale/onboardingTemplates";
+const CR = "spark-admin:wholesale_customers_read";
+const CW = "spark-admin:wholesale_customers_write";
+const SR = "spark-admin:wholesale_subscribers_read";
+const SW = "spark-admin:wholesale_subscribers_write";
+
+/**
+ * Every route of the reference. [project] templates use the customers scopes; the prechecks
+ * need the write scope of their collection (they judge a write) but count as reads.
+ */
+export const ROUTES: readonly Route[] = [
+  { method: "GET", template: C, scope: CR, write: false, body: false, handler: listCustomers },
+  { method: "POST", template: C, scope: CW, write: true, body: true, handler: createCustomer },
+  { method: "POST", template: `${C}/validate`, scope: CW, write: false, body: true, handler: validateCustomer },
+  { method: "GET", template: `${C}/{id}`, scope: CR, write: false, body: false, handler: getCustomer },
+  { method: "PUT", template: `${C}/{id}`, scope: CW, write: true, body: true, handler: updateCustomer },
+  { method: "DELETE", template: `${C}/{id}`, scope: CW, write: true, body: false, handler: deleteCustomer },
+  { method: "GET", template: S, scope: SR, write: false, body: false, handler: listSubscribers },
+  { method: "POST", template: S, scope: SW, write: true, body: true, handler: createSubscriber },
+  { method: "POST", template: `${S}/validate`, scope: SW, write: false, body: true, handler: validateSubscriber },
+  { method: "GET", template: `${S}/{id}`, scope: SR, write: false, body: false, handler: getSubscriber },
+  { method: "PUT", template: `${S}/{id}`, scope: SW, write: true, body: true, handler: updateSubscriber },
+  { method: "DELETE", template: `${S}/{id}`, scope: SW, write: true, body: false, handler: deleteSubscriber },
+  { method: "GET", template: T, scope: CR, write: false, body: false, handler: listTemplates },
+  { method: "POST", template: T, scope: CW, write: true, body: true, handler: createTemplate },
+  { method: "GET", template: `${T}/{id}`, scope: CR, write: false, body: false, handler: getTemplate },
+  { method: "PUT", template: `${T}/{id}`, scope: CW, write: true, body: true, handler: updateTemplate },
+  { method: "DELETE", template: `${T}/{id}`, scope: CW, write: true, body: false, handler: deleteTemplate },
+  { method: "GET", template: "/v1/locations", scope: "spark-admin:locations_read", write: false, body: false, handler: listLocations },
+];
+
+/** Result of matching a path: a route with its decoded params, or why none matched. */
+export type RouteMatch =
+  | { readonly kind: "route"; readonly route: Route; readonly params: Record<string, string> }
+  | { readonly kind: "not-found" }
+  | { readonly kind: "method-not-allowed"; readonly allow: readonly string[] };
+
+const SPLIT = ROUTES.map((r) => ({ route: r, parts: r.template.split("/") }));
+
+/**
+ * Matches a raw (still percent-encoded) pathname. Each segment is decoded on its own, so an id
+ * whose `/` was not encoded by the client does not match (as on the real service).
+ */
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const parts = pathname.split("/");
+  if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+  const allow: string[] = [];
+  for (const { route, parts: tp } of SPLIT) {
+    if (tp.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < tp.length && ok; i++) {
+      const t = tp[i] ?? "";
+      const p = parts[i] ?? "";
+      if (t.startsWith("{")) {
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(p);
+        } catch {
+          ok = false;
+          break;
+        }
+        if (decoded === "") ok = false;
+        params[t.slice(1, -1)] = decoded;
+      } else if (t !== p) {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (route.method === method) return { kind: "route", route, params };
+    allow.push(route.method);
+  }
+  return allow.length > 0 ? { kind: "method-not-allowed", allow } : { kind: "not-found" };
+}

@@ -1,0 +1,167 @@
+/**
+ * Structural schemas of the request bodies the emulator accepts, written from the reference.
+ *
+ * These check shape only (types, required fields, formats, lengths); anything the reference
+ * gives its own error code (unknown packages, limits, dependencies...) is left to the rules so
+ * that it is answered with that code rather than the generic 1001. Objects are strict: an
+ * unknown or misspelt field is refused with 1001 naming it, so a client cannot believe it set
+ * something the service ignores.
+ */
+import { z } from "zod";
+
+const line = z.string().min(1).max(50, "must be at most 50 characters");
+
+/** ISO 3166-1 alpha-2, upper case (the emulator checks the form, not the list of countries). */
+export const CountrySchema = z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US or FR");
+
+/**
+ * A postal address. [emulator] `addressLine1`, `city` and `country` are required; the state
+ * and the postal code are optional because not every country has them.
+ */
+export const AddressSchema = z.strictObject({
+  addressLine1: line,
+  addressLine2: z.string().max(50, "must be at most 50 characters").optional(),
+  city: z.string().min(1),
+  stateOrProvince: z.string().min(1).optional(),
+  zipOrPostalCode: z.string().min(1).optional(),
+  country: CountrySchema,
+});
+
+/** The customer's first administrator and name. */
+export const CustomerInfoSchema = z.strictObject({
+  name: z.string().min(1).refine((s) => !s.includes("%"), "must not contain %"),
+  primaryEmail: z.email(),
+  language: z.string().min(1).optional(),
+});
+
+/** The calling headquarters given at customer creation. */
+export const CallingLocationSchema = z.strictObject({
+  name: z.string().min(1),
+  address: AddressSchema,
+  timezone: z.string().min(1),
+  language: z.string().min(1),
+  emergencyLocationIdentifier: z.string().min(1).optional(),
+});
+
+/** `provisioningParameters` of a customer write. Limit values are judged by rule 1101, not here. */
+export const CustomerProvisioningParametersSchema = z.strictObject({
+  calling: z.strictObject({ location: CallingLocationSchema }).optional(),
+  meetings: z.strictObject({ timezone: z.string().min(1) }).optional(),
+  packages: z.strictObject({ limits: z.record(z.string(), z.unknown()) }).optional(),
+});
+
+const packageList = z.array(z.string().min(1)).min(1, "must hold at least one package");
+
+/** Body of `POST /v1/wholesale/customers`. */
+export const CustomerCreateSchema = z.strictObject({
+  provisioningId: z.string().min(1),
+  externalId: z.string().min(1),
+  orgId: z.string().min(1).optional(),
+  packages: packageList,
+  address: AddressSchema,
+  customerInfo: CustomerInfoSchema.optional(),
+  provisioningParameters: CustomerProvisioningParametersSchema.optional(),
+});
+
+/** Body of `POST /v1/wholesale/customers/validate`: the create body, everything optional but `address`. */
+export const CustomerValidateSchema = CustomerCreateSchema.partial().required({ address: true });
+
+/**
+ * Body of `PUT /v1/wholesale/customers/{id}`. `provisioningId`, `customerInfo` and `orgId`
+ * cannot change; they are accepted only when equal to the current values (a client that sends
+ * back what it read is not punished, one that tries to change them is told it cannot).
+ */
+export const CustomerUpdateSchema = z.strictObject({
+  packages: packageList,
+  externalId: z.string().min(1).optional(),
+  address: AddressSchema.optional(),
+  provisioningParameters: CustomerProvisioningParametersSchema.optional(),
+  subPartnerAdminEmail: z.email().optional(),
+  provisioningId: z.string().optional(),
+  customerInfo: z.unknown().optional(),
+  orgId: z.string().optional(),
+});
+
+/** E.164 with the leading `+`. */
+const phoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +14155550100");
+/** [emulator] 2 to 10 digits. */
+const extension = z.string().regex(/^\d{2,10}$/, "must be 2 to 10 digits");
+
+/** `provisioningParameters` of a subscriber write. */
+export const SubscriberProvisioningParametersSchema = z.strictObject({
+  firstName: z.string().min(1).optional(),
+  lastName: z.string().min(1).optional(),
+  primaryPhoneNumber: phoneNumber.optional(),
+  extension: extension.optional(),
+  locationId: z.string().min(1).optional(),
+});
+
+/** Body of `POST /v1/wholesale/subscribers`. Exactly one of `packages` (one item) or `package`. */
+export const SubscriberCreateSchema = z.strictObject({
+  customerId: z.string().min(1),
+  email: z.email(),
+  packages: z.array(z.string().min(1)).optional(),
+  package: z.string().min(1).optional(),
+  provisioningParameters: SubscriberProvisioningParametersSchema.optional(),
+});
+
+/** Body of `POST /v1/wholesale/subscribers/validate`: the create body, everything optional but `email`. */
+export const SubscriberValidateSchema = SubscriberCreateSchema.partial().required({ email: true });
+
+/**
+ * Body of `PUT /v1/wholesale/subscribers/{id}`: the package, and numbers only when moving to a
+ * calling package. Email, customer and names are accepted only when unchanged.
+ */
+export const SubscriberUpdateSchema = z.strictObject({
+  packages: z.array(z.string().min(1)).optional(),
+  package: z.string().min(1).optional(),
+  provisioningParameters: SubscriberProvisioningParametersSchema.optional(),
+  email: z.string().optional(),
+  customerId: z.string().optional(),
+});
+
+/** Identity provider of a template. Partner types need `idpEntityId`. */
+export const TemplateAuthenticationSchema = z.strictObject({
+  type: z.enum(["webex", "partner_saml", "partner_oidc"]),
+  idpEntityId: z.string().min(1).optional(),
+});
+
+/**
+ * Body of `POST`/`PUT /v1/wholesale/onboardingTemplates` (PUT takes the full body). [emulator]
+ * The seed's "main parameters" are required; the rest default as in Partner Hub (Webex
+ * authentication, toggles off). `id` and `provisioningId` may be sent back on PUT if unchanged.
+ */
+export const TemplateBodySchema = z
+  .strictObject({
+    name: z.string().min(1).max(80),
+    serviceProviderAdmin: z.email(),
+    country: CountrySchema,
+    defaultEmailLanguage: z.string().min(1),
+    wholesaleSubscriptionId: z.string().min(1),
+    pstnProviderId: z.string().min(1).optional(),
+    authentication: TemplateAuthenticationSchema.default({ type: "webex" }),
+    emailBrandName: z.string().min(1).optional(),
+    allowAdminInviteEmails: z.boolean().default(false),
+    allowWebexToWebexCalls: z.boolean().default(false),
+    id: z.string().optional(),
+    provisioningId: z.string().optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.authentication.type !== "webex" && t.authentication.idpEntityId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["authentication", "idpEntityId"],
+        message: `is required when authentication.type is ${t.authentication.type}`,
+      });
+    }
+  });
+
+/** Formats a zod issue path the way the reference wants it in `description`: `a.b[2].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out === "" ? "(body)" : out;
+}
