@@ -1,0 +1,127 @@
+/**
+ * Wholesale customers: `/v1/wholesale/customers`. Writes are asynchronous (202 + `Location`);
+ * callers wait for a terminal status with `ProvisioningClient.waitForCustomer`.
+ */
+import { ProvisioningApiError } from "./errors";
+import { encodePath, validateRequest, type HttpResponse, type HttpTransport } from "./http";
+import type { PaginateOptions } from "./paginate";
+import {
+  CustomerCreateRequestSchema,
+  CustomerSchema,
+  CustomerUpdateRequestSchema,
+  CustomerValidateRequestSchema,
+  ResourceUrlSchema,
+  ValidateResponseSchema,
+  type Customer,
+  type CustomerCreateRequest,
+  type CustomerUpdateRequest,
+  type CustomerValidateRequest,
+  type ValidateResponse,
+} from "./schemas";
+
+/** Reference to an accepted asynchronous write: the customer's id and its URL. */
+export interface AcceptedWrite {
+  /** Customer id (decoded, as used in paths and by other APIs). */
+  id: string;
+  /** URL of the customer (`Location`). */
+  url: string;
+}
+
+/** Filters of `GET /v1/wholesale/customers`. `status` may list several statuses. */
+export interface CustomerListFilter {
+  /** Exact external id. */
+  externalId?: string;
+  /** Webex org id of the customer. */
+  orgId?: string;
+  /** One status or several (sent comma-separated). */
+  status?: string | string[];
+}
+
+/** Operations on wholesale customers. */
+export interface CustomersApi {
+  /** `POST /v1/wholesale/customers` → 202; the id comes from `Location` (or the body's `url`). */
+  create(body: CustomerCreateRequest): Promise<AcceptedWrite>;
+  /** `GET /v1/wholesale/customers/{id}`; 404 → `NotFoundError`. */
+  get(id: string): Promise<Customer>;
+  /** `GET /v1/wholesale/customers?externalId&orgId&status`, every page, lazily. */
+  list(filter?: CustomerListFilter, options?: PaginateOptions): AsyncIterable<Customer>;
+  /** `PUT /v1/wholesale/customers/{id}` → 202; `packages` is the complete desired list. */
+  update(id: string, body: CustomerUpdateRequest): Promise<AcceptedWrite>;
+  /** `DELETE /v1/wholesale/customers/{id}` → 202; 404 → `NotFoundError` (the caller decides). */
+  delete(id: string): Promise<void>;
+  /** `POST /v1/wholesale/customers/validate`: precheck, changes nothing; refusals throw typed errors. */
+  validate(body: CustomerValidateRequest): Promise<ValidateResponse>;
+}
+
+/** Last path segment of a URL, decoded: the id in `.../customers/{id}`. */
+export function idFromUrl(url: string, base: string): string | undefined {
+  try {
+    const segments = new URL(url, base).pathname.split("/").filter((s) => s !== "");
+    const last = segments[segments.length - 1];
+    return last === undefined ? undefined : decodeURIComponent(last);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the customer reference of a 202 answer: `Location` first, then the body's `url`/`id`. */
+function acceptedWrite(t: HttpTransport, res: HttpResponse, method: "POST" | "PUT", fallbackId?: string): AcceptedWrite {
+  const body = res.body === undefined ? {} : t.parse(ResourceUrlSchema, res, method);
+  const url = res.headers.location ?? body.url;
+  const id = (url !== undefined ? idFromUrl(url, res.url) : undefined) ?? body.id ?? fallbackId;
+  if (id === undefined) {
+    throw new ProvisioningApiError({
+      message:
+        `${method} ${new URL(res.url).pathname} answered HTTP ${res.status} without a Location header or url: ` +
+        `the customer's id is unknown. Look the customer up by externalId. (TrackingID ${res.trackingId})`,
+      status: res.status,
+      method,
+      path: new URL(res.url).pathname,
+      trackingId: res.trackingId,
+      outcomeUnknown: method === "POST",
+    });
+  }
+  return { id, url: url ?? new URL(encodePath`/v1/wholesale/customers/${id}`, `${t.baseUrl}/`).toString() };
+}
+
+/** Builds the customers API on a transport. */
+export function customersApi(t: HttpTransport): CustomersApi {
+  return {
+    async create(body) {
+      const payload = validateRequest(CustomerCreateRequestSchema, body, "customer create");
+      const res = await t.request({ method: "POST", path: "/v1/wholesale/customers", body: payload });
+      return acceptedWrite(t, res, "POST");
+    },
+    async get(id) {
+      const res = await t.request({ method: "GET", path: encodePath`/v1/wholesale/customers/${id}` });
+      return t.parse(CustomerSchema, res, "GET");
+    },
+    list(filter = {}, options = {}) {
+      const status = Array.isArray(filter.status) ? filter.status.join(",") : filter.status;
+      return t.list(
+        "/v1/wholesale/customers",
+        { externalId: filter.externalId, orgId: filter.orgId, status },
+        CustomerSchema,
+        options,
+      );
+    },
+    async update(id, body) {
+      const payload = validateRequest(CustomerUpdateRequestSchema, body, "customer update");
+      const res = await t.request({ method: "PUT", path: encodePath`/v1/wholesale/customers/${id}`, body: payload });
+      return acceptedWrite(t, res, "PUT", id);
+    },
+    async delete(id) {
+      await t.request({ method: "DELETE", path: encodePath`/v1/wholesale/customers/${id}` });
+    },
+    async validate(body) {
+      const payload = validateRequest(CustomerValidateRequestSchema, body, "customer validate");
+      const res = await t.request({
+        method: "POST",
+        path: "/v1/wholesale/customers/validate",
+        body: payload,
+        idempotent: true, // a precheck changes nothing, so ambiguous failures may be retried
+      });
+      return t.parse(ValidateResponseSchema, res, "POST", res.body ?? {});
+    },
+  };
+}
