@@ -286,7 +286,8 @@ async function entryChecks(lists: Lists, rules: CatalogRules): Promise<{ path: P
         run("templates", index, args, rules.checkTemplate, (p) => (named && p[0] === "templateName" ? ["name", ...p.slice(1)] : p));
     }
     for (const { index, entry } of lists.customers) {
-        const args = { ...resourceArgs("customers", entry), provisioningId: UNKNOWN };
+        // A template of the catalog has no provisioningId before it exists.
+        const args = { ...resourceArgs("customers", entry), provisioningId: entry.provisioningId ?? UNKNOWN };
         run("customers", index, args, rules.checkCustomer, (p) => p);
     }
     for (const { index, entry } of lists.users) {
@@ -320,6 +321,12 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
     const customers = new Map<string, CatalogCustomer>();
     for (const { index, entry } of lists.customers) {
         const template = str(entry.template);
+        if ((entry.template === undefined) === (entry.provisioningId === undefined)) {
+            out.push({
+                path: ["customers", index, "template"],
+                message: "give exactly one of template (a template of this catalog) and provisioningId (a template made in Partner Hub)",
+            });
+        }
         if (template !== undefined && !templates.has(template)) {
             const known = [...templates.keys()].join(", ") || "none";
             out.push({ path: ["customers", index, "template"], message: `no template named "${template}" in this catalog (templates: ${known})` });

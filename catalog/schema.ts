@@ -64,8 +64,13 @@ export const CatalogPackageSchema = z.strictObject({
 export const CatalogCustomerSchema = z.strictObject({
     /** Stable key: the Pulumi logical name and what users refer to. */
     externalId: text,
-    /** The `name` of a template in this catalog. */
-    template: text,
+    /** The `name` of a template in this catalog; or give `provisioningId` (exactly one of the two). */
+    template: text.optional(),
+    /**
+     * A template's provisioning id, for templates made outside the catalog: against the public
+     * Webex API templates exist only in Partner Hub, which shows this id.
+     */
+    provisioningId: text.optional(),
     existingOrgId: text.optional(),
     companyName: text.optional(),
     adminEmail: text.optional(),

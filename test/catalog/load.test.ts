@@ -136,6 +136,16 @@ const cases: Case[] = [
         expect: [{ path: "customers[1].template", message: /no template named "enterprise".*smb/, lineOf: "template: enterprise" }],
     },
     {
+        name: "a customer with both a template and a provisioningId",
+        edit: (c) => { c.customers[0]!.provisioningId = "prov-123"; },
+        expect: [{ path: "customers[0].template", message: /exactly one of template .* and provisioningId/, lineOf: "template: smb" }],
+    },
+    {
+        name: "a customer with neither a template nor a provisioningId",
+        edit: (c) => { delete c.customers[1]!.template; },
+        expect: [{ path: "customers[1].template", message: /exactly one of template/, lineOf: "- externalId: c-2" }],
+    },
+    {
         name: "a user naming a customer that does not exist",
         edit: (c) => { c.users[2]!.customer = "c-9"; },
         expect: [{ path: "users[2].customer", message: /no customer with externalId "c-9"/, lineOf: "customer: c-9" }],
@@ -198,6 +208,12 @@ describe("catalog loader", () => {
         await validateCatalog(stringify(base()), rules);
         const customer = seen.find((s) => s.kind === "customer")!;
         expect(customer.args.provisioningId).to.equal(UNKNOWN);
+        const partnerHub = base();
+        delete partnerHub.customers[0]!.template;
+        partnerHub.customers[0]!.provisioningId = "prov-from-partner-hub";
+        seen.length = 0;
+        expect((await validateCatalog(stringify(partnerHub), rules)).issues).to.deep.equal([]);
+        expect(seen.find((x) => x.kind === "customer")!.args.provisioningId).to.equal("prov-from-partner-hub");
         expect(customer.args).not.to.have.property("template");
         const user = seen.find((s) => s.kind === "user")!;
         expect(user.args.customerId).to.equal(UNKNOWN);
