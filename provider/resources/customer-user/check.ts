@@ -1,7 +1,56 @@
-/** STUB (being written): CustomerUser check. */
-import type { CheckFailure } from "../common/failures";
+/**
+ * CustomerUser `check`: the schema's field rules, then the number rules between the package and
+ * `phoneNumber`/`extension`/`locationId`. Pure, never throws, skips unknowns. The administrator's
+ * package cannot be checked here (check cannot see the customer): the API enforces it (code 1202).
+ */
+import { PACKAGES, isCallingPackage, isPackageName } from "../../packages";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
+import { CustomerUserArgsSchema } from "./schema";
 
-/** Validates and normalises new inputs; never throws. */
-export function checkCustomerUser(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  return { inputs: news, failures: [] };
+const callingNeedsNumber: CrossFieldRule = {
+  id: "calling-needs-number",
+  description: "a calling package needs a `phoneNumber` or an `extension` (or both)",
+  failures: (inputs) =>
+    isPackageName(inputs.package) && PACKAGES[inputs.package].subscriber && isCallingPackage(inputs.package) && inputs.phoneNumber === undefined && inputs.extension === undefined
+      ? [
+          {
+            property: "phoneNumber",
+            reason: `${String(inputs.package)} is a calling package: give \`phoneNumber\` (E.164, e.g. +14155550100) or \`extension\` (2–10 digits), or both`,
+          },
+        ]
+      : [],
+};
+
+const nonCallingRefusesNumber: CrossFieldRule = {
+  id: "non-calling-refuses-number",
+  description:
+    "a package without calling refuses `phoneNumber`, `extension` and `locationId` (moving to `webex_meetings` releases the number: remove them)",
+  failures: (inputs) => {
+    // An unknown or non-subscriber package is reported on `package` itself; judge numbers only for real choices.
+    if (!isPackageName(inputs.package) || !PACKAGES[inputs.package].subscriber || isCallingPackage(inputs.package)) return [];
+    return (["phoneNumber", "extension", "locationId"] as const).flatMap((field): CheckFailure[] =>
+      inputs[field] === undefined
+        ? []
+        : [
+            {
+              property: field,
+              reason: `${inputs.package} has no calling, so a user holding it has no ${field === "locationId" ? "calling location" : "number"}; remove \`${field}\` (or choose a calling package)`,
+            },
+          ],
+    );
+  },
+};
+
+/** The rules across fields of a CustomerUser. */
+export const customerUserCheckRules: readonly CrossFieldRule[] = [callingNeedsNumber, nonCallingRefusesNumber];
+
+/**
+ * Validates and normalises new inputs (defaults applied). `inputs` keeps unknown values and
+ * unrecognised keys (`__provider`) as given; `failures` is empty when valid.
+ */
+export function checkCustomerUser(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  return checkWithSchema(CustomerUserArgsSchema, news, customerUserCheckRules);
 }

@@ -1,7 +1,17 @@
-/** STUB (being written): OnboardingTemplate check. */
-import type { CheckFailure } from "../common/failures";
+/**
+ * OnboardingTemplate `check`: pure, never throws, skips unknowns. Every rule of a template is a
+ * rule of one field (including the authentication variants), so the schema says it all.
+ */
+import { checkWithSchema, type CheckFailure } from "../common/failures";
+import { OnboardingTemplateArgsSchema } from "./schema";
 
-/** Validates and normalises new inputs; never throws. */
-export function checkOnboardingTemplate(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  return { inputs: news, failures: [] };
+/**
+ * Validates and normalises new inputs (defaults applied, `countryCode` upper-cased). `inputs` keeps
+ * unknown values and unrecognised keys (`__provider`) as given; `failures` is empty when valid.
+ */
+export function checkOnboardingTemplate(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  return checkWithSchema(OnboardingTemplateArgsSchema, news, []);
 }
