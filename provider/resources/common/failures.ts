@@ -107,7 +107,7 @@ function requiredReason(f: CheckFailure, field: z.ZodType): CheckFailure {
   const description = field.description;
   // Only the generic "is required: give ..." is replaced; tailored messages say more already.
   if (!description || !f.reason.startsWith("is required: give ")) return f;
-  const sentence = /^[A-Z][a-z]/.test(description) ? description[0]!.toLowerCase() + description.slice(1) : description;
+  const sentence = /^[A-Z][a-z]*[\s,]/.test(description) ? description[0]!.toLowerCase() + description.slice(1) : description;
   return { property: f.property, reason: `is required: ${sentence}` };
 }
 
