@@ -37,62 +37,61 @@ export class ResourceInitError extends Error {
   }
 }
 
-/** What the explanation of an API error code adds: why it happened and what to do. */
-const CODE_ADVICE: Readonly<Record<number, string>> = {
-  1002: "The package name is not one the service knows; see PACKAGES for the valid names.",
-  1003: "A package depends on another one (cisco_calling_plan needs a calling package; attendant_console needs webex_calling, webex_suite or cx_essentials): add it to packages.",
-  1101: "Package quantities must be whole numbers of at least 1.",
-  1102: "A package quantity cannot be lowered below what is currently assigned: keep or raise the quantity.",
-  1103: "A package quantity is above the subscription's maximum: lower it, or raise the subscription's limit with Cisco.",
-  1104: "This customer was created without quantities (unlimited) and cannot become limited: remove every quantity.",
-  1105: "This customer was created with quantities (limited): every limitable package needs a quantity.",
-  1106: "Quantities must be given for every limitable package or for none (no mixing).",
-  1107: "This package cannot carry a quantity: remove it.",
-  1108: "The customer is migrating from Webex for BroadWorks: quantities cannot be set until the migration ends; remove them.",
-  1109: "The package is still assigned to users: move or delete those CustomerUsers first, then remove the package.",
-  1201: "The package's quantity is used up: raise the customer's quantity for this package before adding the user.",
-  1202: "A customer's administrator must hold the customer's admin package (the package level the customer was created with, output adminPackage) and cannot be moved to a lower package: give this user that package.",
-  1203: "A calling package needs a phoneNumber or an extension.",
-  1301: "Another customer already uses this externalId: choose another externalId, or declare that customer instead.",
-  1303: "The phone number or extension is already used in this customer: choose another one.",
-  1304: "The template is still used by customers: delete or move those CustomerOrgs first.",
-  1305: "A template with this name already exists: choose another templateName, or declare that template instead.",
-  10022: "The email already belongs to a Webex user (possibly in another organisation, or left behind by a deleted customer, whose org and people persist).",
-};
-
-/** The fields of a client error this module reads; kept structural so it works on any client error. */
-interface ApiErrorLike {
-  message: string;
-  errorCodes?: readonly number[];
-}
-
-/** Whether `e` is an API error carrying error codes. */
-function hasCodes(e: unknown): e is ApiErrorLike & { errorCodes: readonly number[] } {
-  return e instanceof Error && Array.isArray((e as { errorCodes?: unknown }).errorCodes);
-}
-
 /**
- * Adds the advice for the API's error codes (1202 and the like) to the error's message, in place, so
- * the error keeps its class (a `ValidationError` stays one) while its message tells the operator
- * what to do. Errors without a known code are returned unchanged.
- * @param e the error thrown by the client.
+ * Prefixes an error's message, in place, with who failed (`CustomerUser ada@acme.example: …`), so an
+ * operator running hundreds of resources knows which one the API refused. The client's message
+ * already carries the API's description, its error code, what to do next and the tracking id; the
+ * error keeps its class and fields (a `ValidationError` stays one). `extra` adds a resource-specific
+ * hint (e.g. the customer's admin package for error 1202).
+ * @param e the error thrown by the client (anything else is returned unchanged).
  * @param context who failed, e.g. `CustomerUser ada@acme.example`.
+ * @param extra an optional sentence appended to the message.
  */
-export function explainApiError<E>(e: E, context: string): E {
-  if (!hasCodes(e)) return e;
-  const advice = [...new Set(e.errorCodes)].map((code) => CODE_ADVICE[code]).filter((a): a is string => a !== undefined);
+export function explainApiError<E>(e: E, context: string, extra?: string): E {
+  if (!(e instanceof Error)) return e;
   const prefix = `${context}: `;
-  const base = e.message.startsWith(prefix) ? e.message : prefix + e.message;
-  const message = advice.length > 0 ? `${base} ${advice.join(" ")}` : base;
+  let message = e.message.startsWith(prefix) ? e.message : prefix + e.message;
+  if (extra !== undefined && !message.includes(extra)) message = `${message} ${extra}`;
   try {
     Object.defineProperty(e, "message", { value: message, configurable: true, writable: true, enumerable: false });
   } catch {
-    // A frozen error keeps its own message; it still carries its codes.
+    // A frozen error keeps its own message; it still carries its class and codes.
   }
   return e;
 }
 
-/** The advice text for an API error code, if the provider has any (exported for tests and docs). */
-export function adviceForCode(code: number): string | undefined {
-  return CODE_ADVICE[code];
+/**
+ * The API has no onboarding-template endpoint (the public Webex API answers 404/405 without an
+ * error code): templates are made in Partner Hub there, and their `provisioningId` goes straight
+ * into `CustomerOrg`.
+ */
+export class TemplatesUnavailableError extends Error {
+  override readonly name = "TemplatesUnavailableError";
+  /** HTTP status the endpoint answered (404 or 405). */
+  readonly status: number;
+
+  /**
+   * @param templateName the template the program declares.
+   * @param baseUrl the API root that lacks the endpoint.
+   * @param status what the endpoint answered.
+   */
+  constructor(templateName: string, baseUrl: string, status: number) {
+    super(
+      `OnboardingTemplate "${templateName}": ${baseUrl} has no onboarding-template endpoint ` +
+        `(/v1/wholesale/onboardingTemplates answered HTTP ${status}). The public Webex API offers no way to create ` +
+        `templates: create the template in Partner Hub (Settings > Onboarding templates), copy its provisioningId, and pass ` +
+        `it straight to CustomerOrg's provisioningId; then remove this OnboardingTemplate from the program.`,
+    );
+    this.status = status;
+  }
+}
+
+/**
+ * Whether `e` says the template endpoint does not exist: 404 or 405 with no API error code (the
+ * emulator and partner gateways answer a missing template with code 1404, an absent endpoint has none).
+ */
+export function isMissingEndpoint(e: unknown): e is Error & { status: number } {
+  if (!(e instanceof Error)) return false;
+  const { status, errorCodes } = e as { status?: unknown; errorCodes?: unknown };
+  return (status === 404 || status === 405) && (!Array.isArray(errorCodes) || errorCodes.length === 0);
 }

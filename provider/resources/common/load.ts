@@ -10,20 +10,19 @@
  */
 
 /**
- * Requires `pulumi-webex-wholesale/<subpath>` as seen from the current working directory.
- * @param subpath e.g. `resources/customer-org/operations`.
+ * Requires `pulumi-webex-wholesale/resources/<resource>/operations` as seen from the current working
+ * directory (the Pulumi program's, in the plugin).
+ * @param resource the resource folder, e.g. `customer-org`.
  * @throws Error saying the package must be installed where the Pulumi program runs.
  */
-export function loadOperations<T>(subpath: string): T {
-  const specifier = "pulumi-webex-wholesale/" + subpath;
-  const cwd = process.cwd();
+export function loadOperations<T>(resource: string): T {
+  const id = `pulumi-webex-wholesale/resources/${resource}/operations`;
   try {
-    return require("module").createRequire(cwd + "/")(specifier) as T;
+    return require("module").createRequire(process.cwd() + "/")(id) as T;
   } catch (e) {
-    const cause = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new Error(
-      `cannot load ${specifier} from ${cwd}: the package pulumi-webex-wholesale must be installed in the Pulumi program's ` +
-        `node_modules (run "npm install pulumi-webex-wholesale" in the project directory; Pulumi runs the provider from there). Cause: ${cause}`,
+      `cannot load ${id} from ${process.cwd()}: install pulumi-webex-wholesale in the Pulumi program's directory, ` +
+        `where Pulumi runs the provider (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`,
     );
   }
 }

@@ -1,0 +1,105 @@
+/**
+ * One provisioning client per process per (base URL, token, sub-partner, pacing), shared by every
+ * resource of a provider: they then share the client's pacing and its 429 pause (a burst of 500
+ * users does not become 500 independent retry storms) and its provisioning-time estimates (the
+ * tenth customer's first poll comes when the first nine took to provision).
+ *
+ * The cache key holds a hash of the token, never the token. Clients are built from the settings
+ * inside provider methods, never captured in `__provider`.
+ */
+import { createHash } from "node:crypto";
+import { createClient, type ClientOptions, type ProvisioningClient } from "../../client";
+import type { ProviderSettings } from "../../config";
+import { providerSettingsFor } from "./settings";
+
+/** What every operation works with: settings resolved for its provider object, and the shared client. */
+export interface OperationContext {
+  /** The resolved settings. */
+  readonly settings: ProviderSettings;
+  /** The process-wide client for these settings. */
+  readonly client: ProvisioningClient;
+  /** How long create/update/delete wait for a terminal status, ms. */
+  readonly timeoutMs: number;
+  /** Per-process memo for lookups that never change (headquarters location of an org, ...). */
+  readonly memo: Map<string, Promise<unknown>>;
+}
+
+/** Client options tests may override (a 0-ms sleep, fewer attempts). Never the token or URL. */
+export type ClientTuning = Pick<ClientOptions, "sleep" | "maxAttempts" | "requestTimeoutMs" | "coldInitialDelayMs" | "now" | "random">;
+
+const clients = new Map<string, { client: ProvisioningClient; memo: Map<string, Promise<unknown>> }>();
+let tuning: ClientTuning = {};
+
+/** Stable, non-reversible stand-in for the token in the cache key. */
+function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 32);
+}
+
+/**
+ * Overrides client options for clients built from now on and empties the cache (tests pass a 0-ms
+ * sleep so polling costs nothing).
+ * @returns a function restoring the previous tuning.
+ */
+export function tuneClients(next: ClientTuning): () => void {
+  const previous = tuning;
+  tuning = next;
+  clients.clear();
+  return () => {
+    tuning = previous;
+    clients.clear();
+  };
+}
+
+/** Forgets every cached client (tests; a long-lived process changing credentials needs nothing: the key changes). */
+export function clearClientCache(): void {
+  clients.clear();
+}
+
+/** The shared client for `settings`, built on first use. */
+export function clientFor(settings: ProviderSettings): { client: ProvisioningClient; memo: Map<string, Promise<unknown>> } {
+  const key = [
+    settings.baseUrl,
+    tokenHash(settings.accessToken),
+    settings.subPartnerOrgId ?? "",
+    settings.maxRequestsPerSecond ?? "",
+  ].join("|");
+  let entry = clients.get(key);
+  if (entry === undefined) {
+    const rps = settings.maxRequestsPerSecond;
+    const client = createClient({
+      ...tuning,
+      baseUrl: settings.baseUrl,
+      accessToken: settings.accessToken,
+      subPartnerOrgId: settings.subPartnerOrgId,
+      // A burst of one second's worth keeps short programs fast while holding the average rate.
+      rateLimit: rps === undefined ? false : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },
+    });
+    entry = { client, memo: new Map() };
+    clients.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * The operation context of a provider object: its settings (configure, else environment) and the
+ * shared client.
+ * @throws ConfigurationError when the token is missing or a setting is invalid.
+ */
+export function contextFor(owner: object): OperationContext {
+  const settings = providerSettingsFor(owner);
+  const { client, memo } = clientFor(settings);
+  return { settings, client, memo, timeoutMs: settings.provisioningTimeoutSeconds * 1000 };
+}
+
+/**
+ * Memoises a lookup for the life of the process (per client): `memo(ctx, key, load)` runs `load`
+ * once per key; a failed load is forgotten so the next call tries again.
+ */
+export function memoize<T>(ctx: OperationContext, key: string, load: () => Promise<T>): Promise<T> {
+  const existing = ctx.memo.get(key) as Promise<T> | undefined;
+  if (existing !== undefined) return existing;
+  const promise = load();
+  ctx.memo.set(key, promise);
+  promise.catch(() => ctx.memo.delete(key));
+  return promise;
+}

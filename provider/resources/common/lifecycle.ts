@@ -1,0 +1,180 @@
+/**
+ * The lifecycle pieces the three resources share (resources.md, "Common behaviour"): retrying
+ * writes answered 423, looking again after an ambiguous create, adoption decisions, state-version
+ * handling (polling itself is the client's `poll`). Pure control flow over injected functions, so each piece is
+ * tested without HTTP.
+ */
+import { ConflictError, LockedError } from "../../client/errors";
+
+/**
+ * Runs a write; when the API answers 423 (the customer is provisioning, updating or deleting), waits
+ * until it is idle and tries again, up to `attempts` times in all. Other errors pass through.
+ */
+export async function retryWhileLocked<T>(
+  write: () => Promise<T>,
+  waitUntilIdle: () => Promise<unknown>,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (e) {
+      if (!(e instanceof LockedError) || attempt >= attempts) throw e;
+      await waitUntilIdle();
+    }
+  }
+}
+
+/** Whether a failed create may have been applied by the server (reset, timeout, 5xx on a POST). */
+export function isAmbiguous(e: unknown): boolean {
+  return e instanceof Error && (e as { outcomeUnknown?: unknown }).outcomeUnknown === true;
+}
+
+/**
+ * Sends a create; after an ambiguous failure, looks the object up before sending it once more, so a
+ * reset connection or a 5xx never duplicates a customer. Returns what the create (or the lookup)
+ * produced and whether it was found rather than created.
+ */
+export async function createOnce<T>(
+  post: () => Promise<T>,
+  lookup: () => Promise<T | undefined>,
+): Promise<{ value: T; found: boolean }> {
+  try {
+    return { value: await post(), found: false };
+  } catch (e) {
+    if (!isAmbiguous(e)) throw e;
+    const found = await lookup();
+    if (found !== undefined) return { value: found, found: true };
+    return { value: await post(), found: false };
+  }
+}
+
+/** What a natural-key lookup decided before a create. */
+export type AdoptionDecision<T> =
+  | { kind: "create" }
+  | { kind: "adopt"; existing: T }
+  | { kind: "conflict"; error: ConflictError };
+
+/**
+ * Decides what to do with the objects a natural-key lookup found: none → create; exactly one that
+ * agrees with the inputs → adopt it without writing; one that disagrees, or several → a
+ * {@link ConflictError} whose message explains how to reconcile.
+ * @param matches the objects whose natural key equals the inputs'.
+ * @param differences where one match differs from the inputs (empty = agrees).
+ * @param describe labels for the message: `what` (e.g. `a customer with externalId "acme-001"`),
+ *   `idOf`, and how to reconcile each case.
+ */
+export function decideAdoption<T>(
+  matches: readonly T[],
+  differences: (match: T) => string[],
+  describe: { what: string; idOf: (m: T) => string; method: string; path: string; reconcile: string },
+): AdoptionDecision<T> {
+  if (matches.length === 0) return { kind: "create" };
+  if (matches.length > 1) {
+    return {
+      kind: "conflict",
+      error: new ConflictError({
+        message:
+          `${matches.length} objects already exist as ${describe.what} (ids ${matches.map(describe.idOf).join(", ")}), ` +
+          `so the provider cannot tell which one this resource is and creates nothing. ${describe.reconcile}`,
+        method: describe.method,
+        path: describe.path,
+      }),
+    };
+  }
+  const [existing] = matches as [T];
+  const diffs = differences(existing);
+  if (diffs.length === 0) return { kind: "adopt", existing };
+  return {
+    kind: "conflict",
+    error: new ConflictError({
+      message:
+        `${describe.what} already exists (id ${describe.idOf(existing)}) and differs from this resource's inputs: ` +
+        `${diffs.join("; ")}. The provider adopts an existing object only when it agrees, and creates nothing. ` +
+        describe.reconcile,
+      method: describe.method,
+      path: describe.path,
+    }),
+  };
+}
+
+/** The schema version recorded in state, 0 when absent (state written before versions existed). */
+export function stateSchemaVersion(olds: Record<string, unknown>): number {
+  const v = olds.schemaVersion;
+  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+}
+
+/** Inputs without the plugin's `__provider` field (it is re-attached by the plugin on every answer). */
+export function withoutProviderField(props: Record<string, unknown>): Record<string, unknown> {
+  const { __provider: _ignored, ...rest } = props;
+  return rest;
+}
+
+/** A copy of `o` without the given keys. */
+export function omitKeys(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+
+/** A copy of `o` without undefined values (Pulumi's Struct cannot carry them). */
+export function definedOnly<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+/** The API's `errors[]` as lines for a message (`[2560] description`). */
+export function formatApiErrors(errors: readonly { errorCode?: number; description?: string }[] | undefined): string[] {
+  return (errors ?? []).map((e) =>
+    e.errorCode !== undefined ? `[${e.errorCode}] ${e.description ?? "(no description)"}` : (e.description ?? "(no description)"),
+  );
+}
+
+/**
+ * A deep copy holding only what Pulumi's Struct can carry: undefined fields are dropped at any
+ * depth (`Struct.fromJavaScript` refuses them), everything else is JSON.
+ */
+export function toPlain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** What a resource's pure `check` returns. */
+export type CheckFunction = (news: Record<string, unknown>) => {
+  inputs: Record<string, unknown>;
+  failures: readonly { property: string; reason: string }[];
+};
+
+/**
+ * The typed inputs of create/update: runs the resource's `check` again (Pulumi already did, but a
+ * program may call the provider directly) and parses the result with its zod schema.
+ * @throws Error listing every failure with its property path.
+ */
+export function parseInputs<T>(
+  kind: string,
+  check: CheckFunction,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } },
+  news: Record<string, unknown>,
+): T {
+  const checked = check(withoutProviderField(news));
+  if (checked.failures.length > 0) {
+    throw new Error(`${kind}: invalid inputs: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  }
+  const parsed = schema.safeParse(withoutProviderField(checked.inputs));
+  if (!parsed.success) {
+    throw new Error(
+      `${kind}: invalid inputs: ${parsed.error.issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Collects the items of an async iterable that satisfy `keep`, stopping after `limit` matches. */
+export async function collect<T>(items: AsyncIterable<T>, keep: (item: T) => boolean, limit = 10): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) {
+    if (keep(item)) out.push(item);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

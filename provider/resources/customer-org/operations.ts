@@ -1,0 +1,425 @@
+/**
+ * CustomerOrg operations: what `CustomerOrgProvider` runs, loaded at call time by package name
+ * (see `common/load.ts`). Customer writes are asynchronous on the API (202, then `provisioning` /
+ * `updating` / `deleting`), so create, update and delete wait for a terminal status, reporting
+ * progress on stderr.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  NotFoundError,
+  poll,
+  ProvisioningFailedError,
+  ProvisioningTimeoutError,
+  CUSTOMER_BUSY_STATUSES,
+  type Customer,
+  type CustomerOperation,
+} from "../../client";
+import { contextFor, memoize, type OperationContext } from "../common/client-cache";
+import { explainApiError, ResourceInitError } from "../common/errors";
+import {
+  collect,
+  createOnce,
+  decideAdoption,
+  formatApiErrors,
+  omitKeys,
+  parseInputs,
+  retryWhileLocked,
+  toPlain,
+  withoutProviderField,
+} from "../common/lifecycle";
+import { progressReporter, writeWarning } from "../common/progress";
+import { rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
+import { checkCustomerOrg } from "./check";
+import { assertCustomerOrgChangeAllowed, diffCustomerOrg } from "./diff";
+import {
+  CUSTOMER_ORG_SCHEMA_VERSION,
+  CustomerOrgArgsSchema,
+  type CustomerOrgInputs,
+  type CustomerOrgState,
+} from "./schema";
+import {
+  adminPackage,
+  differencesFromServer,
+  fromWireAddress,
+  hasCallingPackage,
+  isLimited,
+  toCreateBody,
+  toUpdateBody,
+} from "./wire";
+
+const KIND = "CustomerOrg";
+const COLLECTION = "/v1/wholesale/customers";
+
+/** Outputs that are computed, never inputs (excluded from `read`'s `inputs`). */
+export const COMPUTED_OUTPUTS = [
+  "customerId",
+  "orgId",
+  "status",
+  "limited",
+  "adminPackage",
+  "headquartersLocationId",
+  "schemaVersion",
+] as const;
+
+/** Statuses after which an unchanged customer needs no API call (a state migration is local). */
+const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_rpl_review"];
+/** Statuses during which the customer refuses writes (423). */
+const BUSY_STATUSES: readonly string[] = CUSTOMER_BUSY_STATUSES;
+/** Statuses of an asynchronous failure. */
+const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
+
+/** Inputs that GET returns, hence compared with the server rather than with state. */
+const SERVER_VISIBLE_INPUTS: readonly string[] = ["externalId", "address"];
+
+/** Stores the `webex:*` stack configuration for this provider object. */
+export function configure(owner: object, req: ConfigSource): void {
+  rememberConfiguration(owner, req);
+}
+
+/** Pure validation of `news` (olds ignored); never throws. */
+export function check(_owner: object, _olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
+  const { inputs, failures } = checkCustomerOrg(news);
+  return { inputs, failures };
+}
+
+/** Pure diff by the rule table; throws `RefusedChangeError` for a refused change in `strict` mode. */
+export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+  const { changes, replaces, deleteBeforeReplace } = diffCustomerOrg(olds, news, ruleSettingsFor(owner));
+  return { changes, replaces, deleteBeforeReplace };
+}
+
+function inputsOf(news: Record<string, unknown>): CustomerOrgInputs {
+  return parseInputs(KIND, checkCustomerOrg, CustomerOrgArgsSchema, news);
+}
+
+/** The outputs: every input plus the computed values (none of which is secret). */
+function outputsOf(
+  inputs: CustomerOrgInputs,
+  id: string,
+  computed: { status: string; orgId?: string; headquartersLocationId?: string; schemaVersion?: number },
+): CustomerOrgState {
+  return toPlain({
+    ...inputs,
+    customerId: id,
+    orgId: computed.orgId,
+    status: computed.status,
+    limited: isLimited(inputs),
+    adminPackage: adminPackage(inputs),
+    headquartersLocationId: computed.headquartersLocationId,
+    schemaVersion: computed.schemaVersion ?? CUSTOMER_ORG_SCHEMA_VERSION,
+  }) as CustomerOrgState;
+}
+
+/** Customers whose externalId is exactly `externalId`. */
+function findByExternalId(ctx: OperationContext, externalId: string): Promise<Customer[]> {
+  return collect(ctx.client.customers.list({ externalId }), (c) => c.externalId === externalId);
+}
+
+/** Waits until the customer is no longer busy; returns it whatever its (terminal) status. */
+function waitIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
+  const progress = progressReporter(KIND, label);
+  return poll({
+    fetch: () => ctx.client.customers.get(id),
+    isDone: (c) => !BUSY_STATUSES.includes(c.status),
+    describe: (c) => c.status,
+    timeoutMs: ctx.timeoutMs,
+    minDelayMs: 1000,
+    onProgress: (p) => progress.report(p.status),
+    target: { id, what: `${KIND} ${label}`, method: "GET", path: `${COLLECTION}/${encodeURIComponent(id)}` },
+  });
+}
+
+/**
+ * Waits for the terminal status after a write. A failed status or a timeout becomes a
+ * {@link ResourceInitError} carrying the id and the outputs, so Pulumi records the customer (it
+ * exists) and the next `up` resumes through `update` instead of creating a second one.
+ */
+async function waitTerminal(
+  ctx: OperationContext,
+  inputs: CustomerOrgInputs,
+  id: string,
+  operation: CustomerOperation,
+  previous: { orgId?: string; headquartersLocationId?: string },
+): Promise<Customer> {
+  const label = inputs.externalId;
+  const progress = progressReporter(KIND, label);
+  try {
+    return await ctx.client.waitForCustomer(id, {
+      timeoutMs: ctx.timeoutMs,
+      operation,
+      onProgress: (p) => progress.report(p.status),
+    });
+  } catch (e) {
+    if (e instanceof ProvisioningFailedError) {
+      const reasons = formatApiErrors(e.errors);
+      throw new ResourceInitError(
+        `${KIND} ${label}: the customer (id ${id}) ended its ${operation} in status ${e.provisioningStatus}` +
+          (reasons.length > 0 ? `: ${reasons.join("; ")}. ` : " (the API gave no details). ") +
+          "It exists and is recorded in state; fix the cause (in the program, or in Partner Hub/Control Hub), then run up again: " +
+          "the next update reads the customer and writes only what differs.",
+        id,
+        outputsOf(inputs, id, { ...previous, status: e.provisioningStatus }),
+        reasons,
+      );
+    }
+    if (e instanceof ProvisioningTimeoutError) {
+      throw new ResourceInitError(
+        `${KIND} ${label}: the customer (id ${id}) did not finish its ${operation} within ` +
+          `${ctx.settings.provisioningTimeoutSeconds}s (last status ${e.lastStatus ?? "unknown"}). It is recorded in state; ` +
+          "run up again later (the update resumes the wait without writing again), or raise webex:provisioningTimeoutSeconds.",
+        id,
+        outputsOf(inputs, id, { ...previous, status: e.lastStatus ?? "provisioning" }),
+        [e.message],
+      );
+    }
+    throw explainApiError(e, `${KIND} ${label}`);
+  }
+}
+
+/**
+ * The headquarters location id of a provisioned customer with a calling package (looked up once
+ * per org and process, so users can be given it instead of each looking it up). A failed lookup
+ * (e.g. a token without `spark-admin:locations_read`) is a warning, not a failure: users then
+ * look the location up themselves or take an explicit `locationId`.
+ */
+async function headquartersLocationId(
+  ctx: OperationContext,
+  inputs: CustomerOrgInputs,
+  customer: Customer,
+  previous?: string,
+): Promise<string | undefined> {
+  if (!hasCallingPackage(inputs) || customer.orgId === undefined) return undefined;
+  if (previous !== undefined) return previous;
+  const orgId = customer.orgId;
+  const wanted = inputs.headquarters?.name;
+  try {
+    return await memoize(ctx, `headquarters:${orgId}`, async () => {
+      const locations = await collect(ctx.client.locations.list({ orgId }), () => true, 50);
+      return (locations.find((l) => l.name === wanted) ?? locations[0])?.id;
+    });
+  } catch (e) {
+    writeWarning(
+      KIND,
+      inputs.externalId,
+      `could not look up the headquarters location (${e instanceof Error ? e.message : String(e)}); ` +
+        "headquartersLocationId stays empty and each calling CustomerUser looks it up itself.",
+    );
+    return undefined;
+  }
+}
+
+/** Warnings for statuses that succeed but need a person (resources.md, "Lifecycle"). */
+function warnAbout(customer: Customer, label: string): void {
+  if (customer.status === "pending_rpl_review") {
+    writeWarning(
+      KIND,
+      label,
+      "status pending_rpl_review: Cisco holds the customer for a compliance (restricted party list) review, which can take days; " +
+        "it is created and will finish provisioning once the review clears.",
+    );
+  }
+}
+
+/**
+ * Creates the customer, or adopts the one with the same `externalId` when it agrees with the
+ * inputs on the fields GET returns (no write). Several, or one that disagrees → `ConflictError`.
+ * After an ambiguous POST failure, looks again before sending it once more. Waits for the
+ * terminal status; `provisioned_with_errors`/`error` → an error carrying the id (partial create).
+ */
+export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = inputsOf(news);
+  const ctx = contextFor(owner);
+  const label = inputs.externalId;
+  let id: string;
+  try {
+    const decision = decideAdoption(await findByExternalId(ctx, label), (c) => differencesFromServer(inputs, c), {
+      what: `a customer with externalId "${label}"`,
+      idOf: (c) => c.id,
+      method: "POST",
+      path: COLLECTION,
+      reconcile:
+        "Make this CustomerOrg's inputs match the existing customer (it is then adopted without any write), give it another " +
+        "externalId, or, when several customers share the externalId, remove the duplicates in Partner Hub first.",
+    });
+    if (decision.kind === "conflict") throw decision.error;
+    if (decision.kind === "adopt") {
+      id = decision.existing.id;
+    } else {
+      const body = toCreateBody(inputs);
+      const result = await createOnce(
+        async () => (await ctx.client.customers.create(body)).id,
+        async () => {
+          const found = await findByExternalId(ctx, label);
+          return found.length === 1 && differencesFromServer(inputs, found[0]!).length === 0 ? found[0]!.id : undefined;
+        },
+      );
+      id = result.value;
+    }
+  } catch (e) {
+    throw explainApiError(e, `${KIND} ${label}`);
+  }
+  const customer = await waitTerminal(ctx, inputs, id, "create", {});
+  warnAbout(customer, label);
+  const hq = await headquartersLocationId(ctx, inputs, customer);
+  return {
+    id,
+    outs: outputsOf(inputs, id, { status: customer.status, orgId: customer.orgId, headquartersLocationId: hq }),
+  };
+}
+
+/** Package list as the server holds it: its names, with the quantities state knows (GET returns none). */
+function mergePackages(known: unknown, serverNames: readonly string[] | undefined): unknown {
+  if (serverNames === undefined) return known;
+  const byName = new Map<string, Record<string, unknown>>();
+  if (Array.isArray(known)) {
+    for (const p of known) {
+      if (p !== null && typeof p === "object" && typeof (p as { name?: unknown }).name === "string") {
+        byName.set((p as { name: string }).name, p as Record<string, unknown>);
+      }
+    }
+  }
+  return serverNames.map((name) => byName.get(name) ?? { name });
+}
+
+/**
+ * Reads the customer: `status`, `orgId`, `externalId`, `address` and the package names come from
+ * the server; what GET does not return (names, quantities, headquarters, template id...) is carried
+ * over from `props`, never erased. 404 → empty id (gone).
+ */
+export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+  const ctx = contextFor(owner);
+  const previous = withoutProviderField(props);
+  const label = typeof previous.externalId === "string" ? previous.externalId : id;
+  let customer: Customer;
+  try {
+    customer = await ctx.client.customers.get(id);
+  } catch (e) {
+    if (e instanceof NotFoundError) return {};
+    throw explainApiError(e, `${KIND} ${label}`);
+  }
+  const inputs: Record<string, unknown> = omitKeys(previous, COMPUTED_OUTPUTS);
+  if (customer.externalId !== undefined) inputs.externalId = customer.externalId;
+  if (customer.address !== undefined) inputs.address = fromWireAddress(customer.address);
+  inputs.packages = mergePackages(inputs.packages, customer.packages);
+  const packages = Array.isArray(inputs.packages) ? (inputs.packages as CustomerOrgInputs["packages"]) : [];
+  const outs = toPlain({
+    ...inputs,
+    customerId: id,
+    orgId: customer.orgId ?? previous.orgId,
+    status: customer.status,
+    limited: isLimited({ packages }),
+    adminPackage: adminPackage({ packages }),
+    headquartersLocationId: previous.headquartersLocationId,
+    schemaVersion: typeof previous.schemaVersion === "number" ? previous.schemaVersion : CUSTOMER_ORG_SCHEMA_VERSION,
+  });
+  return { id, props: outs, inputs: toPlain(inputs) };
+}
+
+/** Whether `olds`' quantities differ from the inputs' (GET returns none, so state is the reference). */
+function quantitiesDiffer(olds: Record<string, unknown>, inputs: CustomerOrgInputs): boolean {
+  if (!Array.isArray(olds.packages)) return false;
+  const old = new Map<string, unknown>();
+  for (const p of olds.packages as { name?: unknown; quantity?: unknown }[]) {
+    if (typeof p?.name === "string") old.set(p.name, p.quantity);
+  }
+  return inputs.packages.some((p) => old.has(p.name) && old.get(p.name) !== p.quantity);
+}
+
+/**
+ * Updates the customer. Refused rules are enforced again now that every value is known. State of
+ * an older `schemaVersion` with unchanged inputs on a settled customer is migrated without an API
+ * call. Otherwise the customer is read first (waiting while it is busy), and ONE complete PUT is
+ * sent only when the server differs from the desired state (so a partial create is resumed without
+ * a blind write); 423 → wait and retry. Returns the full outputs.
+ */
+export async function update(
+  owner: object,
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = inputsOf(news);
+  const rules = ruleSettingsFor(owner);
+  assertCustomerOrgChangeAllowed(olds, news, rules);
+  const { changedKeys } = diffCustomerOrg(olds, news, { clientRules: "server" });
+  const previous = {
+    orgId: typeof olds.orgId === "string" ? olds.orgId : undefined,
+    headquartersLocationId: typeof olds.headquartersLocationId === "string" ? olds.headquartersLocationId : undefined,
+  };
+  const oldStatus = typeof olds.status === "string" ? olds.status : undefined;
+  if (changedKeys.length === 0 && oldStatus !== undefined && SETTLED_STATUSES.includes(oldStatus)) {
+    return { outs: outputsOf(inputs, id, { ...previous, status: oldStatus }) };
+  }
+
+  const ctx = contextFor(owner);
+  const label = inputs.externalId;
+  let customer: Customer;
+  try {
+    customer = await ctx.client.customers.get(id);
+    if (BUSY_STATUSES.includes(customer.status)) customer = await waitIdle(ctx, id, label);
+  } catch (e) {
+    if (e instanceof NotFoundError) {
+      throw explainApiError(
+        e,
+        `${KIND} ${label}`,
+        "The customer no longer exists (deleted outside Pulumi?): run `pulumi refresh` to drop it from state, then up recreates it.",
+      );
+    }
+    throw explainApiError(e, `${KIND} ${label}`);
+  }
+
+  const serverDiffers = differencesFromServer(inputs, customer).length > 0;
+  const stateDiffers =
+    quantitiesDiffer(olds, inputs) || changedKeys.some((k) => !SERVER_VISIBLE_INPUTS.includes(k) && k !== "packages");
+  if (serverDiffers || stateDiffers) {
+    try {
+      await retryWhileLocked(
+        () => ctx.client.customers.update(id, toUpdateBody(inputs)),
+        () => waitIdle(ctx, id, label),
+      );
+    } catch (e) {
+      throw explainApiError(e, `${KIND} ${label}`);
+    }
+    customer = await waitTerminal(ctx, inputs, id, "update", previous);
+  } else if (FAILED_STATUSES.includes(customer.status)) {
+    const reasons = formatApiErrors(customer.errors);
+    throw new ResourceInitError(
+      `${KIND} ${label}: the customer (id ${id}) already matches the program but is still in status ${customer.status}` +
+        (reasons.length > 0 ? `: ${reasons.join("; ")}. ` : ". ") +
+        "Nothing was written (repeating the same request would not help): fix the cause in Partner Hub/Control Hub, " +
+        "or change the inputs, then run up again.",
+      id,
+      outputsOf(inputs, id, { ...previous, orgId: customer.orgId ?? previous.orgId, status: customer.status }),
+      reasons,
+    );
+  }
+  warnAbout(customer, label);
+  const sameOrg = previous.orgId === undefined || previous.orgId === customer.orgId;
+  const hq = await headquartersLocationId(ctx, inputs, customer, sameOrg ? previous.headquartersLocationId : undefined);
+  return { outs: outputsOf(inputs, id, { status: customer.status, orgId: customer.orgId ?? previous.orgId, headquartersLocationId: hq }) };
+}
+
+/**
+ * Deletes the customer and waits until GET answers 404. Already gone (404) counts as success; a
+ * busy customer (423) is waited for, then deleted. The API only removes the wholesale mapping: the
+ * Webex org and its people persist.
+ */
+export async function remove(owner: object, id: string, props: Record<string, unknown>): Promise<void> {
+  const ctx = contextFor(owner);
+  const label = typeof props.externalId === "string" ? props.externalId : id;
+  try {
+    await retryWhileLocked(
+      () => ctx.client.customers.delete(id),
+      () => waitIdle(ctx, id, label),
+    );
+  } catch (e) {
+    if (e instanceof NotFoundError) return;
+    throw explainApiError(e, `${KIND} ${label}`);
+  }
+  const progress = progressReporter(KIND, label);
+  try {
+    await ctx.client.waitForCustomerGone(id, { timeoutMs: ctx.timeoutMs, onProgress: (p) => progress.report(p.status) });
+  } catch (e) {
+    throw explainApiError(e, `${KIND} ${label}`);
+  }
+}
