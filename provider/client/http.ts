@@ -187,6 +187,16 @@ function parseBody(text: unknown): unknown {
   }
 }
 
+/** Applies `redact` to every string of a parsed JSON value (keys included). */
+function deepRedact(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((v) => deepRedact(v, redact));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), deepRedact(v, redact)]));
+  }
+  return value;
+}
+
 /** Sends requests to the provisioning API with retries, pacing and typed errors. */
 export class HttpTransport {
   private readonly http: AxiosInstance;
@@ -288,15 +298,20 @@ export class HttpTransport {
       }
 
       const status = res.status;
-      const serverTrackingId = header(res, "trackingid");
+      // Everything the server sent is scrubbed of the token before anything reads it: a gateway
+      // echoing the Authorization header must not leak it into logs, errors or Pulumi state.
+      const rawTrackingId = header(res, "trackingid");
+      const serverTrackingId = rawTrackingId === undefined ? undefined : this.redact(rawTrackingId);
+      const body = deepRedact(parseBody(res.data), this.redact);
       if (status >= 200 && status < 300) {
         this.config.gate.onSuccess();
         this.config.log(`${where} -> ${status} in ${tookMs} ms (attempt ${attempt}, TrackingID ${serverTrackingId ?? trackingId})`);
         const headersOut: Record<string, string | undefined> = {};
         for (const name of ["location", "link", "trackingid", "retry-after", "content-type"]) {
-          headersOut[name] = header(res, name);
+          const value = header(res, name);
+          headersOut[name] = value === undefined ? undefined : this.redact(value);
         }
-        return { status, headers: headersOut, body: parseBody(res.data), url, trackingId: serverTrackingId ?? trackingId };
+        return { status, headers: headersOut, body, url, trackingId: serverTrackingId ?? trackingId };
       }
 
       const retryAfterMs = parseRetryAfter(header(res, "retry-after"), this.config.now());
@@ -317,7 +332,7 @@ export class HttpTransport {
       this.config.log(`${where} -> ${status} in ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${serverTrackingId ?? trackingId})`);
       throw errorFromResponse({
         status,
-        body: parseBody(res.data),
+        body,
         responseTrackingId: serverTrackingId,
         requestTrackingId: trackingId,
         method,
