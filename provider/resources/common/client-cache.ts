@@ -22,6 +22,8 @@ export interface OperationContext {
   readonly timeoutMs: number;
   /** Per-process memo for lookups that never change (headquarters location of an org, ...). */
   readonly memo: Map<string, Promise<unknown>>;
+  /** Sleep for the operations' own polls (the client's unless tests tuned it). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Client options tests may override (a 0-ms sleep, fewer attempts). Never the token or URL. */
@@ -88,7 +90,7 @@ export function clientFor(settings: ProviderSettings): { client: ProvisioningCli
 export function contextFor(owner: object): OperationContext {
   const settings = providerSettingsFor(owner);
   const { client, memo } = clientFor(settings);
-  return { settings, client, memo, timeoutMs: settings.provisioningTimeoutSeconds * 1000 };
+  return { settings, client, memo, timeoutMs: settings.provisioningTimeoutSeconds * 1000, sleep: tuning.sleep };
 }
 
 /**

@@ -14,8 +14,9 @@ import {
   type Customer,
   type CustomerOperation,
 } from "../../client";
-import { contextFor, memoize, type OperationContext } from "../common/client-cache";
+import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
+import { headquartersOfOrg } from "../common/locations";
 import {
   collect,
   createOnce,
@@ -123,6 +124,7 @@ function waitIdle(ctx: OperationContext, id: string, label: string): Promise<Cus
     isDone: (c) => !BUSY_STATUSES.includes(c.status),
     describe: (c) => c.status,
     timeoutMs: ctx.timeoutMs,
+    sleep: ctx.sleep,
     minDelayMs: 1000,
     onProgress: (p) => progress.report(p.status),
     target: { id, what: `${KIND} ${label}`, method: "GET", path: `${COLLECTION}/${encodeURIComponent(id)}` },
@@ -190,13 +192,8 @@ async function headquartersLocationId(
 ): Promise<string | undefined> {
   if (!hasCallingPackage(inputs) || customer.orgId === undefined) return undefined;
   if (previous !== undefined) return previous;
-  const orgId = customer.orgId;
-  const wanted = inputs.headquarters?.name;
   try {
-    return await memoize(ctx, `headquarters:${orgId}`, async () => {
-      const locations = await collect(ctx.client.locations.list({ orgId }), () => true, 50);
-      return (locations.find((l) => l.name === wanted) ?? locations[0])?.id;
-    });
+    return await headquartersOfOrg(ctx, customer.orgId, inputs.headquarters?.name);
   } catch (e) {
     writeWarning(
       KIND,

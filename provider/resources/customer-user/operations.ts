@@ -13,8 +13,9 @@ import {
   type Subscriber,
 } from "../../client";
 import { isCallingPackage } from "../../packages";
-import { contextFor, memoize, type OperationContext } from "../common/client-cache";
+import { contextFor, type OperationContext } from "../common/client-cache";
 import { ConfigurationError, explainApiError, ResourceInitError } from "../common/errors";
+import { headquartersOfOrg, orgOfCustomer } from "../common/locations";
 import {
   collect,
   createOnce,
@@ -107,6 +108,7 @@ function waitCustomerIdle(ctx: OperationContext, customerId: string, label: stri
     isDone: (c) => !CUSTOMER_BUSY.includes(c.status),
     describe: (c) => `waiting for its customer (${c.status})`,
     timeoutMs: ctx.timeoutMs,
+    sleep: ctx.sleep,
     minDelayMs: 1000,
     onProgress: (p) => progress.report(p.status),
     target: { id: customerId, what: `the customer of ${KIND} ${label}`, method: "GET", path: `/v1/wholesale/customers/${encodeURIComponent(customerId)}` },
@@ -120,24 +122,21 @@ function waitCustomerIdle(ctx: OperationContext, customerId: string, label: stri
 async function locationFor(ctx: OperationContext, inputs: CustomerUserInputs): Promise<string | undefined> {
   if (!isCallingPackage(inputs.package)) return undefined;
   if (inputs.locationId !== undefined) return inputs.locationId;
-  return memoize(ctx, `headquarters-of-customer:${inputs.customerId}`, async () => {
-    const customer = await ctx.client.customers.get(inputs.customerId);
-    if (customer.orgId === undefined) {
-      throw new ConfigurationError(
-        `${KIND} ${inputs.email}: customer ${inputs.customerId} has no Webex org yet (status ${customer.status}), so its ` +
-          "headquarters location is unknown: wait until the customer is provisioned, or give this user a locationId.",
-      );
-    }
-    const orgId = customer.orgId;
-    const locations = await collect(ctx.client.locations.list({ orgId }), () => true, 1);
-    if (locations[0] === undefined) {
-      throw new ConfigurationError(
-        `${KIND} ${inputs.email}: the customer's org ${orgId} has no location, so a calling user cannot be placed: ` +
-          "give the CustomerOrg a headquarters (and a calling package), or give this user a locationId.",
-      );
-    }
-    return locations[0].id;
-  });
+  const { orgId, status } = await orgOfCustomer(ctx, inputs.customerId);
+  if (orgId === undefined) {
+    throw new ConfigurationError(
+      `${KIND} ${inputs.email}: customer ${inputs.customerId} has no Webex org yet (status ${status}), so its ` +
+        "headquarters location is unknown: wait until the customer is provisioned, or give this user a locationId.",
+    );
+  }
+  const hq = await headquartersOfOrg(ctx, orgId);
+  if (hq === undefined) {
+    throw new ConfigurationError(
+      `${KIND} ${inputs.email}: the customer's org ${orgId} has no location, so a calling user cannot be placed: ` +
+        "give the CustomerOrg a headquarters (and a calling package), or give this user a locationId.",
+    );
+  }
+  return hq;
 }
 
 /** Subscribers whose email is `email` (case-insensitive: emails are). */
@@ -155,6 +154,7 @@ async function settle(ctx: OperationContext, subscriber: Subscriber, label: stri
     isDone: (s) => !PENDING_STATUSES.includes(s.status ?? ""),
     describe: (s) => s.status ?? "unknown",
     timeoutMs: ctx.timeoutMs,
+    sleep: ctx.sleep,
     onProgress: (p) => progress.report(p.status),
     target: { id: subscriber.id, what: `${KIND} ${label}`, method: "GET", path: `${COLLECTION}/${encodeURIComponent(subscriber.id)}` },
   });
