@@ -10,14 +10,14 @@ export type CustomerOperation = "create" | "update" | "delete";
 /**
  * Exponentially weighted means of observed durations, per operation. Samples are taken by the
  * waiters: the midpoint between the last busy poll and the terminal one when both exist (the true
- * completion lies between them), else 90 % of the time of a first poll that was already terminal
+ * completion lies between them), else 80 % of the time of a first poll that was already terminal
  * (an upper bound; shrinking it probes whether operations got faster).
  */
 export class DurationEstimates {
   private readonly means = new Map<CustomerOperation, number>();
 
-  /** @param alpha weight of a new sample, 0..1 (default 0.3: adapts in a few operations, ignores one outlier). */
-  constructor(private readonly alpha = 0.3) {}
+  /** @param alpha weight of a new sample, 0..1 (default 0.5: adapts within a few operations). */
+  constructor(private readonly alpha = 0.5) {}
 
   /** Current estimate in ms, undefined before the first sample. */
   get(operation: CustomerOperation): number | undefined {

@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import { RateGate } from "../../../provider/client";
+import { VirtualClock, flush } from "./helpers";
+
+/** Starts `n` concurrent acquires and returns the virtual time at which each was granted. */
+async function grantTimes(gate: RateGate, clock: VirtualClock, n: number): Promise<number[]> {
+  const times: number[] = new Array(n);
+  const all = Array.from({ length: n }, (_, i) => gate.acquire().then(() => (times[i] = clock.now())));
+  await clock.runUntilIdle();
+  await Promise.all(all);
+  return times;
+}
+
+describe("client rate gate", () => {
+  const bucketCases: Array<{ name: string; perSecond: number; burst: number; n: number; want: number[] }> = [
+    { name: "within the burst: all at once", perSecond: 10, burst: 5, n: 5, want: [0, 0, 0, 0, 0] },
+    { name: "beyond the burst: paced at the rate", perSecond: 10, burst: 3, n: 6, want: [0, 0, 0, 100, 200, 300] },
+    { name: "burst 1: strictly paced", perSecond: 4, burst: 1, n: 4, want: [0, 250, 500, 750] },
+    { name: "fractional rate", perSecond: 0.5, burst: 1, n: 3, want: [0, 2000, 4000] },
+  ];
+  for (const c of bucketCases) {
+    it(`token bucket: ${c.name}`, async () => {
+      const clock = new VirtualClock();
+      const gate = new RateGate({ rateLimit: { perSecond: c.perSecond, burst: c.burst }, now: clock.now, sleep: clock.sleep });
+      expect(await grantTimes(gate, clock, c.n)).to.deep.equal(c.want);
+    });
+  }
+
+  it("token bucket: refills while idle, up to the burst", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 3 }, now: clock.now, sleep: clock.sleep });
+    await grantTimes(gate, clock, 3); // bucket empty at t=0
+    clock.advance(10_000); // long idle: refilled to the burst, not beyond
+    const start = clock.now();
+    const times = await grantTimes(gate, clock, 5);
+    expect(times.map((t) => t - start)).to.deep.equal([0, 0, 0, 100, 200]);
+  });
+
+  it("no bucket: requests pass at once", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
+    expect(await grantTimes(gate, clock, 4)).to.deep.equal([0, 0, 0, 0]);
+    expect(clock.sleeps).to.deep.equal([]);
+    expect(gate.currentRate).to.equal(undefined);
+  });
+
+  it("shared pause: every request waits until it ends, with or without a bucket", async () => {
+    for (const rateLimit of [undefined, { perSecond: 100, burst: 10 }] as const) {
+      const clock = new VirtualClock(1000);
+      const gate = new RateGate({ rateLimit, now: clock.now, sleep: clock.sleep });
+      gate.pauseFor(3000);
+      expect(gate.pausedUntil).to.equal(4000);
+      expect(await grantTimes(gate, clock, 3), JSON.stringify(rateLimit)).to.deep.equal([4000, 4000, 4000]);
+    }
+  });
+
+  it("shared pause: a pause that starts while callers wait for their slot holds them too", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 1 }, now: clock.now, sleep: clock.sleep });
+    const times: number[] = [];
+    const waiting = [0, 1, 2].map(() => gate.acquire().then(() => times.push(clock.now())));
+    await flush();
+    gate.pauseFor(1000); // at t=0: the two callers waiting for slots 100 and 200 must now wait for t=1000
+    await clock.runUntilIdle();
+    await Promise.all(waiting);
+    expect(times[0]).to.equal(0);
+    expect(times.slice(1).every((t) => t >= 1000), `granted at ${times.join(",")}`).to.equal(true);
+  });
+
+  it("shared pause: extends, never shortens", () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
+    gate.pauseFor(5000);
+    gate.pauseFor(1000);
+    expect(gate.pausedUntil).to.equal(5000);
+    gate.pauseFor(-5);
+    expect(gate.pausedUntil).to.equal(5000);
+  });
+
+  it("adapts: a 429 halves the rate down to an eighth; successes creep back", () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ rateLimit: { perSecond: 16, burst: 1 }, now: clock.now, sleep: clock.sleep });
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      gate.onRateLimited();
+      seen.push(gate.currentRate!);
+    }
+    expect(seen).to.deep.equal([8, 4, 2, 2, 2]);
+    gate.onSuccess();
+    expect(gate.currentRate).to.equal(2.8);
+    for (let i = 0; i < 100; i++) gate.onSuccess();
+    expect(gate.currentRate).to.equal(16);
+  });
+
+  it("adapts: the lowered rate paces requests", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 1 }, now: clock.now, sleep: clock.sleep });
+    gate.onRateLimited(); // 5/s
+    expect(await grantTimes(gate, clock, 3)).to.deep.equal([0, 200, 400]);
+  });
+
+  it("adaptive: false keeps the configured rate", () => {
+    const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 1 }, adaptive: false });
+    gate.onRateLimited();
+    expect(gate.currentRate).to.equal(10);
+  });
+
+  const invalid: Array<{ name: string; perSecond: number; burst: number }> = [
+    { name: "zero rate", perSecond: 0, burst: 1 },
+    { name: "negative rate", perSecond: -1, burst: 1 },
+    { name: "infinite rate", perSecond: Infinity, burst: 1 },
+    { name: "zero burst", perSecond: 1, burst: 0 },
+    { name: "fractional burst", perSecond: 1, burst: 1.5 },
+  ];
+  for (const c of invalid) {
+    it(`refuses ${c.name}`, () => {
+      expect(() => new RateGate({ rateLimit: { perSecond: c.perSecond, burst: c.burst } })).to.throw(TypeError, /rateLimit/);
+    });
+  }
+});
