@@ -3,7 +3,8 @@
  * input type to the `pulumi.Input<>` argument type users write.
  *
  * Every field schema carries its own error message (what is wrong and what to write instead) so
- * `check` can pass zod's issues straight through as failures.
+ * `check` can pass zod's issues straight through as failures, and a `docType` (metadata) naming
+ * its type for the README's argument tables.
  */
 import type { Input } from "@pulumi/pulumi";
 import { z } from "zod";
@@ -47,7 +48,8 @@ export function emailSchema() {
       typeof iss.input === "string"
         ? `${JSON.stringify(iss.input)} is not an email address; write one like admin@acme.example`
         : typeMessage(iss.input, "an email address"),
-  });
+  })
+    .meta({ docType: "email" });
 }
 
 /** A locale as Webex writes it: language, underscore, region (`en_US`, `fr_FR`). */
@@ -56,7 +58,8 @@ export function localeSchema() {
     .string({ error: (iss) => typeMessage(iss.input, "a locale such as en_US") })
     .regex(/^[a-z]{2,3}_[A-Z]{2}$/, {
       error: (iss) => `${JSON.stringify(iss.input)} is not a locale; write language_REGION, e.g. en_US or fr_FR`,
-    });
+    })
+    .meta({ docType: "locale, e.g. `en_US`" });
 }
 
 /** An ISO 3166-1 alpha-2 country code; accepted in any case and normalised to upper case. */
@@ -68,7 +71,8 @@ export function countryCodeSchema() {
     .refine((c) => ISO_COUNTRY_CODES.has(c), {
       error: (iss) =>
         `${JSON.stringify(iss.input)} is not an ISO 3166-1 alpha-2 country code; write two letters, e.g. US, FR, GB`,
-    });
+    })
+    .meta({ docType: "ISO 3166-1 alpha-2 code" });
 }
 
 /** True when the runtime knows `zone` as an IANA time zone (pure: Intl needs no I/O). */
@@ -89,7 +93,8 @@ export function timeZoneSchema() {
     .refine(isTimeZone, {
       error: (iss) =>
         `${JSON.stringify(iss.input)} is not an IANA time zone; write one like America/New_York or Europe/Paris`,
-    });
+    })
+    .meta({ docType: "IANA time zone" });
 }
 
 /** A phone number in E.164 form: `+`, country code, number; up to 15 digits. */
@@ -99,7 +104,8 @@ export function e164Schema() {
     .regex(/^\+[1-9][0-9]{1,14}$/, {
       error: (iss) =>
         `${JSON.stringify(iss.input)} is not an E.164 number; write + then country code and number, digits only, e.g. +14155550100`,
-    });
+    })
+    .meta({ docType: "E.164 number" });
 }
 
 /** An extension: 2 to 10 digits (leading zeros kept, so it is a string). */
@@ -108,7 +114,8 @@ export function extensionSchema() {
     .string({ error: (iss) => typeMessage(iss.input, "an extension of 2 to 10 digits, as a string such as \"0100\"") })
     .regex(/^[0-9]{2,10}$/, {
       error: (iss) => `${JSON.stringify(iss.input)} is not an extension; write 2 to 10 digits, e.g. "0100"`,
-    });
+    })
+    .meta({ docType: "2–10 digits (string)" });
 }
 
 /**

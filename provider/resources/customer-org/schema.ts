@@ -92,7 +92,9 @@ export const CustomerOrgArgsSchema = z.object(
       .array(CustomerPackageSchema, objectError("a list of packages such as [{ name: \"webex_calling\" }]"))
       .min(1, { error: "must list at least one package, e.g. [{ name: \"webex_calling\" }]" })
       .describe("Non-empty list of `{ name, quantity? }` with unique names."),
-    headquarters: HeadquartersSchema.optional(),
+    headquarters: HeadquartersSchema.optional().describe(
+      "`{ name?, address?, timeZone, language?, emergencyLocationIdentifier? }`; required with a calling package.",
+    ),
     meetingsTimeZone: timeZoneSchema().optional().describe("IANA time zone of the customer's meetings."),
   },
   objectError("an object of CustomerOrg arguments"),

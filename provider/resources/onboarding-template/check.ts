@@ -2,8 +2,11 @@
  * OnboardingTemplate `check`: pure, never throws, skips unknowns. Every rule of a template is a
  * rule of one field (including the authentication variants), so the schema says it all.
  */
-import { checkWithSchema, type CheckFailure } from "../common/failures";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
 import { OnboardingTemplateArgsSchema } from "./schema";
+
+/** Templates have no rules across fields; kept for symmetry with the other resources (docs, tests). */
+export const onboardingTemplateCheckRules: readonly CrossFieldRule[] = [];
 
 /**
  * Validates and normalises new inputs (defaults applied, `countryCode` upper-cased). `inputs` keeps
@@ -13,5 +16,5 @@ export function checkOnboardingTemplate(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  return checkWithSchema(OnboardingTemplateArgsSchema, news, []);
+  return checkWithSchema(OnboardingTemplateArgsSchema, news, onboardingTemplateCheckRules);
 }
