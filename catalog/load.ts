@@ -15,6 +15,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
+import type { PACKAGES } from "pulumi-webex-wholesale";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import {
@@ -29,15 +30,8 @@ import {
 /** Pulumi's unknown-value sentinel: a resource's `check` skips validating it (resources.md, "Unknowns"). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** What the loader needs to know about one package (a subset of the package's `PACKAGES` rows). */
-export type PackageFacts = {
-    /** A calling package: its users need a number or extension and a location. */
-    readonly calling: boolean;
-    /** Whether a quantity can be set on it. */
-    readonly limitable: boolean;
-    /** Rank among administrator packages; absent when administrators cannot hold it. */
-    readonly adminRank?: number;
-};
+/** What the loader needs to know about one package: a subset of a row of the package's `PACKAGES`. */
+export type PackageFacts = Pick<(typeof PACKAGES)[keyof typeof PACKAGES], "calling" | "limitable" | "adminRank">;
 
 /** One failure returned by a resource's `check`, as Pulumi defines it. */
 export type CheckFailure = dynamic.CheckFailure;

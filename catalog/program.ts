@@ -1,0 +1,29 @@
+/**
+ * The catalog program, shared by the root program and `examples/catalog`: read the `catalogFile`
+ * setting, validate the whole file, then declare its resources.
+ *
+ * Written as an async program (Pulumi awaits a function exported by the entry module): the
+ * catalog is fully judged before the first resource is registered, so a bad catalog throws with
+ * every problem listed and nothing reaches the API.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { catalogOutputs, declareCatalog } from "./declare";
+import { loadCatalog } from "./load";
+import { packageRules } from "./package-rules";
+
+/**
+ * Runs the catalog program for the project in `programDir`.
+ * @param programDir the program's directory; a relative `catalogFile` is read from there.
+ * @param defaultFile the catalog used when the stack does not set `catalogFile`.
+ * @returns the stack outputs (see {@link catalogOutputs}).
+ * @example
+ * // index.ts
+ * export = () => catalogProgram(__dirname, "catalog/customers.yaml");
+ */
+export async function catalogProgram(programDir: string, defaultFile: string) {
+    const config = new pulumi.Config();
+    const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
+    const catalog = await loadCatalog(file, packageRules());
+    return catalogOutputs(declareCatalog(catalog));
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm start [-- up|preview|refresh|destroy] [--local-engine]`: the main job on a laptop.
+ *
+ * Starts the provisioning-API emulator with its state kept in `.local/` (git-ignored), then runs
+ * the root program (`index.ts`, the catalog in `catalog/customers.yaml`) against it: with the
+ * Pulumi CLI when `pulumi` is on PATH (state in a local file backend under `.local/pulumi`), with
+ * the project's local engine otherwise. Both keep their state between runs, so a second `npm start`
+ * finds nothing to do and says so.
+ *
+ * The emulator's token is generated once and kept in `.local/`, so the emulator's state and the
+ * Pulumi state stay valid across runs; it is handed to the program through configuration (local
+ * engine) or the environment (CLI), never written to a stack file.
+ */
+import { randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join, relative, resolve } from "node:path";
+import { startEmulator } from "../local/emulator";
+import { runEngine } from "../local/engine";
+
+/** The operations `npm start` accepts; `up` when none is given. */
+export const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
+/** One of {@link OPERATIONS}. */
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The repository root: the root program's folder. */
+const ROOT = resolve(__dirname, "..");
+/** Everything `npm start` keeps between runs (git-ignored). */
+const LOCAL = join(ROOT, ".local");
+const STACK = "dev";
+/** Long enough to see provisioning progress, short enough for a first run well under a minute. */
+const PROVISIONING_DELAY_MS = 2000;
+
+/** Parsed command line. */
+type Args = { operation: Operation; forceLocalEngine: boolean };
+
+/** Parses `npm start` arguments; throws with the usage on anything unknown. */
+export function parseArgs(argv: readonly string[]): Args {
+    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--local-engine]`;
+    let operation: Operation = "up";
+    let forceLocalEngine = false;
+    let seenOperation = false;
+    for (const a of argv) {
+        if (a === "--local-engine") forceLocalEngine = true;
+        else if ((OPERATIONS as readonly string[]).includes(a) && !seenOperation) {
+            operation = a as Operation;
+            seenOperation = true;
+        } else throw new Error(`unexpected argument "${a}"\n${usage}`);
+    }
+    return { operation, forceLocalEngine };
+}
+
+/** A value kept in `.local/<name>`, generated on first use; readable by the owner only. */
+function persistentSecret(name: string): string {
+    const file = join(LOCAL, name);
+    if (existsSync(file)) return readFileSync(file, "utf8").trim();
+    const value = randomBytes(24).toString("hex");
+    writeFileSync(file, `${value}\n`, { mode: 0o600 });
+    return value;
+}
+
+/** The `pulumi` executable on PATH, if any. */
+function findPulumi(): string | undefined {
+    const names = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
+    for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
+        for (const n of names) {
+            const candidate = join(dir, n);
+            try {
+                accessSync(candidate, constants.X_OK);
+                return candidate;
+            } catch {
+                // not here; keep looking
+            }
+        }
+    }
+    return undefined;
+}
+
+/** `path` relative to the repository, as a person would type it. */
+const show = (path: string) => relative(ROOT, path) || ".";
+
+/** Runs a CLI command, echoing its output and appending it to `log`; resolves to its exit code. */
+function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, log: string): Promise<number> {
+    return new Promise((done, fail) => {
+        const out = createWriteStream(log, { flags: "a" });
+        out.write(`$ pulumi ${args.join(" ")}\n`);
+        const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        child.stdout.on("data", (d: Buffer) => (process.stdout.write(d), out.write(d)));
+        child.stderr.on("data", (d: Buffer) => (process.stderr.write(d), out.write(d)));
+        child.on("error", fail);
+        child.on("close", (code) => out.end(() => done(code ?? 1)));
+    });
+}
+
+/** The run with the Pulumi CLI: local file backend, passphrase from the environment or `.local/`. */
+async function withCli(pulumi: string, op: Operation, url: string, token: string): Promise<number> {
+    const backend = join(LOCAL, "pulumi");
+    mkdirSync(backend, { recursive: true });
+    const log = join(LOCAL, "logs", `pulumi-${op}.log`);
+    mkdirSync(join(LOCAL, "logs"), { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? persistentSecret("pulumi-passphrase"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        // The provider reads these when the stack config does not set webex:baseUrl/accessToken.
+        WEBEX_BASE_URL: url,
+        WEBEX_ACCESS_TOKEN: token,
+    };
+    console.log(`Running \`pulumi ${op}\` (Pulumi CLI, state in ${show(backend)}, log in ${show(log)})`);
+    const select = await run(pulumi, ["stack", "select", STACK, "--create", "--non-interactive"], env, log);
+    if (select !== 0) return select;
+    const args = op === "preview" ? ["preview", "--non-interactive", "--diff"] : [op, "--yes", "--non-interactive", "--diff"];
+    const code = await run(pulumi, [...args, "--stack", STACK], env, log);
+    console.log(`\nPulumi state: ${show(backend)} (stack ${STACK}); log: ${show(log)}`);
+    return code;
+}
+
+/** The run with the local engine (no Pulumi CLI on this machine). */
+async function withEngine(op: Operation, url: string, token: string): Promise<number> {
+    const stateFile = join(LOCAL, "engine", `${STACK}.json`);
+    mkdirSync(join(LOCAL, "engine"), { recursive: true });
+    console.log(`Running \`${op}\` with the local engine (no \`pulumi\` on PATH; state in ${show(stateFile)})`);
+    const result = await runEngine({
+        operation: op,
+        cwd: ROOT,
+        stack: STACK,
+        stateFile,
+        config: { "webex:baseUrl": url },
+        secretConfig: { "webex:accessToken": token },
+    });
+    const s = result.summary;
+    const changes = s.create + s.update + s.replace + s.delete;
+    console.log("");
+    if (result.ok && changes === 0 && op !== "refresh") {
+        console.log(`No changes: the customers already match the catalog (${s.same} resources unchanged).`);
+    }
+    if (result.ok && Object.keys(result.outputs ?? {}).length > 0) {
+        console.log(`Outputs:\n${JSON.stringify(result.outputs, null, 2)}`);
+    }
+    console.log(`Engine state: ${show(result.stateFile)}; log: ${show(result.logFile)}`);
+    return result.ok ? 0 : result.exitCode || 1;
+}
+
+/** Runs `npm start`; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+    const { operation, forceLocalEngine } = parseArgs(argv);
+    const started = Date.now();
+    mkdirSync(LOCAL, { recursive: true });
+    const stateFile = join(LOCAL, "emulator-state.json");
+    const emulator = await startEmulator({
+        stateFile,
+        token: persistentSecret("emulator-token"),
+        provisioningDelayMs: PROVISIONING_DELAY_MS,
+    });
+    console.log(`Emulator: ${emulator.url} (state: ${show(stateFile)})`);
+    // Ctrl-C: stop the emulator cleanly so its state file is complete, then let the run end.
+    const stop = () => void emulator.close();
+    process.once("SIGINT", stop);
+    try {
+        const pulumi = forceLocalEngine ? undefined : findPulumi();
+        return pulumi
+            ? await withCli(pulumi, operation, emulator.url, emulator.token)
+            : await withEngine(operation, emulator.url, emulator.token);
+    } finally {
+        process.off("SIGINT", stop);
+        await emulator.close();
+        console.log(`Emulator state: ${show(stateFile)}. Total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    }
+}
