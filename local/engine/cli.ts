@@ -1,0 +1,132 @@
+/**
+ * Command line of the local engine:
+ *
+ *   npm run engine -- up|preview|refresh|destroy --stack <s> --cwd <program dir> [--parallel N]
+ *     [--config k=v]... [--secret-config k=env:VAR|file:PATH]... [--state <file>] [--verbose]
+ *
+ * Exit code 0 on success, 1 on a failed run, 2 on invalid usage. Ctrl-C (or SIGTERM) cancels: no new provider
+ * write starts, the ones in flight finish and are recorded. A SIGKILL at any point is safe too: the next run
+ * resumes from the state and its pending-operations list.
+ */
+import { OperationSchema, type EngineOptions } from "./options";
+import { resolveSecretReference } from "./project-config";
+import { runEngine } from "./engine";
+
+const USAGE =
+    "usage: npm run engine -- up|preview|refresh|destroy --stack <name> [--cwd <program dir>] [--parallel N]\n" +
+    "         [--config key=value]... [--secret-config key=env:VARIABLE|file:PATH]... [--state <file>] [--verbose]\n" +
+    "Secrets in the state are encrypted with PULUMI_CONFIG_PASSPHRASE.";
+
+/** Invalid command line. */
+export class UsageError extends Error {
+    override name = "UsageError";
+}
+
+function keyValue(flag: string, text: string): [string, string] {
+    const i = text.indexOf("=");
+    if (i <= 0) throw new UsageError(`${flag} expects key=value, got ${JSON.stringify(text)}`);
+    return [text.slice(0, i), text.slice(i + 1)];
+}
+
+/**
+ * Parses the command line into engine options (secret references resolved from `env`).
+ *
+ * @throws UsageError on anything invalid.
+ */
+export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): EngineOptions {
+    const rest = [...argv];
+    const op = OperationSchema.safeParse(rest.shift());
+    if (!op.success) throw new UsageError(`expected an operation: ${OperationSchema.options.join(", ")}`);
+    const options: EngineOptions = { operation: op.data, cwd: process.cwd(), stack: "", config: {}, secretConfig: {} };
+    const value = (flag: string): string => {
+        const v = rest.shift();
+        if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        return v;
+    };
+    while (rest.length > 0) {
+        const raw = rest.shift()!;
+        const eq = raw.startsWith("--") ? raw.indexOf("=") : -1;
+        const flag = eq > 0 ? raw.slice(0, eq) : raw;
+        if (eq > 0) rest.unshift(raw.slice(eq + 1));
+        switch (flag) {
+            case "--stack":
+            case "-s":
+                options.stack = value(flag);
+                break;
+            case "--cwd":
+            case "-C":
+                options.cwd = value(flag);
+                break;
+            case "--parallel":
+            case "-p": {
+                const n = Number(value(flag));
+                if (!Number.isInteger(n) || n < 1) throw new UsageError("--parallel expects a positive integer");
+                options.parallel = n;
+                break;
+            }
+            case "--config":
+            case "-c": {
+                const [k, v] = keyValue(flag, value(flag));
+                options.config![k] = v;
+                break;
+            }
+            case "--secret-config": {
+                const [k, ref] = keyValue(flag, value(flag));
+                options.secretConfig![k] = resolveSecretReference(k, ref, env);
+                break;
+            }
+            case "--state":
+                options.stateFile = value(flag);
+                break;
+            case "--verbose":
+            case "-v":
+                options.verbose = true;
+                break;
+            case "--help":
+            case "-h":
+                throw new UsageError("");
+            default:
+                throw new UsageError(`unknown argument ${JSON.stringify(raw)}`);
+        }
+    }
+    if (!options.stack) throw new UsageError("--stack is required");
+    return options;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+    let options: EngineOptions;
+    try {
+        options = parseCommandLine(argv, process.env);
+    } catch (e) {
+        if (e instanceof UsageError) {
+            if (e.message) process.stderr.write(`error: ${e.message}\n`);
+            process.stderr.write(`${USAGE}\n`);
+            return 2;
+        }
+        process.stderr.write(`error: ${(e as Error).message}\n`);
+        return 2;
+    }
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+        interrupts++;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write(`\n${signal}: cancelling (in-flight provider calls finish and are recorded; press again to quit now)\n`);
+        controller.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    const result = await runEngine({ ...options, signal: controller.signal });
+    return result.exitCode;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e: Error) => {
+            process.stderr.write(`error: ${e.message}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,418 @@
+/**
+ * The stack's JSON checkpoint: schema, encoding (secrets encrypted, `__provider` deduplicated), atomic and
+ * coalesced writes, the pending-operations journal and the lock against concurrent runs.
+ *
+ * In memory the state holds plain property maps (secrets as wire envelopes, `__provider` as text). On disk every
+ * secret envelope becomes `{sig, ciphertext}` and every top-level `__provider` string becomes a reference into a
+ * blob table keyed by SHA-256 (gotcha G5: the code is otherwise stored twice per resource).
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { z } from "zod";
+
+import { Crypter, PassphraseError, SecretsProviderSchema } from "./secrets";
+import { PROVIDER_KEY, SECRET_SIG, SIG_KEY, isSecret } from "./property-values";
+import type { PropertyMap, PropertyValue } from "./sdk";
+
+/** Signature of a blob reference `{[SIG_KEY]: BLOB_SIG, hash}` in the stored state. */
+const BLOB_SIG = "local-engine:blob:sha256";
+const STATE_VERSION = 1;
+
+const PropertyMapSchema = z.record(z.string(), z.custom<PropertyValue>(() => true));
+
+/** One resource in the state. */
+export const ResourceStateSchema = z.object({
+    urn: z.string(),
+    type: z.string(),
+    /** Custom (provider-backed) resource, as opposed to a component or the Stack. */
+    custom: z.boolean(),
+    id: z.string().default(""),
+    parent: z.string().default(""),
+    inputs: PropertyMapSchema.default({}),
+    outputs: PropertyMapSchema.default({}),
+    dependencies: z.array(z.string()).default([]),
+    protect: z.boolean().default(false),
+    retainOnDelete: z.boolean().default(false),
+    /** Read with `Resource.get`: owned elsewhere, never deleted by this stack. */
+    external: z.boolean().default(false),
+    additionalSecretOutputs: z.array(z.string()).default([]),
+    /** Set when the provider reported a partial create/update; forces an update on the next `up`. */
+    initErrors: z.array(z.string()).optional(),
+    /** The old half of a create-before-delete replacement, still to be deleted. */
+    pendingReplacement: z.boolean().optional(),
+});
+
+/** A resource as stored in memory. */
+export type ResourceState = z.output<typeof ResourceStateSchema>;
+
+/** A provider write that started and whose outcome is not recorded yet. */
+export const PendingOperationSchema = z.object({
+    op: z.enum(["create", "update", "delete"]),
+    urn: z.string(),
+    type: z.string(),
+    id: z.string().optional(),
+    startedAt: z.string(),
+});
+
+/** A pending operation. */
+export type PendingOperation = z.output<typeof PendingOperationSchema>;
+
+/** The whole checkpoint file. */
+export const StateFileSchema = z.object({
+    version: z.literal(STATE_VERSION),
+    project: z.string(),
+    stack: z.string(),
+    secretsProvider: SecretsProviderSchema.optional(),
+    blobs: z.record(z.string(), z.string()).default({}),
+    outputs: PropertyMapSchema.default({}),
+    resources: z.array(ResourceStateSchema).default([]),
+    pending: z.array(PendingOperationSchema).default([]),
+});
+
+/** The checkpoint as it is held in memory (decoded). */
+export type StackState = Omit<z.output<typeof StateFileSchema>, "blobs" | "secretsProvider">;
+
+/** Thrown when another run holds the stack's lock. */
+export class StackLockedError extends Error {
+    override name = "StackLockedError";
+}
+
+function isPlainObject(v: unknown): v is Record<string, PropertyValue> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function pidAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+/**
+ * Owns the checkpoint of one stack for one run: load, mutate in memory, flush. Flushes are coalesced: concurrent
+ * `flush()` calls share one write, and a flush requested during a write is served by the next one, so a burst of
+ * completed steps costs a couple of writes instead of one each (gotcha G4).
+ */
+export class StateStore {
+    /** The decoded state; mutate it, then call {@link flush} or {@link markDirty}. */
+    state: StackState;
+    readonly file: string;
+    readonly lockFile: string;
+    #crypter: Crypter | undefined;
+    #passphrase: string | undefined;
+    #storedProvider: z.output<typeof SecretsProviderSchema> | undefined;
+    #locked = false;
+    #writing: Promise<void> | undefined;
+    #queued: Promise<void> | undefined;
+    #timer: NodeJS.Timeout | undefined;
+    #lastWritten = "";
+    #cipherCache = new Map<string, string>();
+    #hashCache = new Map<string, string>();
+    #writeError: Error | undefined;
+    /** Number of physical writes made (for tests and benchmarks). */
+    writes = 0;
+
+    private constructor(file: string, state: StackState, passphrase: string | undefined) {
+        this.file = file;
+        this.lockFile = `${file}.lock`;
+        this.state = state;
+        this.#passphrase = passphrase;
+    }
+
+    /**
+     * Opens (or starts) the checkpoint at `file`, taking the lock, and decodes it.
+     *
+     * @param passphrase `PULUMI_CONFIG_PASSPHRASE`, needed when the state holds secrets or will.
+     * @throws StackLockedError when another live run holds the lock; PassphraseError on a missing or wrong
+     *   passphrase; Error when the file is not a state file of this project and stack.
+     */
+    static open(file: string, project: string, stack: string, passphrase: string | undefined): StateStore {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const store = new StateStore(file, { version: STATE_VERSION, project, stack, outputs: {}, resources: [], pending: [] }, passphrase);
+        store.#lock();
+        try {
+            store.#load(project, stack);
+        } catch (e) {
+            store.release();
+            throw e;
+        }
+        return store;
+    }
+
+    #lock(): void {
+        const body = JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() });
+        for (let attempt = 0; attempt < 2; attempt++) {
+            try {
+                fs.writeFileSync(this.lockFile, body, { flag: "wx" });
+                this.#locked = true;
+                return;
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+            }
+            let holder: { pid?: number; host?: string; startedAt?: string } = {};
+            try {
+                holder = JSON.parse(fs.readFileSync(this.lockFile, "utf8")) as typeof holder;
+            } catch {
+                // A lock torn by a crash between create and write: treat as stale.
+            }
+            const stale = holder.pid === undefined || (holder.host === os.hostname() && !pidAlive(holder.pid));
+            if (!stale) {
+                throw new StackLockedError(
+                    `the stack is locked by another run (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); ` +
+                        `if no run is active, delete ${this.lockFile}`,
+                );
+            }
+            fs.rmSync(this.lockFile, { force: true });
+        }
+        throw new StackLockedError(`cannot take the lock ${this.lockFile}`);
+    }
+
+    #load(project: string, stack: string): void {
+        if (!fs.existsSync(this.file)) return;
+        const text = fs.readFileSync(this.file, "utf8");
+        let raw: unknown;
+        try {
+            raw = JSON.parse(text);
+        } catch (e) {
+            throw new Error(`state file ${this.file} is not valid JSON: ${(e as Error).message}`);
+        }
+        const parsed = StateFileSchema.safeParse(raw);
+        if (!parsed.success) {
+            throw new Error(`state file ${this.file} is not a local-engine state: ${parsed.error.issues[0]?.message ?? ""}`);
+        }
+        const file = parsed.data;
+        if (file.project !== project || file.stack !== stack) {
+            throw new Error(`state file ${this.file} belongs to ${file.project}/${file.stack}, not ${project}/${stack}`);
+        }
+        this.#storedProvider = file.secretsProvider;
+        if (file.secretsProvider && this.#passphrase !== undefined) {
+            this.#crypter = Crypter.create(this.#passphrase, file.secretsProvider);
+        }
+        const decode = (v: PropertyValue): PropertyValue => this.#decodeValue(v, file.blobs);
+        this.state = {
+            version: STATE_VERSION,
+            project,
+            stack,
+            outputs: decode(file.outputs) as PropertyMap,
+            resources: file.resources.map((r) => ({ ...r, inputs: decode(r.inputs) as PropertyMap, outputs: decode(r.outputs) as PropertyMap })),
+            pending: file.pending,
+        };
+        this.#lastWritten = text;
+    }
+
+    #decodeValue(v: PropertyValue, blobs: Record<string, string>): PropertyValue {
+        if (Array.isArray(v)) return v.map((x) => this.#decodeValue(x, blobs));
+        if (!isPlainObject(v)) return v;
+        if (v[SIG_KEY] === BLOB_SIG) {
+            const text = blobs[String(v["hash"])];
+            if (text === undefined) throw new Error(`state file ${this.file} references a missing blob ${String(v["hash"])}`);
+            return text;
+        }
+        if (v[SIG_KEY] === SECRET_SIG && typeof v["ciphertext"] === "string") {
+            if (!this.#crypter) {
+                throw new PassphraseError(
+                    `the state of this stack contains secrets: set PULUMI_CONFIG_PASSPHRASE to the passphrase used to write it`,
+                );
+            }
+            const plain = this.#crypter.decrypt(v["ciphertext"]);
+            // Reuse the stored ciphertext when the value is written again: an unchanged state stays byte-identical,
+            // so a no-op run does not rewrite the file.
+            this.#cipherCache.set(plain, v["ciphertext"]);
+            return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(plain) as PropertyValue };
+        }
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.#decodeValue(x, blobs)]));
+    }
+
+    /** True when secrets can be written (a passphrase is available). */
+    get canEncrypt(): boolean {
+        return this.#passphrase !== undefined;
+    }
+
+    #getCrypter(): Crypter {
+        if (!this.#crypter) {
+            if (this.#passphrase === undefined) {
+                throw new PassphraseError("a secret must be saved in the state: set PULUMI_CONFIG_PASSPHRASE (an empty value is allowed)");
+            }
+            this.#crypter = Crypter.create(this.#passphrase, this.#storedProvider);
+        }
+        return this.#crypter;
+    }
+
+    #encodeValue(v: PropertyValue, blobs: Record<string, string>, topLevelKey?: string): PropertyValue {
+        if (isSecret(v)) {
+            const plain = JSON.stringify(v["value"] ?? null);
+            let ct = this.#cipherCache.get(plain);
+            if (ct === undefined) {
+                ct = this.#getCrypter().encrypt(plain);
+                this.#cipherCache.set(plain, ct);
+            }
+            return { [SIG_KEY]: SECRET_SIG, ciphertext: ct };
+        }
+        if (topLevelKey === PROVIDER_KEY && typeof v === "string") {
+            let hash = this.#hashCache.get(v);
+            if (hash === undefined) {
+                hash = crypto.createHash("sha256").update(v).digest("hex");
+                this.#hashCache.set(v, hash);
+            }
+            blobs[hash] = v;
+            return { [SIG_KEY]: BLOB_SIG, hash };
+        }
+        if (Array.isArray(v)) return v.map((x) => this.#encodeValue(x, blobs));
+        if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.#encodeValue(x, blobs)]));
+        return v;
+    }
+
+    #encodeMap(m: PropertyMap, blobs: Record<string, string>): PropertyMap {
+        return Object.fromEntries(Object.entries(m).map(([k, x]) => [k, this.#encodeValue(x, blobs, k)]));
+    }
+
+    /** Serializes the current state as it will be stored. */
+    serialize(): string {
+        const blobs: Record<string, string> = {};
+        // Fixed key order, so an unchanged state always serializes to the same text (and is not rewritten).
+        const resources = this.state.resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            custom: r.custom,
+            id: r.id,
+            parent: r.parent,
+            inputs: this.#encodeMap(r.inputs, blobs),
+            outputs: this.#encodeMap(r.outputs, blobs),
+            dependencies: r.dependencies,
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+            external: r.external,
+            additionalSecretOutputs: r.additionalSecretOutputs,
+            ...(r.initErrors?.length ? { initErrors: r.initErrors } : {}),
+            ...(r.pendingReplacement ? { pendingReplacement: true } : {}),
+        }));
+        const outputs = this.#encodeMap(this.state.outputs, blobs);
+        const file: z.input<typeof StateFileSchema> = {
+            version: STATE_VERSION,
+            project: this.state.project,
+            stack: this.state.stack,
+            ...(this.#crypter ? { secretsProvider: this.#crypter.provider } : this.#storedProvider ? { secretsProvider: this.#storedProvider } : {}),
+            blobs,
+            outputs,
+            resources,
+            pending: this.state.pending,
+        };
+        return `${JSON.stringify(file, null, 1)}\n`;
+    }
+
+    async #writeNow(): Promise<void> {
+        const text = this.serialize();
+        if (text === this.#lastWritten) return;
+        const tmp = `${this.file}.tmp-${process.pid}`;
+        const fh = await fs.promises.open(tmp, "w", 0o600);
+        try {
+            await fh.writeFile(text, "utf8");
+            await fh.sync();
+        } finally {
+            await fh.close();
+        }
+        await fs.promises.rename(tmp, this.file);
+        // fsync the directory so the rename itself survives a power loss, not only a killed process.
+        const dir = await fs.promises.open(path.dirname(this.file), "r");
+        try {
+            await dir.sync();
+        } catch {
+            // Some filesystems refuse fsync on a directory; the rename is still atomic.
+        } finally {
+            await dir.close();
+        }
+        this.#lastWritten = text;
+        this.writes++;
+    }
+
+    /**
+     * Writes the state now (or joins a write that will include every change made before this call).
+     *
+     * @throws the write's error (e.g. a PassphraseError when a secret appears and no passphrase is set).
+     */
+    flush(): Promise<void> {
+        if (this.#timer) {
+            clearTimeout(this.#timer);
+            this.#timer = undefined;
+        }
+        if (this.#queued) return this.#queued;
+        const start = (): Promise<void> => {
+            const p = this.#writeNow().finally(() => {
+                if (this.#writing === p) this.#writing = undefined;
+            });
+            this.#writing = p;
+            return p;
+        };
+        if (this.#writing) {
+            const q = this.#writing.catch(() => undefined).then(() => {
+                this.#queued = undefined;
+                return start();
+            });
+            this.#queued = q;
+            return q;
+        }
+        return start();
+    }
+
+    /** Schedules a coalesced write within `delayMs` (for changes that need not be durable immediately). */
+    markDirty(delayMs = 250): void {
+        if (this.#timer) return;
+        this.#timer = setTimeout(() => {
+            this.#timer = undefined;
+            this.flush().catch((e: Error) => {
+                this.#writeError = e;
+            });
+        }, delayMs);
+    }
+
+    /** Flushes pending changes and reports a background write failure, if any happened. */
+    async close(): Promise<void> {
+        await this.flush();
+        if (this.#writeError) throw this.#writeError;
+    }
+
+    /** Releases the lock (idempotent). */
+    release(): void {
+        if (this.#timer) clearTimeout(this.#timer);
+        this.#timer = undefined;
+        if (this.#locked) fs.rmSync(this.lockFile, { force: true });
+        this.#locked = false;
+    }
+
+    /** Live resources by URN (excluding old halves of replacements waiting for deletion). */
+    indexByUrn(): Map<string, ResourceState> {
+        const m = new Map<string, ResourceState>();
+        for (const r of this.state.resources) if (!r.pendingReplacement) m.set(r.urn, r);
+        return m;
+    }
+
+    /** Records that a provider write starts, before it is sent. */
+    beginOperation(op: PendingOperation["op"], urn: string, type: string, id?: string): PendingOperation {
+        const entry: PendingOperation = { op, urn, type, ...(id ? { id } : {}), startedAt: new Date().toISOString() };
+        this.state.pending.push(entry);
+        return entry;
+    }
+
+    /** Removes a pending operation once its outcome is recorded. */
+    endOperation(entry: PendingOperation): void {
+        const i = this.state.pending.indexOf(entry);
+        if (i >= 0) this.state.pending.splice(i, 1);
+    }
+
+    /** Replaces (by identity) or appends a resource. */
+    upsert(resource: ResourceState, previous?: ResourceState): void {
+        const i = previous ? this.state.resources.indexOf(previous) : -1;
+        if (i >= 0) this.state.resources[i] = resource;
+        else this.state.resources.push(resource);
+    }
+
+    /** Removes a resource (by identity). */
+    remove(resource: ResourceState): void {
+        const i = this.state.resources.indexOf(resource);
+        if (i >= 0) this.state.resources.splice(i, 1);
+    }
+}
