@@ -316,13 +316,13 @@ export class HttpTransport {
 
       const retryAfterMs = parseRetryAfter(header(res, "retry-after"), this.config.now());
       const decision = shouldRetry({ method, status, attempt, maxAttempts, idempotent: spec.idempotent });
+      const delay = retryAfterMs ?? backoffDelay(attempt, { random: this.config.random });
       if (status === 429) {
         this.config.gate.onRateLimited();
         // Everyone waits, not only this call: the limit is per token, shared by all callers.
-        this.config.gate.pauseFor(retryAfterMs ?? backoffDelay(attempt, { random: this.config.random }));
+        this.config.gate.pauseFor(delay);
       }
       if (decision.retry) {
-        const delay = retryAfterMs ?? backoffDelay(attempt, { random: this.config.random });
         this.config.log(`${where} -> ${status} in ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${serverTrackingId ?? trackingId}); retrying in ${delay} ms`);
         // A 429 waits in the gate's shared pause at the next acquire(); a 423 or 5xx waits alone
         // (a busy customer or a failed call says nothing about other requests).

@@ -12,7 +12,7 @@ import {
   normalizeBaseUrl,
   type CustomerCreateRequest,
 } from "../../../provider/client";
-import { API, steppingClock, useNock } from "./helpers";
+import { API, VirtualClock, steppingClock, useNock } from "./helpers";
 
 const TOKEN = "transport-token";
 const createBody: CustomerCreateRequest = {
@@ -264,6 +264,33 @@ describe("client transport", () => {
       await client.subscribers.get("s1");
       scope.done();
       expect(clock.sleeps, "the unrelated request waited for the pause").to.deep.equal([4000]);
+    });
+
+    it("rateLimit paces concurrent calls of one client through its token bucket", async () => {
+      const clock = new VirtualClock();
+      const client = createClient({
+        baseUrl: API,
+        accessToken: TOKEN,
+        rateLimit: { perSecond: 10, burst: 2 },
+        sleep: clock.sleep,
+        now: clock.now,
+      });
+      const sentAt: number[] = [];
+      const scope = nock(API)
+        .get(/\/v1\/wholesale\/subscribers\/s\d/)
+        .times(5)
+        .reply(() => {
+          sentAt.push(clock.now());
+          return [200, { id: "s" }];
+        });
+      const calls = [0, 1, 2, 3, 4].map((i) => client.subscribers.get(`s${i}`));
+      await clock.runUntilIdle();
+      await Promise.all(calls);
+      scope.done();
+      expect(clock.sleeps).to.deep.equal([100, 200, 300]);
+      expect(sentAt).to.have.length(5);
+      // I/O may land after the virtual clock moved on, so only the bound is exact: the burst.
+      expect(sentAt.filter((t) => t === 0).length, `sent at ${sentAt.join(",")}`).to.be.at.most(2);
     });
 
     it("honours Retry-After as an HTTP-date", async () => {
