@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { customersApi, type CustomersApi } from "./customers";
 import { DurationEstimates, type CustomerOperation } from "./estimates";
-import { NotFoundError, ProvisioningFailedError, type ConnectionErrorKind } from "./errors";
+import { NotFoundError, ProvisioningFailedError } from "./errors";
 import { HttpTransport, encodePath, normalizeBaseUrl } from "./http";
 import { locationsApi, type LocationsApi } from "./locations";
 import { poll } from "./poll";
@@ -266,6 +266,3 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     },
   };
 }
-
-/** Re-exported for callers that switch on connection failures. */
-export type { ConnectionErrorKind };

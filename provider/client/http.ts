@@ -216,6 +216,9 @@ export class HttpTransport {
       responseType: "text",
       transformResponse: [(data: unknown) => data],
       transitional: { clarifyTimeoutError: true },
+      // A local emulator is never reached through an HTTP(S)_PROXY from the environment; remote
+      // hosts keep axios's default (environment proxies, NO_PROXY honoured).
+      ...(isLoopbackHost(new URL(config.baseUrl).hostname) ? { proxy: false as const } : {}),
     });
   }
 
