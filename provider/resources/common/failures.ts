@@ -42,8 +42,51 @@ export interface CheckedValue {
   failures: CheckFailure[];
 }
 
-function issuesToFailures(issues: readonly z.core.$ZodIssue[], path: readonly PropertyKey[]): CheckFailure[] {
-  return issues.map((issue) => ({ property: formatPath([...path, ...issue.path]), reason: issue.message }));
+function pushIssues(out: CheckFailure[], issues: readonly z.core.$ZodIssue[], path: readonly PropertyKey[]): void {
+  for (const issue of issues) out.push({ property: formatPath([...path, ...issue.path]), reason: issue.message });
+}
+
+/**
+ * How the walker treats one schema node, worked out once per schema (zod's `instanceof` checks,
+ * shape entries and registry lookups for descriptions are costly when check runs per preview of
+ * a large catalogue).
+ */
+type Plan =
+  | { kind: "wrapper"; schema: z.ZodType; inner: z.ZodType }
+  | { kind: "object"; schema: z.ZodType; fields: readonly { key: string; schema: z.ZodType; description?: string }[]; keys: ReadonlySet<string> }
+  | { kind: "array"; schema: z.ZodType; element: z.ZodType }
+  | { kind: "union"; schema: z.ZodType; discriminator: string; options: readonly { tags: ReadonlySet<unknown>; schema: z.ZodType }[] }
+  | { kind: "leaf"; schema: z.ZodType };
+
+const plans = new WeakMap<z.ZodType, Plan>();
+
+function planOf(schema: z.ZodType): Plan {
+  const known = plans.get(schema);
+  if (known) return known;
+  let plan: Plan;
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) {
+    plan = { kind: "wrapper", schema, inner: schema.unwrap() as z.ZodType };
+  } else if (schema instanceof z.ZodObject) {
+    const fields = Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, f]) => ({
+      key,
+      schema: f,
+      description: f.description,
+    }));
+    plan = { kind: "object", schema, fields, keys: new Set(fields.map((f) => f.key)) };
+  } else if (schema instanceof z.ZodArray) {
+    plan = { kind: "array", schema, element: schema.element as z.ZodType };
+  } else if (schema instanceof z.ZodDiscriminatedUnion) {
+    const discriminator = (schema._zod.def as { discriminator: string }).discriminator;
+    const options = (schema.options as z.ZodType[]).map((o) => {
+      const literal = o instanceof z.ZodObject ? (o.shape as Record<string, z.ZodType>)[discriminator] : undefined;
+      return { tags: literal instanceof z.ZodLiteral ? (literal.values as Set<unknown>) : new Set<unknown>(), schema: o };
+    });
+    plan = { kind: "union", schema, discriminator, options };
+  } else {
+    plan = { kind: "leaf", schema };
+  }
+  plans.set(schema, plan);
+  return plan;
 }
 
 /**
@@ -57,63 +100,74 @@ function issuesToFailures(issues: readonly z.core.$ZodIssue[], path: readonly Pr
  * they can skip unknowns.
  */
 export function parseSkippingUnknowns(schema: z.ZodType, value: unknown, path: readonly PropertyKey[] = []): CheckedValue {
-  if (isUnknown(value)) return { value, failures: [] };
-  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) {
-    if (value === undefined) return leaf(schema, value, path);
-    return parseSkippingUnknowns(schema.unwrap() as z.ZodType, value, path);
-  }
-  if (schema instanceof z.ZodObject) {
-    if (!isRecord(value)) return leaf(schema, value, path);
-    const out: Record<string, unknown> = {};
-    const failures: CheckFailure[] = [];
-    const shape = schema.shape as Record<string, z.ZodType>;
-    for (const [key, field] of Object.entries(shape)) {
-      const r = parseSkippingUnknowns(field, value[key], [...path, key]);
-      if (r.value !== undefined) out[key] = r.value;
-      failures.push(...(value[key] === undefined ? r.failures.map((f) => requiredReason(f, field)) : r.failures));
+  const failures: CheckFailure[] = [];
+  const parsed = walk(planOf(schema), value, [...path], failures);
+  return { value: parsed, failures };
+}
+
+// `path` is one mutable stack for the whole walk, copied only when a failure is recorded.
+function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFailure[]): unknown {
+  if (isUnknown(value)) return value;
+  switch (plan.kind) {
+    case "wrapper":
+      return value === undefined ? leaf(plan.schema, value, path, failures) : walk(planOf(plan.inner), value, path, failures);
+    case "object": {
+      if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
+      const out: Record<string, unknown> = {};
+      for (const field of plan.fields) {
+        const given = value[field.key];
+        const before = failures.length;
+        path.push(field.key);
+        const parsed = walk(planOf(field.schema), given, path, failures);
+        path.pop();
+        if (parsed !== undefined) out[field.key] = parsed;
+        if (given === undefined) for (let i = before; i < failures.length; i++) failures[i] = requiredReason(failures[i]!, field.description);
+      }
+      for (const key of Object.keys(value)) if (!plan.keys.has(key)) out[key] = value[key];
+      return out;
     }
-    for (const [key, v] of Object.entries(value)) if (!(key in shape)) out[key] = v;
-    return { value: out, failures };
-  }
-  if (schema instanceof z.ZodArray) {
-    if (!Array.isArray(value)) return leaf(schema, value, path);
-    const element = schema.element as z.ZodType;
-    const items = value.map((v, i) => parseSkippingUnknowns(element, v, [...path, i]));
-    const failures = items.flatMap((r) => r.failures);
-    // List-level rules (e.g. not empty) once the elements pass: an empty list has no unknowns.
-    if (failures.length === 0 && !containsUnknown(value)) {
-      const whole = schema.safeParse(value);
-      if (!whole.success) failures.push(...issuesToFailures(whole.error.issues, path));
+    case "array": {
+      if (!Array.isArray(value)) return leaf(plan.schema, value, path, failures);
+      const before = failures.length;
+      const element = planOf(plan.element);
+      const out = value.map((v, i) => {
+        path.push(i);
+        const parsed = walk(element, v, path, failures);
+        path.pop();
+        return parsed;
+      });
+      // List-level rules (e.g. not empty) once the elements pass: an empty list has no unknowns.
+      if (failures.length === before && !containsUnknown(value)) {
+        const whole = plan.schema.safeParse(value);
+        if (!whole.success) pushIssues(failures, whole.error.issues, path);
+      }
+      return out;
     }
-    return { value: items.map((r) => r.value), failures };
+    case "union": {
+      if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
+      const tag = value[plan.discriminator];
+      if (isUnknown(tag)) return value;
+      const option = plan.options.find((o) => o.tags.has(tag));
+      return option ? walk(planOf(option.schema), value, path, failures) : leaf(plan.schema, value, path, failures);
+    }
+    case "leaf":
+      return leaf(plan.schema, value, path, failures);
   }
-  if (schema instanceof z.ZodDiscriminatedUnion) {
-    if (!isRecord(value)) return leaf(schema, value, path);
-    const discriminator = (schema._zod.def as { discriminator: string }).discriminator;
-    const tag = value[discriminator];
-    if (isUnknown(tag)) return { value, failures: [] };
-    const option = (schema.options as z.ZodType[]).find((o) => {
-      const literal = o instanceof z.ZodObject ? (o.shape as Record<string, z.ZodType>)[discriminator] : undefined;
-      return literal instanceof z.ZodLiteral && (literal.values as Set<unknown>).has(tag);
-    });
-    if (option) return parseSkippingUnknowns(option, value, path);
-    return leaf(schema, value, path);
-  }
-  return leaf(schema, value, path);
 }
 
 /** A missing required field: say what to give, from the field's own description. */
-function requiredReason(f: CheckFailure, field: z.ZodType): CheckFailure {
-  const description = field.description;
+function requiredReason(f: CheckFailure, description: string | undefined): CheckFailure {
   // Only the generic "is required: give ..." is replaced; tailored messages say more already.
   if (!description || !f.reason.startsWith("is required: give ")) return f;
   const sentence = /^[A-Z][a-z]*[\s,]/.test(description) ? description[0]!.toLowerCase() + description.slice(1) : description;
   return { property: f.property, reason: `is required: ${sentence}` };
 }
 
-function leaf(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): CheckedValue {
+function leaf(schema: z.ZodType, value: unknown, path: readonly PropertyKey[], failures: CheckFailure[]): unknown {
   const r = schema.safeParse(value);
-  return r.success ? { value: r.data, failures: [] } : { value, failures: issuesToFailures(r.error.issues, path) };
+  if (r.success) return r.data;
+  pushIssues(failures, r.error.issues, path);
+  return value;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

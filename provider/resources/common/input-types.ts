@@ -75,15 +75,26 @@ export function countryCodeSchema() {
     .meta({ docType: "ISO 3166-1 alpha-2 code" });
 }
 
+// Building an Intl.DateTimeFormat costs ~0.1 ms; check runs on every preview of every resource,
+// and a catalogue repeats the same few zones, so answers are remembered (bounded).
+const timeZoneAnswers = new Map<string, boolean>();
+const TIME_ZONE_CACHE_LIMIT = 1024;
+
 /** True when the runtime knows `zone` as an IANA time zone (pure: Intl needs no I/O). */
 export function isTimeZone(zone: string): boolean {
   if (zone === "" || zone.length > 64) return false;
+  const known = timeZoneAnswers.get(zone);
+  if (known !== undefined) return known;
+  let answer: boolean;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
+    answer = true;
   } catch {
-    return false;
+    answer = false;
   }
+  if (timeZoneAnswers.size >= TIME_ZONE_CACHE_LIMIT) timeZoneAnswers.clear();
+  timeZoneAnswers.set(zone, answer);
+  return answer;
 }
 
 /** An IANA time zone, e.g. `America/New_York`. */
