@@ -8,7 +8,6 @@ import {
   type AsyncScenario,
   type HandlerInput,
   type HandlerResult,
-  iso,
   parseBody,
   putRecord,
   requireCustomer,
@@ -316,9 +315,4 @@ export function deleteCustomer(h: HandlerInput): HandlerResult {
   };
   const state: State = { ...h.state, customers: putRecord(h.state.customers, current.id, next), inFlight: [...h.state.inFlight, current.id] };
   return accepted(state, h.baseUrl, current.id);
-}
-
-/** Exposed for the admin dump: times as ISO strings are friendlier there. */
-export function customerTimes(c: CustomerRecord): { created: string; lastStatusChange: string } {
-  return { created: iso(c.created), lastStatusChange: iso(c.lastStatusChange) };
 }
