@@ -20,7 +20,7 @@ export const ScenarioSchema = z.enum([...FaultKindSchema.options, "429", "423", 
 /** One forced scenario. */
 export type Scenario = z.output<typeof ScenarioSchema>;
 
-/** Latency added before answering API routes: a number of ms, or fixed ± jitter (uniform in [fixed, fixed+jitter]). */
+/** Latency added before answering API routes: a number of ms, or fixed ± jitter (uniform in [max(0, fixed − jitter), fixed + jitter]). */
 export const LatencySchema = z.union([
   z.number().min(0),
   z.object({ fixed: z.number().min(0), jitter: z.number().min(0).default(0) }),

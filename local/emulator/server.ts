@@ -319,7 +319,8 @@ export class EmulatorServer {
     if (fixed <= 0 && jitter <= 0) return;
     // a cheap LCG: jitter needs spread, not quality, and must not disturb the state's PRNG
     this.latencyDraw = (Math.imul(this.latencyDraw, 1664525) + 1013904223) >>> 0;
-    await sleep(fixed + (this.latencyDraw / 4294967296) * jitter);
+    const u = this.latencyDraw / 4294967296;
+    await sleep(Math.max(0, fixed - jitter + u * 2 * jitter));
   }
 
   private onAdmin(req: IncomingMessage, path: string, text: string, tooLarge: boolean): ApiResponse {

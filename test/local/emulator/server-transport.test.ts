@@ -92,6 +92,24 @@ describe("emulator server: transport", () => {
     expect((await api(emu, "PUT", location, { packages: ["webex_meetings"] })).status).to.equal(202);
   });
 
+  it("jitter spreads latency around the fixed part: fixed ± jitter", async () => {
+    await emu.admin.configure({ latencyMs: { fixed: 80, jitter: 60 } });
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const t0 = Date.now();
+        await api(emu, "GET", C);
+        times.push(Date.now() - t0);
+      }
+      expect(Math.min(...times), JSON.stringify(times)).to.be.at.least(18);
+      expect(Math.max(...times), JSON.stringify(times)).to.be.below(300);
+      expect(Math.min(...times), "some answers faster than the fixed part").to.be.below(80);
+      expect(Math.max(...times), "some answers slower than the fixed part").to.be.above(80);
+    } finally {
+      await emu.admin.configure({ latencyMs: 0 });
+    }
+  });
+
   it("an id sent without URL-encoding its '/' does not match (clients must encode)", async () => {
     const r = await api(emu, "GET", `${C}/abc/def==`);
     expect(r.status).to.equal(404);
