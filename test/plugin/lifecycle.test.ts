@@ -1,0 +1,215 @@
+/**
+ * Plugin level: each provider serialized exactly as `dynamic.Resource` does, run by Pulumi's own
+ * dynamic-provider plugin over gRPC against the emulator, the token passed ONLY through Configure:
+ * configure → check → create → diff → update → read → delete for each resource. Records the API
+ * calls each operation made (emulator counters) and the size of `__provider`, and prints them.
+ */
+import { expect } from "chai";
+import { startEmulator } from "../../local/emulator";
+import { CustomerOrgProvider, CustomerUserProvider, OnboardingTemplateProvider } from "../../provider";
+import { assertBuildIsFresh, PROJECT, serializeProvider, startPlugin, type Plugin, type PluginError } from "./plugin-harness";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const urn = (type: string, name: string) => `urn:pulumi:dev::${PROJECT}::pulumi-nodejs:dynamic/webex:${type}::${name}`;
+const DIFF_SOME = 2;
+const DIFF_NONE = 1;
+
+/** API calls of one operation, by route, plus totals. */
+interface Calls {
+  total: number;
+  writes: number;
+  byRoute: Record<string, number>;
+}
+
+describe("dynamic-provider plugin over gRPC against the emulator (token only through Configure)", function () {
+  this.timeout(120_000);
+  let emu: Emulator;
+  let plugin: Plugin;
+  const code: Record<string, string> = {};
+  const figures: { resource: string; operation: string; calls: Calls }[] = [];
+  const everything: unknown[] = [];
+
+  /** Runs `op` and returns its result with the API calls it made. */
+  async function measured<T>(resource: string, operation: string, op: () => Promise<T>): Promise<{ result: T; calls: Calls }> {
+    await emu.admin.resetCounters();
+    const result = await op();
+    const c = await emu.admin.counters();
+    const calls = { total: c.total, writes: c.writes, byRoute: c.byRoute };
+    figures.push({ resource, operation, calls });
+    everything.push(result);
+    return { result, calls };
+  }
+
+  before(async function () {
+    assertBuildIsFresh();
+    emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 50 });
+    code.OnboardingTemplate = await serializeProvider(new OnboardingTemplateProvider());
+    code.CustomerOrg = await serializeProvider(new CustomerOrgProvider());
+    code.CustomerUser = await serializeProvider(new CustomerUserProvider());
+    plugin = await startPlugin();
+    await plugin.configure({
+      "webex:accessToken": emu.token,
+      "webex:baseUrl": emu.url,
+      "webex:provisioningTimeoutSeconds": "60",
+      [`${PROJECT}:unrelated`]: "x",
+    });
+  });
+
+  after(async function () {
+    await plugin?.close();
+    await emu?.close();
+    if (figures.length > 0) {
+      const sizes = Object.entries(code).map(([k, v]) => `${k} ${v.length} chars`).join(", ");
+      const lines = figures.map(
+        (f) =>
+          `  ${f.resource.padEnd(18)} ${f.operation.padEnd(7)} calls=${String(f.calls.total).padEnd(3)} writes=${f.calls.writes}  ` +
+          Object.entries(f.calls.byRoute).map(([r, n]) => `${r}×${n}`).join(", "),
+      );
+      console.log(`\n  __provider sizes: ${sizes}\n  API calls per operation:\n${lines.join("\n")}\n`);
+    }
+  });
+
+  it("serialized providers hold no token and stay small", () => {
+    for (const [name, text] of Object.entries(code)) {
+      expect(text, name).not.to.include(emu.token);
+      expect(text.length, name).to.be.below(5000);
+    }
+  });
+
+  const state: Record<string, { id: string; outs: Record<string, unknown>; inputs: Record<string, unknown> }> = {};
+
+  /** check → create for one resource, asserting check made no call and create one write. */
+  async function checkAndCreate(type: string, name: string, args: Record<string, unknown>) {
+    const { result: checked, calls: checkCalls } = await measured(type, "check", () =>
+      plugin.check(urn(type, name), {}, { ...args, __provider: code[type]! }),
+    );
+    expect(checked.failures).to.deep.equal([]);
+    expect(checkCalls.total, "check makes no API call").to.equal(0);
+    const { result: created, calls } = await measured(type, "create", () => plugin.create(urn(type, name), checked.inputs));
+    expect(calls.writes, "create makes exactly one write").to.equal(1);
+    expect(created.outs.__provider).to.equal(code[type]);
+    state[type] = { id: created.id, outs: created.outs, inputs: checked.inputs };
+    return created;
+  }
+
+  it("OnboardingTemplate: check → create", async () => {
+    const created = await checkAndCreate("OnboardingTemplate", "smb", {
+      templateName: "SMB EMEA",
+      serviceProviderAdmin: "ops@partner.example",
+      countryCode: "fr",
+      defaultEmailLanguage: "fr_FR",
+      wholesaleSubscriptionId: "Sub-123",
+      emailBrandName: "Partner Voice",
+    });
+    expect(created.outs).to.include({ templateId: created.id, countryCode: "FR" });
+    expect(created.outs.provisioningId).to.be.a("string");
+  });
+
+  it("CustomerOrg: check → create (waits until provisioned, outputs the headquarters)", async () => {
+    const created = await checkAndCreate("CustomerOrg", "acme-001", {
+      provisioningId: state.OnboardingTemplate!.outs.provisioningId,
+      externalId: "acme-001",
+      companyName: "Acme",
+      adminEmail: "admin@acme.example",
+      supportedLocationConfirmed: true,
+      address: { line1: "1 Main St", city: "Austin", stateOrProvince: "TX", postalCode: "78701", country: "US" },
+      packages: [
+        { name: "webex_calling", quantity: 10 },
+        { name: "webex_suite", quantity: 5 },
+      ],
+      headquarters: { timeZone: "America/Chicago" },
+    });
+    expect(created.outs).to.include({ customerId: created.id, status: "provisioned", limited: true, adminPackage: "webex_suite" });
+    expect(created.outs.headquartersLocationId).to.be.a("string");
+  });
+
+  it("CustomerUser: check → create (placed in the headquarters without a lookup of its own)", async () => {
+    const created = await checkAndCreate("CustomerUser", "bob@acme.example", {
+      customerId: state.CustomerOrg!.id,
+      email: "bob@acme.example",
+      firstName: "Bob",
+      lastName: "Builder",
+      package: "webex_calling",
+      extension: "0101",
+    });
+    expect(created.outs).to.include({ status: "provisioned", assignedLocationId: state.CustomerOrg!.outs.headquartersLocationId });
+  });
+
+  const updates: { type: string; name: string; change: (inputs: Record<string, unknown>) => Record<string, unknown>; expectOut: Record<string, unknown> }[] = [
+    { type: "OnboardingTemplate", name: "smb", change: (i) => ({ ...i, emailBrandName: "Partner Voice Pro" }), expectOut: { emailBrandName: "Partner Voice Pro" } },
+    {
+      type: "CustomerOrg",
+      name: "acme-001",
+      change: (i) => ({ ...i, packages: [{ name: "webex_calling", quantity: 20 }, { name: "webex_suite", quantity: 5 }] }),
+      expectOut: { status: "provisioned", limited: true },
+    },
+    { type: "CustomerUser", name: "bob@acme.example", change: (i) => ({ ...i, package: "webex_suite" }), expectOut: { package: "webex_suite", status: "provisioned" } },
+  ];
+  for (const u of updates) {
+    it(`${u.type}: diff (no call; unchanged → none, changed → some) → update (one write) → read`, async () => {
+      const s = state[u.type]!;
+      const unchanged = await measured(u.type, "diff", () => plugin.diff(urn(u.type, u.name), s.id, s.outs, s.inputs));
+      expect(unchanged.result.changes).to.equal(DIFF_NONE);
+      const news = u.change(s.inputs);
+      const changed = await measured(u.type, "diff", () => plugin.diff(urn(u.type, u.name), s.id, s.outs, news));
+      expect(changed.result.changes).to.equal(DIFF_SOME);
+      expect(changed.result.replaces).to.deep.equal([]);
+      expect(unchanged.calls.total + changed.calls.total, "diff makes no API call").to.equal(0);
+
+      const { result: outs, calls } = await measured(u.type, "update", () => plugin.update(urn(u.type, u.name), s.id, s.outs, news));
+      expect(calls.writes, "update makes exactly one write").to.equal(1);
+      expect(outs).to.include(u.expectOut);
+      expect(outs.__provider).to.equal(code[u.type]);
+      for (const key of Object.keys(s.outs)) expect(outs, `update keeps output ${key}`).to.have.property(key);
+
+      const { result: read, calls: readCalls } = await measured(u.type, "read", () => plugin.read(urn(u.type, u.name), s.id, outs));
+      expect(readCalls.writes).to.equal(0);
+      expect(read.id).to.equal(s.id);
+      expect(read.props).to.include(u.expectOut);
+      expect(read.inputs).to.be.an("object");
+      state[u.type] = { id: s.id, outs: read.props, inputs: news };
+    });
+  }
+
+  it("CustomerOrg: a refused change fails at diff with the property, old and new values, and what to do", async () => {
+    const s = state.CustomerOrg!;
+    let error: PluginError | undefined;
+    try {
+      await plugin.diff(urn("CustomerOrg", "acme-001"), s.id, s.outs, { ...s.inputs, companyName: "Acme Renamed" });
+    } catch (e) {
+      error = e as PluginError;
+    }
+    expect(error, "diff must fail").not.to.equal(undefined);
+    expect(error!.details).to.include("companyName").and.to.include("Acme Renamed");
+  });
+
+  for (const [type, name] of [
+    ["CustomerUser", "bob@acme.example"],
+    ["CustomerOrg", "acme-001"],
+    ["OnboardingTemplate", "smb"],
+  ] as const) {
+    it(`${type}: delete (waits until gone), then read answers gone and a second delete succeeds`, async () => {
+      const s = state[type]!;
+      const { calls } = await measured(type, "delete", () => plugin.delete(urn(type, name), s.id, s.outs));
+      expect(calls.byRoute[`DELETE ${routeOf(type)}/{id}`]).to.equal(1);
+      const gone = await plugin.read(urn(type, name), s.id, s.outs);
+      expect(gone.id).to.equal("");
+      await plugin.delete(urn(type, name), s.id, s.outs);
+    });
+  }
+
+  it("the token appears in no output, no __provider and no line the plugin wrote", () => {
+    expect(JSON.stringify(everything)).not.to.include(emu.token);
+    expect(plugin.stderr()).not.to.include(emu.token);
+    expect(plugin.stderr()).to.include("[webex] CustomerOrg acme-001:");
+  });
+});
+
+function routeOf(type: string): string {
+  return type === "OnboardingTemplate"
+    ? "/v1/wholesale/onboardingTemplates"
+    : type === "CustomerOrg"
+      ? "/v1/wholesale/customers"
+      : "/v1/wholesale/subscribers";
+}

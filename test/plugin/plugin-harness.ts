@@ -1,0 +1,170 @@
+/**
+ * Drives Pulumi's own dynamic-provider plugin (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC,
+ * the way the engine does (pulumi-dynamic-providers.md §3c), using the SDK's own grpc-js and
+ * google-protobuf instances. The plugin runs with cwd = the repository root, so the serialized
+ * providers load the BUILT package (`dist/`) through the package's `exports` map, as they do from a
+ * user's program.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const grpc = require("@grpc/grpc-js");
+const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The repository root (the plugin's working directory). */
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+
+/** The project name the plugin namespaces config with. */
+export const PROJECT = "plugintest";
+
+/** Fails with a clear message when `dist/` is missing or older than the provider sources. */
+export function assertBuildIsFresh(): void {
+  const dist = join(REPO_ROOT, "dist", "provider");
+  if (!existsSync(join(dist, "index.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test's pretest does)");
+  const stale: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+        const built = join(dist, path.slice(join(REPO_ROOT, "provider").length).replace(/\.ts$/, ".js"));
+        if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) stale.push(path.slice(REPO_ROOT.length + 1));
+      }
+    }
+  };
+  walk(join(REPO_ROOT, "provider"));
+  if (stale.length > 0) throw new Error(`dist/ is older than ${stale.slice(0, 3).join(", ")}: run \`npm run build\` first`);
+}
+
+/** Serializes a provider exactly as `dynamic.Resource` does. */
+export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
+  const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  return text;
+}
+
+/** A gRPC error as the plugin returns it. */
+export interface PluginError extends Error {
+  /** gRPC status code (2 = UNKNOWN for provider errors). */
+  code: number;
+  /** The provider's error message. */
+  details: string;
+}
+
+/** A running plugin and a typed view of its RPCs. */
+export interface Plugin {
+  /** Everything the plugin wrote to stderr so far. */
+  stderr(): string;
+  /** `Configure` with the namespaced stack config. */
+  configure(config: Record<string, string>): Promise<void>;
+  /** `Check`: the checked inputs and failures. */
+  check(urn: string, olds: object, news: object): Promise<{ inputs: Record<string, unknown>; failures: { property: string; reason: string }[] }>;
+  /** `Diff`: changes as the wire enum (0 unknown, 1 none, 2 some), replaces, deleteBeforeReplace. */
+  diff(urn: string, id: string, olds: object, news: object): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
+  /** `Create`: id and outputs (with `__provider`). */
+  create(urn: string, props: object): Promise<{ id: string; outs: Record<string, unknown> }>;
+  /** `Read`: id (empty = gone), props and inputs. */
+  read(urn: string, id: string, props: object): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> | undefined }>;
+  /** `Update`: outputs. */
+  update(urn: string, id: string, olds: object, news: object): Promise<Record<string, unknown>>;
+  /** `Delete`. */
+  delete(urn: string, id: string, props: object): Promise<void>;
+  /** Stops the plugin. */
+  close(): Promise<void>;
+}
+
+const S = (o: object) => Struct.fromJavaScript(o);
+
+/** Starts the plugin with cwd = the repository root and `env` (no WEBEX_* unless given). */
+export async function startPlugin(env: Record<string, string> = {}): Promise<Plugin> {
+  const cleanEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("WEBEX_")) cleanEnv[k] = v;
+  const child: ChildProcess = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+    cwd: REPO_ROOT,
+    env: { ...cleanEnv, PULUMI_NODEJS_PROJECT: PROJECT, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += String(d)));
+  const port = await new Promise<string>((resolvePort, reject) => {
+    child.once("exit", (code) => reject(new Error(`plugin exited with ${code}: ${stderr}`)));
+    child.stdout!.once("data", (d) => resolvePort(String(d).split("\n")[0]!.trim()));
+  });
+  const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const call = <T>(method: string, req: unknown): Promise<T> =>
+    new Promise((res, rej) => client[method](req, (e: PluginError | null, r: T) => (e ? rej(e) : res(r))));
+
+  return {
+    stderr: () => stderr,
+    async configure(config) {
+      const req = new provproto.ConfigureRequest();
+      req.setArgs(S(config));
+      req.setAcceptsecrets(true);
+      await call("configure", req);
+    },
+    async check(urn, olds, news) {
+      const req = new provproto.CheckRequest();
+      req.setUrn(urn);
+      req.setOlds(S(olds));
+      req.setNews(S(news));
+      const r: any = await call("check", req);
+      return {
+        inputs: r.getInputs().toJavaScript(),
+        failures: r.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+      };
+    },
+    async diff(urn, id, olds, news) {
+      const req = new provproto.DiffRequest();
+      req.setUrn(urn);
+      req.setId(id);
+      req.setOlds(S(olds));
+      req.setNews(S(news));
+      const r: any = await call("diff", req);
+      return { changes: r.getChanges(), replaces: r.getReplacesList(), deleteBeforeReplace: r.getDeletebeforereplace() };
+    },
+    async create(urn, props) {
+      const req = new provproto.CreateRequest();
+      req.setUrn(urn);
+      req.setProperties(S(props));
+      const r: any = await call("create", req);
+      return { id: r.getId(), outs: r.getProperties().toJavaScript() };
+    },
+    async read(urn, id, props) {
+      const req = new provproto.ReadRequest();
+      req.setUrn(urn);
+      req.setId(id);
+      req.setProperties(S(props));
+      const r: any = await call("read", req);
+      return { id: r.getId(), props: r.getProperties()?.toJavaScript() ?? {}, inputs: r.getInputs()?.toJavaScript() };
+    },
+    async update(urn, id, olds, news) {
+      const req = new provproto.UpdateRequest();
+      req.setUrn(urn);
+      req.setId(id);
+      req.setOlds(S(olds));
+      req.setNews(S(news));
+      const r: any = await call("update", req);
+      return r.getProperties().toJavaScript();
+    },
+    async delete(urn, id, props) {
+      const req = new provproto.DeleteRequest();
+      req.setUrn(urn);
+      req.setId(id);
+      req.setProperties(S(props));
+      await call("delete", req);
+    },
+    async close() {
+      client.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill();
+        await exited;
+      }
+    },
+  };
+}
