@@ -216,9 +216,21 @@ export const StateSchema = z.object({
 /** The whole emulator state. */
 export type State = z.output<typeof StateSchema>;
 
-/** SHA-256 hex of a token: how tokens are compared and stored. */
+const hashCache = new Map<string, string>();
+const HASH_CACHE_MAX = 1024;
+
+/**
+ * SHA-256 hex of a token: how tokens are compared and stored. Memoised (a pure function, so
+ * the cache changes no result) because every request hashes its token more than once.
+ */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  const cached = hashCache.get(token);
+  if (cached !== undefined) return cached;
+  const hash = createHash("sha256").update(token, "utf8").digest("hex");
+  // bounded: a flood of random tokens must not grow memory
+  if (hashCache.size >= HASH_CACHE_MAX) hashCache.clear();
+  hashCache.set(token, hash);
+  return hash;
 }
 
 /**
