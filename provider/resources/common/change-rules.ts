@@ -129,7 +129,7 @@ export interface FieldRule {
    * preview, so not refused). `description` of the rule says when.
    */
   readonly allowedWhen?: (ctx: ChangeContext, oldValue: unknown, newValue: unknown) => boolean | "unknown";
-  /** Rules of an object input's own fields; fields without one follow this rule. */
+  /** Rules of an object input's own fields; the others follow this rule, judged field by field. */
   readonly fields?: Readonly<Record<string, FieldRule>>;
   /** Equality for this property when plain structural equality is wrong (e.g. package order). */
   readonly equals?: (a: unknown, b: unknown) => boolean;
@@ -255,6 +255,7 @@ function judgeField(
   applyKind(ctx, rule, path, oldValue, newValue, acc);
 }
 
+/** An object judged field by field: a field without its own rule follows the object's rule. */
 function judgeObject(
   ctx: ChangeContext,
   rule: FieldRule,
@@ -263,16 +264,11 @@ function judgeObject(
   newValue: Record<string, unknown>,
   acc: Accumulator,
 ): void {
+  const inherited: FieldRule = { ...rule, fields: undefined };
   const keys = new Set([...Object.keys(oldValue), ...Object.keys(newValue)]);
   for (const key of keys) {
-    const sub = rule.fields?.[key];
-    const o = oldValue[key];
-    const n = newValue[key];
-    if (sub) judgeField(ctx, sub, `${path}.${key}`, o, n, acc.stateIsCurrent, acc);
-    else if (containsUnknown(n) || !deepEqual(o, n)) {
-      if (containsUnknown(n)) acc.changed = true;
-      else applyKind(ctx, { ...rule, fields: undefined }, path, oldValue, newValue, acc);
-    }
+    const sub = rule.fields?.[key] ?? inherited;
+    judgeField(ctx, sub, `${path}.${key}`, oldValue[key], newValue[key], acc.stateIsCurrent, acc);
   }
 }
 

@@ -3,7 +3,7 @@
  * number and location when moving from `webex_meetings` to a calling package; names cannot change,
  * and a new customer or email is a new subscriber.
  */
-import { PACKAGES, adminRankOf, isCallingPackage, isPackageName } from "../../packages";
+import { adminRankOf, isCallingPackage, isPackageName } from "../../packages";
 import {
   isUnknown,
   type ChangeCheck,
@@ -103,9 +103,3 @@ export const customerUserRules: ResourceRules<keyof CustomerUserInputs & string>
   },
   checks: [adminPackageLowered],
 };
-
-/** Subscriber packages ordered by admin rank, for messages and docs. */
-export const RANKED_PACKAGES = Object.entries(PACKAGES)
-  .filter(([, t]) => t.adminRank !== undefined)
-  .sort(([, a], [, b]) => (a.adminRank ?? 0) - (b.adminRank ?? 0))
-  .map(([n]) => n);
