@@ -21,16 +21,22 @@ import { TokenBuckets } from "./rate-limit";
 
 /** What the server needs, already resolved by `startEmulator`. */
 export interface ServerSettings {
+  /** Interface to listen on. */
   readonly host: string;
+  /** TCP port (0: any free one). */
   readonly port: number;
+  /** Secret of `/__admin/*`. */
   readonly adminToken: string;
   /** The state to start from (loaded or fresh). */
   readonly state: State;
   /** What `POST /__admin/reset` goes back to: fixtures (incl. tokens) and seed. */
   readonly resetFixtures: FixturesInput;
   readonly resetSeed: number;
+  /** Latency, rate limit, faults, provisioning delay in force at start. */
   readonly config: RuntimeConfig;
+  /** File to persist the state to. */
   readonly stateFile?: string | undefined;
+  /** One line per API request. */
   readonly log?: ((line: string) => void) | undefined;
 }
 

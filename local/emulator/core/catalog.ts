@@ -57,7 +57,9 @@ export const ERROR_CODES: readonly ErrorCode[] = Object.keys(ERROR_CATALOG).map(
 
 /** One problem found in a request: its code and a description that says what to do. */
 export interface Violation {
+  /** Catalog code. */
   readonly code: ErrorCode;
+  /** Goes into `errors[].description`: the field path and what to do. */
   readonly description: string;
 }
 
@@ -73,8 +75,11 @@ export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /** A response of the core or of the server: status, headers and an optional JSON body. */
 export interface ApiResponse {
+  /** HTTP status. */
   readonly status: number;
+  /** Response headers (`TrackingID`, `Location`, `Link`, `Retry-After`...). */
   readonly headers: Readonly<Record<string, string>>;
+  /** JSON body; absent for 204. */
   readonly body?: unknown;
 }
 

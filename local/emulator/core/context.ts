@@ -13,9 +13,11 @@ export type AsyncScenario = "provisioned_with_errors" | "error";
 
 /** Everything a route handler may use. It must not touch anything else (no clock, no I/O). */
 export interface HandlerInput {
+  /** The state, already settled at `now`. */
   readonly state: State;
   /** Decoded path parameters (`{id}`). */
   readonly params: Readonly<Record<string, string>>;
+  /** The query string (filters, paging). */
   readonly query: URLSearchParams;
   /** Parsed JSON body, or undefined when none was sent. */
   readonly body: unknown;
@@ -35,9 +37,13 @@ export interface HandlerInput {
 
 /** A handler's answer. `state` is the input state object itself when nothing changed. */
 export interface HandlerResult {
+  /** The new state (or the input one). */
   readonly state: State;
+  /** HTTP status of a success. */
   readonly status: number;
+  /** `Location`, `Link`... (`TrackingID` is added by `handle`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** JSON body; absent for 204. */
   readonly body?: unknown;
 }
 

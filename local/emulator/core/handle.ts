@@ -14,9 +14,11 @@ import { hashToken, type State } from "./state";
 
 /** A request as the core sees it (the server has already read and parsed it). */
 export interface CoreRequest {
+  /** HTTP method, upper case. */
   readonly method: string;
   /** Raw pathname, still percent-encoded. */
   readonly path: string;
+  /** The query string. */
   readonly query: URLSearchParams;
   /** The `Authorization` header. */
   readonly authorization?: string | undefined;
@@ -40,7 +42,9 @@ export interface CoreContext {
 
 /** The core's answer. `state` is the input object itself when nothing changed. */
 export interface CoreResult {
+  /** The state after the request. */
   readonly state: State;
+  /** What to send back, `TrackingID` header included. */
   readonly response: ApiResponse;
   /** The matched route, when one matched (for counters and the log). */
   readonly route?: Route;
