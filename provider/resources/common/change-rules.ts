@@ -350,7 +350,8 @@ export function diffByRules<K extends string>(
   }
   for (const check of rules.checks) refusals.push(...check.refusals(ctx));
 
-  if (refusals.length > 0 && opts.clientRules !== "server") {
+  // A caller that passes no options gets the safe default, as `webex:clientRules` does.
+  if (refusals.length > 0 && opts?.clientRules !== "server") {
     throw new RefusedChangeError(rules.resource, dedupeRefusals(refusals));
   }
   return {
