@@ -184,6 +184,47 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     expect(error!.details).to.include("companyName").and.to.include("Acme Renamed");
   });
 
+  it("CustomerOrg: provisioned_with_errors → the plugin reports a partial create (id + outputs); the next update re-sends once and heals it", async () => {
+    await emu.admin.loadFixtures({ asyncOutcomes: { "broken-001": "provisioned_with_errors" } });
+    const type = "CustomerOrg";
+    const name = "broken-001";
+    const checked = await plugin.check(urn(type, name), {}, {
+      provisioningId: state.OnboardingTemplate!.outs.provisioningId,
+      externalId: "broken-001",
+      companyName: "Broken",
+      adminEmail: "admin@broken.example",
+      supportedLocationConfirmed: true,
+      address: { line1: "2 Main St", city: "Austin", stateOrProvince: "TX", postalCode: "78701", country: "US" },
+      packages: [{ name: "webex_meetings" }, { name: "webex_calling" }],
+      headquarters: { timeZone: "America/Chicago" },
+      __provider: code[type]!,
+    });
+    let error: PluginError | undefined;
+    await emu.admin.resetCounters();
+    try {
+      await plugin.create(urn(type, name), checked.inputs);
+    } catch (e) {
+      error = e as PluginError;
+    }
+    expect(error, "create must fail").not.to.equal(undefined);
+    expect(error!.details).to.include("provisioned_with_errors");
+    expect(error!.initFailure, "reported as a partial create").not.to.equal(undefined);
+    const partial = error!.initFailure!;
+    expect(partial.id).to.be.a("string").and.not.equal("");
+    expect(partial.properties).to.include({ status: "provisioned_with_errors", customerId: partial.id });
+    expect(partial.reasons.length).to.be.greaterThan(0);
+    expect((await emu.admin.counters()).writes, "one write").to.equal(1);
+
+    await emu.admin.loadFixtures({ asyncOutcomes: {} });
+    const { result: outs, calls } = await measured(type, "resume", () =>
+      plugin.update(urn(type, name), partial.id, { ...partial.properties, __provider: code[type]! }, checked.inputs),
+    );
+    expect(outs).to.include({ status: "provisioned", customerId: partial.id });
+    expect(calls.writes, "one retried write, no second customer").to.equal(1);
+    expect(calls.byRoute["POST /v1/wholesale/customers"] ?? 0).to.equal(0);
+    await plugin.delete(urn(type, name), partial.id, outs);
+  });
+
   for (const [type, name] of [
     ["CustomerUser", "bob@acme.example"],
     ["CustomerOrg", "acme-001"],

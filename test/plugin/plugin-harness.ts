@@ -15,6 +15,7 @@ const grpc = require("@grpc/grpc-js");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const statusproto = require("@pulumi/pulumi/proto/status_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The repository root (the plugin's working directory). */
@@ -54,6 +55,20 @@ export interface PluginError extends Error {
   code: number;
   /** The provider's error message. */
   details: string;
+  /** Present when the plugin reported "resource initialization failed" (an error carrying an id). */
+  initFailure?: { id: string; properties: Record<string, unknown>; reasons: string[] };
+}
+
+/** Decodes the ErrorResourceInitFailed the plugin packs into `grpc-status-details-bin`, if any. */
+function decodeInitFailure(e: any): PluginError["initFailure"] {
+  const raw = e?.metadata?.get?.("grpc-status-details-bin")?.[0];
+  if (raw === undefined) return undefined;
+  const status = statusproto.Status.deserializeBinary(new Uint8Array(raw));
+  for (const any of status.getDetailsList()) {
+    const detail = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
+    if (detail) return { id: detail.getId(), properties: detail.getProperties()?.toJavaScript() ?? {}, reasons: detail.getReasonsList() };
+  }
+  return undefined;
 }
 
 /** A running plugin and a typed view of its RPCs. */
@@ -97,7 +112,14 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
   });
   const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const call = <T>(method: string, req: unknown): Promise<T> =>
-    new Promise((res, rej) => client[method](req, (e: PluginError | null, r: T) => (e ? rej(e) : res(r))));
+    new Promise((res, rej) =>
+      client[method](req, (e: PluginError | null, r: T) => {
+        if (e) {
+          e.initFailure = decodeInitFailure(e);
+          rej(e);
+        } else res(r);
+      }),
+    );
 
   return {
     stderr: () => stderr,

@@ -158,7 +158,7 @@ async function waitTerminal(
         `${KIND} ${label}: the customer (id ${id}) ended its ${operation} in status ${e.provisioningStatus}` +
           (reasons.length > 0 ? `: ${reasons.join("; ")}. ` : " (the API gave no details). ") +
           "It exists and is recorded in state; fix the cause (in the program, or in Partner Hub/Control Hub), then run up again: " +
-          "the next update reads the customer and writes only what differs.",
+          "the next update reads the customer and re-sends its desired state to it (nothing is created twice).",
         id,
         outputsOf(inputs, id, { ...previous, status: e.provisioningStatus }),
         reasons,
@@ -327,7 +327,8 @@ function quantitiesDiffer(olds: Record<string, unknown>, inputs: CustomerOrgInpu
  * an older `schemaVersion` with unchanged inputs on a settled customer is migrated without an API
  * call. Otherwise the customer is read first (waiting while it is busy), and ONE complete PUT is
  * sent only when the server differs from the desired state (so a partial create is resumed without
- * a blind write); 423 → wait and retry. Returns the full outputs.
+ * a blind write) or the customer is left failed (one deliberate retry per run); 423 → wait and
+ * retry. A failure again → an error carrying the id. Returns the full outputs.
  */
 export async function update(
   owner: object,
@@ -368,7 +369,12 @@ export async function update(
   const serverDiffers = differencesFromServer(inputs, customer).length > 0;
   const stateDiffers =
     quantitiesDiffer(olds, inputs) || changedKeys.some((k) => !SERVER_VISIBLE_INPUTS.includes(k) && k !== "packages");
-  if (serverDiffers || stateDiffers) {
+  // A customer left failed (provisioned_with_errors/error) differs from the desired state too: it
+  // is re-sent its complete desired state once per run, a deliberate retry decided after reading it
+  // (Partner Hub's own advice: fix the cause, then apply again), never a blind repeat of a write
+  // that may still be in flight (a busy customer was waited for above).
+  const failed = FAILED_STATUSES.includes(customer.status);
+  if (serverDiffers || stateDiffers || failed) {
     try {
       await retryWhileLocked(
         () => ctx.client.customers.update(id, toUpdateBody(inputs)),
@@ -378,17 +384,6 @@ export async function update(
       throw explainApiError(e, `${KIND} ${label}`);
     }
     customer = await waitTerminal(ctx, inputs, id, "update", previous);
-  } else if (FAILED_STATUSES.includes(customer.status)) {
-    const reasons = formatApiErrors(customer.errors);
-    throw new ResourceInitError(
-      `${KIND} ${label}: the customer (id ${id}) already matches the program but is still in status ${customer.status}` +
-        (reasons.length > 0 ? `: ${reasons.join("; ")}. ` : ". ") +
-        "Nothing was written (repeating the same request would not help): fix the cause in Partner Hub/Control Hub, " +
-        "or change the inputs, then run up again.",
-      id,
-      outputsOf(inputs, id, { ...previous, orgId: customer.orgId ?? previous.orgId, status: customer.status }),
-      reasons,
-    );
   }
   warnAbout(customer, label);
   const sameOrg = previous.orgId === undefined || previous.orgId === customer.orgId;

@@ -410,18 +410,38 @@ describe("CustomerOrgProvider against nock", () => {
       expect(result.outs.status).to.equal("provisioned");
     });
 
-    it("a customer still failed with nothing to write → error carrying the id, no PUT", async () => {
-      const p = await provider();
-      const { inputs, olds } = await stateAndInputs(p, "provisioned_with_errors");
-      const scope = api()
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned_with_errors", { errors: [{ errorCode: 2560, description: "location failed" }] }));
-      const error = await thrownBy(() => p.update(ID, olds, inputs));
-      scope.done();
-      expect(error).to.be.instanceOf(ResourceInitError);
-      expect((error as ResourceInitError).id).to.equal(ID);
-      expect(error.message).to.include("location failed").and.to.include("Nothing was written");
-    });
+    const failedAgain = [
+      { name: "heals: the retried PUT ends provisioned", final: serverCustomer("provisioned"), fails: false },
+      {
+        name: "fails again: error carrying the id that lists the API's errors",
+        final: serverCustomer("provisioned_with_errors", { errors: [{ errorCode: 2560, description: "location failed again" }] }),
+        fails: true,
+      },
+    ];
+    for (const c of failedAgain) {
+      it(`a customer left failed with unchanged inputs is re-sent its desired state once (read first, one PUT) and ${c.name}`, async () => {
+        const p = await provider();
+        const { inputs, olds } = await stateAndInputs(p, "provisioned_with_errors");
+        const scope = api()
+          .get(PATH)
+          .reply(200, serverCustomer("provisioned_with_errors", { errors: [{ errorCode: 2560, description: "location failed" }] }))
+          .put(PATH)
+          .reply(202, {})
+          .get(PATH)
+          .reply(200, c.final);
+        if (c.fails) {
+          const error = await thrownBy(() => p.update(ID, olds, inputs));
+          expect(error).to.be.instanceOf(ResourceInitError);
+          expect((error as ResourceInitError).id).to.equal(ID);
+          expect((error as ResourceInitError).properties).to.include({ status: "provisioned_with_errors", customerId: ID });
+          expect(error.message).to.include("location failed again");
+        } else {
+          const result = await p.update(ID, olds, inputs);
+          expect(result.outs.status).to.equal("provisioned");
+        }
+        scope.done();
+      });
+    }
 
     it("a PUT answered 423 waits until the customer is idle and sends it again", async () => {
       const p = await provider();
