@@ -1,0 +1,46 @@
+import { expect } from "chai";
+import { clientFor, contextFor, tuneClients } from "../../../../provider/resources/common/client-cache";
+import { rememberConfiguration } from "../../../../provider/resources/common/settings";
+import type { ProviderSettings } from "../../../../provider/config";
+
+const base: ProviderSettings = {
+  accessToken: "tok_A_secret",
+  baseUrl: "http://127.0.0.1:9",
+  clientRules: "strict",
+  provisioningTimeoutSeconds: 60,
+  subPartnerOrgId: undefined,
+  maxRequestsPerSecond: undefined,
+};
+
+describe("client cache (one client per process per base URL, token, sub-partner and pacing)", () => {
+  let restore: () => void;
+  beforeEach(() => (restore = tuneClients({})));
+  afterEach(() => restore());
+
+  const cases: { name: string; other: Partial<ProviderSettings>; same: boolean }[] = [
+    { name: "identical settings share one client (pacing and estimates are shared)", other: {}, same: true },
+    { name: "timeouts and rules do not split clients", other: { provisioningTimeoutSeconds: 5, clientRules: "server" }, same: true },
+    { name: "another token gets its own client", other: { accessToken: "tok_B_secret" }, same: false },
+    { name: "another base URL gets its own client", other: { baseUrl: "http://127.0.0.1:10" }, same: false },
+    { name: "another sub-partner gets its own client", other: { subPartnerOrgId: "sub" }, same: false },
+    { name: "another pacing gets its own client", other: { maxRequestsPerSecond: 5 }, same: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const a = clientFor(base).client;
+      const b = clientFor({ ...base, ...c.other }).client;
+      expect(a === b).to.equal(c.same);
+    });
+  }
+
+  it("contextFor reads the owner's configuration and converts the timeout to ms", () => {
+    const owner = {};
+    rememberConfiguration(owner, {
+      config: { get: (k: string) => ({ "webex:accessToken": "tok_C", "webex:baseUrl": "http://127.0.0.1:9", "webex:provisioningTimeoutSeconds": "90" } as Record<string, string>)[k] },
+    });
+    const ctx = contextFor(owner);
+    expect(ctx.timeoutMs).to.equal(90_000);
+    expect(ctx.client.baseUrl).to.equal("http://127.0.0.1:9");
+    expect(contextFor(owner).client).to.equal(ctx.client);
+  });
+});

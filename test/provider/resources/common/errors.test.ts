@@ -1,0 +1,40 @@
+import { expect } from "chai";
+import { NotFoundError, ProvisioningApiError, ValidationError } from "../../../../provider/client";
+import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../../../../provider/resources/common/errors";
+
+const at = { method: "GET", path: "/v1/wholesale/onboardingTemplates" };
+
+describe("resource error helpers", () => {
+  it("explainApiError prefixes who failed once, keeps the class and codes, appends the extra hint", () => {
+    const e = new ValidationError({ message: "POST failed: admin [errorCode 1202]", status: 400, errorCodes: [1202], ...at });
+    const out = explainApiError(e, "CustomerUser ada@acme.example", "Give the admin package.");
+    explainApiError(out, "CustomerUser ada@acme.example", "Give the admin package.");
+    expect(out).to.equal(e);
+    expect(out).to.be.instanceOf(ValidationError);
+    expect(out.errorCodes).to.deep.equal([1202]);
+    expect(out.message).to.equal("CustomerUser ada@acme.example: POST failed: admin [errorCode 1202] Give the admin package.");
+  });
+
+  it("explainApiError leaves non-errors alone", () => {
+    expect(explainApiError("text", "X")).to.equal("text");
+  });
+
+  const endpointCases = [
+    { name: "404 without a code (webexapis.com)", e: new NotFoundError({ message: "nf", status: 404, ...at }), missing: true },
+    { name: "405 without a code", e: new ProvisioningApiError({ message: "na", status: 405, ...at }), missing: true },
+    { name: "404 with code 1404 (a template that is gone)", e: new NotFoundError({ message: "nf", status: 404, errorCodes: [1404], ...at }), missing: false },
+    { name: "400", e: new ValidationError({ message: "bad", status: 400, ...at }), missing: false },
+    { name: "not an error", e: { status: 404 }, missing: false },
+  ];
+  for (const c of endpointCases) {
+    it(`isMissingEndpoint: ${c.name} → ${c.missing}`, () => {
+      expect(isMissingEndpoint(c.e)).to.equal(c.missing);
+    });
+  }
+
+  it("TemplatesUnavailableError tells the operator where templates come from and where the provisioningId goes", () => {
+    const e = new TemplatesUnavailableError("SMB", "https://webexapis.com", 404);
+    expect(e.message).to.include('"SMB"').and.to.include("Partner Hub").and.to.include("provisioningId").and.to.include("CustomerOrg");
+    expect(e.status).to.equal(404);
+  });
+});

@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { ConflictError, LockedError, ServerError, ValidationError } from "../../../../provider/client";
+import {
+  createOnce,
+  decideAdoption,
+  formatApiErrors,
+  isAmbiguous,
+  retryWhileLocked,
+  stateSchemaVersion,
+  toPlain,
+} from "../../../../provider/resources/common/lifecycle";
+
+const call = { method: "POST", path: "/v1/x" };
+const locked = () => new LockedError({ message: "busy", status: 423, ...call });
+const ambiguous = () => new ServerError({ message: "502", status: 502, outcomeUnknown: true, retryable: true, ...call });
+const refused = () => new ValidationError({ message: "bad", status: 400, ...call });
+
+describe("lifecycle helpers", () => {
+  describe("retryWhileLocked", () => {
+    const cases = [
+      { name: "succeeds at once: one attempt, no wait", outcomes: ["ok"], attempts: 5, calls: 1, waits: 0, throws: undefined },
+      { name: "423 then success: waits once, writes twice", outcomes: [locked(), "ok"], attempts: 5, calls: 2, waits: 1, throws: undefined },
+      { name: "423 until the bound: gives up with the LockedError", outcomes: [locked(), locked(), locked()], attempts: 3, calls: 3, waits: 2, throws: LockedError },
+      { name: "another error passes through without waiting", outcomes: [refused()], attempts: 5, calls: 1, waits: 0, throws: ValidationError },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        let calls = 0;
+        let waits = 0;
+        const run = retryWhileLocked(
+          async () => {
+            const o = c.outcomes[calls++];
+            if (o instanceof Error) throw o;
+            return o;
+          },
+          async () => void waits++,
+          c.attempts,
+        );
+        if (c.throws) await expect(run).to.be.rejectedWith(c.throws);
+        else expect(await run).to.equal("ok");
+        expect(calls).to.equal(c.calls);
+        expect(waits).to.equal(c.waits);
+      });
+    }
+  });
+
+  describe("createOnce", () => {
+    const cases = [
+      { name: "a successful POST is not looked up", posts: ["made"], found: "x", value: "made", foundFlag: false, lookups: 0 },
+      { name: "ambiguous failure, object found: adopted, no second POST", posts: [ambiguous()], found: "found", value: "found", foundFlag: true, lookups: 1 },
+      { name: "ambiguous failure, nothing found: POST once more", posts: [ambiguous(), "made"], found: undefined, value: "made", foundFlag: false, lookups: 1 },
+      { name: "a definite refusal is not looked up", posts: [refused()], found: "x", value: ValidationError, foundFlag: false, lookups: 0 },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        let posts = 0;
+        let lookups = 0;
+        const run = createOnce(
+          async () => {
+            const o = c.posts[posts++];
+            if (o instanceof Error) throw o;
+            return o as string;
+          },
+          async () => (lookups++, c.found),
+        );
+        if (typeof c.value === "function") await expect(run).to.be.rejectedWith(c.value);
+        else expect(await run).to.deep.equal({ value: c.value, found: c.foundFlag });
+        expect(lookups).to.equal(c.lookups);
+        expect(posts).to.equal(c.posts.length);
+      });
+    }
+  });
+
+  it("isAmbiguous reads outcomeUnknown only", () => {
+    expect([ambiguous(), refused(), new Error("x"), "text"].map(isAmbiguous)).to.deep.equal([true, false, false, false]);
+  });
+
+  describe("decideAdoption", () => {
+    const describe_ = { what: "a thing named T", idOf: (m: { id: string }) => m.id, reconcile: "Do this.", ...call };
+    const cases = [
+      { name: "none → create", matches: [], diffs: [], kind: "create", message: undefined },
+      { name: "one agreeing → adopt", matches: [{ id: "a" }], diffs: [], kind: "adopt", message: undefined },
+      { name: "one disagreeing → conflict naming the differences and how to reconcile", matches: [{ id: "a" }], diffs: ["x is 1, not 2"], kind: "conflict", message: /id a.*x is 1, not 2.*Do this\./ },
+      { name: "several → conflict listing the ids", matches: [{ id: "a" }, { id: "b" }], diffs: [], kind: "conflict", message: /2 objects.*a, b.*Do this\./ },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const d = decideAdoption(c.matches, () => c.diffs, describe_);
+        expect(d.kind).to.equal(c.kind);
+        if (d.kind === "conflict") {
+          expect(d.error).to.be.instanceOf(ConflictError);
+          expect(d.error.message).to.match(c.message!);
+        }
+        if (d.kind === "adopt") expect(d.existing).to.equal(c.matches[0]);
+      });
+    }
+  });
+
+  it("stateSchemaVersion: a number, else 0 (state from before versions)", () => {
+    expect([{ schemaVersion: 3 }, {}, { schemaVersion: "2" }].map((o) => stateSchemaVersion(o))).to.deep.equal([3, 0, 0]);
+  });
+
+  it("toPlain drops undefined at any depth (Pulumi's Struct refuses it)", () => {
+    expect(toPlain({ a: undefined, b: { c: undefined, d: 1 }, e: [1] })).to.deep.equal({ b: { d: 1 }, e: [1] });
+  });
+
+  it("formatApiErrors prefixes the code when there is one", () => {
+    expect(formatApiErrors([{ errorCode: 2560, description: "x" }, { description: "y" }, {}])).to.deep.equal(["[2560] x", "y", "(no description)"]);
+  });
+});

@@ -1,0 +1,37 @@
+import { expect } from "chai";
+import { progressReporter, setProgressSink, writeWarning } from "../../../../provider/resources/common/progress";
+
+describe("progress lines", () => {
+  let lines: string[];
+  let restore: () => void;
+  beforeEach(() => {
+    lines = [];
+    restore = setProgressSink((l) => lines.push(l));
+  });
+  afterEach(() => restore());
+
+  it("writes one line per status change, repeats only after the interval, with elapsed seconds", () => {
+    let t = 0;
+    const r = progressReporter("CustomerOrg", "acme-001", { now: () => t, everyMs: 10_000 });
+    const steps: [number, string][] = [
+      [0, "provisioning"],
+      [2_000, "provisioning"],
+      [12_000, "provisioning"],
+      [13_000, "provisioned"],
+    ];
+    for (const [at, status] of steps) {
+      t = at;
+      r.report(status);
+    }
+    expect(lines).to.deep.equal([
+      "[webex] CustomerOrg acme-001: provisioning (0s)",
+      "[webex] CustomerOrg acme-001: provisioning (12s)",
+      "[webex] CustomerOrg acme-001: provisioned (13s)",
+    ]);
+  });
+
+  it("warnings are always written", () => {
+    writeWarning("CustomerUser", "ada@acme.example", "status pending_user_migration");
+    expect(lines).to.deep.equal(["[webex] CustomerUser ada@acme.example: warning: status pending_user_migration"]);
+  });
+});
