@@ -128,7 +128,7 @@ const PHASE_LABELS: Record<(typeof PHASES)[number], string> = {
     noChangeUp: "no-change `up`",
     bumpUp: "`up` raising one quantity per customer",
     destroy: "`destroy`",
-    preview: "`preview` (after destroy: empty state)",
+    preview: "`preview` of the quantity bump",
 };
 
 /** Renders the results as the markdown summary (`latest.md`, the README section). */

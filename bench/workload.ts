@@ -43,9 +43,12 @@ export interface TemplateSpec {
     readonly emailBrandName: string;
 }
 
+/** The packages the benchmark catalog uses (a calling one and a non-calling one). */
+export type BenchPackage = "webex_calling" | "webex_meetings";
+
 /** One customer package: name and (for limitable packages of a limited customer) quantity. */
 export interface PackageSpec {
-    readonly name: string;
+    readonly name: BenchPackage;
     readonly quantity?: number;
 }
 
@@ -75,7 +78,7 @@ export interface UserSpec {
     readonly email: string;
     readonly firstName: string;
     readonly lastName: string;
-    readonly package: string;
+    readonly package: BenchPackage;
     /** Present for calling packages only (a calling package needs a number or an extension). */
     readonly extension?: string;
 }

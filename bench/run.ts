@@ -1,0 +1,342 @@
+/**
+ * `npm run bench`: measures the product (the local engine running `bench/program`) side by side
+ * with a sequential script and the lower bound, against the emulator with realistic settings, and
+ * writes `bench/results/<timestamp>.json`, `latest.json` and `latest.md`.
+ *
+ * Phases, in this order, each with the emulator's counters reset before it:
+ * 1. `up` from empty; 2. a no-change `up`; 3. `preview` of the quantity bump (must call nothing);
+ * 4. `up` raising `webex_calling` by one on every customer; 5. `destroy`.
+ * The baseline then runs the same phases one object at a time on a fresh emulator (on a sample of
+ * customers when `--baseline-customers` is smaller than the catalog, scaled linearly).
+ *
+ * Usage: `npm run bench -- [--size small|large] [--customers N] [--users N] [--latency-ms 100]
+ * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel N]
+ * [--max-rps N] [--baseline-customers N] [--no-baseline] [--out bench/results]`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, freemem, totalmem, tmpdir, type as osType, release } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+import { startEmulator } from "../local/emulator/index";
+import { createClient } from "pulumi-webex-wholesale/client/index";
+
+import { baselineBump, baselineCreate, baselineDestroy } from "./baseline";
+import { REPO_ROOT, runEngineCli, type EngineRunResult } from "./engine-runner";
+import { phaseBounds, type Phase } from "./lower-bound";
+import {
+    renderMarkdown,
+    writeResults,
+    type BenchResults,
+    type PhaseResult,
+    type RequestCounts,
+} from "./results";
+import { measureState } from "./state-metrics";
+import { generateCatalog } from "./workload";
+
+/** Catalog sizes of `--size`. */
+export const SIZES = {
+    small: { customers: 10, usersPerCustomer: 5 },
+    large: { customers: 100, usersPerCustomer: 10 },
+} as const;
+
+/** The command line, after defaults: every setting of the run. */
+export const BenchFlagsSchema = z
+    .object({
+        size: z.enum(["small", "large"]).default("large"),
+        customers: z.coerce.number().int().min(1).optional(),
+        users: z.coerce.number().int().min(0).optional(),
+        "latency-ms": z.coerce.number().min(0).default(100),
+        "jitter-ms": z.coerce.number().min(0).default(40),
+        "provisioning-ms": z.coerce.number().min(0).default(5000),
+        rate: z.coerce.number().positive().default(20),
+        burst: z.coerce.number().int().min(1).default(40),
+        parallel: z.coerce.number().int().min(1).default(64),
+        "max-rps": z.coerce.number().positive().optional(),
+        "baseline-customers": z.coerce.number().int().min(1).optional(),
+        "no-baseline": z.boolean().default(false),
+        out: z.string().default(join(REPO_ROOT, "bench", "results")),
+    })
+    .transform((f) => {
+        const size = SIZES[f.size];
+        const customers = f.customers ?? size.customers;
+        return {
+            ...f,
+            customers,
+            usersPerCustomer: f.users ?? size.usersPerCustomer,
+            baselineCustomers: Math.min(customers, f["baseline-customers"] ?? Math.min(customers, 10)),
+        };
+    });
+
+/** Settings of one bench run. */
+export type BenchFlags = z.output<typeof BenchFlagsSchema>;
+
+/** Parses `argv` (without node and script). */
+export function parseBenchFlags(argv: string[]): BenchFlags {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            size: { type: "string" },
+            customers: { type: "string" },
+            users: { type: "string" },
+            "latency-ms": { type: "string" },
+            "jitter-ms": { type: "string" },
+            "provisioning-ms": { type: "string" },
+            rate: { type: "string" },
+            burst: { type: "string" },
+            parallel: { type: "string" },
+            "max-rps": { type: "string" },
+            "baseline-customers": { type: "string" },
+            "no-baseline": { type: "boolean" },
+            out: { type: "string" },
+        },
+        strict: true,
+    });
+    return BenchFlagsSchema.parse(values);
+}
+
+/**
+ * Emulator settings of a run. `--latency-ms` is the mean latency: the emulator draws each request's
+ * latency uniformly in [fixed, fixed + jitter], so fixed = latency − jitter/2.
+ */
+export function emulatorOptions(flags: BenchFlags) {
+    return {
+        token: TOKEN,
+        provisioningDelayMs: flags["provisioning-ms"],
+        latencyMs: { fixed: minLatencyMs(flags), jitter: flags["jitter-ms"] },
+        rateLimit: { perSecond: flags.rate, burst: flags.burst },
+    };
+}
+
+/** The smallest latency the emulator can add: what the lower bound may count per request. */
+export function minLatencyMs(flags: BenchFlags): number {
+    return Math.max(0, flags["latency-ms"] - flags["jitter-ms"] / 2);
+}
+
+/** A distinctive token: easy to find should it leak into a file the bench keeps. */
+const TOKEN = `bench-token-${process.pid}-${Date.now().toString(36)}`;
+const STACK = "bench";
+const PROJECT = "webex-bench";
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** The emulator's counters as the results store them. */
+async function requestCounts(emulator: Emulator): Promise<RequestCounts> {
+    const c = await emulator.admin.counters();
+    return {
+        byRoute: { ...c.byRoute },
+        total: c.total,
+        reads: c.reads,
+        writes: c.writes,
+        rateLimited: c.rateLimited,
+        faults: c.faultsInjected,
+    };
+}
+
+/** Last lines of a failed run's output that say why. */
+function errorLines(run: EngineRunResult): string[] {
+    return (run.stderr + "\n" + run.stdout)
+        .split("\n")
+        .filter((l) => /error|failed/i.test(l))
+        .slice(0, 10);
+}
+
+function log(message: string): void {
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Runs the product phases through the engine CLI. */
+async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
+    const emulator = await startEmulator(emulatorOptions(flags));
+    const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
+    const stateFile = join(dir, "state.json");
+    const program = join(REPO_ROOT, "bench", "program");
+    const config = (bump: number): Record<string, string> => ({
+        "webex:baseUrl": emulator.url,
+        [`${PROJECT}:customers`]: String(flags.customers),
+        [`${PROJECT}:usersPerCustomer`]: String(flags.usersPerCustomer),
+        [`${PROJECT}:quantityBump`]: String(bump),
+        ...(flags["max-rps"] ? { "webex:maxRequestsPerSecond": String(flags["max-rps"]) } : {}),
+    });
+    const phase = async (name: Phase, operation: "up" | "preview" | "destroy", bump: number): Promise<PhaseResult> => {
+        await emulator.admin.resetCounters();
+        log(`product ${name}: ${operation}`);
+        const run = await runEngineCli({
+            operation,
+            cwd: program,
+            stack: STACK,
+            stateFile,
+            parallel: flags.parallel,
+            config: config(bump),
+            secretConfig: { "webex:accessToken": TOKEN },
+            timeoutMs: 15 * 60 * 1000,
+        });
+        const result: PhaseResult = {
+            wallMs: run.wallMs,
+            ok: run.exitCode === 0,
+            requests: await requestCounts(emulator),
+            peakRssKb: run.peakRssKb,
+            errors: run.exitCode === 0 ? [] : errorLines(run),
+        };
+        log(`product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`);
+        results.product[name] = result;
+        return result;
+    };
+    try {
+        const up = await phase("up", "up", 0);
+        const inv = await emulator.admin.invariants();
+        if (!inv.ok) log(`invariants after up: ${JSON.stringify(inv)}`);
+        const state = measureState(readFileSync(stateFile, "utf8"));
+        results.figures.providerBytesPerResource = state.providerBytesPerResource;
+        results.figures.stateBytes = state.stateBytes;
+        results.figures.resourcesInState = state.resources;
+        results.figures.pollsPerCustomerCreate =
+            (up.requests.byRoute["GET /v1/wholesale/customers/{id}"] ?? 0) / flags.customers;
+        const same = await phase("noChangeUp", "up", 0);
+        results.figures.noChangeUpWrites = same.requests.writes;
+        results.figures.noChangeUpCalls = same.requests.total;
+        const preview = await phase("preview", "preview", 1);
+        results.figures.previewCalls = preview.requests.total;
+        await phase("bumpUp", "up", 1);
+        await phase("destroy", "destroy", 1);
+    } finally {
+        await emulator.close();
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Runs the sequential baseline on a sample of customers; scales its times to the catalog. */
+async function runBaseline(flags: BenchFlags, results: BenchResults): Promise<void> {
+    const emulator = await startEmulator(emulatorOptions(flags));
+    const client = createClient({ baseUrl: emulator.url, accessToken: TOKEN });
+    const sample = flags.baselineCustomers;
+    const factor = flags.customers / sample;
+    const options = {
+        client,
+        provisioningTimeoutMs: 10 * 60 * 1000,
+    };
+    const catalog = generateCatalog({ customers: sample, usersPerCustomer: flags.usersPerCustomer, prefix: "base" });
+    const bumped = generateCatalog({ customers: sample, usersPerCustomer: flags.usersPerCustomer, prefix: "base", quantityBump: 1 });
+    const measure = async <T>(name: Phase, fn: () => Promise<T>): Promise<T> => {
+        await emulator.admin.resetCounters();
+        log(`baseline ${name} on ${sample} customers`);
+        const started = Date.now();
+        let ok = true;
+        let value: T | undefined;
+        const errors: string[] = [];
+        try {
+            value = await fn();
+        } catch (e) {
+            ok = false;
+            errors.push(e instanceof Error ? e.message : String(e));
+        }
+        const measuredMs = Date.now() - started;
+        results.baseline[name] = {
+            wallMs: measuredMs * factor,
+            ok,
+            requests: await requestCounts(emulator),
+            errors,
+            ...(factor !== 1 ? { extrapolated: { measuredMs, sampleCustomers: sample, factor } } : {}),
+        };
+        log(`baseline ${name}: ${(measuredMs / 1000).toFixed(1)} s measured${factor !== 1 ? `, ${((measuredMs * factor) / 1000).toFixed(1)} s scaled` : ""}`);
+        if (!ok) throw new Error(`baseline ${name} failed: ${errors[0]}`);
+        return value as T;
+    };
+    try {
+        const objects = await measure("up", () => baselineCreate(catalog, options));
+        await measure("bumpUp", () => baselineBump(bumped, objects, options));
+        await measure("destroy", () => baselineDestroy(objects, options));
+    } finally {
+        await emulator.close();
+    }
+}
+
+/** The targets of issue 7, judged on `results`. */
+export function judgeTargets(r: BenchResults): BenchResults["targets"] {
+    const targets: BenchResults["targets"] = [];
+    const up = r.product.up;
+    const bound = r.bounds.find((b) => b.phase === "up")!;
+    const f = r.figures;
+    if (f.previewCalls !== undefined)
+        targets.push({ name: "`preview` API calls", target: "0", measured: String(f.previewCalls), met: f.previewCalls === 0 });
+    if (f.noChangeUpWrites !== undefined)
+        targets.push({
+            name: "no-change `up` writes (calls)",
+            target: "0 (0)",
+            measured: `${f.noChangeUpWrites} (${f.noChangeUpCalls})`,
+            met: f.noChangeUpWrites === 0 && f.noChangeUpCalls === 0,
+        });
+    if (up) {
+        const ratio = up.wallMs / bound.boundMs;
+        targets.push({ name: "`up` makespan ÷ lower bound", target: "≤ 1.25", measured: ratio.toFixed(2), met: ratio <= 1.25 });
+        const base = r.baseline.up;
+        if (base) {
+            const speedup = base.wallMs / up.wallMs;
+            targets.push({ name: "baseline ÷ `up` makespan", target: "≥ 5", measured: speedup.toFixed(2), met: speedup >= 5 });
+        }
+    }
+    const failed = Object.values(r.product).filter((p) => p && !p.ok).length;
+    const failures429 = Object.values(r.product).filter((p) => p && !p.ok && p.errors.some((e) => /429|rate.?limit/i.test(e))).length;
+    f.failures429 = failures429;
+    targets.push({ name: "429s surfacing as failures", target: "0", measured: String(failures429), met: failures429 === 0 });
+    targets.push({ name: "product phases that failed", target: "0", measured: String(failed), met: failed === 0 });
+    return targets;
+}
+
+async function main(): Promise<void> {
+    const flags = parseBenchFlags(process.argv.slice(2));
+    const cpu = cpus();
+    const results: BenchResults = {
+        schemaVersion: 1,
+        startedAt: new Date().toISOString(),
+        finishedAt: "",
+        machine: {
+            cpus: cpu.length,
+            cpuModel: cpu[0]?.model.trim() ?? "unknown",
+            memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+            node: process.version,
+            os: `${osType()} ${release()}`,
+        },
+        settings: {
+            size: flags.customers === SIZES[flags.size].customers && flags.usersPerCustomer === SIZES[flags.size].usersPerCustomer ? flags.size : "custom",
+            customers: flags.customers,
+            usersPerCustomer: flags.usersPerCustomer,
+            latencyMs: flags["latency-ms"],
+            jitterMs: flags["jitter-ms"],
+            provisioningMs: flags["provisioning-ms"],
+            rate: flags.rate,
+            burst: flags.burst,
+            parallel: flags.parallel,
+            baselineCustomers: flags["no-baseline"] ? 0 : flags.baselineCustomers,
+            ...(flags["max-rps"] ? { maxRequestsPerSecond: flags["max-rps"] } : {}),
+        },
+        bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
+            minLatencyMs: minLatencyMs(flags),
+            provisioningMs: flags["provisioning-ms"],
+            rate: { perSecond: flags.rate, burst: flags.burst },
+        }),
+        product: {},
+        baseline: {},
+        figures: {},
+        targets: [],
+    };
+    log(`catalog ${flags.customers} × ${flags.usersPerCustomer}; free memory ${Math.round(freemem() / 2 ** 20)} MB`);
+    try {
+        await runProduct(flags, results);
+        if (!flags["no-baseline"]) await runBaseline(flags, results);
+    } finally {
+        results.finishedAt = new Date().toISOString();
+        results.targets = judgeTargets(results);
+        const paths = writeResults(flags.out, results);
+        process.stdout.write(renderMarkdown(results));
+        log(`results: ${paths.json}, ${paths.markdown}`);
+    }
+}
+
+if (require.main === module) {
+    main().catch((e: unknown) => {
+        log(`failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exitCode = 1;
+    });
+}
