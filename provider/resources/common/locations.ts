@@ -19,15 +19,3 @@ export function headquartersOfOrg(ctx: OperationContext, orgId: string, preferre
     return (locations.find((l) => preferredName !== undefined && l.name === preferredName) ?? locations[0])?.id;
   });
 }
-
-/** The Webex org id of a customer, once it has one (memoised per process once known). */
-export async function orgOfCustomer(ctx: OperationContext, customerId: string): Promise<{ orgId?: string; status: string }> {
-  const key = `org-of-customer:${customerId}`;
-  const cached = ctx.memo.get(key) as Promise<{ orgId?: string; status: string }> | undefined;
-  if (cached !== undefined) return cached;
-  const customer = await ctx.client.customers.get(customerId);
-  const found = { orgId: customer.orgId, status: customer.status };
-  // Only a known org id is final; a customer still provisioning is asked again next time.
-  if (found.orgId !== undefined) ctx.memo.set(key, Promise.resolve(found));
-  return found;
-}

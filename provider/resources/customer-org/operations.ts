@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
+  ConflictError,
   NotFoundError,
   poll,
   ProvisioningFailedError,
@@ -229,28 +230,40 @@ export async function create(owner: object, news: Record<string, unknown>): Prom
   const label = inputs.externalId;
   let id: string;
   try {
-    const decision = decideAdoption(await findByExternalId(ctx, label), (c) => differencesFromServer(inputs, c), {
-      what: `a customer with externalId "${label}"`,
-      idOf: (c) => c.id,
-      method: "POST",
-      path: COLLECTION,
-      reconcile:
-        "Make this CustomerOrg's inputs match the existing customer (it is then adopted without any write), give it another " +
-        "externalId, or, when several customers share the externalId, remove the duplicates in Partner Hub first.",
-    });
+    const adoption = async () =>
+      decideAdoption(await findByExternalId(ctx, label), (c) => differencesFromServer(inputs, c), {
+        what: `a customer with externalId "${label}"`,
+        idOf: (c) => c.id,
+        method: "POST",
+        path: COLLECTION,
+        reconcile:
+          "Make this CustomerOrg's inputs match the existing customer (it is then adopted without any write), give it another " +
+          "externalId, or, when several customers share the externalId, remove the duplicates in Partner Hub first.",
+      });
+    const decision = await adoption();
     if (decision.kind === "conflict") throw decision.error;
     if (decision.kind === "adopt") {
       id = decision.existing.id;
     } else {
       const body = toCreateBody(inputs);
-      const result = await createOnce(
-        async () => (await ctx.client.customers.create(body)).id,
-        async () => {
-          const found = await findByExternalId(ctx, label);
-          return found.length === 1 && differencesFromServer(inputs, found[0]!).length === 0 ? found[0]!.id : undefined;
-        },
-      );
-      id = result.value;
+      try {
+        const result = await createOnce(
+          async () => (await ctx.client.customers.create(body)).id,
+          async () => {
+            const again = await adoption();
+            return again.kind === "adopt" ? again.existing.id : undefined;
+          },
+        );
+        id = result.value;
+      } catch (e) {
+        // 1301: the externalId appeared between the lookup and the POST (another run, or a list
+        // that lags behind writes): decide again on what is there now.
+        if (!(e instanceof ConflictError) || !e.errorCodes.includes(1301)) throw e;
+        const again = await adoption();
+        if (again.kind === "conflict") throw again.error;
+        if (again.kind === "create") throw e;
+        id = again.existing.id;
+      }
     }
   } catch (e) {
     throw explainApiError(e, `${KIND} ${label}`);

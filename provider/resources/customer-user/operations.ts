@@ -13,9 +13,9 @@ import {
   type Subscriber,
 } from "../../client";
 import { isCallingPackage } from "../../packages";
-import { contextFor, type OperationContext } from "../common/client-cache";
-import { ConfigurationError, explainApiError, ResourceInitError } from "../common/errors";
-import { headquartersOfOrg, orgOfCustomer } from "../common/locations";
+import { contextFor, memoize, type OperationContext } from "../common/client-cache";
+import { explainApiError, ResourceInitError } from "../common/errors";
+import { headquartersOfOrg } from "../common/locations";
 import {
   collect,
   createOnce,
@@ -122,17 +122,21 @@ function waitCustomerIdle(ctx: OperationContext, customerId: string, label: stri
 async function locationFor(ctx: OperationContext, inputs: CustomerUserInputs): Promise<string | undefined> {
   if (!isCallingPackage(inputs.package)) return undefined;
   if (inputs.locationId !== undefined) return inputs.locationId;
-  const { orgId, status } = await orgOfCustomer(ctx, inputs.customerId);
-  if (orgId === undefined) {
-    throw new ConfigurationError(
-      `${KIND} ${inputs.email}: customer ${inputs.customerId} has no Webex org yet (status ${status}), so its ` +
-        "headquarters location is unknown: wait until the customer is provisioned, or give this user a locationId.",
-    );
-  }
+  // Memoised per customer once its org is known; concurrent users of one customer share one GET.
+  const orgId = await memoize(ctx, `org-of-customer:${inputs.customerId}`, async () => {
+    const customer = await ctx.client.customers.get(inputs.customerId);
+    if (customer.orgId === undefined) {
+      throw new Error(
+        `customer ${inputs.customerId} has no Webex org yet (status ${customer.status}), so its ` +
+          "headquarters location is unknown: wait until the customer is provisioned, or give this user a locationId.",
+      );
+    }
+    return customer.orgId;
+  });
   const hq = await headquartersOfOrg(ctx, orgId);
   if (hq === undefined) {
-    throw new ConfigurationError(
-      `${KIND} ${inputs.email}: the customer's org ${orgId} has no location, so a calling user cannot be placed: ` +
+    throw new Error(
+      `the customer's org ${orgId} has no location, so a calling user cannot be placed: ` +
         "give the CustomerOrg a headquarters (and a calling package), or give this user a locationId.",
     );
   }

@@ -213,6 +213,28 @@ describe("CustomerOrgProvider against nock", () => {
     expect(result.id).to.equal(ID);
   });
 
+  it("create: a POST refused with 1301 (the externalId appeared meanwhile) looks again and adopts an agreeing customer", async () => {
+    const p = await provider();
+    const inputs = await checked(p);
+    const scope = api()
+      .get("/v1/wholesale/customers")
+      .query(true)
+      .reply(200, { items: [] })
+      .post("/v1/wholesale/customers")
+      .reply(409, { message: "dup", errors: [{ errorCode: 1301, description: "externalId already used" }] })
+      .get("/v1/wholesale/customers")
+      .query(true)
+      .reply(200, { items: [serverCustomer("provisioned")] })
+      .get(PATH)
+      .reply(200, serverCustomer("provisioned"))
+      .get("/v1/locations")
+      .query(true)
+      .reply(200, { items: [{ id: LOCATION }] });
+    const result = await p.create(inputs);
+    scope.done();
+    expect(result.id).to.equal(ID);
+  });
+
   const partialCases = [
     { status: "provisioned_with_errors", errors: [{ errorCode: 2560, description: "Calling location could not be created" }] },
     { status: "error", errors: [{ description: "Org creation failed" }] },
