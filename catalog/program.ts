@@ -9,8 +9,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { catalogOutputs, declareCatalog } from "./declare";
-import { loadCatalog } from "./load";
+import { CatalogError, loadCatalog } from "./load";
 import { packageRules } from "./package-rules";
+import type { Catalog } from "./schema";
 
 /**
  * Runs the catalog program for the project in `programDir`.
@@ -24,6 +25,20 @@ import { packageRules } from "./package-rules";
 export async function catalogProgram(programDir: string, defaultFile: string) {
     const config = new pulumi.Config();
     const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
-    const catalog = await loadCatalog(file, packageRules());
+    let catalog: Catalog;
+    try {
+        catalog = await loadCatalog(file, packageRules());
+    } catch (e) {
+        if (e instanceof CatalogError) {
+            // Reported by its message alone: the list of problems is what the person needs, not a
+            // stack trace. Without a stack, the SDK also skips its util.inspect of the error, which
+            // (measured here with @pulumi/pulumi 3.270) grows the program to ~3 GB and stalls the
+            // run for 30-80 s before it exits; local-engine.md calls this gotcha G1.
+            const reported = new pulumi.RunError(e.message);
+            reported.stack = undefined;
+            throw reported;
+        }
+        throw e;
+    }
     return catalogOutputs(declareCatalog(catalog));
 }

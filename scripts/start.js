@@ -3,12 +3,22 @@
 // load the built `dist/`, as users' programs do), then runs scripts/start.ts. A plain JS shim so
 // `npm start` needs nothing but an `npm ci`.
 "use strict";
+const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
 const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
-const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+// Incremental, with its build info in the git-ignored .local/: a second `npm start` skips an
+// unchanged build. Without dist/ (e.g. after a clean), the build info would wrongly say "up to
+// date", so it is dropped first.
+const buildInfo = path.join(root, ".local", "build.tsbuildinfo");
+if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) fs.rmSync(buildInfo, { force: true });
+const build = spawnSync(
+    process.execPath,
+    [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", buildInfo],
+    { cwd: root, stdio: "inherit" },
+);
 if (build.status !== 0) {
     console.error("npm start: the build failed (see above); nothing was run.");
     process.exit(build.status ?? 1);

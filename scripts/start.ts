@@ -129,15 +129,8 @@ async function withEngine(op: Operation, url: string, token: string): Promise<nu
         config: { "webex:baseUrl": url },
         secretConfig: { "webex:accessToken": token },
     });
-    const s = result.summary;
-    const changes = s.create + s.update + s.replace + s.delete;
+    // The engine prints the plan, the summary and "No changes" itself; only say where things are.
     console.log("");
-    if (result.ok && changes === 0 && op !== "refresh") {
-        console.log(`No changes: the customers already match the catalog (${s.same} resources unchanged).`);
-    }
-    if (result.ok && Object.keys(result.outputs ?? {}).length > 0) {
-        console.log(`Outputs:\n${JSON.stringify(result.outputs, null, 2)}`);
-    }
     console.log(`Engine state: ${show(result.stateFile)}; log: ${show(result.logFile)}`);
     return result.ok ? 0 : result.exitCode || 1;
 }
