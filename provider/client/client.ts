@@ -42,7 +42,11 @@ export const ClientOptionsSchema = z.object({
   now: fn<() => number>().optional(),
   /** Sink for debug and progress lines (never containing the token). */
   log: fn<(line: string) => void>().optional(),
-  /** Client-side pacing; undefined or `false`: only the shared pause after a 429. */
+  /**
+   * Client-side pacing: a token bucket every request awaits. Undefined or `false`: none at first; a
+   * 429 pauses every request of the client until `Retry-After`, and starts a bucket at half the rate
+   * observed when the limit hit, which then creeps up until the next 429 (AIMD).
+   */
   rateLimit: z
     .union([z.literal(false), z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) })])
     .optional(),
@@ -177,7 +181,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     random,
     now,
     log,
-    gate: new RateGate({ rateLimit: o.rateLimit, now, sleep }),
+    gate: new RateGate({ rateLimit: o.rateLimit, now, sleep, random }),
     userAgent: o.userAgent ?? DEFAULT_USER_AGENT,
     pageSize: o.pageSize,
   });

@@ -40,6 +40,39 @@ export class VirtualClock {
     this.t += ms;
   }
 
+  /**
+   * Drives virtual time until `work` settles: fires the earliest timer whenever one is pending,
+   * otherwise lets real I/O (nock, sockets) progress for a moment. For flows that mix virtual
+   * sleeps with real I/O, where timers appear only after responses arrive.
+   */
+  async runUntilSettled<T>(work: Promise<T>, maxSteps = 10_000): Promise<T> {
+    let settled = false;
+    const watched = work.then(
+      (v) => {
+        settled = true;
+        return v;
+      },
+      (e: unknown) => {
+        settled = true;
+        throw e;
+      },
+    );
+    watched.catch(() => undefined);
+    for (let step = 0; step < maxSteps && !settled; step++) {
+      await flush();
+      if (settled) break;
+      if (this.timers.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift()!;
+      this.t = Math.max(this.t, next.at);
+      next.resolve();
+    }
+    return watched;
+  }
+
   /** Fires timers in order until none remain (or `maxSteps` is reached). */
   async runUntilIdle(maxSteps = 10_000): Promise<void> {
     for (let step = 0; step < maxSteps; step++) {

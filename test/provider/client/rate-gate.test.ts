@@ -47,7 +47,7 @@ describe("client rate gate", () => {
   it("shared pause: every request waits until it ends, with or without a bucket", async () => {
     for (const rateLimit of [undefined, { perSecond: 100, burst: 10 }] as const) {
       const clock = new VirtualClock(1000);
-      const gate = new RateGate({ rateLimit, now: clock.now, sleep: clock.sleep });
+      const gate = new RateGate({ rateLimit, now: clock.now, sleep: clock.sleep, random: () => 0 });
       gate.pauseFor(3000);
       expect(gate.pausedUntil).to.equal(4000);
       expect(await grantTimes(gate, clock, 3), JSON.stringify(rateLimit)).to.deep.equal([4000, 4000, 4000]);
@@ -67,6 +67,22 @@ describe("client rate gate", () => {
     expect(times.slice(1).every((t) => t >= 1000), `granted at ${times.join(",")}`).to.equal(true);
   });
 
+  it("shared pause without a bucket: callers released together are spread over up to a second", async () => {
+    const clock = new VirtualClock();
+    const draws = [0, 0.25, 0.5, 0.999];
+    let i = 0;
+    const gate = new RateGate({ adaptive: false, now: clock.now, sleep: clock.sleep, random: () => draws[i++] });
+    gate.pauseFor(3000);
+    expect(await grantTimes(gate, clock, 4)).to.deep.equal([3000, 3250, 3500, 3999]);
+  });
+
+  it("shared pause without a bucket: a short pause spreads over its own length only", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ adaptive: false, now: clock.now, sleep: clock.sleep, random: () => 0.5 });
+    gate.pauseFor(200);
+    expect(await grantTimes(gate, clock, 2)).to.deep.equal([300, 300]);
+  });
+
   it("shared pause: extends, never shortens", () => {
     const clock = new VirtualClock();
     const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
@@ -84,12 +100,69 @@ describe("client rate gate", () => {
     for (let i = 0; i < 5; i++) {
       gate.onRateLimited();
       seen.push(gate.currentRate!);
+      clock.advance(1000);
     }
     expect(seen).to.deep.equal([8, 4, 2, 2, 2]);
     gate.onSuccess();
     expect(gate.currentRate).to.equal(2.8);
     for (let i = 0; i < 100; i++) gate.onSuccess();
     expect(gate.currentRate).to.equal(16);
+  });
+
+  it("adapts: 429s within one second count once (a herd of in-flight requests)", () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ rateLimit: { perSecond: 16, burst: 1 }, now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 5; i++) gate.onRateLimited();
+    expect(gate.currentRate).to.equal(8);
+    clock.advance(999);
+    gate.onRateLimited();
+    expect(gate.currentRate).to.equal(8);
+    clock.advance(1);
+    gate.onRateLimited();
+    expect(gate.currentRate).to.equal(4);
+  });
+
+  it("learns a bucket from the first 429 when none is configured", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
+    expect(await grantTimes(gate, clock, 8)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(gate.currentRate).to.equal(undefined);
+    gate.onRateLimited(); // 8 requests in the last second hit the limit: pace at 4/s from now on
+    expect(gate.currentRate).to.equal(4);
+    const start = clock.now();
+    expect((await grantTimes(gate, clock, 4)).map((t) => t - start)).to.deep.equal([0, 250, 500, 750]);
+  });
+
+  it("a learnt bucket creeps up on success, up to four times its start, and halves on the next 429", () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 4; i++) void gate.acquire();
+    gate.onRateLimited(); // 4 requests in the last second: start at 2/s
+    expect(gate.currentRate).to.equal(2);
+    gate.onSuccess();
+    expect(gate.currentRate).to.be.closeTo(2.2, 1e-9);
+    for (let i = 0; i < 100; i++) gate.onSuccess();
+    expect(gate.currentRate).to.equal(8);
+    clock.advance(1000);
+    gate.onRateLimited();
+    expect(gate.currentRate).to.equal(4);
+  });
+
+  it("rateLimit: false learns a bucket too (the shared pause alone turns bursts into 429 storms)", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ rateLimit: false, now: clock.now, sleep: clock.sleep });
+    await grantTimes(gate, clock, 4);
+    gate.onRateLimited();
+    expect(gate.currentRate).to.equal(2);
+  });
+
+  it("adaptive: false never paces without a configured bucket, whatever the 429s", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ adaptive: false, now: clock.now, sleep: clock.sleep });
+    await grantTimes(gate, clock, 5);
+    gate.onRateLimited();
+    expect(gate.currentRate).to.equal(undefined);
+    expect(await grantTimes(gate, clock, 3)).to.deep.equal([0, 0, 0]);
   });
 
   it("adapts: the lowered rate paces requests", async () => {

@@ -183,7 +183,8 @@ describe("client transport", () => {
         method: "GET",
         replies: [{ status: 429, headers: { "Retry-After": "1" } }, { status: 429, headers: { "Retry-After": "1" } }, { status: 429, headers: { "Retry-After": "1" } }],
         wantError: { cls: RateLimitError, outcomeUnknown: false, retryable: true },
-        wantSleeps: [1000, 1000],
+        // two shared pauses, then the slot of the bucket learnt from the first 429 (0.5/s)
+        wantSleeps: [1000, 1000, 1000],
       },
     ];
     for (const c of cases) {
@@ -283,14 +284,33 @@ describe("client transport", () => {
           sentAt.push(clock.now());
           return [200, { id: "s" }];
         });
-      const calls = [0, 1, 2, 3, 4].map((i) => client.subscribers.get(`s${i}`));
-      await clock.runUntilIdle();
-      await Promise.all(calls);
+      await clock.runUntilSettled(Promise.all([0, 1, 2, 3, 4].map((i) => client.subscribers.get(`s${i}`))));
       scope.done();
       expect(clock.sleeps).to.deep.equal([100, 200, 300]);
       expect(sentAt).to.have.length(5);
       // I/O may land after the virtual clock moved on, so only the bound is exact: the burst.
       expect(sentAt.filter((t) => t === 0).length, `sent at ${sentAt.join(",")}`).to.be.at.most(2);
+    });
+
+    it("without a configured rate, the first 429 starts pacing at half the observed rate", async () => {
+      const clock = new VirtualClock();
+      const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now });
+      let served = 0;
+      const scope = nock(API)
+        .get(/\/v1\/wholesale\/subscribers\/s\d+/)
+        .times(11)
+        .reply(() => {
+          served++;
+          // the 6th request of the burst is refused: the server allows 5 at once
+          return served === 6 ? [429, { message: "slow down" }, { "Retry-After": "1" }] : [200, { id: "s" }];
+        });
+      await clock.runUntilSettled(Promise.all([0, 1, 2, 3, 4, 5].map((i) => client.subscribers.get(`s${i}`))));
+      const after = clock.now();
+      await clock.runUntilSettled(Promise.all([6, 7, 8, 9].map((i) => client.subscribers.get(`s${i}`))));
+      scope.done();
+      // 6 requests in the last second hit the limit: 3/s from then on, one at a time
+      expect(clock.sleeps[0], "the shared pause").to.equal(1000);
+      expect(clock.now() - after, "4 paced requests").to.be.at.least(999);
     });
 
     it("honours Retry-After as an HTTP-date", async () => {
