@@ -212,12 +212,15 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     const partial = error!.initFailure!;
     expect(partial.id).to.be.a("string").and.not.equal("");
     expect(partial.properties).to.include({ status: "provisioned_with_errors", customerId: partial.id });
+    expect(partial.properties.__provider, "the recorded state can be read, updated and deleted later").to.equal(code[type]);
     expect(partial.reasons.length).to.be.greaterThan(0);
     expect((await emu.admin.counters()).writes, "one write").to.equal(1);
 
+    const refreshed = await plugin.read(urn(type, name), partial.id, partial.properties);
+    expect(refreshed.props).to.include({ status: "provisioned_with_errors" });
     await emu.admin.loadFixtures({ asyncOutcomes: {} });
     const { result: outs, calls } = await measured(type, "resume", () =>
-      plugin.update(urn(type, name), partial.id, { ...partial.properties, __provider: code[type]! }, checked.inputs),
+      plugin.update(urn(type, name), partial.id, partial.properties, checked.inputs),
     );
     expect(outs).to.include({ status: "provisioned", customerId: partial.id });
     expect(calls.writes, "one retried write, no second customer").to.equal(1);

@@ -5,6 +5,7 @@
  * tested without HTTP.
  */
 import { ConflictError, LockedError } from "../../client/errors";
+import { ResourceInitError } from "./errors";
 
 /**
  * Runs a write; when the API answers 423 (the customer is provisioning, updating or deleting), waits
@@ -177,4 +178,22 @@ export async function collect<T>(items: AsyncIterable<T>, keep: (item: T) => boo
     if (out.length >= limit) break;
   }
   return out;
+}
+
+/**
+ * Runs a create/update and, when it fails with a {@link ResourceInitError} (a partial create or
+ * update), adds the serialized provider (`news.__provider`) to the error's properties. The plugin
+ * re-attaches `__provider` to successful results only; without it, the state Pulumi records for a
+ * partially created resource would hold no provider code, and the later read, update or delete of
+ * that resource would fail in the plugin ("code must be a string").
+ */
+export async function keepingProviderCode<T>(news: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof ResourceInitError && typeof news.__provider === "string" && e.properties.__provider === undefined) {
+      e.properties.__provider = news.__provider;
+    }
+    throw e;
+  }
 }

@@ -23,6 +23,7 @@ import {
   createOnce,
   decideAdoption,
   formatApiErrors,
+  keepingProviderCode,
   omitKeys,
   parseInputs,
   retryWhileLocked,
@@ -224,7 +225,11 @@ function warnAbout(customer: Customer, label: string): void {
  * After an ambiguous POST failure, looks again before sending it once more. Waits for the
  * terminal status; `provisioned_with_errors`/`error` → an error carrying the id (partial create).
  */
-export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+export function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  return keepingProviderCode(news, () => createInner(owner, news));
+}
+
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.externalId;
@@ -343,7 +348,16 @@ function quantitiesDiffer(olds: Record<string, unknown>, inputs: CustomerOrgInpu
  * a blind write) or the customer is left failed (one deliberate retry per run); 423 → wait and
  * retry. A failure again → an error carrying the id. Returns the full outputs.
  */
-export async function update(
+export function update(
+  owner: object,
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<pulumi.dynamic.UpdateResult> {
+  return keepingProviderCode(news, () => updateInner(owner, id, olds, news));
+}
+
+async function updateInner(
   owner: object,
   id: string,
   olds: Record<string, unknown>,

@@ -21,6 +21,7 @@ import {
   createOnce,
   decideAdoption,
   formatApiErrors,
+  keepingProviderCode,
   omitKeys,
   parseInputs,
   retryWhileLocked,
@@ -194,7 +195,11 @@ function judge(subscriber: Subscriber, inputs: CustomerUserInputs, outs: Custome
  * `ConflictError` explaining how to reconcile. After an ambiguous failure, looks again before
  * sending once more. A calling user without `locationId` is placed in the customer's headquarters.
  */
-export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+export function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  return keepingProviderCode(news, () => createInner(owner, news));
+}
+
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.email;
@@ -283,7 +288,16 @@ export async function read(owner: object, id: string, props: Record<string, unkn
  * every value is known; state of an older `schemaVersion` with unchanged inputs is migrated without
  * an API call; otherwise the user is read and written only when the server differs.
  */
-export async function update(
+export function update(
+  owner: object,
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<pulumi.dynamic.UpdateResult> {
+  return keepingProviderCode(news, () => updateInner(owner, id, olds, news));
+}
+
+async function updateInner(
   owner: object,
   id: string,
   olds: Record<string, unknown>,

@@ -251,10 +251,11 @@ describe("CustomerOrgProvider against nock", () => {
         .reply(202, {}, { Location: `${BASE}${PATH}` })
         .get(PATH)
         .reply(200, serverCustomer(c.status, { errors: c.errors }));
-      const error = await thrownBy(() => p.create(inputs));
+      const error = await thrownBy(() => p.create({ ...inputs, __provider: "serialized-code" }));
       scope.done();
       expect(error).to.be.instanceOf(ResourceInitError);
       const init = error as ResourceInitError;
+      expect(init.properties.__provider, "state recorded for the partial create keeps the provider code").to.equal("serialized-code");
       expect(init.id).to.equal(ID);
       expect(init.properties).to.include({ customerId: ID, status: c.status, externalId: "acme-001" });
       for (const e of c.errors) expect(error.message).to.include(e.description);
