@@ -1,0 +1,114 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { expect } from "chai";
+
+import { makeSecret } from "../../../local/engine/property-values";
+import { PassphraseError } from "../../../local/engine/secrets";
+import { StackLockedError, StateStore, type ResourceState } from "../../../local/engine/state-store";
+
+const PROVIDER_CODE = "exports.handler = __f0; /* a long serialized provider */".repeat(50);
+
+function resource(name: string, extra: Partial<ResourceState> = {}): ResourceState {
+    return {
+        urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic:Resource::${name}`,
+        type: "pulumi-nodejs:dynamic:Resource",
+        custom: true,
+        id: `${name}-id`,
+        parent: "",
+        inputs: { name, __provider: PROVIDER_CODE },
+        outputs: { name, __provider: PROVIDER_CODE },
+        dependencies: [],
+        protect: false,
+        retainOnDelete: false,
+        external: false,
+        additionalSecretOutputs: [],
+        ...extra,
+    };
+}
+
+describe("local engine: state store", () => {
+    let dir: string;
+    let file: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-"));
+        file = path.join(dir, "dev.json");
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("stores __provider once in a blob table and secrets only as ciphertext, and reads both back", async () => {
+        const store = StateStore.open(file, "proj", "dev", "pass");
+        store.state.resources.push(resource("a"), resource("b", { inputs: { token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE } }));
+        store.state.outputs = { out: makeSecret("secret-output-value") };
+        await store.close();
+        store.release();
+        const text = fs.readFileSync(file, "utf8");
+        expect(text.split(PROVIDER_CODE).length - 1, "copies of the provider code").to.equal(1);
+        expect(text).to.not.include("plain-secret-value");
+        expect(text).to.not.include("secret-output-value");
+        expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp-")), "temporary files").to.deep.equal([]);
+
+        const again = StateStore.open(file, "proj", "dev", "pass");
+        expect(again.state.resources[1]!.inputs).to.deep.equal({ token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE });
+        expect(again.state.outputs).to.deep.equal({ out: makeSecret("secret-output-value") });
+        again.release();
+    });
+
+    const refusals: Array<{ name: string; passphrase: string | undefined; error: RegExp }> = [
+        { name: "a missing passphrase", passphrase: undefined, error: /set PULUMI_CONFIG_PASSPHRASE/ },
+        { name: "a wrong passphrase", passphrase: "other", error: /incorrect passphrase/ },
+    ];
+    for (const c of refusals) {
+        it(`refuses to open a state holding secrets with ${c.name}`, async () => {
+            const store = StateStore.open(file, "proj", "dev", "pass");
+            store.state.outputs = { out: makeSecret("x") };
+            await store.close();
+            store.release();
+            expect(() => StateStore.open(file, "proj", "dev", c.passphrase)).to.throw(PassphraseError, c.error);
+            expect(fs.existsSync(`${file}.lock`), "lock released after the refusal").to.equal(false);
+        });
+    }
+
+    it("refuses to write a secret without a passphrase", async () => {
+        const store = StateStore.open(file, "proj", "dev", undefined);
+        store.state.outputs = { out: makeSecret("x") };
+        await expect(store.flush()).to.be.rejectedWith(PassphraseError, /PULUMI_CONFIG_PASSPHRASE/);
+        store.release();
+    });
+
+    it("coalesces concurrent flushes into at most two writes, and skips a write when nothing changed", async () => {
+        const store = StateStore.open(file, "proj", "dev", undefined);
+        const flushes: Array<Promise<void>> = [];
+        for (let i = 0; i < 20; i++) {
+            store.state.resources.push(resource(`r${i}`));
+            flushes.push(store.flush());
+        }
+        await Promise.all(flushes);
+        expect(store.writes).to.be.at.most(2);
+        expect(JSON.parse(fs.readFileSync(file, "utf8")).resources).to.have.length(20);
+        await store.flush();
+        expect(store.writes, "no write for an unchanged state").to.be.at.most(2);
+        store.release();
+    });
+
+    it("refuses a second run while the lock's owner is alive, and takes over a lock left by a dead process", () => {
+        const first = StateStore.open(file, "proj", "dev", undefined);
+        expect(() => StateStore.open(file, "proj", "dev", undefined)).to.throw(StackLockedError, /locked by another run/);
+        first.release();
+        // A process that has exited cannot hold the lock.
+        const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+        fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead), host: os.hostname(), startedAt: "then" }));
+        const second = StateStore.open(file, "proj", "dev", undefined);
+        second.release();
+        expect(fs.existsSync(`${file}.lock`)).to.equal(false);
+    });
+
+    it("refuses a state file of another stack", async () => {
+        const store = StateStore.open(file, "proj", "dev", undefined);
+        store.state.resources.push(resource("a"));
+        await store.close();
+        store.release();
+        expect(() => StateStore.open(file, "proj", "prod", undefined)).to.throw(/belongs to proj\/dev/);
+    });
+});
