@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   ConflictError,
+  encodePath,
   NotFoundError,
   poll,
   ProvisioningFailedError,
@@ -129,7 +130,7 @@ function waitIdle(ctx: OperationContext, id: string, label: string): Promise<Cus
     sleep: ctx.sleep,
     minDelayMs: 1000,
     onProgress: (p) => progress.report(p.status),
-    target: { id, what: `${KIND} ${label}`, method: "GET", path: `${COLLECTION}/${encodeURIComponent(id)}` },
+    target: { id, what: `${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/customers/${id}` },
   });
 }
 

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   ConflictError,
+  encodePath,
   NotFoundError,
   poll,
   CUSTOMER_BUSY_STATUSES,
@@ -112,7 +113,7 @@ function waitCustomerIdle(ctx: OperationContext, customerId: string, label: stri
     sleep: ctx.sleep,
     minDelayMs: 1000,
     onProgress: (p) => progress.report(p.status),
-    target: { id: customerId, what: `the customer of ${KIND} ${label}`, method: "GET", path: `/v1/wholesale/customers/${encodeURIComponent(customerId)}` },
+    target: { id: customerId, what: `the customer of ${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/customers/${customerId}` },
   });
 }
 
@@ -161,7 +162,7 @@ async function settle(ctx: OperationContext, subscriber: Subscriber, label: stri
     timeoutMs: ctx.timeoutMs,
     sleep: ctx.sleep,
     onProgress: (p) => progress.report(p.status),
-    target: { id: subscriber.id, what: `${KIND} ${label}`, method: "GET", path: `${COLLECTION}/${encodeURIComponent(subscriber.id)}` },
+    target: { id: subscriber.id, what: `${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/subscribers/${subscriber.id}` },
   });
 }
 
