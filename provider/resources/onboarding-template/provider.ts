@@ -32,32 +32,32 @@ export class OnboardingTemplateProvider implements pulumi.dynamic.ResourceProvid
   }
 
   /** Validates and normalises new inputs; failures name the property as written. */
-  async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
     return ops().check(this, olds, news);
   }
 
   /** Compares old outputs with new inputs; throws for a change the service refuses. */
-  async diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
     return ops().diff(this, id, olds, news);
   }
 
   /** Creates (or adopts) the template. */
-  async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+  async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
     return ops().create(this, inputs);
   }
 
   /** Reads the template; an empty id means it is gone. */
-  async read(id: string, props?: any): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, props?: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
     return ops().read(this, id, props);
   }
 
   /** Updates the template in place (one full PUT, only when the server differs). */
-  async update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
     return ops().update(this, id, olds, news);
   }
 
   /** Deletes the template; a template already gone is success. */
-  async delete(id: string, props: any): Promise<void> {
+  async delete(id: string, props: Record<string, unknown>): Promise<void> {
     return ops().remove(this, id, props);
   }
 }
