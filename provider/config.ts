@@ -157,3 +157,17 @@ export const ProviderSettingsSchema = RuleSettingsSchema.extend({
 
 /** Every setting after defaults and validation. */
 export type ProviderSettings = z.output<typeof ProviderSettingsSchema>;
+
+/**
+ * The configuration table as Markdown, for the README (resources.md, "Configuration", plus the
+ * project's `webex:maxRequestsPerSecond`). Generated from {@link CONFIG_TABLE} so the docs cannot
+ * drift from what the provider reads.
+ */
+export function configTableMarkdown(): string {
+  const rows = Object.values(CONFIG_TABLE).map((e: ConfigEntry) => {
+    const key = e.secret ? `\`${e.key}\` (set with \`--secret\`)` : `\`${e.key}\``;
+    const fallback = e.defaultValue !== undefined ? `\`${e.defaultValue}\`` : e.secret ? "none: a clear error naming both" : "none";
+    return `| ${key} | \`${e.env}\` | ${fallback} | ${e.description.replace(/\|/g, "\\|")} |`;
+  });
+  return ["| config key | environment | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
+}
