@@ -201,10 +201,17 @@ export function createClient(options: ClientOptions): ProvisioningClient {
   ): Promise<T> {
     const estimate = estimates.get(operation);
     const path = encodePath`/v1/wholesale/customers/${id}`;
+    // Durations are measured at the start of each read, not its end: under load a read may queue
+    // in the rate gate for seconds, which says nothing about how long the operation took.
+    const started = now();
+    let readStartedMs = 0;
     let lastBusyMs: number | undefined;
     let lastMs = 0;
     const value = await poll({
-      fetch,
+      fetch: () => {
+        readStartedMs = now() - started;
+        return fetch();
+      },
       isDone,
       describe,
       timeoutMs: wait.timeoutMs,
@@ -218,8 +225,8 @@ export function createClient(options: ClientOptions): ProvisioningClient {
       random,
       target: { id, method: "GET", path, what: "Customer" },
       onProgress: (p) => {
-        if (busy.includes(p.status)) lastBusyMs = p.elapsedMs;
-        lastMs = p.elapsedMs;
+        if (busy.includes(p.status)) lastBusyMs = readStartedMs;
+        lastMs = readStartedMs;
         log(`customer ${id}: ${p.status} after ${Math.round(p.elapsedMs / 1000)} s (poll ${p.polls})`);
         wait.onProgress?.({ status: p.status, elapsedMs: p.elapsedMs });
       },

@@ -257,6 +257,27 @@ describe("client polling", () => {
       });
     }
 
+    it("measures durations at the start of each read, so time queued in the rate gate is not counted", async () => {
+      let t = 0;
+      const client = createClient({
+        baseUrl: API,
+        accessToken: TOKEN,
+        now: () => t,
+        sleep: async (ms) => {
+          t += ms;
+        },
+      });
+      const scope = nock(API)
+        .get(PATH)
+        .reply(() => {
+          t += 5000; // the read spent 5 s queued behind other requests
+          return [200, { id: ID, status: "provisioned" }];
+        });
+      await client.waitForCustomer(ID, { timeoutMs: 60_000, initialDelayMs: 1000 });
+      scope.done();
+      expect(client.estimates.get("create")).to.equal(800);
+    });
+
     it("keeps a separate estimate per operation", async () => {
       const clock = steppingClock(0);
       const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now });
