@@ -40,6 +40,12 @@ export interface EngineRunOptions {
     readonly env?: Readonly<Record<string, string>>;
     /** SIGKILL the whole process group after this many ms (crash simulation). */
     readonly killAfterMs?: number;
+    /**
+     * SIGKILL the whole process group as soon as this resolves true (polled every 25 ms): a crash
+     * at a chosen point of the run's API activity rather than at a wall-clock time, which would
+     * mostly land in the engine's start-up.
+     */
+    readonly killWhen?: () => Promise<boolean>;
     /** SIGKILL and report a timeout after this many ms (a hung run must not hang the suite). */
     readonly timeoutMs?: number;
 }
@@ -114,10 +120,28 @@ export function runEngineCli(options: EngineRunOptions): Promise<EngineRunResult
     const timers: NodeJS.Timeout[] = [];
     if (options.killAfterMs !== undefined) timers.push(setTimeout(() => killGroup("crash"), options.killAfterMs));
     if (options.timeoutMs !== undefined) timers.push(setTimeout(() => killGroup("timeout"), options.timeoutMs));
+    let exited = false;
+    if (options.killWhen !== undefined) {
+        const check = options.killWhen;
+        const probe = async (): Promise<void> => {
+            if (exited) return;
+            let fire = false;
+            try {
+                fire = await check();
+            } catch {
+                fire = false; // a failed probe is not a reason to crash the run
+            }
+            if (exited) return;
+            if (fire) killGroup("crash");
+            else timers.push(setTimeout(() => void probe(), 25));
+        };
+        void probe();
+    }
     return new Promise((resolvePromise, reject) => {
         let exit: { code: number | null; signal: NodeJS.Signals | null; peakRssKb: PeakRss; at: number } | undefined;
         child.on("error", reject);
         child.on("exit", (code, signal) => {
+            exited = true;
             timers.forEach(clearTimeout);
             exit = { code, signal, peakRssKb: sampler.stop(), at: Date.now() };
             // Whatever the root did, leave no process of its group behind (a plugin orphaned by a
