@@ -248,6 +248,7 @@ describe("client polling", () => {
           pollsPerCreate.push(run.polls);
         }
         scope.persist(false);
+        scope.done();
         const warm = pollsPerCreate.slice(3);
         const label = `polls per create: ${pollsPerCreate.join(",")}`;
         expect(Math.max(...warm), label).to.be.at.most(2);

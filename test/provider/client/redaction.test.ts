@@ -34,7 +34,7 @@ function renderings(err: unknown): Record<string, string> {
 interface Scenario {
   name: string;
   /** Sets up the server side; returns the base URL to use and a cleanup. */
-  setup: () => Promise<{ baseUrl: string; cleanup?: () => Promise<void>; options?: Record<string, unknown> }>;
+  setup: () => Promise<{ baseUrl: string; cleanup?: () => Promise<void>; options?: Record<string, unknown>; scope?: nock.Scope }>;
   call: (c: ProvisioningClient) => Promise<unknown>;
 }
 
@@ -68,8 +68,8 @@ const scenarios: Scenario[] = [
   {
     name: "400 with an errorCode",
     setup: async () => {
-      nock(API).post("/v1/wholesale/customers").reply(400, { errors: [{ errorCode: 1001, description: "address.city missing" }] });
-      return { baseUrl: API };
+      const scope = nock(API).post("/v1/wholesale/customers").reply(400, { errors: [{ errorCode: 1001, description: "address.city missing" }] });
+      return { baseUrl: API, scope };
     },
     call: (c) => c.customers.create(createBody),
   },
@@ -91,8 +91,8 @@ const scenarios: Scenario[] = [
   {
     name: "503 on every GET attempt",
     setup: async () => {
-      nock(API).get("/v1/wholesale/customers/c1").times(2).reply(503, "Service Unavailable");
-      return { baseUrl: API };
+      const scope = nock(API).get("/v1/wholesale/customers/c1").times(2).reply(503, "Service Unavailable");
+      return { baseUrl: API, scope };
     },
     call: (c) => c.customers.get("c1"),
   },
@@ -118,27 +118,27 @@ const scenarios: Scenario[] = [
   {
     name: "timeout",
     setup: async () => {
-      nock(API).get("/v1/wholesale/customers/c1").times(2).delay(1000).reply(200, {});
-      return { baseUrl: API, options: { requestTimeoutMs: 30 } };
+      const scope = nock(API).get("/v1/wholesale/customers/c1").times(2).delay(1000).reply(200, {});
+      return { baseUrl: API, scope, options: { requestTimeoutMs: 30 } };
     },
     call: (c) => c.customers.get("c1"),
   },
   {
     name: "a 2xx body the client does not understand",
     setup: async () => {
-      nock(API).get("/v1/wholesale/customers/c1").reply(200, { id: 5 });
-      return { baseUrl: API };
+      const scope = nock(API).get("/v1/wholesale/customers/c1").reply(200, { id: 5 });
+      return { baseUrl: API, scope };
     },
     call: (c) => c.customers.get("c1"),
   },
   {
     name: "a Link to a foreign host",
     setup: async () => {
-      nock(API)
+      const scope = nock(API)
         .get("/v1/locations")
         .query(true)
         .reply(200, { items: [{ id: "l" }] }, { Link: `<https://evil.example/next?token=x>; rel="next"` });
-      return { baseUrl: API };
+      return { baseUrl: API, scope };
     },
     call: async (c) => {
       for await (const _ of c.locations.list({ orgId: "o" })) void _;
@@ -147,10 +147,10 @@ const scenarios: Scenario[] = [
   {
     name: "an error thrown while waiting for a customer (ProvisioningFailedError)",
     setup: async () => {
-      nock(API)
+      const scope = nock(API)
         .get("/v1/wholesale/customers/c1")
         .reply(200, { id: "c1", status: "error", errors: [{ description: `failed for ${TOKEN}` }] });
-      return { baseUrl: API };
+      return { baseUrl: API, scope };
     },
     call: (c) => c.waitForCustomer("c1", { timeoutMs: 1000, initialDelayMs: 0 }),
   },
@@ -161,7 +161,7 @@ describe("client redaction: the token never leaks", () => {
 
   for (const s of scenarios) {
     it(s.name, async () => {
-      const { baseUrl, cleanup, options } = await s.setup();
+      const { baseUrl, cleanup, options, scope } = await s.setup();
       const lines: string[] = [];
       try {
         const client = createClient({
@@ -176,6 +176,7 @@ describe("client redaction: the token never leaks", () => {
           () => undefined,
           (e: unknown) => e,
         );
+        scope?.done();
         expect(err, "the call must fail").to.be.instanceOf(Error);
         for (const [how, text] of Object.entries(renderings(err))) {
           expect(text, how).not.to.include(TOKEN);
