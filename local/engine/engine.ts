@@ -20,6 +20,12 @@ import { parseUrn } from "./urn";
 
 const HEADERS = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying" } as const;
 
+/** Removes terminal colour codes (the SDK formats errors with util.inspect colours). */
+function stripAnsi(text: string): string {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
 /** Default state file of a stack: `<program dir>/.pulumi-local/<stack>.json`. */
 export function defaultStateFile(cwd: string, stack: string): string {
     return path.join(path.resolve(cwd), ".pulumi-local", `${stack}.json`);
@@ -182,10 +188,14 @@ async function deploy(ctx: RunContext): Promise<number> {
             // DEBUG carries the whole __provider text per resource (G3): dropped, not even logged.
             if (severity === 0) return;
             const who = urn ? `${parseUrn(urn).type} ${parseUrn(urn).name}: ` : "";
+            const text = stripAnsi(message).trim();
             if (severity === 3) {
                 gen.markFailed();
-                ctx.error(`${who}${message.trim()}`);
-            } else ctx.renderer.line(`    ${severity === 2 ? "warning" : "info"}: ${who}${message.trim()}`);
+                // After a step failure the SDK rejects the resource's promises and reports each as an unhandled
+                // "failed to register" exception: the step's own error already says why, so keep that one only.
+                if (ctx.summary.failed > 0 && /failed to register/.test(text)) ctx.renderer.log(`    program: ${text}`);
+                else ctx.error(`${who}${text}`, false);
+            } else ctx.renderer.line(`    ${severity === 2 ? "warning" : "info"}: ${who}${text}`);
         },
     });
     // Start the plugin while the program compiles (about a second saved); a start failure is reported by the

@@ -77,11 +77,17 @@ export class RunContext {
         this.renderer.stepFailed(token, type, name, text);
     }
 
-    /** Records an error that belongs to no single resource. */
-    error(message: string): void {
+    /**
+     * Records an error that belongs to no single resource.
+     *
+     * @param immediate also print it now (otherwise it appears in the final Diagnostics only, which suits long
+     *   program stack traces).
+     */
+    error(message: string, immediate = true): void {
         const text = this.redactor.redact(message);
         this.errors.push(text);
-        this.renderer.line(` error: ${text}`);
+        if (immediate) this.renderer.line(` error: ${text}`);
+        else this.renderer.log(` error: ${text}`);
     }
 
     /** Makes sure the secret values inside `maps` are never printed. */

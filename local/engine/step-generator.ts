@@ -104,6 +104,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         let settle!: () => void;
         const entry: { state?: ResourceState; done: Promise<void> } = { done: new Promise<void>((r) => (settle = r)) };
         this.#registered.set(urn, entry);
+        let prior: ResourceState | undefined;
         try {
             // The SDK already waits for the resources an input depends on; also wait for explicit dependencies and
             // the parent so ordering never rests on the SDK's scheduling alone.
@@ -121,7 +122,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             );
             this.#aliases.set(urn, aliasUrns);
             if (reg.type === ROOT_STACK_TYPE && !reg.parent) this.#rootUrn ||= urn;
-            const prior = this.#claimPrior(urn, aliasUrns);
+            prior = this.#claimPrior(urn, aliasUrns);
             const goal: Goal = {
                 urn,
                 type: reg.type,
@@ -138,7 +139,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         } catch (e) {
             this.#failed = true;
             if (e instanceof StepFailure && e.reported) return { ok: false, urn };
-            const op: StepRecord["op"] = e instanceof StepFailure ? e.op : "create";
+            const op: StepRecord["op"] = e instanceof StepFailure ? e.op : prior && !prior.external ? "update" : "create";
             ctx.fail(urn, reg.type, op, describeError(e), e instanceof StepFailure ? e.token : undefined);
             return { ok: false, urn };
         } finally {

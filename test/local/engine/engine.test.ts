@@ -231,7 +231,7 @@ describe("local engine: parallelism bound", function () {
 
     it("never runs more provider calls at once than --parallel", async () => {
         const records = Array.from({ length: 9 }, (_, i) => ({ name: `r${i}`, value: "v", delayMs: 400 }));
-        const r = await stack.run("up", { records }, { parallel: 3 });
+        const r = await stack.run("up", { records }, { parallel: 3, progressIntervalMs: 200 });
         expect(r.ok, explain(r, stack.lines)).to.equal(true);
         const max = maxConcurrentWrites(stack.calls());
         expect(max).to.be.at.most(3);
@@ -239,6 +239,8 @@ describe("local engine: parallelism bound", function () {
         expect(r.peakConcurrency).to.be.at.most(3);
         // The fixture prints progress on stderr during slow creates: forwarded, prefixed.
         expect(stack.lines.some((l) => /^ {4}provider: \[fixture\] Record r\d: provisioning/.test(l))).to.equal(true);
+        // In-flight creates tick with their elapsed time.
+        expect(stack.lines.some((l) => /^ \+  pulumi-nodejs:dynamic\/fixture:Record r\d creating \(\d+s\)$/.test(l))).to.equal(true);
     });
 });
 
