@@ -247,7 +247,6 @@ describe("client polling", () => {
           await client.waitForCustomer(ID, { timeoutMs: 30 * 60_000 });
           pollsPerCreate.push(run.polls);
         }
-        scope.persist(false);
         scope.done();
         const warm = pollsPerCreate.slice(3);
         const label = `polls per create: ${pollsPerCreate.join(",")}`;
