@@ -8,6 +8,8 @@
  * write starts, the ones in flight finish and are recorded. A SIGKILL at any point is safe too: the next run
  * resumes from the state and its pending-operations list.
  */
+import * as path from "node:path";
+
 import { OperationSchema, type EngineOptions } from "./options";
 import { resolveSecretReference } from "./project-config";
 import { runEngine } from "./engine";
@@ -37,7 +39,9 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     const rest = [...argv];
     const op = OperationSchema.safeParse(rest.shift());
     if (!op.success) throw new UsageError(`expected an operation: ${OperationSchema.options.join(", ")}`);
-    const options: EngineOptions = { operation: op.data, cwd: process.cwd(), stack: "", config: {}, secretConfig: {} };
+    // `npm run` changes to the package root; relative paths are meant from where the person typed the command.
+    const base = env["INIT_CWD"] ?? process.cwd();
+    const options: EngineOptions = { operation: op.data, cwd: base, stack: "", config: {}, secretConfig: {} };
     const value = (flag: string): string => {
         const v = rest.shift();
         if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -55,7 +59,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
                 break;
             case "--cwd":
             case "-C":
-                options.cwd = value(flag);
+                options.cwd = path.resolve(base, value(flag));
                 break;
             case "--parallel":
             case "-p": {
@@ -76,7 +80,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
                 break;
             }
             case "--state":
-                options.stateFile = value(flag);
+                options.stateFile = path.resolve(base, value(flag));
                 break;
             case "--verbose":
             case "-v":

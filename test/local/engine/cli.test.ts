@@ -14,6 +14,11 @@ describe("local engine: command line", () => {
         expect(o.secretConfig).to.deep.equal({ "webex:accessToken": "t0k" });
     });
 
+    it("resolves relative paths from where npm was started (INIT_CWD)", () => {
+        const o = parseCommandLine(["preview", "--stack", "dev", "--cwd", "prog", "--state", "s/dev.json"], { INIT_CWD: "/home/me/work" });
+        expect(o).to.deep.include({ cwd: "/home/me/work/prog", stateFile: "/home/me/work/s/dev.json" });
+    });
+
     const errors: Array<{ argv: string[]; error: RegExp }> = [
         { argv: ["deploy", "--stack", "dev"], error: /expected an operation/ },
         { argv: ["up"], error: /--stack is required/ },
