@@ -147,8 +147,11 @@ export const CustomerProvisioningParametersSchema = z.object({
 // ---------------------------------------------------------------------------------------------
 // Customers
 
-/** Body of `POST /v1/wholesale/customers` (spec: required `provisioningId`, `packages`, `externalId`, `address`). */
-export const CustomerCreateRequestSchema = z.object({
+/**
+ * Fields of the customer create body. The validate body derives from these (everything optional
+ * but `address`), without the create-only refinement below.
+ */
+const CustomerCreateFieldsSchema = z.object({
   provisioningId: z.string(),
   packages: z.array(z.enum(CUSTOMER_PACKAGE_NAMES)).min(1),
   externalId: z.string(),
@@ -160,6 +163,15 @@ export const CustomerCreateRequestSchema = z.object({
   provisioningParameters: CustomerProvisioningParametersSchema.optional(),
   subPartnerAdminEmail: z.string().optional(),
 });
+
+/**
+ * Body of `POST /v1/wholesale/customers` (spec: required `provisioningId`, `packages`, `externalId`,
+ * `address`; `customerInfo` "mandatory for new customer, optional if Organization ID is provided").
+ */
+export const CustomerCreateRequestSchema = CustomerCreateFieldsSchema.refine(
+  (body) => body.customerInfo !== undefined || body.orgId !== undefined,
+  { message: "customerInfo is required unless orgId attaches an existing organisation", path: ["customerInfo"] },
+);
 /** What callers pass to `customers.create`. */
 export type CustomerCreateRequest = z.input<typeof CustomerCreateRequestSchema>;
 
@@ -178,7 +190,7 @@ export const CustomerUpdateRequestSchema = z.object({
 export type CustomerUpdateRequest = z.input<typeof CustomerUpdateRequestSchema>;
 
 /** Body of `POST /v1/wholesale/customers/validate`: the create body with everything optional but `address`. */
-export const CustomerValidateRequestSchema = CustomerCreateRequestSchema.partial().required({ address: true });
+export const CustomerValidateRequestSchema = CustomerCreateFieldsSchema.partial().required({ address: true });
 /** What callers pass to `customers.validate`. */
 export type CustomerValidateRequest = z.input<typeof CustomerValidateRequestSchema>;
 

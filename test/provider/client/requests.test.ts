@@ -278,6 +278,7 @@ describe("client requests", () => {
   describe("request bodies are checked against the spec schema before sending", () => {
     const bad: Array<{ name: string; call: (c: ProvisioningClient) => Promise<unknown>; field: string }> = [
       { name: "customer without address", call: (c) => c.customers.create({ ...customerBody, address: undefined } as never), field: "address" },
+      { name: "new customer without customerInfo nor orgId", call: (c) => c.customers.create({ ...customerBody, customerInfo: undefined }), field: "customerInfo" },
       { name: "customer with an unknown package", call: (c) => c.customers.create({ ...customerBody, packages: ["webex_unknown"] } as never), field: "packages.0" },
       { name: "subscriber with two packages", call: (c) => c.subscribers.create({ ...subscriberBody, packages: ["webex_calling", "webex_meetings"] }), field: "packages" },
       { name: "template with an unknown authentication type", call: (c) => c.templates.create({ ...templateBody, authentication: { type: "saml" } } as never), field: "authentication.type" },
@@ -290,6 +291,17 @@ describe("client requests", () => {
         expect((err as Error).message).to.include(b.field);
       });
     }
+  });
+
+  it("an existing org attached by orgId needs no customerInfo", async () => {
+    const client = createClient({ baseUrl: API, accessToken: TOKEN });
+    const { customerInfo: _dropped, ...attach } = customerBody;
+    const body = { ...attach, orgId: "org-9" };
+    const scope = nock(API)
+      .post("/v1/wholesale/customers", (sent: unknown) => isDeepStrictEqual(sent, body))
+      .reply(202, { url: `${API}/v1/wholesale/customers/new` });
+    expect(await client.customers.create(body)).to.deep.equal({ id: "new", url: `${API}/v1/wholesale/customers/new` });
+    scope.done();
   });
 
   it("a 2xx body missing a field the provider relies on is a typed error naming the field", async () => {
