@@ -31,8 +31,9 @@ export interface ConfigEntry {
 /**
  * The configuration table, keyed by the setting's field name in {@link ProviderSettings}.
  * `maxRequestsPerSecond` is a project addition: client-side pacing shared by every resource of the
- * process, useful when a partner's token carries a low rate limit; unset means no pacing beyond the
- * shared pause the client takes when the API answers 429.
+ * process, useful when a partner's token carries a known low rate limit; unset means no pacing
+ * until the first 429, after which the client pauses every request and learns a rate (see the
+ * client's `RateGate`).
  */
 export const CONFIG_TABLE = {
   accessToken: {
@@ -74,7 +75,7 @@ export const CONFIG_TABLE = {
     env: "WEBEX_MAX_REQUESTS_PER_SECOND",
     secret: false,
     description:
-      "Client-side pacing of API calls for the whole process; unset = no pacing beyond pausing every resource when the API answers 429.",
+      "Client-side pacing of API calls, shared by every resource of the process (a token bucket of this rate). Unset: no pacing until the API answers 429; then every resource pauses until `Retry-After` and the client paces itself at a rate learnt from the limit.",
   },
 } as const satisfies Record<string, ConfigEntry>;
 

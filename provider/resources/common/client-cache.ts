@@ -73,8 +73,9 @@ export function clientFor(settings: ProviderSettings): { client: ProvisioningCli
       baseUrl: settings.baseUrl,
       accessToken: settings.accessToken,
       subPartnerOrgId: settings.subPartnerOrgId,
-      // A burst of one second's worth keeps short programs fast while holding the average rate.
-      rateLimit: rps === undefined ? false : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },
+      // A burst of one second's worth keeps short programs fast while holding the average rate;
+      // unset leaves the client to its shared 429 pause and the rate it learns from it.
+      rateLimit: rps === undefined ? undefined : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },
     });
     entry = { client, memo: new Map() };
     clients.set(key, entry);
