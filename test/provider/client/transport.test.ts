@@ -251,6 +251,20 @@ describe("client transport", () => {
       });
     }
 
+    it("validate is a POST without side effects: retried after a 5xx", async () => {
+      const clock = steppingClock();
+      const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now, random: () => 0 });
+      const scope = nock(API)
+        .post("/v1/wholesale/customers/validate")
+        .reply(502, "bad gateway")
+        .post("/v1/wholesale/customers/validate")
+        .reply(200, { message: "success" });
+      const got = await client.customers.validate({ address: createBody.address });
+      scope.done();
+      expect(got).to.deep.equal({ message: "success" });
+      expect(clock.sleeps).to.deep.equal([250]);
+    });
+
     it("a 429 makes the client's other requests wait too (shared pause)", async () => {
       const clock = steppingClock();
       const client = createClient({ baseUrl: API, accessToken: TOKEN, maxAttempts: 1, sleep: clock.sleep, now: clock.now });
