@@ -75,9 +75,11 @@ export function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): 
         const customer = customers.get(externalId)!;
         const calling = PACKAGES[args.package as keyof typeof PACKAGES]?.calling === true;
         // The headquarters is created with the customer: handing its id over spares the provider a
-        // Locations API lookup per user.
+        // Locations API lookup per user. The customer is referred to by `id` (= `customerId`):
+        // during a preview that updates the customer only `id` stays known, and an unknown
+        // customerId would show its users as replaced.
         const locationId = args.locationId ?? (calling ? customer.headquartersLocationId.apply((id) => id!) : undefined);
-        users.set(args.email, new CustomerUser(args.email, { ...args, customerId: customer.customerId, locationId } as CustomerUserArgs, base));
+        users.set(args.email, new CustomerUser(args.email, { ...args, customerId: customer.id, locationId } as CustomerUserArgs, base));
     }
     return { templates, customers, users };
 }

@@ -32,8 +32,11 @@ const customer = new CustomerOrg("globex-002", {
 });
 
 // webex_calling is the customer's highest package, so its administrator holds it.
+// `customer.id` (= its `customerId`) stays known while a preview updates the customer; computed
+// outputs such as `headquartersLocationId` do not, so such a preview also lists this user as
+// `~ update [diff: ~locationId]`, which `up` then finds unchanged.
 const admin = new CustomerUser("ines@globex.example", {
-    customerId: customer.customerId,
+    customerId: customer.id,
     email: "ines@globex.example",
     firstName: "Inès",
     lastName: "Bernard",
@@ -45,7 +48,7 @@ const admin = new CustomerUser("ines@globex.example", {
 });
 
 const user = new CustomerUser("theo@globex.example", {
-    customerId: customer.customerId,
+    customerId: customer.id,
     email: "theo@globex.example",
     firstName: "Théo",
     lastName: "Garnier",

@@ -30,8 +30,10 @@ const customer = new CustomerOrg("quickstart-001", {
 
 // The customer's adminEmail is its first full administrator: declaring it lets preview check the
 // administrator rules (she must hold the customer's highest package).
+// `customer.id` (equal to its `customerId` output) stays known during a preview that updates the
+// customer, whereas computed outputs are unknown then: the users' plan shows no spurious replace.
 const admin = new CustomerUser("claire@quickstart-bistro.example", {
-    customerId: customer.customerId,
+    customerId: customer.id,
     email: "claire@quickstart-bistro.example",
     firstName: "Claire",
     lastName: "Morel",
@@ -40,7 +42,7 @@ const admin = new CustomerUser("claire@quickstart-bistro.example", {
 });
 
 const user = new CustomerUser("hugo@quickstart-bistro.example", {
-    customerId: customer.customerId,
+    customerId: customer.id,
     email: "hugo@quickstart-bistro.example",
     firstName: "Hugo",
     lastName: "Morel",

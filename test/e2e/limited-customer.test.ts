@@ -31,8 +31,13 @@ describe("e2e: examples/limited-customer", function () {
         expect(writes(await s.requests())).to.equal(0);
     });
 
-    it("raising a quantity is one update: one PUT", async () => {
+    it("raising a quantity is one update: one PUT (and its preview replaces no user)", async () => {
         s.edit("index.ts", `{ name: "webex_calling", quantity: 10 }`, `{ name: "webex_calling", quantity: 15 }`);
+        const plan = await s.run("preview");
+        expect(plan.ok, failureText(plan)).to.equal(true);
+        const planned = plan.steps.filter((step) => step.op !== "same" && step.type !== "pulumi:pulumi:Stack");
+        expect(planned.filter((step) => step.op !== "update")).to.deep.equal([]);
+        expect(planned.find((step) => step.name === "globex-002")?.changedKeys).to.deep.equal(["packages"]);
         await s.resetRequests();
         const r = await s.run("up");
         expect(r.ok, failureText(r)).to.equal(true);
