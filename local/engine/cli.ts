@@ -37,6 +37,7 @@ function keyValue(flag: string, text: string): [string, string] {
  */
 export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): EngineOptions {
     const rest = [...argv];
+    if (rest[0] === "--help" || rest[0] === "-h") throw new UsageError("");
     const op = OperationSchema.safeParse(rest.shift());
     if (!op.success) throw new UsageError(`expected an operation: ${OperationSchema.options.join(", ")}`);
     // `npm run` changes to the package root; relative paths are meant from where the person typed the command.
@@ -104,8 +105,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         options = parseCommandLine(argv, process.env);
     } catch (e) {
         if (e instanceof UsageError) {
-            if (e.message) process.stderr.write(`error: ${e.message}\n`);
-            process.stderr.write(`${USAGE}\n`);
+            if (!e.message) {
+                process.stdout.write(`${USAGE}\n`);
+                return 0;
+            }
+            process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
             return 2;
         }
         process.stderr.write(`error: ${(e as Error).message}\n`);

@@ -31,6 +31,17 @@ export function defaultStateFile(cwd: string, stack: string): string {
     return path.join(path.resolve(cwd), ".pulumi-local", `${stack}.json`);
 }
 
+/**
+ * Keeps the default state directory out of git (like a virtualenv does): state and logs are per machine, and
+ * the program directory is usually a repository.
+ */
+function ignoreDefaultStateDir(stateFile: string): void {
+    const dir = path.dirname(stateFile);
+    if (path.basename(dir) !== ".pulumi-local") return;
+    const ignore = path.join(dir, ".gitignore");
+    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, "# Local engine state and logs: not for version control.\n*\n");
+}
+
 /** The log file kept next to a state file (`<state>.log`). */
 export function logFileFor(stateFile: string): string {
     return stateFile.replace(/\.json$/, "") + ".log";
@@ -104,6 +115,7 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
         const config = resolveConfig(opts.cwd, opts.stack, opts.config, opts.secretConfig);
         const sdk = loadSdk(opts.cwd);
         fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+        ignoreDefaultStateDir(stateFile);
         store = StateStore.open(stateFile, config.project, opts.stack, readPassphrase(lookupEnv));
         renderer = new Renderer(print, logFile, redactor, opts.verbose, opts.progressIntervalMs);
         ctx = new RunContext({ ...opts, stateFile }, sdk, config, store, renderer, redactor, opts.env);

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 
-import { formatChangedKeys, isSecret, type ChangedKeys } from "./property-values";
+import { UNKNOWN_SENTINEL, formatChangedKeys, isSecret, type ChangedKeys } from "./property-values";
 import type { PropertyMap, PropertyValue } from "./sdk";
 
 /** The kinds of step the engine reports. */
@@ -149,10 +149,11 @@ function diffSuffix(keys: ChangedKeys | undefined): string {
     return text ? ` [diff: ${text}]` : "";
 }
 
-/** Renders a value for the Outputs section, replacing secrets by `[secret]`. */
+/** Renders a value for the Outputs section: secrets as `[secret]`, values not known yet (preview) as `[unknown]`. */
 export function renderValue(v: PropertyValue): string {
     const strip = (x: PropertyValue): PropertyValue => {
         if (isSecret(x)) return "[secret]";
+        if (x === UNKNOWN_SENTINEL) return "[unknown]";
         if (Array.isArray(x)) return x.map(strip);
         if (x !== null && typeof x === "object") {
             return Object.fromEntries(Object.entries(x as Record<string, PropertyValue>).map(([k, e]) => [k, strip(e)]));
@@ -160,5 +161,5 @@ export function renderValue(v: PropertyValue): string {
         return x;
     };
     const s = strip(v);
-    return s === "[secret]" ? s : JSON.stringify(s);
+    return s === "[secret]" || s === "[unknown]" ? s : JSON.stringify(s);
 }

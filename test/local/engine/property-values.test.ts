@@ -1,7 +1,9 @@
 import { expect } from "chai";
 
+import { renderValue } from "../../../local/engine/renderer";
 import {
     SECRET_SIG,
+    UNKNOWN_SENTINEL,
     SIG_KEY,
     applyIgnoreChanges,
     changedKeys,
@@ -12,7 +14,7 @@ import {
     secretStrings,
     unwrapMap,
 } from "../../../local/engine/property-values";
-import type { PropertyMap } from "../../../local/engine/sdk";
+import type { PropertyMap, PropertyValue } from "../../../local/engine/sdk";
 
 describe("local engine: property values", () => {
     describe("parsePropertyPath", () => {
@@ -73,4 +75,14 @@ describe("local engine: property values", () => {
             expect([...secretStrings({ a: makeSecret({ x: "deep", n: 42 }), b: "public" })].sort()).to.deep.equal(["42", "deep"]);
         });
     });
+});
+
+describe("local engine: rendering", () => {
+    const cases: Array<{ name: string; value: PropertyValue; text: string }> = [
+        { name: "a plain value as JSON", value: { a: [1, "x"] }, text: '{"a":[1,"x"]}' },
+        { name: "a secret", value: makeSecret("hidden"), text: "[secret]" },
+        { name: "a nested secret", value: { a: makeSecret("hidden") }, text: '{"a":"[secret]"}' },
+        { name: "an unknown (preview)", value: UNKNOWN_SENTINEL, text: "[unknown]" },
+    ];
+    for (const c of cases) it(`renders ${c.name}`, () => expect(renderValue(c.value)).to.equal(c.text));
 });
