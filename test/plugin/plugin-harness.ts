@@ -10,13 +10,13 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const grpc = require("@grpc/grpc-js");
-const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-const statusproto = require("@pulumi/pulumi/proto/status_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
+// The SDK's own generated stubs, and the grpc-js / google-protobuf instances they load (one copy each
+// in a flat npm install, which the plugin process uses too).
+import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 /** The repository root (the plugin's working directory). */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -60,12 +60,12 @@ export interface PluginError extends Error {
 }
 
 /** Decodes the ErrorResourceInitFailed the plugin packs into `grpc-status-details-bin`, if any. */
-function decodeInitFailure(e: any): PluginError["initFailure"] {
-  const raw = e?.metadata?.get?.("grpc-status-details-bin")?.[0];
-  if (raw === undefined) return undefined;
+function decodeInitFailure(e: grpc.ServiceError): PluginError["initFailure"] {
+  const raw = e.metadata?.get("grpc-status-details-bin")[0];
+  if (raw === undefined || typeof raw === "string") return undefined;
   const status = statusproto.Status.deserializeBinary(new Uint8Array(raw));
-  for (const any of status.getDetailsList()) {
-    const detail = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
+  for (const packed of status.getDetailsList()) {
+    const detail = packed.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
     if (detail) return { id: detail.getId(), properties: detail.getProperties()?.toJavaScript() ?? {}, reasons: detail.getReasonsList() };
   }
   return undefined;
@@ -93,7 +93,7 @@ export interface Plugin {
   close(): Promise<void>;
 }
 
-const S = (o: object) => Struct.fromJavaScript(o);
+const S = (o: object) => Struct.fromJavaScript(o as Record<string, never>);
 
 /** Starts the plugin with cwd = the repository root and `env` (no WEBEX_* unless given). */
 export async function startPlugin(env: Record<string, string> = {}): Promise<Plugin> {
@@ -111,13 +111,12 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
     child.stdout!.once("data", (d) => resolvePort(String(d).split("\n")[0]!.trim()));
   });
   const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const call = <T>(method: string, req: unknown): Promise<T> =>
+  /** Adapts one unary stub method to a promise, decoding partial-create details on failure. */
+  const call = <Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> =>
     new Promise((res, rej) =>
-      client[method](req, (e: PluginError | null, r: T) => {
-        if (e) {
-          e.initFailure = decodeInitFailure(e);
-          rej(e);
-        } else res(r);
+      method.call(client, req, (e, r) => {
+        if (e) rej(Object.assign(e, { initFailure: decodeInitFailure(e) }) as PluginError);
+        else res(r);
       }),
     );
 
@@ -127,17 +126,17 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
       const req = new provproto.ConfigureRequest();
       req.setArgs(S(config));
       req.setAcceptsecrets(true);
-      await call("configure", req);
+      await call<provproto.ConfigureRequest, provproto.ConfigureResponse>(client.configure, req);
     },
     async check(urn, olds, news) {
       const req = new provproto.CheckRequest();
       req.setUrn(urn);
       req.setOlds(S(olds));
       req.setNews(S(news));
-      const r: any = await call("check", req);
+      const r = await call<provproto.CheckRequest, provproto.CheckResponse>(client.check, req);
       return {
-        inputs: r.getInputs().toJavaScript(),
-        failures: r.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+        inputs: r.getInputs()?.toJavaScript() ?? {},
+        failures: r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
       };
     },
     async diff(urn, id, olds, news) {
@@ -146,22 +145,22 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
       req.setId(id);
       req.setOlds(S(olds));
       req.setNews(S(news));
-      const r: any = await call("diff", req);
+      const r = await call<provproto.DiffRequest, provproto.DiffResponse>(client.diff, req);
       return { changes: r.getChanges(), replaces: r.getReplacesList(), deleteBeforeReplace: r.getDeletebeforereplace() };
     },
     async create(urn, props) {
       const req = new provproto.CreateRequest();
       req.setUrn(urn);
       req.setProperties(S(props));
-      const r: any = await call("create", req);
-      return { id: r.getId(), outs: r.getProperties().toJavaScript() };
+      const r = await call<provproto.CreateRequest, provproto.CreateResponse>(client.create, req);
+      return { id: r.getId(), outs: r.getProperties()?.toJavaScript() ?? {} };
     },
     async read(urn, id, props) {
       const req = new provproto.ReadRequest();
       req.setUrn(urn);
       req.setId(id);
       req.setProperties(S(props));
-      const r: any = await call("read", req);
+      const r = await call<provproto.ReadRequest, provproto.ReadResponse>(client.read, req);
       return { id: r.getId(), props: r.getProperties()?.toJavaScript() ?? {}, inputs: r.getInputs()?.toJavaScript() };
     },
     async update(urn, id, olds, news) {
@@ -170,15 +169,15 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
       req.setId(id);
       req.setOlds(S(olds));
       req.setNews(S(news));
-      const r: any = await call("update", req);
-      return r.getProperties().toJavaScript();
+      const r = await call<provproto.UpdateRequest, provproto.UpdateResponse>(client.update, req);
+      return r.getProperties()?.toJavaScript() ?? {};
     },
     async delete(urn, id, props) {
       const req = new provproto.DeleteRequest();
       req.setUrn(urn);
       req.setId(id);
       req.setProperties(S(props));
-      await call("delete", req);
+      await call<provproto.DeleteRequest, unknown>(client.delete, req);
     },
     async close() {
       client.close();
