@@ -22,6 +22,7 @@ export type Registration = {
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
     ignoreChanges: string[];
+    replaceOnChanges: string[];
     additionalSecretOutputs: string[];
     dependencies: string[];
     aliases: AliasInput[];
@@ -77,6 +78,7 @@ function decodeRegistration(q: RegisterResourceRequest): Registration {
         retainOnDelete: q.getRetainondelete() ?? false,
         deleteBeforeReplace: q.getDeletebeforereplace(),
         ignoreChanges: q.getIgnorechangesList(),
+        replaceOnChanges: q.getReplaceonchangesList(),
         additionalSecretOutputs: q.getAdditionalsecretoutputsList(),
         dependencies: q.getDependenciesList(),
         aliases,

@@ -225,7 +225,11 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         const changes = diff.changes === "unknown" ? (deepEqual(oldInputs, checked) ? "none" : "some") : diff.changes;
         const keys = changedKeys(prior.inputs, inputs);
         const keyNames = changedKeyNames(keys);
-        const replace = changes === "some" && diff.replaces.length > 0;
+        // replaceOnChanges, as in the real engine, only matches keys the engine itself found changed: the plugin
+        // reports no changed keys, so it applies when the provider has no diff method (answer UNKNOWN).
+        const forced = diff.changes === "unknown" ? replaceOnChangesMatches(reg.replaceOnChanges, keyNames) : [];
+        const replaces = [...diff.replaces, ...forced];
+        const replace = changes === "some" && replaces.length > 0;
         const hasInitErrors = (prior.initErrors?.length ?? 0) > 0;
 
         if (changes === "none" && !hasInitErrors) {
@@ -244,7 +248,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             if (goal.protect || prior.protect) {
                 throw new StepFailure(
                     "replace",
-                    `cannot replace a protected resource (a change to ${diff.replaces.join(", ")} requires a replacement); ` +
+                    `cannot replace a protected resource (a change to ${replaces.join(", ")} requires a replacement); ` +
                         `remove the protect option first if the replacement is intended`,
                 );
             }
@@ -540,6 +544,14 @@ export class StepFailure extends StepError {
     ) {
         super(message);
     }
+}
+
+/** The changed keys a `replaceOnChanges` list selects (`*` selects all; a path selects its top-level key). */
+export function replaceOnChangesMatches(paths: readonly string[], changed: readonly string[]): string[] {
+    if (paths.length === 0) return [];
+    if (paths.includes("*")) return [...changed];
+    const tops = new Set(paths.map((p) => String(parsePropertyPath(p)[0])));
+    return changed.filter((k) => tops.has(k));
 }
 
 /** A readable one-line message for anything thrown inside a step. */

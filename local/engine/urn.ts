@@ -66,8 +66,9 @@ export function computeAliasUrns(ctx: AliasContext, aliases: AliasInput[]): stri
         const name = a.name || ctx.name, type = a.type || ctx.type;
         const stack = a.stack || ctx.stack, project = a.project || ctx.project;
         out.add(makeUrn(stack, project, type, name, parent));
-        // An alias spec that keeps the parent also matches the parent's old URNs.
-        if (!a.noParent && !a.parentUrn) {
+        // An alias spec that keeps the parent also matches the parent's old URNs (the SDK may fill in the
+        // resource's own parent explicitly).
+        if (!a.noParent && (!a.parentUrn || a.parentUrn === ctx.parentUrn)) {
             for (const pa of ctx.parentAliases) out.add(makeUrn(stack, project, type, name, pa));
         }
     }

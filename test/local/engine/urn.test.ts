@@ -1,5 +1,6 @@
 import { expect } from "chai";
 
+import { replaceOnChangesMatches } from "../../../local/engine/step-generator";
 import { computeAliasUrns, makeUrn, parseUrn, type AliasContext, type AliasInput } from "../../../local/engine/urn";
 
 const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
@@ -39,4 +40,14 @@ describe("local engine: URNs and aliases", () => {
             it(c.name, () => expect(computeAliasUrns({ ...ctx, ...c.ctx }, c.aliases)).to.deep.equal(c.expected));
         }
     });
+});
+
+describe("local engine: replaceOnChanges", () => {
+    const cases: Array<{ name: string; paths: string[]; changed: string[]; expected: string[] }> = [
+        { name: "no option", paths: [], changed: ["a"], expected: [] },
+        { name: "a listed changed key", paths: ["a", "c"], changed: ["a", "b"], expected: ["a"] },
+        { name: "a nested path selects its top-level key", paths: ["tags.owner"], changed: ["tags"], expected: ["tags"] },
+        { name: "* selects every changed key", paths: ["*"], changed: ["a", "b"], expected: ["a", "b"] },
+    ];
+    for (const c of cases) it(c.name, () => expect(replaceOnChangesMatches(c.paths, c.changed)).to.deep.equal(c.expected));
 });
