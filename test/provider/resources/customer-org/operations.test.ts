@@ -9,6 +9,7 @@ import { ResourceInitError, ConfigurationError } from "../../../../provider/reso
 import { RefusedChangeError } from "../../../../provider/resources/common/change-rules";
 import { CustomerOrgProvider } from "../../../../provider/resources/customer-org/provider";
 import { CUSTOMER_ORG_SCHEMA_VERSION } from "../../../../provider/resources/customer-org/schema";
+import { tuneClients } from "../../../../provider/resources/common/client-cache";
 import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness } from "../operations-harness";
 
 const ID = "Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSLzE=";
@@ -261,6 +262,47 @@ describe("CustomerOrgProvider against nock", () => {
       for (const e of c.errors) expect(error.message).to.include(e.description);
       expect(init.reasons).to.have.length(c.errors.length);
       expect(containsToken(error)).to.equal(false);
+    });
+  }
+
+  it("create: no terminal status within webex:provisioningTimeoutSeconds → an error carrying the id (the next update resumes the wait)", async () => {
+    let t = 0;
+    const restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1, now: () => (t += 5_000) });
+    try {
+      const p = await provider({ "webex:provisioningTimeoutSeconds": "30" });
+      const inputs = await checked(p);
+      const scope = api()
+        .get("/v1/wholesale/customers")
+        .query(true)
+        .reply(200, { items: [] })
+        .post("/v1/wholesale/customers")
+        .reply(202, {}, { Location: `${BASE}${PATH}` })
+        .get(PATH)
+        .times(20)
+        .reply(200, serverCustomer("provisioning"));
+      const error = await thrownBy(() => p.create(inputs));
+      expect(error).to.be.instanceOf(ResourceInitError);
+      expect((error as ResourceInitError).id).to.equal(ID);
+      expect((error as ResourceInitError).properties).to.include({ status: "provisioning" });
+      expect(error.message).to.include("webex:provisioningTimeoutSeconds");
+      expect(scope.isDone(), "polled until the deadline").to.equal(false);
+      nock.cleanAll();
+    } finally {
+      restore();
+    }
+  });
+
+  const gone = [
+    { name: "update of a customer deleted outside Pulumi says to refresh", run: (p: CustomerOrgProvider, i: Record<string, unknown>) => p.update(ID, { ...i, customerId: ID, status: "provisioning", schemaVersion: 1 }, i) },
+  ];
+  for (const c of gone) {
+    it(c.name, async () => {
+      const p = await provider();
+      const inputs = await checked(p);
+      const scope = api().get(PATH).reply(404, { message: "gone" });
+      const error = await thrownBy(() => c.run(p, inputs));
+      scope.done();
+      expect(error.message).to.include("pulumi refresh").and.to.include("CustomerOrg acme-001");
     });
   }
 
