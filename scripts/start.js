@@ -7,29 +7,49 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
-const root = path.resolve(__dirname, "..");
-const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
-// Incremental, with its build info in the git-ignored .local/: a second `npm start` skips an
-// unchanged build. Without dist/ (e.g. after a clean), the build info would wrongly say "up to
-// date", so it is dropped first.
-const buildInfo = path.join(root, ".local", "build.tsbuildinfo");
-if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) fs.rmSync(buildInfo, { force: true });
-const build = spawnSync(
-    process.execPath,
-    [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", buildInfo],
-    { cwd: root, stdio: "inherit" },
-);
-if (build.status !== 0) {
-    console.error("npm start: the build failed (see above); nothing was run.");
-    process.exit(build.status ?? 1);
+if (require.main !== module) {
+    // Imported (e.g. `import ... from "scripts/start"` in a test, which Node resolves to this
+    // file): expose start.ts's API without running anything.
+    module.exports = require("./start.ts");
+} else {
+    run();
 }
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-require("./start.ts")
-    .main(process.argv.slice(2))
-    .then((code) => {
-        process.exitCode = code;
-    })
-    .catch((e) => {
-        console.error(`npm start: ${e && e.message ? e.message : e}`);
-        process.exitCode = 1;
-    });
+
+function run() {
+    const root = path.resolve(__dirname, "..");
+    require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+    const start = require("./start.ts");
+    const argv = process.argv.slice(2);
+    try {
+        // Bad arguments are reported before a build that can take a while.
+        start.parseArgs(argv);
+    } catch (e) {
+        console.error(`npm start: ${e.message}`);
+        process.exit(2);
+    }
+
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
+    // Incremental, with its build info in the git-ignored .local/: a second `npm start` skips an
+    // unchanged build. Without dist/ (e.g. after a clean), the build info would wrongly say "up to
+    // date", so it is dropped first.
+    const buildInfo = path.join(root, ".local", "build.tsbuildinfo");
+    if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) fs.rmSync(buildInfo, { force: true });
+    const build = spawnSync(
+        process.execPath,
+        [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", buildInfo],
+        { cwd: root, stdio: "inherit" },
+    );
+    if (build.status !== 0) {
+        console.error("npm start: the build failed (see above); nothing was run.");
+        process.exit(build.status ?? 1);
+    }
+    start
+        .main(argv)
+        .then((code) => {
+            process.exitCode = code;
+        })
+        .catch((e) => {
+            console.error(`npm start: ${e && e.message ? e.message : e}`);
+            process.exitCode = 1;
+        });
+}
