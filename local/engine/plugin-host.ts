@@ -11,6 +11,8 @@ import { Semaphore } from "./semaphore";
 import { fromStruct, toStruct, type PropertyMap, type SdkModules } from "./sdk";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 
+const START_TIMEOUT_MS = 60_000;
+
 /** A failure reported by the provider for one call. */
 export class ProviderError extends Error {
     override name = "ProviderError";
@@ -89,6 +91,13 @@ export class PluginHost {
             });
             child.once("error", reject);
             child.once("exit", (code) => reject(new Error(`the dynamic-provider plugin exited during start-up (code ${code})`)));
+            // It normally prints its port within a couple of seconds; a silent plugin must not hang the run.
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new Error(`the dynamic-provider plugin did not start within ${START_TIMEOUT_MS / 1000}s`));
+            }, START_TIMEOUT_MS);
+            timer.unref();
+            child.stdout!.once("data", () => clearTimeout(timer));
         });
         if (!/^\d+$/.test(port)) {
             child.kill();
