@@ -2,7 +2,7 @@
 // change to the catalog file, as a pull request would make it. The program reads a copy of the
 // example's customers.yaml through the `catalogFile` stack setting.
 import { expect } from "chai";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ROOT, changes, stepCounts, failureText, useScenario, writes } from "./harness";
@@ -122,6 +122,25 @@ describe("e2e: examples/catalog", function () {
         expect(text).to.match(/nothing was sent to the API/);
         // Nothing was deleted either: the previous catalog's objects are all still there.
         expect(await subscribers()).to.have.length(4);
+    });
+
+    it("a customer key renamed with its old key in aliases is updated in place, not recreated", async () => {
+        const before = await customerByExternalId("initech-010");
+        s.edit(catalog, "  - externalId: initech-010\n", "  - externalId: initech-france-010\n    aliases: [initech-010]\n");
+        // Its users follow the new key (how many depends on the moves made above).
+        const text = readFileSync(catalog, "utf8");
+        expect(text).to.contain("    customer: initech-010\n");
+        writeFileSync(catalog, text.split("    customer: initech-010\n").join("    customer: initech-france-010\n"));
+        await s.resetRequests();
+        const r = await s.run("up");
+        expect(r.ok, failureText(r)).to.equal(true);
+        const counts = stepCounts(r);
+        expect([counts.create, counts.delete, counts.replace, counts.update]).to.deep.equal([0, 0, 0, 1]);
+        const requests = await s.requests();
+        expect([requests.POST, requests.DELETE, requests.PUT]).to.deep.equal([0, 0, 1]);
+        const after = await customerByExternalId("initech-france-010");
+        expect(after.id).to.equal(before.id);
+        expect((r.outputs.customerIds as Record<string, string>)["initech-france-010"]).to.equal(before.id);
     });
 
     it("destroy leaves the emulator empty", async () => {
