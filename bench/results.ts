@@ -41,6 +41,12 @@ export const PhaseResultSchema = z.object({
     wallMs: z.number(),
     ok: z.boolean(),
     requests: RequestCountsSchema,
+    /**
+     * When the phase's API traffic happened, ms after the phase started: the first request's
+     * arrival and the last answer. Splits the wall time into engine start-up (before the first
+     * request), the API window, and wind-down (after the last answer). Absent without requests.
+     */
+    apiWindow: z.object({ firstRequestMs: z.number(), lastAnswerMs: z.number() }).optional(),
     /** Peak memory; absent for the in-process baseline. */
     peakRssKb: PeakRssSchema.optional(),
     /** For a baseline measured on a sample: measured time and the factor applied to it. */
@@ -112,6 +118,10 @@ export type BenchResults = z.output<typeof BenchResultsSchema>;
 const seconds = (ms: number | undefined): string => (ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
 const ratio = (a: number | undefined, b: number | undefined): string =>
     a === undefined || b === undefined || b === 0 ? "–" : `${(a / b).toFixed(2)}×`;
+const window = (p: PhaseResult | undefined): string =>
+    p?.apiWindow
+        ? `${seconds(p.apiWindow.lastAnswerMs - p.apiWindow.firstRequestMs)} (from ${seconds(p.apiWindow.firstRequestMs)})`
+        : "–";
 const mb = (kb: number | undefined): string => (kb ? `${Math.round(kb / 1024)} MB` : "–");
 
 /** The `METHOD route` counters of a phase, most frequent first, as `n × METHOD route` parts. */
@@ -144,8 +154,8 @@ export function renderMarkdown(r: BenchResults): string {
             `. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.os}. ` +
             `Taken ${r.startedAt} – ${r.finishedAt}.`,
         "",
-        "| phase | product wall | lower bound | ÷ bound | baseline wall | baseline ÷ product | requests | 429s | peak RSS engine / program / provider |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| phase | product wall | API window | lower bound | ÷ bound | baseline wall | baseline ÷ product | requests | 429s | peak RSS engine / program / provider |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const phase of PHASES) {
         const p = r.product[phase];
@@ -154,12 +164,17 @@ export function renderMarkdown(r: BenchResults): string {
         if (!p && !b) continue;
         const rss = p?.peakRssKb ? `${mb(p.peakRssKb.engine)} / ${mb(p.peakRssKb.program)} / ${mb(p.peakRssKb.provider)}` : "–";
         lines.push(
-            `| ${PHASE_LABELS[phase]}${p && !p.ok ? " **(failed)**" : ""} | ${seconds(p?.wallMs)} | ${lb ? seconds(lb.boundMs) : "–"} | ` +
+            `| ${PHASE_LABELS[phase]}${p && !p.ok ? " **(failed)**" : ""} | ${seconds(p?.wallMs)} | ${window(p)} | ${lb ? seconds(lb.boundMs) : "–"} | ` +
                 `${lb && lb.boundMs > 0 ? ratio(p?.wallMs, lb.boundMs) : "–"} | ` +
                 `${b ? seconds(b.wallMs) + (b.extrapolated ? "*" : "") : "–"} | ${ratio(b?.wallMs, p?.wallMs)} | ` +
                 `${p ? p.requests.total : "–"} | ${p ? p.requests.rateLimited : "–"} | ${rss} |`,
         );
     }
+    lines.push(
+        "",
+        "API window: from the first request the emulator received in the phase to its last answer, " +
+            "and when that first request came after the phase started (engine start-up: Node, program compile, plugin).",
+    );
     if (Object.values(r.baseline).some((b) => b?.extrapolated)) {
         const e = Object.values(r.baseline).find((b) => b?.extrapolated)!.extrapolated!;
         lines.push(

@@ -134,6 +134,15 @@ async function requestCounts(emulator: Emulator): Promise<RequestCounts> {
     };
 }
 
+/** When the API traffic since `since` (epoch ms) happened, relative to `since`. */
+async function apiWindow(emulator: Emulator, since: number): Promise<PhaseResult["apiWindow"]> {
+    const entries = (await emulator.admin.requests()).filter((e) => Date.parse(e.time) >= since);
+    if (entries.length === 0) return undefined;
+    const starts = entries.map((e) => Date.parse(e.time));
+    const ends = entries.map((e) => Date.parse(e.time) + e.durationMs);
+    return { firstRequestMs: Math.min(...starts) - since, lastAnswerMs: Math.max(...ends) - since };
+}
+
 /** Last lines of a failed run's output that say why. */
 function errorLines(run: EngineRunResult): string[] {
     return (run.stderr + "\n" + run.stdout)
@@ -162,6 +171,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
     const phase = async (name: Phase, operation: "up" | "preview" | "destroy", bump: number): Promise<PhaseResult> => {
         await emulator.admin.resetCounters();
         log(`product ${name}: ${operation}`);
+        const phaseStart = Date.now();
         const run = await runEngineCli({
             operation,
             cwd: program,
@@ -176,6 +186,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
             wallMs: run.wallMs,
             ok: run.exitCode === 0,
             requests: await requestCounts(emulator),
+            apiWindow: await apiWindow(emulator, phaseStart),
             peakRssKb: run.peakRssKb,
             errors: run.exitCode === 0 ? [] : errorLines(run),
         };

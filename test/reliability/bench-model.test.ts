@@ -143,7 +143,7 @@ describe("bench results", () => {
         },
         bounds: phaseBounds(10, 5, { minLatencyMs: 80, provisioningMs: 5000, rate: { perSecond: 20, burst: 40 } }),
         product: {
-            up: { wallMs: 9000, ok: true, requests: counts({ "POST /v1/wholesale/customers": 10, "GET /v1/wholesale/customers/{id}": 17 }, 2), errors: [], peakRssKb: { engine: 102400, program: 204800, provider: 153600, other: 0 } },
+            up: { wallMs: 9000, ok: true, requests: counts({ "POST /v1/wholesale/customers": 10, "GET /v1/wholesale/customers/{id}": 17 }, 2), errors: [], apiWindow: { firstRequestMs: 2000, lastAnswerMs: 8500 }, peakRssKb: { engine: 102400, program: 204800, provider: 153600, other: 0 } },
             preview: { wallMs: 3000, ok: true, requests: counts({}), errors: [] },
         },
         baseline: {
@@ -153,10 +153,10 @@ describe("bench results", () => {
         targets: [{ name: "preview calls", target: "0", measured: "0", met: true }, { name: "makespan", target: "≤ 1.25×", measured: "1.6×", met: false }],
     });
 
-    it("renders wall times, ratios, 429s, memory, the extrapolation note and unmet targets", () => {
+    it("renders wall times, API window, ratios, 429s, memory, the extrapolation note and unmet targets", () => {
         const md = renderMarkdown(sample());
         const bound = phaseBounds(10, 5, { minLatencyMs: 80, provisioningMs: 5000, rate: { perSecond: 20, burst: 40 } })[0]!.boundMs;
-        expect(md).to.include(`| \`up\` from empty | 9.0 s | ${(bound / 1000).toFixed(1)} s | ${(9000 / bound).toFixed(2)}× | 60.0 s* | 6.67× | 27 | 2 | 100 MB / 200 MB / 150 MB |`);
+        expect(md).to.include(`| \`up\` from empty | 9.0 s | 6.5 s (from 2.0 s) | ${(bound / 1000).toFixed(1)} s | ${(9000 / bound).toFixed(2)}× | 60.0 s* | 6.67× | 27 | 2 | 100 MB / 200 MB / 150 MB |`);
         expect(md).to.include("first 5 customers");
         expect(md).to.include("| makespan | ≤ 1.25× | 1.6× | **no** |");
         expect(md).to.include("17 GET /v1/wholesale/customers/{id}; 10 POST /v1/wholesale/customers");
