@@ -14,6 +14,12 @@ export const DEFAULT_BASE_URL = "https://webexapis.com";
 /** Default time create/update/delete wait for a terminal status (resources.md: 1800 s). */
 export const DEFAULT_PROVISIONING_TIMEOUT_SECONDS = 1800;
 
+/**
+ * Default per-request timeout. A project addition: a hung connection must not stall a run for the
+ * client's generic default, and the fault-injection suite needs it short.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
 /** One row of the configuration table. */
 export interface ConfigEntry {
   /** Stack configuration key, namespaced (`webex:…`), as given to `pulumi config set`. */
@@ -61,6 +67,14 @@ export const CONFIG_TABLE = {
     defaultValue: String(DEFAULT_PROVISIONING_TIMEOUT_SECONDS),
     secret: false,
     description: "How long create, update and delete wait for a terminal status.",
+  },
+  requestTimeoutSeconds: {
+    key: "webex:requestTimeoutSeconds",
+    env: "WEBEX_REQUEST_TIMEOUT_SECONDS",
+    defaultValue: String(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+    secret: false,
+    description:
+      "How long one HTTP request may take before it is abandoned (then retried when safe, or looked up by its natural key when it was a create).",
   },
   clientRules: {
     key: "webex:clientRules",
@@ -137,17 +151,32 @@ export const ProviderSettingsSchema = RuleSettingsSchema.extend({
   provisioningTimeoutSeconds: z.preprocess(
     (v) => (v === "" || v === undefined ? DEFAULT_PROVISIONING_TIMEOUT_SECONDS : Number(v)),
     z
-      .number()
+      .number({
+        error: `${CONFIG_TABLE.provisioningTimeoutSeconds.key} (${CONFIG_TABLE.provisioningTimeoutSeconds.env}) must be a whole number of seconds ≥ 1`,
+      })
       .int()
       .positive({
         error: `${CONFIG_TABLE.provisioningTimeoutSeconds.key} (${CONFIG_TABLE.provisioningTimeoutSeconds.env}) must be a whole number of seconds ≥ 1`,
       })
       .refine(Number.isFinite),
   ),
+  requestTimeoutSeconds: z.preprocess(
+    (v) => (v === "" || v === undefined ? DEFAULT_REQUEST_TIMEOUT_SECONDS : Number(v)),
+    z
+      .number({
+        error: `${CONFIG_TABLE.requestTimeoutSeconds.key} (${CONFIG_TABLE.requestTimeoutSeconds.env}) must be a number of seconds > 0`,
+      })
+      .positive({
+        error: `${CONFIG_TABLE.requestTimeoutSeconds.key} (${CONFIG_TABLE.requestTimeoutSeconds.env}) must be a number of seconds > 0`,
+      })
+      .refine(Number.isFinite),
+  ),
   maxRequestsPerSecond: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : Number(v)),
     z
-      .number()
+      .number({
+        error: `${CONFIG_TABLE.maxRequestsPerSecond.key} (${CONFIG_TABLE.maxRequestsPerSecond.env}) must be a number > 0`,
+      })
       .positive({
         error: `${CONFIG_TABLE.maxRequestsPerSecond.key} (${CONFIG_TABLE.maxRequestsPerSecond.env}) must be a number > 0`,
       })

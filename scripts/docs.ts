@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { configTableMarkdown } from "../provider/config";
 import { PACKAGE_NAMES } from "../provider/packages";
 import type { FieldRule, ResourceRules } from "../provider/resources/common/change-rules";
 import type { CrossFieldRule } from "../provider/resources/common/failures";
@@ -186,7 +187,9 @@ export function renderResourcesSection(): string {
     "change is sent as an update and the service judges it. An old value absent from state written by an earlier",
     "version counts as unchanged; values unknown during preview are never refused (`up` checks them again).",
   ].join("\n");
-  return [intro, ...RESOURCES.map(renderResource)].join("\n\n");
+  // The configuration table comes from provider/config.ts for the same reason: one source.
+  const config = ["### Configuration", "", "Stack config (through `configure`) first, else the environment; read inside provider methods, never captured in state.", "", configTableMarkdown()].join("\n");
+  return [intro, config, ...RESOURCES.map(renderResource)].join("\n\n");
 }
 
 /** `readme` with the generated section replaced; throws when the markers are missing or out of order. */

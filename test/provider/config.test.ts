@@ -9,6 +9,7 @@ describe("configuration table", () => {
       ["`webex:accessToken` (set with `--secret`)", "none: a clear error naming both"],
       ["`webex:baseUrl`", "`https://webexapis.com`"],
       ["`webex:provisioningTimeoutSeconds`", "`1800`"],
+      ["`webex:requestTimeoutSeconds`", "`30`"],
       ["`webex:clientRules`", "`strict`"],
       ["`webex:maxRequestsPerSecond`", "none"],
     ];

@@ -64,6 +64,7 @@ export function clientFor(settings: ProviderSettings): { client: ProvisioningCli
     tokenHash(settings.accessToken),
     settings.subPartnerOrgId ?? "",
     settings.maxRequestsPerSecond ?? "",
+    settings.requestTimeoutSeconds,
   ].join("|");
   let entry = clients.get(key);
   if (entry === undefined) {
@@ -73,6 +74,7 @@ export function clientFor(settings: ProviderSettings): { client: ProvisioningCli
       baseUrl: settings.baseUrl,
       accessToken: settings.accessToken,
       subPartnerOrgId: settings.subPartnerOrgId,
+      requestTimeoutMs: tuning.requestTimeoutMs ?? settings.requestTimeoutSeconds * 1000,
       // A burst of one second's worth keeps short programs fast while holding the average rate;
       // unset leaves the client to its shared 429 pause and the rate it learns from it.
       rateLimit: rps === undefined ? undefined : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },

@@ -8,6 +8,7 @@ const base: ProviderSettings = {
   baseUrl: "http://127.0.0.1:9",
   clientRules: "strict",
   provisioningTimeoutSeconds: 60,
+  requestTimeoutSeconds: 30,
   subPartnerOrgId: undefined,
   maxRequestsPerSecond: undefined,
 };

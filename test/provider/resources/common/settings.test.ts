@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CONFIG_TABLE, DEFAULT_BASE_URL, DEFAULT_PROVISIONING_TIMEOUT_SECONDS } from "../../../../provider/config";
+import { CONFIG_TABLE, DEFAULT_BASE_URL, DEFAULT_PROVISIONING_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from "../../../../provider/config";
 import { ConfigurationError } from "../../../../provider/resources/common/errors";
 import {
   providerSettingsFor,
@@ -29,6 +29,7 @@ describe("provider settings (stack config, else environment, else default)", () 
         accessToken: TOKEN,
         baseUrl: DEFAULT_BASE_URL,
         provisioningTimeoutSeconds: DEFAULT_PROVISIONING_TIMEOUT_SECONDS,
+        requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
         clientRules: "strict",
         subPartnerOrgId: undefined,
         maxRequestsPerSecond: undefined,
@@ -47,8 +48,15 @@ describe("provider settings (stack config, else environment, else default)", () 
         WEBEX_SUB_PARTNER_ORG_ID: "sub-1",
         WEBEX_PROVISIONING_TIMEOUT_SECONDS: "60",
         WEBEX_MAX_REQUESTS_PER_SECOND: "2.5",
+        WEBEX_REQUEST_TIMEOUT_SECONDS: "0.5",
       },
-      expect: { accessToken: "from-stack", subPartnerOrgId: "sub-1", provisioningTimeoutSeconds: 60, maxRequestsPerSecond: 2.5 },
+      expect: {
+        accessToken: "from-stack",
+        subPartnerOrgId: "sub-1",
+        provisioningTimeoutSeconds: 60,
+        maxRequestsPerSecond: 2.5,
+        requestTimeoutSeconds: 0.5,
+      },
     },
     {
       name: "empty values count as unset",
@@ -95,10 +103,22 @@ describe("provider settings (stack config, else environment, else default)", () 
       mentions: ["webex:provisioningTimeoutSeconds", "WEBEX_PROVISIONING_TIMEOUT_SECONDS"],
     },
     {
+      name: "a timeout that is not a number at all",
+      stack: { "webex:accessToken": TOKEN, "webex:provisioningTimeoutSeconds": "half an hour" },
+      env: {},
+      mentions: ["webex:provisioningTimeoutSeconds", "WEBEX_PROVISIONING_TIMEOUT_SECONDS"],
+    },
+    {
       name: "an unknown clientRules value",
       stack: { "webex:accessToken": TOKEN, "webex:clientRules": "lenient" },
       env: {},
       mentions: ["webex:clientRules", "strict", "server"],
+    },
+    {
+      name: "a request timeout that is not a positive number",
+      stack: { "webex:accessToken": TOKEN, "webex:requestTimeoutSeconds": "never" },
+      env: {},
+      mentions: ["webex:requestTimeoutSeconds", "WEBEX_REQUEST_TIMEOUT_SECONDS"],
     },
     {
       name: "a pacing rate of zero",
