@@ -168,7 +168,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         if (ctx.dryRun) ctx.renderer.planned(op, goal.type, name, undefined, note);
         else {
             ctx.store.upsert(state, prior);
-            ctx.store.markDirty();
+            if (!prior || !sameRecord(prior, state)) ctx.store.markDirty();
             ctx.renderer.stepDone(state, op, goal.type, name, undefined, note);
         }
         ctx.record({ urn: goal.urn, type: goal.type, name, op });
@@ -237,7 +237,8 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             if (ctx.dryRun) ctx.renderer.planned("same", goal.type, name, undefined, renamedNote);
             else {
                 ctx.store.upsert(state, prior);
-                ctx.store.markDirty();
+                // A no-op run must not even serialize the state: only a record that really changed schedules a write.
+                if (!sameRecord(prior, state)) ctx.store.markDirty();
                 ctx.renderer.stepDone(state, "same", goal.type, name, undefined, renamedNote);
             }
             ctx.record({ urn: goal.urn, type: goal.type, name, op: "same" });
@@ -411,7 +412,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             return;
         }
         const state = this.#registered.get(urn)?.state;
-        if (state && !this.ctx.dryRun) {
+        if (state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
             state.outputs = outputs;
             this.ctx.store.markDirty();
         }
@@ -544,6 +545,26 @@ export class StepFailure extends StepError {
     ) {
         super(message);
     }
+}
+
+/** True when two records would be stored identically (so nothing needs writing). */
+export function sameRecord(a: ResourceState, b: ResourceState): boolean {
+    return (
+        a.urn === b.urn &&
+        a.type === b.type &&
+        a.custom === b.custom &&
+        a.id === b.id &&
+        a.parent === b.parent &&
+        a.protect === b.protect &&
+        a.retainOnDelete === b.retainOnDelete &&
+        a.external === b.external &&
+        !a.pendingReplacement === !b.pendingReplacement &&
+        (a.initErrors?.length ?? 0) === (b.initErrors?.length ?? 0) &&
+        deepEqual(a.dependencies, b.dependencies) &&
+        deepEqual(a.additionalSecretOutputs, b.additionalSecretOutputs) &&
+        deepEqual(a.inputs, b.inputs) &&
+        deepEqual(a.outputs, b.outputs)
+    );
 }
 
 /** The changed keys a `replaceOnChanges` list selects (`*` selects all; a path selects its top-level key). */
