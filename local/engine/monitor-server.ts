@@ -25,6 +25,8 @@ export type Registration = {
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
     dependencies: string[];
+    /** For each input, the resources its value came from. */
+    propertyDependencies: Record<string, string[]>;
     aliases: AliasInput[];
     importId: string;
     provider: string;
@@ -54,6 +56,15 @@ export type MonitorHandlers = {
     setRoot(urn: string): void;
 };
 
+function decodePropertyDependencies(q: RegisterResourceRequest): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    // forEach yields message instances (toArray would give raw arrays).
+    q.getPropertydependenciesMap().forEach((deps, key) => {
+        out[key] = deps.getUrnsList();
+    });
+    return out;
+}
+
 function decodeRegistration(q: RegisterResourceRequest): Registration {
     const aliases: AliasInput[] = q.getAliasesList().map((a) => {
         const spec = a.getSpec();
@@ -81,6 +92,7 @@ function decodeRegistration(q: RegisterResourceRequest): Registration {
         replaceOnChanges: q.getReplaceonchangesList(),
         additionalSecretOutputs: q.getAdditionalsecretoutputsList(),
         dependencies: q.getDependenciesList(),
+        propertyDependencies: decodePropertyDependencies(q),
         aliases,
         importId: q.getImportid(),
         provider: q.getProvider(),

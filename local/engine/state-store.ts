@@ -33,6 +33,8 @@ export const ResourceStateSchema = z.object({
     inputs: PropertyMapSchema.default({}),
     outputs: PropertyMapSchema.default({}),
     dependencies: z.array(z.string()).default([]),
+    /** For each input, the resources its value came from (to find the dependents a replacement affects). */
+    propertyDependencies: z.record(z.string(), z.array(z.string())).default({}),
     protect: z.boolean().default(false),
     retainOnDelete: z.boolean().default(false),
     /** Read with `Resource.get`: owned elsewhere, never deleted by this stack. */
@@ -283,6 +285,7 @@ export class StateStore {
             inputs: this.#encodeMap(r.inputs, blobs),
             outputs: this.#encodeMap(r.outputs, blobs),
             dependencies: r.dependencies,
+            ...(Object.keys(r.propertyDependencies).length > 0 ? { propertyDependencies: r.propertyDependencies } : {}),
             protect: r.protect,
             retainOnDelete: r.retainOnDelete,
             external: r.external,

@@ -16,6 +16,7 @@ import {
     parsePropertyPath,
     secretKeys,
     unwrapMap,
+    UNKNOWN_SENTINEL,
     type ChangedKeys,
 } from "./property-values";
 import type { MonitorAnswer, MonitorHandlers, ReadRequestInfo, Registration } from "./monitor-server";
@@ -33,7 +34,10 @@ export class StepError extends Error {
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
 
 /** The part of a registration that becomes resource state regardless of the step. */
-type Goal = Pick<ResourceState, "urn" | "type" | "custom" | "parent" | "dependencies" | "protect" | "retainOnDelete" | "additionalSecretOutputs">;
+type Goal = Pick<
+    ResourceState,
+    "urn" | "type" | "custom" | "parent" | "dependencies" | "propertyDependencies" | "protect" | "retainOnDelete" | "additionalSecretOutputs"
+>;
 
 /** Generates and executes the steps of an `up` or `preview`. */
 export class StepGenerator implements Omit<MonitorHandlers, "log"> {
@@ -48,6 +52,8 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     readonly #renamed = new Map<string, string>();
     /** Old halves of create-before-delete replacements, deleted at the end. */
     readonly #deferred: ResourceState[] = [];
+    /** URNs of dependents deleted ahead of a delete-before-replace: their next create is reported as a replace. */
+    readonly #replacedFirst = new Set<string>();
     #rootUrn = "";
     #stackOutputs: PropertyMap | undefined;
     #failed = false;
@@ -129,6 +135,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
                 custom: reg.custom,
                 parent: reg.parent,
                 dependencies: reg.dependencies,
+                propertyDependencies: reg.propertyDependencies,
                 protect: reg.protect,
                 retainOnDelete: reg.retainOnDelete,
                 additionalSecretOutputs: reg.additionalSecretOutputs,
@@ -214,8 +221,10 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
                 ctx.record({ urn: goal.urn, type: goal.type, name, op: "create" });
                 return { id: "", object: inputs };
             }
-            const state = await this.#create(goal, name, checked, inputs, secretOut, "create", keys);
-            ctx.record({ urn: goal.urn, type: goal.type, name, op: "create" });
+            // A dependent deleted ahead of a delete-before-replace is now created again: it is a replacement.
+            const op = this.#replacedFirst.has(goal.urn) ? "replace" : "create";
+            const state = await this.#create(goal, name, checked, inputs, secretOut, op, keys);
+            ctx.record({ urn: goal.urn, type: goal.type, name, op });
             return { id: state.id, object: state.outputs, state };
         }
 
@@ -256,12 +265,20 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             const dbr = reg.deleteBeforeReplace || diff.deleteBeforeReplace;
             const note = dbr ? "(delete before replace)" : undefined;
             if (ctx.dryRun) {
+                if (dbr) {
+                    for (const d of await this.#dependentReplacements(prior, false)) {
+                        ctx.renderer.line(`    info: ${d.type} ${parseUrn(d.urn).name} will be replaced first: it depends on ${name}, which is deleted before it is replaced`);
+                    }
+                }
                 ctx.renderer.planned("replace", goal.type, name, keys, note ?? renamedNote);
                 ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
                 return { id: "", object: inputs };
             }
-            if (dbr && !(await this.#deleteOne(prior, { replacing: true }))) {
-                throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
+            if (dbr) {
+                await this.#replaceDependentsFirst(prior);
+                if (!(await this.#deleteOne(prior, { replacing: true }))) {
+                    throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
+                }
             }
             // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
             const state = await this.#create(goal, name, checked, inputs, secretOut, "replace", keys);
@@ -283,6 +300,63 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         const state = await this.#update(goal, name, prior, checked, inputs, oldOutputs, oldInputs, secretOut, keys, note);
         ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
         return { id: state.id, object: state.outputs, state };
+    }
+
+    /**
+     * The dependents a delete-before-replace of `x` replaces too, as the real engine computes them
+     * (calculateDependentReplacements): for each resource of the previous state whose inputs came from `x`, those
+     * inputs are set to unknown and the provider's diff says whether that requires a replacement; transitively.
+     * Only resources this run has not registered yet are considered.
+     *
+     * @param claim take them (they will be deleted now and created again when the program registers them).
+     */
+    async #dependentReplacements(x: ResourceState, claim = true): Promise<ResourceState[]> {
+        const plugin = await this.ctx.plugin();
+        const found: ResourceState[] = [];
+        const seen = new Set<ResourceState>([x]);
+        const queue = [x];
+        while (queue.length > 0) {
+            const current = queue.shift()!;
+            for (const d of [...this.#old.values()]) {
+                if (seen.has(d) || this.#claimed.has(d) || !d.custom || d.external) continue;
+                const props = Object.entries(d.propertyDependencies)
+                    .filter(([, urns]) => urns.includes(current.urn))
+                    .map(([k]) => k);
+                if (props.length === 0) continue;
+                const news = unwrapMap(d.inputs);
+                for (const k of props) news[k] = UNKNOWN_SENTINEL;
+                const diff = await plugin.diff(d.urn, d.id, unwrapMap(d.outputs), news, unwrapMap(d.inputs));
+                if (diff.replaces.length === 0 || this.#claimed.has(d)) continue;
+                seen.add(d);
+                if (claim) this.#claimed.add(d);
+                found.push(d);
+                queue.push(d);
+            }
+        }
+        return found;
+    }
+
+    /** Deletes, dependents first, what a delete-before-replace of `x` replaces too (see {@link #dependentReplacements}). */
+    async #replaceDependentsFirst(x: ResourceState): Promise<void> {
+        const { ctx } = this;
+        const dependents = await this.#dependentReplacements(x);
+        if (dependents.length === 0) return;
+        const guarded = dependents.filter((d) => d.protect);
+        if (guarded.length > 0) {
+            throw new StepFailure(
+                "replace",
+                `cannot replace it delete-before-replace: ${guarded.map((d) => parseUrn(d.urn).name).join(", ")} ` +
+                    `depend(s) on it, would be replaced too, and are protected`,
+            );
+        }
+        for (const d of dependents) {
+            this.#old.delete(d.urn);
+            this.#replacedFirst.add(d.urn);
+        }
+        const outcome = await runDeletes(dependents, (r) => this.#deleteOne(r, { replacing: true }), () => ctx.cancelled);
+        if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
+            throw new StepFailure("replace", "the resources that depend on it could not be deleted first", undefined, outcome.skipped.length === 0);
+        }
     }
 
     /** Refuses a write whose result would hold a secret when the state cannot encrypt it. */
@@ -448,6 +522,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
                 inputs: Object.keys(res.inputs).length ? markSecretKeys(res.inputs, secretOut) : req.properties,
                 outputs,
                 dependencies: req.dependencies,
+                propertyDependencies: {},
                 protect: false,
                 retainOnDelete: false,
                 external: true,
@@ -561,6 +636,7 @@ export function sameRecord(a: ResourceState, b: ResourceState): boolean {
         !a.pendingReplacement === !b.pendingReplacement &&
         (a.initErrors?.length ?? 0) === (b.initErrors?.length ?? 0) &&
         deepEqual(a.dependencies, b.dependencies) &&
+        deepEqual(a.propertyDependencies, b.propertyDependencies) &&
         deepEqual(a.additionalSecretOutputs, b.additionalSecretOutputs) &&
         deepEqual(a.inputs, b.inputs) &&
         deepEqual(a.outputs, b.outputs)

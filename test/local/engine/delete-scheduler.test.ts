@@ -7,7 +7,7 @@ const urn = (n: string) => `urn:pulumi:dev::p::t::${n}`;
 function res(name: string, deps: string[] = [], parent = ""): ResourceState {
     return {
         urn: urn(name), type: "t", custom: true, id: name, parent: parent ? urn(parent) : "", inputs: {}, outputs: {},
-        dependencies: deps.map(urn), protect: false, retainOnDelete: false, external: false, additionalSecretOutputs: [],
+        dependencies: deps.map(urn), propertyDependencies: {}, protect: false, retainOnDelete: false, external: false, additionalSecretOutputs: [],
     };
 }
 const nameOf = (r: ResourceState) => r.urn.split("::").pop()!;

@@ -126,6 +126,32 @@ describe("local engine: replacements", function () {
     });
 });
 
+describe("local engine: deleteBeforeReplace replaces affected dependents first", function () {
+    this.timeout(90_000);
+    const stack = new FixtureStack();
+    after(() => stack.cleanup());
+    const spec = (key: string): Spec => ({
+        records: [
+            { name: "base", value: "v", key, deleteBeforeReplace: true },
+            { name: "derived", value: "v", keyFrom: "base" },
+            { name: "ordered", value: "v", dependsOn: ["base"] },
+        ],
+    });
+
+    it("deletes the dependents whose replacing inputs come from it, then it; creates it, then them", async () => {
+        const first = await stack.run("up", spec("k1"));
+        expect(first.ok, explain(first, stack.lines)).to.equal(true);
+        expect(Object.keys(stack.store()).sort()).to.deep.equal(["derived@k1", "k1", "ordered"]);
+
+        const r = await stack.run("up", spec("k2"));
+        expect(r.ok, explain(r, stack.lines)).to.equal(true);
+        // `ordered` only has a dependsOn on base: not a replacing input, left alone.
+        expect(stack.writes()).to.deep.equal(["delete:derived", "delete:base", "create:base", "create:derived"]);
+        expect(r.steps.filter((s) => s.op === "replace").map((s) => s.name).sort()).to.deep.equal(["base", "derived"]);
+        expect(Object.keys(stack.store()).sort()).to.deep.equal(["derived@k2", "k2", "ordered"]);
+    });
+});
+
 describe("local engine: protect, ignoreChanges, retainOnDelete", function () {
     this.timeout(90_000);
     const stack = new FixtureStack();

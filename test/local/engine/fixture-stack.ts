@@ -22,6 +22,7 @@ export type RecordSpec = {
     parent?: string;
     dependsOn?: string[];
     valueFrom?: string;
+    keyFrom?: string;
     protect?: boolean;
     ignoreChanges?: string[];
     deleteBeforeReplace?: boolean;

@@ -20,6 +20,7 @@ function resource(name: string, extra: Partial<ResourceState> = {}): ResourceSta
         inputs: { name, __provider: PROVIDER_CODE },
         outputs: { name, __provider: PROVIDER_CODE },
         dependencies: [],
+        propertyDependencies: {},
         protect: false,
         retainOnDelete: false,
         external: false,
