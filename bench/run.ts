@@ -143,12 +143,11 @@ async function apiWindow(emulator: Emulator, since: number): Promise<PhaseResult
     return { firstRequestMs: Math.min(...starts) - since, lastAnswerMs: Math.max(...ends) - since };
 }
 
-/** Last lines of a failed run's output that say why. */
+/** Lines of a failed run's output that say why (or its last lines when none says "error"). */
 function errorLines(run: EngineRunResult): string[] {
-    return (run.stderr + "\n" + run.stdout)
-        .split("\n")
-        .filter((l) => /error|failed/i.test(l))
-        .slice(0, 10);
+    const lines = (run.stdout + "\n" + run.stderr).split("\n").filter((l) => l.trim() !== "");
+    const errors = lines.filter((l) => /error|failed/i.test(l));
+    return (errors.length > 0 ? errors : lines.slice(-10)).slice(0, 10);
 }
 
 function log(message: string): void {
@@ -192,6 +191,11 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         };
         log(`product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`);
         results.product[name] = result;
+        if (!result.ok) {
+            // Later phases would measure a broken stack: stop, and say why.
+            for (const line of result.errors) log(`  ${line}`);
+            throw new Error(`product ${name} failed (exit ${run.exitCode})`);
+        }
         return result;
     };
     try {
