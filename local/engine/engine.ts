@@ -145,7 +145,7 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
             return { ...failure(text), stateFile, logFile };
         }
     } finally {
-        await ctx?.startedPlugin?.close().catch(() => undefined);
+        await ctx?.closePlugin().catch(() => undefined);
         if (store && ctx && !ctx.dryRun) {
             await store.close().catch((e: Error) => ctx!.error(`cannot write the state: ${e.message}`));
         }

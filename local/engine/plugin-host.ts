@@ -12,6 +12,7 @@ import { fromStruct, toStruct, type PropertyMap, type SdkModules } from "./sdk";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 
 const START_TIMEOUT_MS = 60_000;
+const WRITES = new Set(["create", "update", "delete"]);
 
 /** A failure reported by the provider for one call. */
 export class ProviderError extends Error {
@@ -46,6 +47,8 @@ export type PluginHostOptions = {
     onLine: (line: string) => void;
     /** Bound of concurrent calls. */
     parallel: number;
+    /** Checked when a write (create, update, delete) gets its slot: a cancelled run sends no new write. */
+    isCancelled?: () => boolean;
 };
 
 type Callback<R> = (err: (Error & { code?: number; details?: string; metadata?: { get(k: string): unknown[] } }) | null, res: R) => void;
@@ -61,6 +64,7 @@ export class PluginHost {
         private readonly child: ChildProcess,
         private readonly client: ResourceProviderClient,
         parallel: number,
+        private readonly isCancelled: () => boolean,
     ) {
         this.semaphore = new Semaphore(parallel);
         this.#rss = trackPeakRss(child.pid);
@@ -107,7 +111,7 @@ export class PluginHost {
             "grpc.max_receive_message_length": -1,
             "grpc.max_send_message_length": -1,
         });
-        const host = new PluginHost(sdk, child, client, o.parallel);
+        const host = new PluginHost(sdk, child, client, o.parallel, o.isCancelled ?? (() => false));
         const req = new sdk.providerPb.ConfigureRequest();
         req.setArgs(toStruct(sdk, o.config));
         req.setAcceptsecrets(true);
@@ -124,6 +128,10 @@ export class PluginHost {
     #call<R>(method: string, req: unknown, bypassSemaphore = false): Promise<R> {
         const invoke = (): Promise<R> =>
             new Promise<R>((resolve, reject) => {
+                if (WRITES.has(method) && this.isCancelled()) {
+                    reject(new ProviderError("cancelled before the provider was called"));
+                    return;
+                }
                 const fn = (this.client as unknown as Record<string, (r: unknown, cb: Callback<R>) => void>)[method]!;
                 fn.call(this.client, req, (err, res) => (err ? reject(this.#toProviderError(err)) : resolve(res)));
             });

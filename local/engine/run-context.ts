@@ -48,12 +48,20 @@ export class RunContext {
             config: this.config.values,
             env: this.env,
             parallel: this.opts.parallel,
+            isCancelled: () => this.cancelled,
             onLine: (line) => this.renderer.line(`    provider: ${line}`),
         }).then((host) => {
             this.#pluginHost = host;
             return host;
         });
         return this.#plugin;
+    }
+
+    /** Stops the plugin, also when it is still starting (a failed run must not leave a plugin process behind). */
+    async closePlugin(): Promise<void> {
+        if (!this.#plugin) return;
+        const host = await this.#plugin.catch(() => undefined);
+        await host?.close();
     }
 
     /** The started plugin, if any (for closing and metrics). */

@@ -671,7 +671,10 @@ export async function deleteResource(ctx: RunContext, r: ResourceState, how: { r
     const note = how.replacing ? "(old half of a replacement)" : r.retainOnDelete ? "(retained: not deleted from the provider)" : r.external ? "(read with get: dropped from the state only)" : undefined;
     const token = {};
     if (r.custom && !r.external && !r.retainOnDelete) {
-        if (ctx.cancelled) return false;
+        if (ctx.cancelled) {
+            ctx.fail(r.urn, r.type, how.replacing ? "replace" : "delete", "cancelled before the provider was called");
+            return false;
+        }
         ctx.renderer.stepStart(token, "delete", r.type, name);
         const pending = ctx.store.beginOperation("delete", r.urn, r.type, r.id);
         try {

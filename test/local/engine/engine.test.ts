@@ -323,6 +323,33 @@ describe("local engine: failures", function () {
     });
 });
 
+describe("local engine: cancellation", function () {
+    this.timeout(90_000);
+    const stack = new FixtureStack();
+    after(() => stack.cleanup());
+    const spec: Spec = { records: Array.from({ length: 4 }, (_, i) => ({ name: `c${i}`, value: "v", delayMs: 1000 })) };
+
+    it("lets in-flight creates finish and records them, starts no new provider write, and fails the run", async () => {
+        const controller = new AbortController();
+        const watcher = setInterval(() => {
+            if (stack.calls().some((c) => c.op === "create" && c.phase === "start")) controller.abort();
+        }, 20);
+        const r = await stack.run("up", spec, { parallel: 1, signal: controller.signal }).finally(() => clearInterval(watcher));
+        expect(r.ok).to.equal(false);
+        expect(r.exitCode).to.equal(1);
+        const started = stack.calls().filter((c) => c.op === "create" && c.phase === "start").map((c) => c.name);
+        const finished = stack.calls().filter((c) => c.op === "create" && c.phase === "end").map((c) => c.name);
+        expect(started, "no create starts after the cancel").to.have.length(1);
+        expect(finished).to.deep.equal(started);
+        expect(stack.recordNames()).to.deep.equal(started);
+        expect(stack.state().pending).to.deep.equal([]);
+
+        const rest = await stack.run("up", spec);
+        expect(rest.ok, explain(rest, stack.lines)).to.equal(true);
+        expect(rest.summary.create).to.equal(3);
+    });
+});
+
 describe("local engine: refresh and Resource.get", function () {
     this.timeout(90_000);
     const stack = new FixtureStack();
