@@ -213,7 +213,7 @@ async function deploy(ctx: RunContext): Promise<number> {
     // Start the plugin while the program compiles (about a second saved); a start failure is reported by the
     // first step that needs it.
     ctx.plugin().catch(() => undefined);
-    let stderr: string[] = [];
+    let sawStderr = false;
     const program = launchProgram({
         sdk: ctx.sdk,
         programDir: ctx.opts.cwd,
@@ -225,7 +225,7 @@ async function deploy(ctx: RunContext): Promise<number> {
         env: ctx.env,
         onStdout: (line) => ctx.renderer.line(`    program: ${line}`),
         onStderr: (line) => {
-            stderr.push(line);
+            sawStderr = true;
             ctx.renderer.line(`    program: ${line}`);
         },
     });
@@ -240,12 +240,11 @@ async function deploy(ctx: RunContext): Promise<number> {
         ctx.error(
             exit.signal
                 ? `the program was stopped by ${exit.signal}`
-                : `the program exited with code ${exit.code}${stderr.length ? "" : " without an error message"}`,
+                : `the program exited with code ${exit.code}${sawStderr ? " (its messages are above)" : " without an error message"}`,
         );
     } else if (exit.code === 32 && ctx.errors.length === 0) {
         ctx.error("the program failed (exit code 32)");
     }
-    stderr = [];
     const programOk = exit.code === 0 && ctx.errors.length === 0;
     await gen.finish(programOk);
     if (programOk && !gen.failed && ctx.dryRun && gen.stackOutputs) {
