@@ -117,7 +117,7 @@ async function withCli(pulumi: string, op: Operation, url: string, token: string
 }
 
 /** The run with the local engine (no Pulumi CLI on this machine). */
-async function withEngine(op: Operation, url: string, token: string): Promise<number> {
+async function withEngine(op: Operation, url: string, token: string, signal: AbortSignal): Promise<number> {
     const stateFile = join(LOCAL, "engine", `${STACK}.json`);
     mkdirSync(join(LOCAL, "engine"), { recursive: true });
     console.log(`Running \`${op}\` with the local engine (no \`pulumi\` on PATH; state in ${show(stateFile)})`);
@@ -128,6 +128,7 @@ async function withEngine(op: Operation, url: string, token: string): Promise<nu
         stateFile,
         config: { "webex:baseUrl": url },
         secretConfig: { "webex:accessToken": token },
+        signal,
     });
     // The engine prints the plan, the summary and "No changes" itself; only say where things are.
     console.log("");
@@ -147,16 +148,23 @@ export async function main(argv: readonly string[]): Promise<number> {
         provisioningDelayMs: PROVISIONING_DELAY_MS,
     });
     console.log(`Emulator: ${emulator.url} (state: ${show(stateFile)})`);
-    // Ctrl-C: stop the emulator cleanly so its state file is complete, then let the run end.
-    const stop = () => void emulator.close();
-    process.once("SIGINT", stop);
+    // Ctrl-C: the emulator must outlive the run, or changes in flight would fail half-way. The
+    // Pulumi CLI gets the signal too and stops by itself; the local engine is asked to stop
+    // starting writes and to record the ones in flight. A second Ctrl-C quits at once.
+    const abort = new AbortController();
+    const onSigint = () => {
+        if (abort.signal.aborted) process.exit(130);
+        console.log("\nStopping after the changes in flight are recorded (Ctrl-C again to quit now)...");
+        abort.abort();
+    };
+    process.on("SIGINT", onSigint);
     try {
         const pulumi = forceLocalEngine ? undefined : findPulumi();
         return pulumi
             ? await withCli(pulumi, operation, emulator.url, emulator.token)
-            : await withEngine(operation, emulator.url, emulator.token);
+            : await withEngine(operation, emulator.url, emulator.token, abort.signal);
     } finally {
-        process.off("SIGINT", stop);
+        process.off("SIGINT", onSigint);
         await emulator.close();
         console.log(`Emulator state: ${show(stateFile)}. Total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     }
