@@ -148,8 +148,8 @@ export type CatalogResult =
     | { readonly ok: false; readonly issues: readonly CatalogIssue[] };
 
 /**
- * Validates catalog text. Never throws on bad input: returns every issue, located. `file` only
- * names the source in messages.
+ * Validates catalog text. Never throws on bad input: returns every issue, located by path and
+ * line, in file order.
  */
 export async function validateCatalog(text: string, rules: CatalogRules): Promise<CatalogResult> {
     const lc = new LineCounter();

@@ -116,11 +116,18 @@ export const CatalogUserSchema = z.strictObject({
  */
 export const CatalogSchema = z.strictObject({
     templates: z.array(CatalogTemplateSchema).default([]),
-    customers: z.array(CatalogCustomerSchema).default([]),
+    /**
+     * Required, even empty: a file that lost its `customers:` list (a bad merge) must not read as
+     * "delete every customer"; `customers: []` says it on purpose.
+     */
+    customers: z.array(CatalogCustomerSchema, {
+        error: (iss) =>
+            iss.input === undefined ? "required: list the customers (write `customers: []` to have none, on purpose)" : undefined,
+    }),
     users: z.array(CatalogUserSchema).default([]),
 });
 
-/** A catalog as written in YAML (optional lists may be absent). */
+/** A catalog as written in YAML (`templates` and `users` may be absent). */
 export type CatalogInput = z.input<typeof CatalogSchema>;
 /** A catalog after validation: every list present. */
 export type Catalog = z.output<typeof CatalogSchema>;

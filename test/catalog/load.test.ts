@@ -258,6 +258,7 @@ describe("catalog loader", () => {
         { name: "duplicate key", text: "customers: []\ncustomers: []\n", message: /^YAML:.*[Uu]nique|^YAML:.*duplicate/i, line: 2 },
         { name: "empty file (would delete every customer)", text: "# nothing\n", message: /empty.*customers: \[\]/ },
         { name: "a list that is not a list", text: "customers: acme\n", message: /expected array/i, line: 1 },
+        { name: "no customers list (a bad merge must not delete every customer)", text: "templates: []\nusers: []\n", message: /required: list the customers .*customers: \[\]/, line: 1 },
     ];
     for (const c of fileCases) {
         it(`refuses a broken file: ${c.name}`, async () => {
