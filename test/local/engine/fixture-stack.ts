@@ -50,10 +50,25 @@ export type ProviderCall = { op: string; phase: "start" | "end"; name: string; t
 
 /** A stack of the fixture program in its own temporary directory. */
 export class FixtureStack {
-    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "local-engine-test-"));
-    readonly stateFile = path.join(this.dir, "state", "dev.json");
-    readonly recordFile = path.join(this.dir, "calls.jsonl");
-    readonly storeFile = path.join(this.dir, "api-store.json");
+    #dir: string | undefined;
+
+    /** The stack's private directory, made on first use (a describe filtered out by --grep leaves nothing). */
+    get dir(): string {
+        this.#dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "local-engine-test-"));
+        return this.#dir;
+    }
+    /** The engine's state file. */
+    get stateFile(): string {
+        return path.join(this.dir, "state", "dev.json");
+    }
+    /** Where the recording provider writes the calls it receives (one JSON line per call start and end). */
+    get recordFile(): string {
+        return path.join(this.dir, "calls.jsonl");
+    }
+    /** The fake API's store (natural key → id and value). */
+    get storeFile(): string {
+        return path.join(this.dir, "api-store.json");
+    }
     /** Output lines of the last run. */
     lines: string[] = [];
 
@@ -121,7 +136,7 @@ export class FixtureStack {
 
     /** Removes the temporary directory. */
     cleanup(): void {
-        fs.rmSync(this.dir, { recursive: true, force: true });
+        if (this.#dir) fs.rmSync(this.#dir, { recursive: true, force: true });
     }
 }
 
