@@ -236,7 +236,9 @@ async function deploy(ctx: RunContext): Promise<number> {
     await gen.settled();
     server.close();
     // Exit code 32: the program already reported its error through Engine.Log.
-    if (exit.code !== 0 && exit.code !== 32) {
+    if (ctx.cancelled) {
+        ctx.error("the run was cancelled: steps in flight finished and are recorded; run up again to continue");
+    } else if (exit.code !== 0 && exit.code !== 32) {
         ctx.error(
             exit.signal
                 ? `the program was stopped by ${exit.signal}`

@@ -83,6 +83,9 @@ export class PluginHost {
             // provider through Configure only.
             env: childEnv(o.env, { PULUMI_NODEJS_PROJECT: o.project, PULUMI_CONFIG: "{}", PULUMI_CONFIG_SECRET_KEYS: "[]" }),
             stdio: ["ignore", "pipe", "pipe"],
+            // Own process group: a Ctrl-C in the terminal reaches the engine only, which lets in-flight calls
+            // finish; if the engine dies, the orphan watchdog ends the plugin.
+            detached: true,
         });
         forEachLine(child.stderr!, o.onLine);
         const port = await new Promise<string>((resolve, reject) => {
@@ -125,13 +128,18 @@ export class PluginHost {
         return this.#rss.peak();
     }
 
-    #call<R>(method: string, req: unknown, bypassSemaphore = false): Promise<R> {
+    /**
+     * @param onStart called when the call really starts (it has its slot), so elapsed times shown for a step do
+     *   not include the wait for the parallelism bound.
+     */
+    #call<R>(method: string, req: unknown, bypassSemaphore = false, onStart?: () => void): Promise<R> {
         const invoke = (): Promise<R> =>
             new Promise<R>((resolve, reject) => {
                 if (WRITES.has(method) && this.isCancelled()) {
                     reject(new ProviderError("cancelled before the provider was called"));
                     return;
                 }
+                onStart?.();
                 const fn = (this.client as unknown as Record<string, (r: unknown, cb: Callback<R>) => void>)[method]!;
                 fn.call(this.client, req, (err, res) => (err ? reject(this.#toProviderError(err)) : resolve(res)));
             });
@@ -195,24 +203,31 @@ export class PluginHost {
     }
 
     /** Create: returns the new id and outputs. */
-    async create(urn: string, inputs: PropertyMap): Promise<{ id: string; outputs: PropertyMap }> {
+    async create(urn: string, inputs: PropertyMap, onStart?: () => void): Promise<{ id: string; outputs: PropertyMap }> {
         const req = new this.sdk.providerPb.CreateRequest();
         req.setUrn(urn);
         req.setProperties(toStruct(this.sdk, inputs));
-        const res = await this.#call<InstanceType<SdkModules["providerPb"]["CreateResponse"]>>("create", req);
+        const res = await this.#call<InstanceType<SdkModules["providerPb"]["CreateResponse"]>>("create", req, false, onStart);
         if (!res.getId()) throw new ProviderError("the provider's create returned no id");
         return { id: res.getId(), outputs: fromStruct(res.getProperties()) };
     }
 
     /** Update: returns the new outputs. */
-    async update(urn: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap): Promise<PropertyMap> {
+    async update(
+        urn: string,
+        id: string,
+        olds: PropertyMap,
+        news: PropertyMap,
+        oldInputs: PropertyMap,
+        onStart?: () => void,
+    ): Promise<PropertyMap> {
         const req = new this.sdk.providerPb.UpdateRequest();
         req.setUrn(urn);
         req.setId(id);
         req.setOlds(toStruct(this.sdk, olds));
         req.setNews(toStruct(this.sdk, news));
         req.setOldInputs(toStruct(this.sdk, oldInputs));
-        const res = await this.#call<InstanceType<SdkModules["providerPb"]["UpdateResponse"]>>("update", req);
+        const res = await this.#call<InstanceType<SdkModules["providerPb"]["UpdateResponse"]>>("update", req, false, onStart);
         return fromStruct(res.getProperties());
     }
 
@@ -228,13 +243,13 @@ export class PluginHost {
     }
 
     /** Delete: the provider treats an already-missing resource as success. */
-    async delete(urn: string, id: string, outputs: PropertyMap, oldInputs: PropertyMap): Promise<void> {
+    async delete(urn: string, id: string, outputs: PropertyMap, oldInputs: PropertyMap, onStart?: () => void): Promise<void> {
         const req = new this.sdk.providerPb.DeleteRequest();
         req.setUrn(urn);
         req.setId(id);
         req.setProperties(toStruct(this.sdk, outputs));
         req.setOldInputs(toStruct(this.sdk, oldInputs));
-        await this.#call<unknown>("delete", req);
+        await this.#call<unknown>("delete", req, false, onStart);
     }
 
     /** Closes the connection and stops the plugin, waiting for it to exit (at most ~2 s, then SIGKILL). */

@@ -68,6 +68,8 @@ export function launchProgram(o: LaunchOptions): RunningProgram {
         cwd: o.programDir,
         env: childEnv(o.env, { ...tsEnv, ...programConfigEnv(o.config), PULUMI_NODEJS_PROJECT: o.config.project, PULUMI_NODEJS_STACK: o.stack }),
         stdio: ["ignore", "pipe", "pipe"],
+        // Own process group, like the plugin: the engine decides how a Ctrl-C ends the program.
+        detached: true,
     });
     const rss = trackPeakRss(child.pid);
     forEachLine(child.stdout!, o.onStdout);

@@ -389,11 +389,12 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         this.#guardCancel(op);
         const plugin = await ctx.plugin();
         const token = {};
-        ctx.renderer.stepStart(token, op, goal.type, name, op === "replace" ? keys : undefined);
         const pending = ctx.store.beginOperation("create", goal.urn, goal.type);
         await ctx.store.flush();
         try {
-            const res = await plugin.create(goal.urn, checked);
+            const res = await plugin.create(goal.urn, checked, () =>
+                ctx.renderer.stepStart(token, op, goal.type, name, op === "replace" ? keys : undefined),
+            );
             const state: ResourceState = { ...goal, id: res.id, inputs, outputs: markSecretKeys(res.outputs, secretOut), external: false };
             ctx.learnSecrets(state.outputs);
             ctx.store.upsert(state);
@@ -438,11 +439,12 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         this.#guardCancel("update");
         const plugin = await ctx.plugin();
         const token = {};
-        ctx.renderer.stepStart(token, "update", goal.type, name, keys);
         const pending = ctx.store.beginOperation("update", goal.urn, goal.type, prior.id);
         await ctx.store.flush();
         try {
-            const outputs = await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs);
+            const outputs = await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs, () =>
+                ctx.renderer.stepStart(token, "update", goal.type, name, keys),
+            );
             const state: ResourceState = { ...goal, id: prior.id, inputs, outputs: markSecretKeys(outputs, secretOut), external: false };
             ctx.learnSecrets(state.outputs);
             ctx.store.upsert(state, prior);
@@ -675,12 +677,11 @@ export async function deleteResource(ctx: RunContext, r: ResourceState, how: { r
             ctx.fail(r.urn, r.type, how.replacing ? "replace" : "delete", "cancelled before the provider was called");
             return false;
         }
-        ctx.renderer.stepStart(token, "delete", r.type, name);
         const pending = ctx.store.beginOperation("delete", r.urn, r.type, r.id);
         try {
             await ctx.store.flush();
             const plugin = await ctx.plugin();
-            await plugin.delete(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs));
+            await plugin.delete(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs), () => ctx.renderer.stepStart(token, "delete", r.type, name));
         } catch (e) {
             ctx.store.endOperation(pending);
             ctx.store.markDirty(0);
