@@ -5,12 +5,16 @@ import * as fs from "node:fs";
 import type { Readable } from "node:stream";
 
 /**
- * A `--import` module that ends the child when the engine disappears. If the engine is killed (SIGKILL cannot be
- * caught), its children are re-parented; they notice their parent pid changed and exit, so no orphaned plugin
- * keeps calling the API after the run is gone. The interval is unref'd: it never keeps a child alive.
+ * A `--import` module for the engine's children (program and plugin):
+ * - it ends the child when the engine disappears: if the engine is killed (SIGKILL cannot be caught), its
+ *   children are re-parented, notice their parent pid changed and exit, so no orphaned plugin keeps calling the
+ *   API after the run is gone (the interval is unref'd: it never keeps a child alive);
+ * - it ignores SIGINT: a Ctrl-C in the terminal reaches the whole process group, and the engine alone decides
+ *   how to stop (in-flight provider calls finish). The children stay in the engine's process group, so killing
+ *   the group still ends all three at once.
  */
-export const ORPHAN_WATCHDOG_IMPORT =
-    "data:text/javascript,const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(70)},250).unref();";
+export const CHILD_PRELOAD_IMPORT =
+    "data:text/javascript,process.on('SIGINT',()=>{});const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(70)},250).unref();";
 
 /** Calls `onLine` for every complete line of a stream (and the unterminated last one at the end). */
 export function forEachLine(stream: Readable, onLine: (line: string) => void): void {

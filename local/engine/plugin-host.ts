@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 
-import { ORPHAN_WATCHDOG_IMPORT, childEnv, forEachLine, trackPeakRss } from "./child-process";
+import { CHILD_PRELOAD_IMPORT, childEnv, forEachLine, trackPeakRss } from "./child-process";
 import { Semaphore } from "./semaphore";
 import { fromStruct, toStruct, type PropertyMap, type SdkModules } from "./sdk";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -77,15 +77,12 @@ export class PluginHost {
     /** Starts the plugin, waits for its port and configures it. */
     static async start(o: PluginHostOptions): Promise<PluginHost> {
         const { sdk } = o;
-        const child = spawn(process.execPath, ["--import", ORPHAN_WATCHDOG_IMPORT, sdk.dynamicProviderEntry, "127.0.0.1:0"], {
+        const child = spawn(process.execPath, ["--import", CHILD_PRELOAD_IMPORT, sdk.dynamicProviderEntry, "127.0.0.1:0"], {
             cwd: o.cwd,
             // The plugin's PULUMI_CONFIG holds no project config (as under the real engine): secrets reach the
             // provider through Configure only.
             env: childEnv(o.env, { PULUMI_NODEJS_PROJECT: o.project, PULUMI_CONFIG: "{}", PULUMI_CONFIG_SECRET_KEYS: "[]" }),
             stdio: ["ignore", "pipe", "pipe"],
-            // Own process group: a Ctrl-C in the terminal reaches the engine only, which lets in-flight calls
-            // finish; if the engine dies, the orphan watchdog ends the plugin.
-            detached: true,
         });
         forEachLine(child.stderr!, o.onLine);
         const port = await new Promise<string>((resolve, reject) => {

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 
-import { ORPHAN_WATCHDOG_IMPORT, childEnv, forEachLine, trackPeakRss } from "./child-process";
+import { CHILD_PRELOAD_IMPORT, childEnv, forEachLine, trackPeakRss } from "./child-process";
 import type { ResolvedConfig } from "./project-config";
 import type { SdkModules } from "./sdk";
 
@@ -48,7 +48,7 @@ export type RunningProgram = { exited: Promise<ProgramExit>; kill: () => void };
 export function launchProgram(o: LaunchOptions): RunningProgram {
     const args = [
         "--import",
-        ORPHAN_WATCHDOG_IMPORT,
+        CHILD_PRELOAD_IMPORT,
         o.sdk.runEntry,
         "--monitor", o.monitorAddress,
         "--engine", o.monitorAddress,
@@ -68,8 +68,6 @@ export function launchProgram(o: LaunchOptions): RunningProgram {
         cwd: o.programDir,
         env: childEnv(o.env, { ...tsEnv, ...programConfigEnv(o.config), PULUMI_NODEJS_PROJECT: o.config.project, PULUMI_NODEJS_STACK: o.stack }),
         stdio: ["ignore", "pipe", "pipe"],
-        // Own process group, like the plugin: the engine decides how a Ctrl-C ends the program.
-        detached: true,
     });
     const rss = trackPeakRss(child.pid);
     forEachLine(child.stdout!, o.onStdout);
