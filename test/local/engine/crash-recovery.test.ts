@@ -18,6 +18,44 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs: number
     }
 }
 
+/** Starts the CLI on `stack` with `spec`, in its own process group (so the test can signal the whole group). */
+function startCli(stack: FixtureStack, spec: Spec, parallel: number) {
+    const o = stack.options("up", spec, { parallel });
+    const args = ["-r", "ts-node/register/transpile-only", CLI, "up", "--stack", "dev", "--cwd", o.cwd, "--state", stack.stateFile, "--parallel", String(parallel)];
+    for (const [k, v] of Object.entries(o.config ?? {})) args.push("--config", `${k}=${v}`);
+    args.push("--secret-config", "token=env:FIXTURE_TOKEN");
+    const child = spawn(process.execPath, args, {
+        cwd: REPO,
+        env: { ...process.env, FIXTURE_TOKEN: "unused-token", PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+    });
+    const out = { text: "" };
+    child.stdout.on("data", (d: Buffer) => (out.text += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out.text += d.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((r) => child.on("exit", (code, signal) => r(signal ?? code)));
+    return { child, out, exited };
+}
+
+describe("local engine: Ctrl-C (SIGINT to the process group)", function () {
+    this.timeout(90_000);
+    const stack = new FixtureStack();
+    after(() => stack.cleanup());
+
+    it("cancels: the in-flight create finishes and is recorded, no other write starts, exit code 1", async () => {
+        const spec: Spec = { records: Array.from({ length: 3 }, (_, i) => ({ name: `s${i}`, value: "v", delayMs: 1500 })) };
+        const { child, out, exited } = startCli(stack, spec, 1);
+        await waitFor(`a create in flight (output so far: ${out.text})`, () => stack.calls().some((c) => c.op === "create" && c.phase === "start"), 60_000);
+        process.kill(-child.pid!, "SIGINT");
+        expect(await exited, out.text).to.equal(1);
+        const calls = stack.calls().filter((c) => c.op === "create");
+        expect(calls.map((c) => `${c.phase}:${c.name}`)).to.deep.equal([`start:${calls[0]!.name}`, `end:${calls[0]!.name}`]);
+        expect(stack.recordNames()).to.deep.equal([calls[0]!.name]);
+        expect(stack.state().pending).to.deep.equal([]);
+        expect(out.text).to.include("the run was cancelled");
+    });
+});
+
 describe("local engine: SIGKILL mid-run", function () {
     this.timeout(150_000);
     const stack = new FixtureStack();
@@ -25,28 +63,17 @@ describe("local engine: SIGKILL mid-run", function () {
     const spec: Spec = { records: Array.from({ length: 6 }, (_, i) => ({ name: `slow${i}`, value: "v", delayMs: 1500 })) };
 
     it("converges on the next run with no duplicate creates", async () => {
-        const o = stack.options("up", spec, { parallel: 2 });
-        const args = ["-r", "ts-node/register/transpile-only", CLI, "up", "--stack", "dev", "--cwd", o.cwd, "--state", stack.stateFile, "--parallel", "2"];
-        for (const [k, v] of Object.entries(o.config ?? {})) args.push("--config", `${k}=${v}`);
-        args.push("--secret-config", "token=env:FIXTURE_TOKEN");
-        const child = spawn(process.execPath, args, {
-            cwd: REPO,
-            env: { ...process.env, FIXTURE_TOKEN: "unused-token", PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let output = "";
-        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-        const exited = new Promise<NodeJS.Signals | number | null>((r) => child.on("exit", (code, signal) => r(signal ?? code)));
+        const { child, out, exited } = startCli(stack, spec, 2);
         // Kill once one create has finished and others are in flight (accepted by the fake API, still provisioning).
         await waitFor(
-            `creates in flight (output so far: ${output})`,
+            `creates in flight (output so far: ${out.text})`,
             () => {
                 const calls = stack.calls();
                 return calls.some((c) => c.op === "create" && c.phase === "end") && calls.filter((c) => c.op === "create" && c.phase === "start").length >= 3;
             },
             90_000,
         );
+        // Only the engine: its program and plugin must notice and stop by themselves.
         child.kill("SIGKILL");
         expect(await exited).to.equal("SIGKILL");
         const killedCalls = stack.calls();
