@@ -10,7 +10,7 @@
  * customers when `--baseline-customers` is smaller than the catalog, scaled linearly).
  *
  * Usage: `npm run bench -- [--size small|large] [--customers N] [--users N] [--latency-ms 100]
- * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel N]
+ * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel 1000]
  * [--max-rps N] [--baseline-customers N] [--no-baseline] [--out bench/results]`.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -52,7 +52,9 @@ export const BenchFlagsSchema = z
         "provisioning-ms": z.coerce.number().min(0).default(5000),
         rate: z.coerce.number().positive().default(20),
         burst: z.coerce.number().int().min(1).default(40),
-        parallel: z.coerce.number().int().min(1).default(64),
+        // The Pulumi CLI's default parallelism is unbounded; 1000 is the local engine's maximum.
+        // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
+        parallel: z.coerce.number().int().min(1).max(1000).default(1000),
         "max-rps": z.coerce.number().positive().optional(),
         "baseline-customers": z.coerce.number().int().min(1).optional(),
         "no-baseline": z.boolean().default(false),
