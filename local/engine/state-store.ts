@@ -114,6 +114,7 @@ export class StateStore {
     #lastWritten = "";
     #cipherCache = new Map<string, string>();
     #hashCache = new Map<string, string>();
+    #mapCache = new WeakMap<PropertyMap, { json: string; blobs: Array<[string, string]> }>();
     #writeError: Error | undefined;
     /** Number of physical writes made (for tests and benchmarks). */
     writes = 0;
@@ -272,39 +273,57 @@ export class StateStore {
         return Object.fromEntries(Object.entries(m).map(([k, x]) => [k, this.#encodeValue(x, blobs, k)]));
     }
 
-    /** Serializes the current state as it will be stored. */
+    /**
+     * The stored JSON of one property map, cached by the map's identity: maps are replaced, never modified in
+     * place, so an unchanged resource costs nothing to serialize again. This keeps the coalesced writes of a large
+     * deployment cheap (each write would otherwise re-encode every resource).
+     */
+    #mapJson(m: PropertyMap, blobs: Record<string, string>): string {
+        let cached = this.#mapCache.get(m);
+        if (!cached) {
+            const own: Record<string, string> = {};
+            const json = JSON.stringify(this.#encodeMap(m, own));
+            cached = { json, blobs: Object.entries(own) };
+            this.#mapCache.set(m, cached);
+        }
+        for (const [hash, text] of cached.blobs) blobs[hash] = text;
+        return cached.json;
+    }
+
+    /**
+     * Serializes the current state as it will be stored: one resource per line, keys in a fixed order, so an
+     * unchanged state always serializes to the same text (and is not rewritten) and diffs stay readable.
+     */
     serialize(): string {
         const blobs: Record<string, string> = {};
-        // Fixed key order, so an unchanged state always serializes to the same text (and is not rewritten).
-        const resources = this.state.resources.map((r) => ({
-            urn: r.urn,
-            type: r.type,
-            custom: r.custom,
-            id: r.id,
-            parent: r.parent,
-            inputs: this.#encodeMap(r.inputs, blobs),
-            outputs: this.#encodeMap(r.outputs, blobs),
-            dependencies: r.dependencies,
-            ...(Object.keys(r.propertyDependencies).length > 0 ? { propertyDependencies: r.propertyDependencies } : {}),
-            protect: r.protect,
-            retainOnDelete: r.retainOnDelete,
-            external: r.external,
-            additionalSecretOutputs: r.additionalSecretOutputs,
-            ...(r.initErrors?.length ? { initErrors: r.initErrors } : {}),
-            ...(r.pendingReplacement ? { pendingReplacement: true } : {}),
-        }));
-        const outputs = this.#encodeMap(this.state.outputs, blobs);
-        const file: z.input<typeof StateFileSchema> = {
+        const lines = this.state.resources.map((r) => {
+            const head = JSON.stringify({ urn: r.urn, type: r.type, custom: r.custom, id: r.id, parent: r.parent });
+            const tail = JSON.stringify({
+                dependencies: r.dependencies,
+                ...(Object.keys(r.propertyDependencies).length > 0 ? { propertyDependencies: r.propertyDependencies } : {}),
+                protect: r.protect,
+                retainOnDelete: r.retainOnDelete,
+                external: r.external,
+                additionalSecretOutputs: r.additionalSecretOutputs,
+                ...(r.initErrors?.length ? { initErrors: r.initErrors } : {}),
+                ...(r.pendingReplacement ? { pendingReplacement: true } : {}),
+            });
+            return `${head.slice(0, -1)},"inputs":${this.#mapJson(r.inputs, blobs)},"outputs":${this.#mapJson(r.outputs, blobs)},${tail.slice(1)}`;
+        });
+        const outputs = this.#mapJson(this.state.outputs, blobs);
+        // After encoding: the first secret creates the crypter (and with it the secrets-provider block).
+        const provider = this.#crypter?.provider ?? this.#storedProvider;
+        const header = JSON.stringify({
             version: STATE_VERSION,
             project: this.state.project,
             stack: this.state.stack,
-            ...(this.#crypter ? { secretsProvider: this.#crypter.provider } : this.#storedProvider ? { secretsProvider: this.#storedProvider } : {}),
-            blobs,
-            outputs,
-            resources,
-            pending: this.state.pending,
-        };
-        return `${JSON.stringify(file, null, 1)}\n`;
+            ...(provider ? { secretsProvider: provider } : {}),
+        });
+        return (
+            `${header.slice(0, -1)},\n"blobs":${JSON.stringify(blobs)},\n"outputs":${outputs},\n"resources":[` +
+            (lines.length ? `\n${lines.join(",\n")}\n` : "") +
+            `],\n"pending":${JSON.stringify(this.state.pending)}}\n`
+        );
     }
 
     async #writeNow(): Promise<void> {
