@@ -62,7 +62,7 @@ export function launchProgram(o: LaunchOptions): RunningProgram {
         o.config.main === "." ? "." : path.normalize(o.config.main),
     ];
     const tsEnv: Record<string, string> = o.config.typescript
-        ? { PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TRANSPILE_ONLY: o.env["PULUMI_NODEJS_TRANSPILE_ONLY"] ?? "true" }
+        ? { PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TRANSPILE_ONLY: o.env["PULUMI_NODEJS_TRANSPILE_ONLY"] ?? process.env["PULUMI_NODEJS_TRANSPILE_ONLY"] ?? "true" }
         : {};
     const child = spawn(process.execPath, args, {
         cwd: o.programDir,
