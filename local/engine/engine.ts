@@ -199,7 +199,12 @@ async function deploy(ctx: RunContext): Promise<number> {
         log: (severity, message, urn) => {
             // DEBUG carries the whole __provider text per resource (G3): dropped, not even logged.
             if (severity === 0) return;
-            const who = urn ? `${parseUrn(urn).type} ${parseUrn(urn).name}: ` : "";
+            let who = "";
+            try {
+                if (urn) who = `${parseUrn(urn).type} ${parseUrn(urn).name}: `;
+            } catch {
+                who = `${urn}: `;
+            }
             const text = stripAnsi(message).trim();
             if (severity === 3) {
                 gen.markFailed();
