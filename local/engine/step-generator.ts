@@ -483,6 +483,13 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     /** ResourceMonitor.RegisterResourceOutputs: component and stack outputs. */
     registerOutputs(urn: string, outputs: PropertyMap): void {
         this.ctx.learnSecrets(outputs);
+        if (!this.ctx.dryRun && !this.ctx.store.canEncrypt && secretKeys(outputs).length > 0) {
+            // Refused here, with a clear message, rather than by every later state write.
+            this.#failed = true;
+            const type = urn === this.#rootUrn ? ROOT_STACK_TYPE : parseUrn(urn).type;
+            this.ctx.fail(urn, type, "update", "its outputs hold secrets, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
+            return;
+        }
         if (urn === this.#rootUrn) {
             this.#stackOutputs = outputs;
             return;
@@ -510,6 +517,9 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             const prior = this.#claimPrior(urn, []);
             const plugin = await ctx.plugin();
             ctx.learnSecrets(req.properties);
+            if (!ctx.dryRun && !ctx.store.canEncrypt && (secretKeys(req.properties).length > 0 || req.additionalSecretOutputs.length > 0)) {
+                throw new StepError("this resource has secret values, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
+            }
             const props = unwrapMap(req.properties);
             const res = await plugin.read(urn, req.id, props, props);
             if (!res.id) throw new StepError(`resource ${req.id} does not exist (the provider's read found nothing)`);

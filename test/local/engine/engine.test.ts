@@ -389,7 +389,16 @@ describe("local engine: refresh and Resource.get", function () {
 describe("local engine: secrets", function () {
     this.timeout(90_000);
     const stack = new FixtureStack();
-    after(() => stack.cleanup());
+    // The passphrase must come from the options only, whatever the environment running the tests has.
+    const saved = { PULUMI_CONFIG_PASSPHRASE: process.env["PULUMI_CONFIG_PASSPHRASE"], PULUMI_CONFIG_PASSPHRASE_FILE: process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] };
+    before(() => {
+        delete process.env["PULUMI_CONFIG_PASSPHRASE"];
+        delete process.env["PULUMI_CONFIG_PASSPHRASE_FILE"];
+    });
+    after(() => {
+        for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+        stack.cleanup();
+    });
     const spec: Spec = { records: [{ name: "holder", value: "v", secretToken: true, additionalSecretOutputs: ["createdAt"] }], secretOutput: "stack-secret-output-value" };
 
     it("keeps secret config values and secret outputs out of the state, the log and the output", async () => {
@@ -409,6 +418,35 @@ describe("local engine: secrets", function () {
         expect(rerun.summary.same, explain(rerun, stack.lines)).to.equal(2);
         expect(rerun.stateWrites).to.equal(0);
     });
+
+    const refusals: Array<{ name: string; spec: Spec; error: RegExp; secret: string }> = [
+        {
+            name: "a secret input: refused before the provider is called",
+            spec: { records: [{ name: "plain", value: "v" }, { name: "holder", value: "v", secretToken: true }] },
+            error: /Record holder .*set PULUMI_CONFIG_PASSPHRASE/,
+            secret: SECRET_TOKEN,
+        },
+        {
+            name: "a secret stack output: refused, naming the stack",
+            spec: { records: [{ name: "plain", value: "v" }], secretOutput: "stack-secret-without-passphrase" },
+            error: /Stack .*outputs hold secrets.*PULUMI_CONFIG_PASSPHRASE/,
+            secret: "stack-secret-without-passphrase",
+        },
+    ];
+    for (const c of refusals) {
+        it(`without a passphrase, ${c.name}`, async () => {
+            const fresh = new FixtureStack();
+            try {
+                const r = await fresh.run("up", c.spec, { env: {} });
+                expect(r.ok).to.equal(false);
+                expect(r.errors.join("\n")).to.match(c.error);
+                expect(fresh.writes()).to.deep.equal(["create:plain"]);
+                expect(fresh.stateText()).to.not.include(c.secret);
+            } finally {
+                fresh.cleanup();
+            }
+        });
+    }
 
     it("refuses to run without the passphrase when the state holds secrets", async () => {
         const r = await stack.run("up", spec, { env: {} });
