@@ -277,7 +277,16 @@ async function destroy(ctx: RunContext): Promise<void> {
     }
     if (outcome.failed.length === 0 && outcome.skipped.length === 0) {
         ctx.store.state.outputs = {};
-        ctx.store.state.pending = [];
+        // An interrupted create may have left an object the state does not know: destroy cannot delete what it
+        // has no id for, so the entry stays (and is reported) until an up adopts it.
+        const creates = ctx.store.state.pending.filter((p) => p.op === "create");
+        for (const p of creates) {
+            ctx.renderer.line(
+                `    warning: the create of ${p.type} ${parseUrn(p.urn).name} was interrupted earlier and may exist in the provider ` +
+                    `without being in the state; run up (it adopts it), then destroy`,
+            );
+        }
+        ctx.store.state.pending = creates;
     }
 }
 
