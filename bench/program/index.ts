@@ -34,7 +34,8 @@ for (const { logicalName, users, packages, ...customerArgs } of catalog.customer
     for (const { logicalName: userName, extension, ...userArgs } of users) {
         new CustomerUser(userName, {
             ...userArgs,
-            customerId: customer.customerId,
+            // The resource id (not the customerId output) stays known during a preview that updates the customer.
+            customerId: customer.id,
             ...(extension !== undefined
                 ? // Every bench customer has a calling package, so the id is always set; were it not,
                   // the input would be absent and the provider would look the headquarters up itself.
