@@ -86,6 +86,7 @@ export const BenchResultsSchema = z.object({
         parallel: z.number(),
         baselineCustomers: z.number(),
         maxRequestsPerSecond: z.number().optional(),
+        yieldEvery: z.number().optional(),
     }),
     bounds: z.array(
         z.object({
@@ -151,6 +152,7 @@ export function renderMarkdown(r: BenchResults): string {
             `${s.latencyMs} ms ± ${s.jitterMs} ms, provisioning ${s.provisioningMs} ms, rate limit ${s.rate}/s burst ${s.burst}; ` +
             `engine \`--parallel ${s.parallel}\`` +
             (s.maxRequestsPerSecond ? `, \`webex:maxRequestsPerSecond\` ${s.maxRequestsPerSecond}` : "") +
+            (s.yieldEvery ? `, program yields every ${s.yieldEvery} customers` : "") +
             `. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.os}. ` +
             `Taken ${r.startedAt} – ${r.finishedAt}.`,
         "",

@@ -11,7 +11,8 @@
  *
  * Usage: `npm run bench -- [--size small|large] [--customers N] [--users N] [--latency-ms 100]
  * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel 1000]
- * [--max-rps N] [--baseline-customers N] [--no-baseline] [--out bench/results]`.
+ * [--max-rps N] [--yield-every N] [--up-only] [--baseline-customers N] [--no-baseline]
+ * [--out bench/results]`.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, freemem, totalmem, tmpdir, type as osType, release } from "node:os";
@@ -56,6 +57,10 @@ export const BenchFlagsSchema = z
         // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
         parallel: z.coerce.number().int().min(1).max(1000).default(1000),
         "max-rps": z.coerce.number().positive().optional(),
+        /** Bench program's `yieldEvery` (0: declare every resource in one synchronous pass). */
+        "yield-every": z.coerce.number().int().min(0).default(0),
+        /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
+        "up-only": z.boolean().default(false),
         "baseline-customers": z.coerce.number().int().min(1).optional(),
         "no-baseline": z.boolean().default(false),
         out: z.string().default(join(REPO_ROOT, "bench", "results")),
@@ -89,6 +94,8 @@ export function parseBenchFlags(argv: string[]): BenchFlags {
             burst: { type: "string" },
             parallel: { type: "string" },
             "max-rps": { type: "string" },
+            "yield-every": { type: "string" },
+            "up-only": { type: "boolean" },
             "baseline-customers": { type: "string" },
             "no-baseline": { type: "boolean" },
             out: { type: "string" },
@@ -167,6 +174,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         [`${PROJECT}:customers`]: String(flags.customers),
         [`${PROJECT}:usersPerCustomer`]: String(flags.usersPerCustomer),
         [`${PROJECT}:quantityBump`]: String(bump),
+        [`${PROJECT}:yieldEvery`]: String(flags["yield-every"]),
         ...(flags["max-rps"] ? { "webex:maxRequestsPerSecond": String(flags["max-rps"]) } : {}),
     });
     const phase = async (name: Phase, operation: "up" | "preview" | "destroy", bump: number): Promise<PhaseResult> => {
@@ -214,12 +222,14 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
             (e) => Date.parse(e.time) >= upStart && e.method === "GET" && e.route === "/v1/wholesale/customers/{id}" && e.status !== 429,
         ).length;
         results.figures.pollsPerCustomerCreate = polls / flags.customers;
-        const same = await phase("noChangeUp", "up", 0);
-        results.figures.noChangeUpWrites = same.requests.writes;
-        results.figures.noChangeUpCalls = same.requests.total;
-        const preview = await phase("preview", "preview", 1);
-        results.figures.previewCalls = preview.requests.total;
-        await phase("bumpUp", "up", 1);
+        if (!flags["up-only"]) {
+            const same = await phase("noChangeUp", "up", 0);
+            results.figures.noChangeUpWrites = same.requests.writes;
+            results.figures.noChangeUpCalls = same.requests.total;
+            const preview = await phase("preview", "preview", 1);
+            results.figures.previewCalls = preview.requests.total;
+            await phase("bumpUp", "up", 1);
+        }
         await phase("destroy", "destroy", 1);
     } finally {
         await emulator.close();
@@ -331,6 +341,7 @@ async function main(): Promise<void> {
             parallel: flags.parallel,
             baselineCustomers: flags["no-baseline"] ? 0 : flags.baselineCustomers,
             ...(flags["max-rps"] ? { maxRequestsPerSecond: flags["max-rps"] } : {}),
+            ...(flags["yield-every"] ? { yieldEvery: flags["yield-every"] } : {}),
         },
         bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
             minLatencyMs: minLatencyMs(flags),
