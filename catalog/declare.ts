@@ -41,13 +41,30 @@ function aliasesOf(keys: readonly string[] | undefined): pulumi.Alias[] | undefi
 }
 
 /**
- * Declares one `OnboardingTemplate`, `CustomerOrg` and `CustomerUser` per catalog entry.
+ * How many resources are declared before the program gives the event loop a turn. Declaring a
+ * resource costs milliseconds under ts-node (the SDK captures a stack trace per output and ts-node
+ * source-maps each), and the SDK sends no registration before the synchronous pass ends: declaring
+ * 1 100 resources in one pass delayed the first API request by 5-12 s in the benchmark. Yielding
+ * lets registrations, and so provisioning, start while the rest is declared.
+ */
+const DECLARE_BATCH = 10;
+
+/** Resolves on the next turn of the event loop, after pending I/O callbacks. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Declares one `OnboardingTemplate`, `CustomerOrg` and `CustomerUser` per catalog entry, in
+ * batches of {@link DECLARE_BATCH} separated by a turn of the event loop.
  * The catalog must come from `loadCatalog` (references are trusted: it has checked them).
  * @example
- * const declared = declareCatalog(await loadCatalog(file, packageRules()));
+ * const declared = await declareCatalog(await loadCatalog(file, packageRules()));
  * export const ids = catalogOutputs(declared);
  */
-export function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): DeclaredCatalog {
+export async function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): Promise<DeclaredCatalog> {
+    let declared = 0;
+    const pace = async () => {
+        if (++declared % DECLARE_BATCH === 0) await nextTurn();
+    };
     // The catalog schema types enumerations (package names, authentication types) as strings: it
     // leaves judging them to each resource's own check, which loadCatalog has run on every entry.
     // The casts below rely on that, and on nothing else.
@@ -58,6 +75,7 @@ export function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): 
             name,
             new OnboardingTemplate(name, { ...args, templateName: templateName ?? name } as OnboardingTemplateArgs, { ...base, aliases: aliasesOf(aliases) }),
         );
+        await pace();
     }
 
     const customers = new Map<string, CustomerOrg>();
@@ -68,6 +86,7 @@ export function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): 
             args.externalId,
             new CustomerOrg(args.externalId, { ...args, provisioningId } as CustomerOrgArgs, { ...base, aliases: aliasesOf(aliases) }),
         );
+        await pace();
     }
 
     const users = new Map<string, CustomerUser>();
@@ -80,6 +99,7 @@ export function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): 
         // customerId would show its users as replaced.
         const locationId = args.locationId ?? (calling ? customer.headquartersLocationId.apply((id) => id!) : undefined);
         users.set(args.email, new CustomerUser(args.email, { ...args, customerId: customer.id, locationId } as CustomerUserArgs, base));
+        await pace();
     }
     return { templates, customers, users };
 }

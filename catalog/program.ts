@@ -40,5 +40,5 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
         }
         throw e;
     }
-    return catalogOutputs(declareCatalog(catalog));
+    return catalogOutputs(await declareCatalog(catalog));
 }

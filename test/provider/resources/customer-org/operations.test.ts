@@ -117,6 +117,53 @@ describe("CustomerOrgProvider against nock", () => {
     expect(containsToken(result)).to.equal(false);
   });
 
+  describe("create: concurrent creates share one listing for their idempotency lookups", () => {
+    const ID2 = "Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSLzI=";
+    const PATH2 = `/v1/wholesale/customers/${enc(ID2)}`;
+    const ARGS2 = { ...ARGS, externalId: "globex-002", headquarters: undefined, packages: [{ name: "webex_meetings", quantity: 5 }] };
+
+    /** Two creates started together: the first POST adopts nothing, the second customer already exists. */
+    async function twoCreates(listing: nock.Interceptor | undefined, page: unknown[]) {
+      const p = await provider();
+      const [a, b] = [await checked(p), await checked(p, ARGS2)];
+      const scope = api();
+      listing?.reply(200, { items: page });
+      scope
+        .post("/v1/wholesale/customers")
+        .reply(202, { url: `${BASE}${PATH}` }, { Location: `${BASE}${PATH}` })
+        .get(PATH)
+        .reply(200, serverCustomer("provisioned"))
+        .get("/v1/locations")
+        .query((q) => q.orgId === ORG)
+        .reply(200, { items: [{ id: LOCATION, name: "Headquarters", orgId: ORG }] })
+        .get(PATH2)
+        .reply(200, { ...serverCustomer("provisioned"), id: ID2, externalId: "globex-002", packages: ["webex_meetings"] });
+      return { scope, results: await Promise.all([p.create(a), p.create(b)]) };
+    }
+
+    it("a partner list that fits one page: ONE unfiltered GET answers both lookups; the existing one is adopted, the other created", async () => {
+      const existing = { ...serverCustomer("provisioned"), id: ID2, externalId: "globex-002", packages: ["webex_meetings"] };
+      const others = Array.from({ length: 5 }, (_, i) => ({ ...existing, id: `other-${i}`, externalId: `other-${i}` }));
+      const listing = api().get("/v1/wholesale/customers").query((q) => q.externalId === undefined && q.max === "100");
+      const { scope, results } = await twoCreates(listing, [existing, ...others]);
+      scope.done();
+      expect(nock.pendingMocks(), "the listing was sent").to.deep.equal([]);
+      expect(results.map((r) => r.id)).to.deep.equal([ID, ID2]);
+    });
+
+    it("a partner list longer than one page: each create falls back to its own filtered lookup", async () => {
+      const full = Array.from({ length: 100 }, (_, i) => ({ ...serverCustomer("provisioned"), id: `other-${i}`, externalId: `other-${i}` }));
+      const listing = api().get("/v1/wholesale/customers").query((q) => q.externalId === undefined);
+      api().get("/v1/wholesale/customers").query((q) => q.externalId === "acme-001").reply(200, { items: [] });
+      const existing = { ...serverCustomer("provisioned"), id: ID2, externalId: "globex-002", packages: ["webex_meetings"] };
+      api().get("/v1/wholesale/customers").query((q) => q.externalId === "globex-002").reply(200, { items: [existing] });
+      const { scope, results } = await twoCreates(listing, full);
+      scope.done();
+      expect(nock.pendingMocks(), "both filtered lookups were sent").to.deep.equal([]);
+      expect(results.map((r) => r.id)).to.deep.equal([ID, ID2]);
+    });
+  });
+
   const adoptionCases = [
     {
       name: "exactly one agreeing customer is adopted without any write",
