@@ -11,7 +11,7 @@
  *
  * Usage: `npm run bench -- [--size small|large] [--customers N] [--users N] [--latency-ms 100]
  * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel 1000]
- * [--max-rps N] [--yield-every N] [--up-only] [--baseline-customers N] [--no-baseline]
+ * [--max-rps N] [--yield-every 1] [--up-only] [--baseline-customers N] [--no-baseline]
  * [--out bench/results]`.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -57,8 +57,12 @@ export const BenchFlagsSchema = z
         // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
         parallel: z.coerce.number().int().min(1).max(1000).default(1000),
         "max-rps": z.coerce.number().positive().optional(),
-        /** Bench program's `yieldEvery` (0: declare every resource in one synchronous pass). */
-        "yield-every": z.coerce.number().int().min(0).default(0),
+        /**
+         * Bench program's `yieldEvery`: a turn of the event loop after every N customers (each with
+         * its users). Default 1, about the shipped catalog program's batches of 10 resources
+         * (`catalog/declare.ts`); 0 declares every resource in one synchronous pass.
+         */
+        "yield-every": z.coerce.number().int().min(0).default(1),
         /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
         "up-only": z.boolean().default(false),
         "baseline-customers": z.coerce.number().int().min(1).optional(),
