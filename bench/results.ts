@@ -152,7 +152,7 @@ export function renderMarkdown(r: BenchResults): string {
             `${s.latencyMs} ms ± ${s.jitterMs} ms, provisioning ${s.provisioningMs} ms, rate limit ${s.rate}/s burst ${s.burst}; ` +
             `engine \`--parallel ${s.parallel}\`` +
             (s.maxRequestsPerSecond ? `, \`webex:maxRequestsPerSecond\` ${s.maxRequestsPerSecond}` : "") +
-            (s.yieldEvery ? `, program yields every ${s.yieldEvery} customer(s)` : ", program declares in one pass") +
+            (s.yieldEvery ? `, program yields every ${s.yieldEvery} resources` : ", program declares in one pass") +
             `. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.os}. ` +
             `Taken ${r.startedAt} – ${r.finishedAt}.`,
         "",

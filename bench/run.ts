@@ -11,7 +11,7 @@
  *
  * Usage: `npm run bench -- [--size small|large] [--customers N] [--users N] [--latency-ms 100]
  * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel 1000]
- * [--max-rps N] [--yield-every 1] [--up-only] [--baseline-customers N] [--no-baseline]
+ * [--max-rps N] [--yield-every 10] [--up-only] [--baseline-customers N] [--no-baseline]
  * [--out bench/results]`.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -58,11 +58,11 @@ export const BenchFlagsSchema = z
         parallel: z.coerce.number().int().min(1).max(1000).default(1000),
         "max-rps": z.coerce.number().positive().optional(),
         /**
-         * Bench program's `yieldEvery`: a turn of the event loop after every N customers (each with
-         * its users). Default 1, about the shipped catalog program's batches of 10 resources
-         * (`catalog/declare.ts`); 0 declares every resource in one synchronous pass.
+         * Bench program's `yieldEvery`: a turn of the event loop after every N resources. Default
+         * 10, the shipped catalog program's batches (`catalog/declare.ts`); 0 declares every
+         * resource in one synchronous pass.
          */
-        "yield-every": z.coerce.number().int().min(0).default(1),
+        "yield-every": z.coerce.number().int().min(0).default(10),
         /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
         "up-only": z.boolean().default(false),
         "baseline-customers": z.coerce.number().int().min(1).optional(),
