@@ -105,6 +105,26 @@ export function stateSchemaVersion(olds: Record<string, unknown>): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
 }
 
+/** A string output of the previous state, undefined when absent (state of an older version, a `get`). */
+export function stateString(olds: Record<string, unknown>, key: string): string | undefined {
+  const v = olds[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * The previous status when an update has nothing to send: no input changed and the object had
+ * settled, so only the state's shape moves on (a `schemaVersion` migration, resources.md
+ * "Versions") and no API call is needed. Undefined when the update must look at the server.
+ */
+export function unchangedSettledStatus(
+  olds: Record<string, unknown>,
+  changedKeys: readonly string[],
+  settledStatuses: readonly string[],
+): string | undefined {
+  const status = stateString(olds, "status");
+  return changedKeys.length === 0 && status !== undefined && settledStatuses.includes(status) ? status : undefined;
+}
+
 /** Inputs without the plugin's `__provider` field (it is re-attached by the plugin on every answer). */
 export function withoutProviderField(props: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _ignored, ...rest } = props;

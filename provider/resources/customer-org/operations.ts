@@ -28,7 +28,9 @@ import {
   omitKeys,
   parseInputs,
   retryWhileLocked,
+  stateString,
   toPlain,
+  unchangedSettledStatus,
   withoutProviderField,
 } from "../common/lifecycle";
 import { progressReporter, writeWarning } from "../common/progress";
@@ -416,12 +418,12 @@ async function updateInner(
   assertCustomerOrgChangeAllowed(olds, news, rules);
   const { changedKeys } = diffCustomerOrg(olds, news, { clientRules: "server" });
   const previous = {
-    orgId: typeof olds.orgId === "string" ? olds.orgId : undefined,
-    headquartersLocationId: typeof olds.headquartersLocationId === "string" ? olds.headquartersLocationId : undefined,
+    orgId: stateString(olds, "orgId"),
+    headquartersLocationId: stateString(olds, "headquartersLocationId"),
   };
-  const oldStatus = typeof olds.status === "string" ? olds.status : undefined;
-  if (changedKeys.length === 0 && oldStatus !== undefined && SETTLED_STATUSES.includes(oldStatus)) {
-    return { outs: outputsOf(inputs, id, { ...previous, status: oldStatus }) };
+  const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
+  if (settled !== undefined) {
+    return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };
   }
 
   const ctx = contextFor(owner);

@@ -26,7 +26,9 @@ import {
   omitKeys,
   parseInputs,
   retryWhileLocked,
+  stateString,
   toPlain,
+  unchangedSettledStatus,
   withoutProviderField,
 } from "../common/lifecycle";
 import { progressReporter, writeWarning } from "../common/progress";
@@ -309,12 +311,12 @@ async function updateInner(
   assertCustomerUserChangeAllowed(olds, news, rules);
   const { changedKeys } = diffCustomerUser(olds, news, { clientRules: "server" });
   const previous = {
-    personId: typeof olds.personId === "string" ? olds.personId : undefined,
-    assignedLocationId: typeof olds.assignedLocationId === "string" ? olds.assignedLocationId : undefined,
+    personId: stateString(olds, "personId"),
+    assignedLocationId: stateString(olds, "assignedLocationId"),
   };
-  const oldStatus = typeof olds.status === "string" ? olds.status : undefined;
-  if (changedKeys.length === 0 && oldStatus !== undefined && SETTLED_STATUSES.includes(oldStatus)) {
-    return { outs: outputsOf(inputs, id, { ...previous, status: oldStatus }) };
+  const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
+  if (settled !== undefined) {
+    return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };
   }
 
   const ctx = contextFor(owner);
@@ -346,7 +348,7 @@ async function updateInner(
     throw explain(e, label);
   }
   const outs = outputsOf(inputs, id, {
-    status: subscriber.status ?? oldStatus ?? "provisioned",
+    status: subscriber.status ?? stateString(olds, "status") ?? "provisioned",
     personId: subscriber.personId ?? previous.personId,
     assignedLocationId,
   });

@@ -13,6 +13,7 @@ import {
   decideAdoption,
   omitKeys,
   parseInputs,
+  stateString,
   toPlain,
   withoutProviderField,
 } from "../common/lifecycle";
@@ -142,7 +143,7 @@ export async function update(
   const rules = ruleSettingsFor(owner);
   assertOnboardingTemplateChangeAllowed(olds, news, rules);
   const { changedKeys } = diffOnboardingTemplate(olds, news, { clientRules: "server" });
-  const provisioningId = typeof olds.provisioningId === "string" ? olds.provisioningId : undefined;
+  const provisioningId = stateString(olds, "provisioningId");
   if (changedKeys.length === 0 && provisioningId !== undefined) {
     return { outs: outputsOf(inputs, { id, provisioningId }) };
   }
