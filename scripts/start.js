@@ -17,6 +17,12 @@ if (require.main !== module) {
 
 function run() {
     const root = path.resolve(__dirname, "..");
+    // The README's commands must keep working on an older Node (npm start runs on the emulator and
+    // the local engine), but a user should know their Node is below what the package is tested on.
+    const lowest = Number(/>=\s*(\d+)/.exec(require("../package.json").engines.node)[1]);
+    if (Number(process.versions.node.split(".")[0]) < lowest) {
+        console.error(`npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`);
+    }
     require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
     const start = require("./start.ts");
     const argv = process.argv.slice(2);
