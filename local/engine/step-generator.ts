@@ -115,6 +115,10 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             // The SDK already waits for the resources an input depends on; also wait for explicit dependencies and
             // the parent so ordering never rests on the SDK's scheduling alone.
             await Promise.all([reg.parent, ...reg.dependencies].map((u) => this.#registered.get(u)?.done));
+            // The real engine (no --continue-on-error) cancels the deployment when a step fails, so no later
+            // registration gets a step. SDKs from 3.276 go on registering the dependents of a failed resource with
+            // unknown inputs; without this they would be created with those unknowns.
+            if (this.#failed) return { ok: false, urn };
             const aliasUrns = computeAliasUrns(
                 {
                     stack: ctx.opts.stack,

@@ -14,7 +14,7 @@ import {
   typeMessage,
 } from "../common/input-types";
 
-/** Version of the state shape this code writes; see {@link ONBOARDING_TEMPLATE_SCHEMA_VERSION}'s note. */
+/** Version of the state shape this code writes; see {@link resources/onboarding-template/schema!ONBOARDING_TEMPLATE_SCHEMA_VERSION}'s note. */
 export const CUSTOMER_ORG_SCHEMA_VERSION = 1;
 
 const objectError = (what: string) => ({ error: (iss: { input: unknown }) => typeMessage(iss.input, what) });

@@ -1,0 +1,115 @@
+// What `npm publish` would ship, and proof that the shipped package works on its own: the packed
+// tarball installed into a fresh program outside the repository, with none of this repository's
+// dev dependencies, loads, and its providers' check and diff answer.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { expect } from "chai";
+import pkg from "../../package.json";
+import { orgArgs } from "../provider/resources/check-fixtures";
+
+const ROOT = resolve(__dirname, "..", "..");
+/** npm is a script: run it with the Node that runs the tests (with-node.sh puts both on PATH). */
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** The files `npm pack` would put in the tarball (scripts skipped: npm test's pretest built dist/). */
+function packedFiles(): string[] {
+  const out = execFileSync(NPM, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
+  return (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
+}
+
+/** provider/**.ts sources (tests excluded), relative to provider/, without the extension. */
+function providerModules(dir = join(ROOT, "provider")): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return providerModules(path);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && !e.name.endsWith(".test.ts")
+      ? [relative(join(ROOT, "provider"), path).replace(/\.ts$/, "")]
+      : [];
+  });
+}
+
+describe("the published package", function () {
+  this.timeout(240_000);
+  let files: string[];
+  before(() => {
+    if (!existsSync(join(ROOT, "dist", "provider", "index.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test's pretest does)");
+    files = packedFiles();
+  });
+
+  it("ships what the exports map names: the built JS and its types for every provider module", () => {
+    const root = pkg.exports["."];
+    expect(files).to.include.members([root.default, root.types].map((p) => p.replace(/^\.\//, "")));
+    // "./*" maps to dist/provider/*.js: every provider module is reachable by subpath, with its types.
+    const wildcard = pkg.exports["./*"];
+    for (const m of providerModules()) {
+      expect(files).to.include(wildcard.default.replace(/^\.\//, "").replace("*", m));
+      expect(files).to.include(wildcard.types.replace(/^\.\//, "").replace("*", m));
+    }
+    expect(files).to.include("dist/provider/resources/common/load.js"); // the serialized providers' subpath
+  });
+
+  it("ships README, LICENSE, CHANGELOG and package.json, and nothing but dist/provider beside them", () => {
+    expect(files).to.include.members(["README.md", "LICENSE", "CHANGELOG.md", "package.json"]);
+    const other = files.filter((f) => !f.startsWith("dist/provider/") && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f));
+    expect(other, "files outside dist/provider/").to.deep.equal([]);
+  });
+
+  it("ships no tests, stand-ins (emulator, engine), sources, source maps of unshipped sources, or .local/", () => {
+    const forbidden = /^(test|local|\.local|bench|scripts|examples|catalog|provider|dist\/(local|test|bench|scripts|examples|catalog))\/|\.test\.|\.map$|\.ts$(?<!\.d\.ts)/;
+    expect(files.filter((f) => forbidden.test(f))).to.deep.equal([]);
+  });
+
+  it("installs from the tarball into a fresh program without dev dependencies, loads, and answers check and diff", () => {
+    const dir = mkdtempSync(join(tmpdir(), "webex-packed-"));
+    try {
+      execFileSync(NPM, ["pack", "--ignore-scripts", "--pack-destination", dir, "--silent"], { cwd: ROOT, encoding: "utf8" });
+      const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
+      const program = join(dir, "program");
+      execFileSync("mkdir", [program]);
+      writeFileSync(join(program, "package.json"), JSON.stringify({ name: "fresh-program", private: true }));
+      // The peer @pulumi/pulumi is installed by npm as a user's program would have it.
+      const install = spawnSync(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", join(dir, tarball)], {
+        cwd: program,
+        encoding: "utf8",
+      });
+      expect(install.status, install.stderr).to.equal(0);
+      const installed = readdirSync(join(program, "node_modules"));
+      expect(installed).to.include.members(["pulumi-webex-wholesale", "@pulumi", "axios", "zod"]);
+      for (const dev of Object.keys(pkg.devDependencies).filter((d) => d !== "@pulumi/pulumi" && !d.startsWith("@types/"))) {
+        expect(installed, `dev dependency ${dev} installed`).not.to.include(dev);
+      }
+
+      const script = `
+        const w = require("pulumi-webex-wholesale");
+        const { loadOperations } = require("pulumi-webex-wholesale/resources/common/load");
+        (async () => {
+          const p = new w.CustomerOrgProvider();
+          const args = ${JSON.stringify(orgArgs())};
+          const bad = await p.check({}, { ...args, packages: [{ name: "webex_calling", quantity: 0 }] });
+          const good = await p.check({}, args);
+          const raised = await p.check({}, { ...args, packages: [{ name: "webex_calling", quantity: 150 }, args.packages[1]] });
+          const diff = await p.diff("c-1", { ...good.inputs, status: "provisioned" }, raised.inputs);
+          console.log(JSON.stringify({
+            classes: [typeof w.CustomerOrg, typeof w.CustomerUser, typeof w.OnboardingTemplate],
+            ops: typeof loadOperations("customer-org").check,
+            bad: (bad.failures || []).map((f) => f.property),
+            good: (good.failures || []).length,
+            diff: { changes: diff.changes, replaces: diff.replaces || [] },
+          }));
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      const run = spawnSync(process.execPath, ["-e", script], { cwd: program, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+      expect(run.status, run.stderr).to.equal(0);
+      expect(JSON.parse(run.stdout)).to.deep.equal({
+        classes: ["function", "function", "function"],
+        ops: "function",
+        bad: ["packages[0].quantity"],
+        good: 0,
+        diff: { changes: true, replaces: [] },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
