@@ -38,11 +38,13 @@ export class ResourceInitError extends Error {
 }
 
 /**
- * Prefixes an error's message, in place, with who failed (`CustomerUser ada@acme.example: …`), so an
+ * A copy of an error whose message names who failed (`CustomerUser ada@acme.example: …`), so an
  * operator running hundreds of resources knows which one the API refused. The client's message
  * already carries the API's description, its error code, what to do next and the tracking id; the
- * error keeps its class and fields (a `ValidationError` stays one). `extra` adds a resource-specific
- * hint (e.g. the customer's admin package for error 1202).
+ * copy keeps the class and fields (a `ValidationError` stays one) and has the original as `cause`.
+ * The original is never changed: one failed lookup shared by several concurrent creates rejects
+ * them all with the SAME error object, and each resource's message must name that resource alone.
+ * `extra` adds a resource-specific hint (e.g. the customer's admin package for error 1202).
  * @param e the error thrown by the client (anything else is returned unchanged).
  * @param context who failed, e.g. `CustomerUser ada@acme.example`.
  * @param extra an optional sentence appended to the message.
@@ -52,12 +54,16 @@ export function explainApiError<E>(e: E, context: string, extra?: string): E {
   const prefix = `${context}: `;
   let message = e.message.startsWith(prefix) ? e.message : prefix + e.message;
   if (extra !== undefined && !message.includes(extra)) message = `${message} ${extra}`;
-  try {
-    Object.defineProperty(e, "message", { value: message, configurable: true, writable: true, enumerable: false });
-  } catch {
-    // A frozen error keeps its own message; it still carries its class and codes.
-  }
-  return e;
+  if (message === e.message) return e;
+  const copy = Object.create(Object.getPrototypeOf(e)) as Error;
+  // Descriptors are copied as configurable, so a frozen original still yields a labelled copy.
+  for (const key of Reflect.ownKeys(e)) Object.defineProperty(copy, key, { ...Object.getOwnPropertyDescriptor(e, key)!, configurable: true });
+  const hidden = { configurable: true, writable: true, enumerable: false };
+  Object.defineProperty(copy, "message", { ...hidden, value: message });
+  const frames = (e.stack ?? "").split("\n").filter((line) => line.startsWith("    at "));
+  Object.defineProperty(copy, "stack", { ...hidden, value: [`${e.name}: ${message}`, ...frames].join("\n") });
+  if (!("cause" in e)) Object.defineProperty(copy, "cause", { ...hidden, value: e });
+  return copy as E;
 }
 
 /**

@@ -9,10 +9,23 @@ describe("resource error helpers", () => {
     const e = new ValidationError({ message: "POST failed: admin [errorCode 1202]", status: 400, errorCodes: [1202], ...at });
     const out = explainApiError(e, "CustomerUser ada@acme.example", "Give the admin package.");
     explainApiError(out, "CustomerUser ada@acme.example", "Give the admin package.");
-    expect(out).to.equal(e);
+    expect(out).not.to.equal(e);
     expect(out).to.be.instanceOf(ValidationError);
+    expect(out.name).to.equal("ValidationError");
+    expect(out.stack).to.match(/^ValidationError: CustomerUser ada@acme\.example: POST failed/);
+    expect((out as Error & { cause?: unknown }).cause).to.equal(e);
     expect(out.errorCodes).to.deep.equal([1202]);
     expect(out.message).to.equal("CustomerUser ada@acme.example: POST failed: admin [errorCode 1202] Give the admin package.");
+  });
+
+  it("explainApiError never changes the error it is given: each caller's copy names that caller alone", () => {
+    const shared = new ValidationError({ message: "GET failed with HTTP 401", status: 401, ...at });
+    const a = explainApiError(shared, "CustomerOrg a");
+    const b = explainApiError(shared, "CustomerOrg b");
+    expect(shared.message).to.equal("GET failed with HTTP 401");
+    expect(a.message).to.equal("CustomerOrg a: GET failed with HTTP 401");
+    expect(b.message).to.equal("CustomerOrg b: GET failed with HTTP 401");
+    expect(Object.isFrozen(Object.freeze(shared)) && explainApiError(shared, "CustomerOrg c").message).to.equal("CustomerOrg c: GET failed with HTTP 401");
   });
 
   it("explainApiError leaves non-errors alone", () => {

@@ -151,6 +151,22 @@ describe("CustomerOrgProvider against nock", () => {
       expect(results.map((r) => r.id)).to.deep.equal([ID, ID2]);
     });
 
+    it("the shared listing failing (401) fails each create with a message naming that customer alone", async () => {
+      const p = await provider();
+      const names = ["a-1", "b-2", "c-3", "d-4"];
+      const inputs = await Promise.all(names.map((externalId) => checked(p, { ...ARGS, externalId, headquarters: undefined, packages: [{ name: "webex_meetings", quantity: 5 }] })));
+      const scope = api()
+        .get("/v1/wholesale/customers")
+        .query((q) => q.externalId === undefined)
+        .reply(401, { message: "The request requires a valid access token", errors: [{ description: "invalid token" }] });
+      const errors = await Promise.all(inputs.map((i) => thrownBy(() => p.create(i))));
+      scope.done();
+      names.forEach((name, n) => {
+        expect(errors[n]!.message, name).to.match(new RegExp(`^CustomerOrg ${name}: `));
+        for (const other of names.filter((o) => o !== name)) expect(errors[n]!.message, name).not.to.include(other);
+      });
+    });
+
     it("a partner list longer than one page: each create falls back to its own filtered lookup", async () => {
       const full = Array.from({ length: 100 }, (_, i) => ({ ...serverCustomer("provisioned"), id: `other-${i}`, externalId: `other-${i}` }));
       const listing = api().get("/v1/wholesale/customers").query((q) => q.externalId === undefined);
