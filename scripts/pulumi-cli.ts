@@ -1,0 +1,322 @@
+/**
+ * The real Pulumi CLI, built here from its Go module (see tools/README.md), and the environment
+ * every run of it needs.
+ *
+ * `npm run pulumi:install` (this file run directly) builds `pulumi`, the language hosts and the
+ * dynamic-provider shim into `.local/tools/pulumi-v<version>/bin` (git-ignored) and reuses that
+ * folder while the pinned version and `tools/pulumi-cli/go.{mod,sum}` are unchanged.
+ *
+ * Other code imports it (stable API: {@link PULUMI_CLI_VERSION}, {@link findCli}, {@link cliEnv},
+ * {@link CLI_REQUIRED_ENV}):
+ *
+ * ```ts
+ * import { cliEnv, findCli } from "../scripts/pulumi-cli";
+ * const cli = findCli();
+ * if (!cli.found) throw new Error(cli.reason);
+ * const env = cliEnv({ binDir: cli.binDir, stateDir: "/tmp/x", passphrase: "test" });
+ * spawn(cli.pulumi, ["up", "--yes", "--stack", "dev"], { cwd: programDir, env });
+ * ```
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, join, relative, resolve } from "node:path";
+
+/** The repository root. */
+const ROOT = resolve(__dirname, "..");
+/** The Go module that pins and builds the CLI. */
+const MODULE_DIR = join(ROOT, "tools", "pulumi-cli");
+
+/** Reads the pinned version: the `github.com/pulumi/pulumi/pkg/v3` requirement of tools/pulumi-cli/go.mod. */
+function pinnedVersion(): string {
+    const goMod = readFileSync(join(MODULE_DIR, "go.mod"), "utf8");
+    const pkg = /^(?:require)?\s*github\.com\/pulumi\/pulumi\/pkg\/v3 v(\S+)/m.exec(goMod)?.[1];
+    const sdk = /^(?:require)?\s*github\.com\/pulumi\/pulumi\/sdk\/v3 v(\S+)/m.exec(goMod)?.[1];
+    if (!pkg) throw new Error(`${MODULE_DIR}/go.mod: no github.com/pulumi/pulumi/pkg/v3 requirement`);
+    // sdk/v3 is an indirect requirement that `go mod tidy` writes; a different version would build
+    // a CLI out of two releases.
+    if (sdk && sdk !== pkg) throw new Error(`${MODULE_DIR}/go.mod: pkg/v3 is v${pkg} but sdk/v3 is v${sdk}; require both at one version`);
+    return pkg;
+}
+
+/** The Pulumi CLI version this project builds and tests with (pinned once, in tools/pulumi-cli/go.mod). */
+export const PULUMI_CLI_VERSION = pinnedVersion();
+
+/** Where the built CLI lives: `.local/tools/pulumi-v<version>` (git-ignored). */
+export const CLI_DIR = join(ROOT, ".local", "tools", `pulumi-v${PULUMI_CLI_VERSION}`);
+
+/** Its `bin` folder: `pulumi`, `pulumi-language-nodejs`, `pulumi-language-yaml`, `pulumi-resource-pulumi-nodejs`. */
+export const CLI_BIN_DIR = join(CLI_DIR, "bin");
+
+/**
+ * Set to `1` (CI does) to make a missing CLI an error wherever a real-CLI run was asked for,
+ * instead of a skipped suite or the local engine.
+ */
+export const CLI_REQUIRED_ENV = "PULUMI_CLI_REQUIRED";
+
+/** Record of a finished build, kept beside `bin/`: each part is reused only while its key matches. */
+type BuildStamp = { key: string; version: string; seconds: number; builtAt: string; yaml?: { key: string; seconds: number } };
+const STAMP = join(CLI_DIR, "build.json");
+
+/** The Go module of the optional YAML language host (its own pkg/v3 version; see tools/README.md). */
+const YAML_MODULE_DIR = join(ROOT, "tools", "pulumi-yaml");
+
+/** A module's cache key: the pinned version and the exact dependency set (go.mod and go.sum). */
+function cacheKey(moduleDir = MODULE_DIR): string {
+    const hash = createHash("sha256");
+    for (const f of ["go.mod", "go.sum"]) hash.update(readFileSync(join(moduleDir, f)));
+    return `v${PULUMI_CLI_VERSION}-${hash.digest("hex").slice(0, 16)}`;
+}
+
+function readStamp(): BuildStamp | undefined {
+    try {
+        return JSON.parse(readFileSync(STAMP, "utf8")) as BuildStamp;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Where the CLI is, or why it is not usable. */
+export type CliLocation =
+    /** `yamlHost`: whether `pulumi-language-yaml` was built too (`npm run pulumi:install -- --yaml`). */
+    | { found: true; binDir: string; pulumi: string; version: string; yamlHost: boolean }
+    | { found: false; reason: string };
+
+/**
+ * Finds the built CLI. It counts only when its build record matches the pinned version and
+ * go.sum (a stale build is "not found", with the command that fixes it).
+ */
+export function findCli(): CliLocation {
+    const pulumi = join(CLI_BIN_DIR, "pulumi");
+    const stamp = readStamp();
+    if (!existsSync(pulumi) || !stamp) {
+        return { found: false, reason: `no built Pulumi CLI in ${show(CLI_BIN_DIR)}; run \`npm run pulumi:install\` (needs Go >= 1.26.6)` };
+    }
+    if (stamp.key !== cacheKey()) {
+        return { found: false, reason: `the Pulumi CLI in ${show(CLI_BIN_DIR)} was built from another tools/pulumi-cli/go.sum; run \`npm run pulumi:install\`` };
+    }
+    const yamlHost = stamp.yaml?.key === cacheKey(YAML_MODULE_DIR) && existsSync(join(CLI_BIN_DIR, "pulumi-language-yaml"));
+    return { found: true, binDir: CLI_BIN_DIR, pulumi, version: PULUMI_CLI_VERSION, yamlHost };
+}
+
+/** What {@link cliEnv} needs. */
+export type CliEnvOptions = {
+    /** The CLI's bin folder ({@link findCli}'s `binDir`); first on PATH so its hosts and shim are found. */
+    binDir: string;
+    /** A folder of the caller's: `PULUMI_HOME` is `<stateDir>/home`, the file backend `<stateDir>/backend`. */
+    stateDir: string;
+    /** The secrets passphrase; default `PULUMI_CONFIG_PASSPHRASE` from the environment, required one way or the other. */
+    passphrase?: string;
+    /** The environment to start from (default `process.env`). */
+    base?: NodeJS.ProcessEnv;
+};
+
+/**
+ * The environment of an offline-safe CLI run: the built CLI first on PATH, no update check, no
+ * plugin download, `PULUMI_HOME` and a `file://` backend under `stateDir`, the passphrase, and no
+ * ambient Pulumi Cloud token or backend from the caller's shell.
+ */
+export function cliEnv(options: CliEnvOptions): NodeJS.ProcessEnv {
+    const base = options.base ?? process.env;
+    const passphrase = options.passphrase ?? base.PULUMI_CONFIG_PASSPHRASE;
+    if (passphrase === undefined) throw new Error("cliEnv: no passphrase (pass one, or set PULUMI_CONFIG_PASSPHRASE)");
+    const home = join(options.stateDir, "home");
+    const backend = join(options.stateDir, "backend");
+    mkdirSync(home, { recursive: true });
+    mkdirSync(backend, { recursive: true });
+    const env: NodeJS.ProcessEnv = { ...base };
+    // A Cloud token, a passphrase file or another backend from the shell would change where state goes.
+    for (const k of ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_BACKEND_URL", "PULUMI_DEBUG_LANGUAGES", "PULUMI_DEBUG_PROVIDERS"]) delete env[k];
+    return {
+        ...env,
+        PATH: [options.binDir, base.PATH ?? ""].filter(Boolean).join(delimiter),
+        PULUMI_HOME: home,
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: passphrase,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+    };
+}
+
+/** `path` relative to the repository, as a person would type it. */
+const show = (path: string) => relative(ROOT, path) || ".";
+
+/** Seconds since `t0`, one decimal. */
+const since = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
+
+/** The Go toolchain's version, or undefined when `go` is not on PATH. */
+function goVersion(): string | undefined {
+    const r = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
+ * `go build` of one command into `out`, printing a progress line at most every 20 s (the cold build
+ * compiles about a thousand packages and takes many minutes on two cores).
+ */
+function goBuild(moduleDir: string, pkg: string, out: string, log: (line: string) => void): Promise<{ ok: boolean; output: string }> {
+    // The version stamp matters: plugins and the CLI check it (e.g. "CLI >= 3.139" for stack config).
+    const ldflags = moduleDir === MODULE_DIR ? `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_CLI_VERSION}` : "-s -w";
+    const t0 = Date.now();
+    return new Promise((done) => {
+        const child = spawn("go", ["build", "-v", "-trimpath", "-ldflags", ldflags, "-o", out, pkg], {
+            cwd: moduleDir,
+            // -mod=readonly: the pinned go.mod/go.sum are the whole truth; GOTOOLCHAIN=local: never
+            // download a toolchain; GOFLAGS from the caller would change what is built.
+            env: { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let packages = 0;
+        let output = "";
+        let lastReport = Date.now();
+        const onData = (d: Buffer) => {
+            const text = d.toString();
+            output = (output + text).slice(-20_000);
+            packages += text.split("\n").filter((l) => /^[\w.-]+(\/[\w.~-]+)+$/.test(l.trim())).length;
+            if (Date.now() - lastReport >= 20_000) {
+                lastReport = Date.now();
+                log(`  ... ${packages} packages compiled so far (${since(t0)} s)`);
+            }
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+        child.on("error", (e) => done({ ok: false, output: e.message }));
+        child.on("close", (code) => done({ ok: code === 0, output }));
+    });
+}
+
+/** The shim the CLI runs for dynamic providers: the program's own `@pulumi/pulumi/cmd/dynamic-provider`. */
+const DYNAMIC_PROVIDER_SHIM = `#!/bin/sh
+# pulumi-resource-pulumi-nodejs: the CLI starts it with the program's folder as working directory.
+# It runs the program's own @pulumi/pulumi dynamic-provider host, resolved the way Node resolves it
+# (so a workspace's hoisted node_modules works too). Written by scripts/pulumi-cli.ts.
+script=$(node -e 'process.stdout.write(require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [process.cwd()] }))' 2>/dev/null)
+if [ -z "$script" ]; then
+    echo "pulumi-resource-pulumi-nodejs: @pulumi/pulumi is not installed in $(pwd) or its parents; run npm install there" >&2
+    exit 1
+fi
+exec node "$script" "$@"
+`;
+
+/** The Node language host's launcher: the TypeScript host, transpiled beside it. */
+const NODE_HOST_LAUNCHER = `#!/bin/sh
+# pulumi-language-nodejs: see tools/pulumi-cli/nodejs-language-host.ts. Written by scripts/pulumi-cli.ts.
+exec node "$(dirname "$0")/lib/nodejs-language-host.js" "$@"
+`;
+
+/**
+ * Writes the parts that are not Go into `binDir`: the Node language host (transpiled, a second) and
+ * the dynamic-provider shim. Always rewritten, so an edit of the host takes effect without a Go build.
+ */
+function writeNodeParts(binDir: string): void {
+    // Loaded lazily: only the install needs the compiler.
+    const ts = require("typescript") as typeof import("typescript");
+    const source = readFileSync(join(MODULE_DIR, "nodejs-language-host.ts"), "utf8");
+    const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        fileName: "nodejs-language-host.ts",
+    }).outputText;
+    mkdirSync(join(binDir, "lib"), { recursive: true });
+    writeFileSync(join(binDir, "lib", "nodejs-language-host.js"), js);
+    for (const [name, text] of [
+        ["pulumi-language-nodejs", NODE_HOST_LAUNCHER],
+        ["pulumi-resource-pulumi-nodejs", DYNAMIC_PROVIDER_SHIM],
+    ] as const) {
+        writeFileSync(join(binDir, name), text);
+        chmodSync(join(binDir, name), 0o755);
+    }
+}
+
+/** What {@link installCli} did. */
+export type InstallResult = { binDir: string; built: boolean; seconds: number };
+
+/** Options of {@link installCli}. */
+export type InstallOptions = {
+    /** Also build the YAML language host (for YAML programs; this package's programs do not need it). */
+    yaml?: boolean;
+    /** Progress lines (default `console.log`). */
+    log?: (line: string) => void;
+};
+
+/**
+ * Builds the CLI into {@link CLI_DIR} unless a build with the same key is there (and the YAML host,
+ * when asked, the same way). A CLI build goes to a temporary folder renamed into place at the end,
+ * so an interrupted build never looks finished. Throws with what to do when Go is missing or a
+ * build fails.
+ */
+export async function installCli(options: InstallOptions = {}): Promise<InstallResult> {
+    const log = options.log ?? console.log;
+    const t0 = Date.now();
+    const key = cacheKey();
+    let stamp = readStamp();
+    const cliReusable = stamp?.key === key && existsSync(join(CLI_BIN_DIR, "pulumi"));
+    const yamlKey = options.yaml ? cacheKey(YAML_MODULE_DIR) : undefined;
+    const yamlReusable = !options.yaml || (cliReusable && stamp?.yaml?.key === yamlKey && existsSync(join(CLI_BIN_DIR, "pulumi-language-yaml")));
+    if (cliReusable && stamp) log(`Pulumi CLI v${PULUMI_CLI_VERSION}: reusing ${show(CLI_BIN_DIR)} (built ${stamp.builtAt} in ${stamp.seconds} s; key ${key})`);
+    if (cliReusable && yamlReusable) {
+        writeNodeParts(CLI_BIN_DIR);
+        return { binDir: CLI_BIN_DIR, built: false, seconds: Number(since(t0)) };
+    }
+    const go = goVersion();
+    if (!go) {
+        throw new Error(
+            "Go is not installed (no `go` on PATH). The real Pulumi CLI is built from its Go module here: install Go >= 1.26.6 " +
+                "(https://go.dev/dl, or your system's package manager), then run `npm run pulumi:install` again. " +
+                "Until then `npm start` uses the local engine and `npm test` skips the real-CLI suite.",
+        );
+    }
+    if (!cliReusable) {
+        log(`Building the Pulumi CLI v${PULUMI_CLI_VERSION} with ${go} into ${show(CLI_BIN_DIR)} (key ${key}).`);
+        log("A first build downloads Go modules and compiles about a thousand packages: about 15 minutes on 2 busy cores; later builds reuse Go's cache.");
+        const tmp = `${CLI_DIR}.tmp-${process.pid}`;
+        rmSync(tmp, { recursive: true, force: true });
+        mkdirSync(join(tmp, "bin"), { recursive: true });
+        try {
+            log("pulumi (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)");
+            const cli = await goBuild(MODULE_DIR, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", join(tmp, "bin", "pulumi"), log);
+            if (!cli.ok) throw new Error(`go build of the Pulumi CLI failed:\n${cli.output.slice(-4000)}`);
+            log(`  done (${since(t0)} s)`);
+            stamp = { key, version: PULUMI_CLI_VERSION, seconds: Number(since(t0)), builtAt: new Date().toISOString() };
+            writeFileSync(join(tmp, "build.json"), `${JSON.stringify(stamp, null, 2)}\n`);
+            rmSync(CLI_DIR, { recursive: true, force: true });
+            renameSync(tmp, CLI_DIR);
+        } finally {
+            rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+    if (!yamlReusable && stamp && yamlKey) {
+        const t1 = Date.now();
+        log("pulumi-language-yaml (github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml, module tools/pulumi-yaml)");
+        const out = join(CLI_BIN_DIR, "pulumi-language-yaml");
+        const yaml = await goBuild(YAML_MODULE_DIR, "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", `${out}.tmp`, log);
+        if (!yaml.ok) throw new Error(`go build of the YAML language host failed:\n${yaml.output.slice(-4000)}`);
+        renameSync(`${out}.tmp`, out);
+        stamp = { ...stamp, yaml: { key: yamlKey, seconds: Number(since(t1)) } };
+        writeFileSync(STAMP, `${JSON.stringify(stamp, null, 2)}\n`);
+        log(`  done (${since(t1)} s)`);
+    }
+    writeNodeParts(CLI_BIN_DIR);
+    log(`Pulumi CLI v${PULUMI_CLI_VERSION} ready in ${since(t0)} s: ${show(CLI_BIN_DIR)}`);
+    return { binDir: CLI_BIN_DIR, built: true, seconds: Number(since(t0)) };
+}
+
+if (require.main === module) {
+    const argv = process.argv.slice(2);
+    const unknown = argv.filter((a) => a !== "--yaml");
+    if (unknown.length) {
+        console.error(`pulumi:install: unexpected argument ${unknown[0]}\nusage: npm run pulumi:install [-- --yaml]`);
+        process.exit(2);
+    }
+    installCli({ yaml: argv.includes("--yaml") }).then(
+        (r) => {
+            const check = spawnSync(join(r.binDir, "pulumi"), ["version"], { encoding: "utf8", env: cliEnv({ binDir: r.binDir, stateDir: join(CLI_DIR, "state"), passphrase: "" }) });
+            console.log(`\`pulumi version\`: ${check.stdout.trim() || check.stderr.trim()}`);
+            if (check.status !== 0) process.exitCode = 1;
+        },
+        (e: Error) => {
+            console.error(`pulumi:install: ${e.message}`);
+            process.exitCode = 1;
+        },
+    );
+}
