@@ -17,6 +17,7 @@ export { OnboardingTemplateProvider } from "./resources/onboarding-template/prov
 export { CustomerOrgProvider } from "./resources/customer-org/provider";
 export { CustomerUserProvider } from "./resources/customer-user/provider";
 export { PACKAGES, type PackageName } from "./packages";
+export { getCustomerOrg, type GetCustomerOrgArgs, type CustomerOrgLookup } from "./lookups/customer-org";
 export {
   ProvisioningApiError,
   ValidationError,

@@ -91,15 +91,25 @@ export interface Plugin {
   delete(urn: string, id: string, props: object): Promise<void>;
   /** Stops the plugin. */
   close(): Promise<void>;
+  /** The raw gRPC client, for RPCs this interface does not wrap (GetSchema, CheckConfig, Invoke...). */
+  client: provrpc.ResourceProviderClient;
+  /** Calls one raw RPC as a promise (errors carry `initFailure` as the typed methods do). */
+  call<Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res>;
 }
 
 const S = (o: object) => Struct.fromJavaScript(o as Record<string, never>);
 
-/** Starts the plugin with cwd = the repository root and `env` (no WEBEX_* unless given). */
-export async function startPlugin(env: Record<string, string> = {}): Promise<Plugin> {
+/**
+ * Starts the plugin with cwd = the repository root and `env` (no WEBEX_* unless given).
+ * @param command the plugin's script and arguments: Pulumi's dynamic-provider plugin by default.
+ */
+export async function startPlugin(
+  env: Record<string, string> = {},
+  command: string[] = [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"],
+): Promise<Plugin> {
   const cleanEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("WEBEX_")) cleanEnv[k] = v;
-  const child: ChildProcess = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+  const child: ChildProcess = spawn(process.execPath, command, {
     cwd: REPO_ROOT,
     env: { ...cleanEnv, PULUMI_NODEJS_PROJECT: PROJECT, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -121,6 +131,8 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
     );
 
   return {
+    client,
+    call,
     stderr: () => stderr,
     async configure(config) {
       const req = new provproto.ConfigureRequest();
