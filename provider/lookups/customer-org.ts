@@ -9,7 +9,7 @@ import { NotFoundError, type Customer } from "../client";
 import { contextFor, type OperationContext } from "../resources/common/client-cache";
 import { explainApiError } from "../resources/common/errors";
 import { collect, toPlain } from "../resources/common/lifecycle";
-import { rememberConfiguration, type ConfigSource } from "../resources/common/settings";
+import { rememberConfiguration } from "../resources/common/settings";
 import { AddressSchema } from "../resources/customer-org/schema";
 import { fromWireAddress } from "../resources/customer-org/wire";
 import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../resources/common/failures";
@@ -52,6 +52,7 @@ const oneKey: CrossFieldRule = {
 /**
  * Validates lookup arguments without I/O: failures with the property and what to do, as a Pulumi
  * invoke reports them.
+ * @internal used by the provider plugin's invoke
  */
 export function checkLookupArgs(args: Record<string, unknown>): CheckFailure[] {
   return checkWithSchema(GetCustomerOrgArgsSchema, args, [oneKey]).failures;
@@ -71,6 +72,7 @@ function describe(c: Customer): CustomerOrgLookup {
 /**
  * Looks one customer up (GET by id, or the list filtered by externalId). No match, or several
  * customers sharing the externalId, fails with a message saying what to do.
+ * @internal used by the provider plugin's invoke and by {@link getCustomerOrg}
  */
 export async function lookupCustomerOrg(ctx: OperationContext, args: GetCustomerOrgArgs): Promise<CustomerOrgLookup> {
   const failures = checkLookupArgs(args as Record<string, unknown>);
@@ -94,8 +96,8 @@ export async function lookupCustomerOrg(ctx: OperationContext, args: GetCustomer
   }
 }
 
-/** The program's `webex:*` stack configuration, as the provider operations read it. */
-const programConfig: ConfigSource = { config: { get: (key) => pulumi.runtime.getConfig(key) } };
+/** The program's stack configuration: namespaced keys (`webex:accessToken`) to their values. */
+const programConfig = { get: (key: string) => pulumi.runtime.getConfig(key) };
 
 /**
  * Finds a Webex Wholesale customer the program references but does not manage. Settings come from
@@ -109,10 +111,14 @@ const programConfig: ConfigSource = { config: { get: (key) => pulumi.runtime.get
  * new CustomerUser("ada@acme.example", { customerId: acme.customerId, email: "ada@acme.example", ... });
  * ```
  * @param args `externalId` or `customerId` (exactly one).
- * @param opts `config`: where settings come from (default: the program's stack configuration).
+ * @param opts `config`: where settings come from, namespaced keys (`webex:accessToken`) to values
+ *   (default: the program's stack configuration).
  */
-export function getCustomerOrg(args: GetCustomerOrgArgs, opts: { config?: ConfigSource } = {}): Promise<CustomerOrgLookup> {
+export function getCustomerOrg(
+  args: GetCustomerOrgArgs,
+  opts: { config?: { get(key: string): string | undefined } } = {},
+): Promise<CustomerOrgLookup> {
   const owner = {};
-  rememberConfiguration(owner, opts.config ?? programConfig);
+  rememberConfiguration(owner, { config: opts.config ?? programConfig });
   return lookupCustomerOrg(contextFor(owner), args);
 }
