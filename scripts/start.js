@@ -3,9 +3,8 @@
 // load the built `dist/`, as users' programs do), then runs scripts/start.ts. A plain JS shim so
 // `npm start` needs nothing but an `npm ci`.
 "use strict";
-const fs = require("node:fs");
 const path = require("node:path");
-const { spawnSync } = require("node:child_process");
+const { builtIsCurrent, build } = require("./build-if-stale.js");
 
 if (require.main !== module) {
     // Imported (e.g. `import ... from "scripts/start"` in a test, which Node resolves to this
@@ -34,21 +33,7 @@ function run() {
         process.exit(2);
     }
 
-    const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
-    // Incremental, with its build info in the git-ignored .local/: a second `npm start` skips an
-    // unchanged build. Without dist/ (e.g. after a clean), the build info would wrongly say "up to
-    // date", so it is dropped first.
-    const buildInfo = path.join(root, ".local", "build.tsbuildinfo");
-    if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) fs.rmSync(buildInfo, { force: true });
-    const build = spawnSync(
-        process.execPath,
-        [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", buildInfo],
-        { cwd: root, stdio: "inherit" },
-    );
-    if (build.status !== 0) {
-        console.error("npm start: the build failed (see above); nothing was run.");
-        process.exit(build.status ?? 1);
-    }
+    if (!builtIsCurrent(root)) build(root);
     start
         .main(argv)
         .then((code) => {

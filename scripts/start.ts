@@ -25,8 +25,11 @@ export type Operation = (typeof OPERATIONS)[number];
 
 /** The repository root: the root program's folder. */
 const ROOT = resolve(__dirname, "..");
-/** Everything `npm start` keeps between runs (git-ignored). */
-const LOCAL = join(ROOT, ".local");
+/**
+ * Everything `npm start` keeps between runs (git-ignored); `NPM_START_STATE_DIR` moves it (tests run
+ * `npm start` on private state this way).
+ */
+const LOCAL = process.env.NPM_START_STATE_DIR ? resolve(process.env.NPM_START_STATE_DIR) : join(ROOT, ".local");
 const STACK = "dev";
 /** Long enough to see provisioning progress, short enough for a first run well under a minute. */
 const PROVISIONING_DELAY_MS = 2000;
@@ -79,21 +82,31 @@ function findPulumi(): string | undefined {
 /** `path` relative to the repository, as a person would type it. */
 const show = (path: string) => relative(ROOT, path) || ".";
 
-/** Runs a CLI command, echoing its output and appending it to `log`; resolves to its exit code. */
-function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, log: string): Promise<number> {
+/**
+ * Runs a CLI command, echoing its output and appending it to `log`; resolves to its exit code. On
+ * `signal` the command gets SIGINT, the Pulumi CLI's own graceful stop (a SIGTERM sent to `npm start`
+ * alone would not reach it), unless the stop was a SIGINT, which the CLI got from the terminal too.
+ */
+function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, log: string, signal: AbortSignal): Promise<number> {
     return new Promise((done, fail) => {
         const out = createWriteStream(log, { flags: "a" });
         out.write(`$ pulumi ${args.join(" ")}\n`);
         const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
         child.stdout.on("data", (d: Buffer) => (process.stdout.write(d), out.write(d)));
         child.stderr.on("data", (d: Buffer) => (process.stderr.write(d), out.write(d)));
+        // A terminal's Ctrl-C reached the CLI already (same process group): a second SIGINT would make it quit.
+        const stop = () => signal.reason !== "SIGINT" && child.kill("SIGINT");
+        signal.addEventListener("abort", stop, { once: true });
         child.on("error", fail);
-        child.on("close", (code) => out.end(() => done(code ?? 1)));
+        child.on("close", (code) => {
+            signal.removeEventListener("abort", stop);
+            out.end(() => done(code ?? 1));
+        });
     });
 }
 
 /** The run with the Pulumi CLI: local file backend, passphrase from the environment or `.local/`. */
-async function withCli(pulumi: string, op: Operation, url: string, token: string): Promise<number> {
+async function withCli(pulumi: string, op: Operation, url: string, token: string, signal: AbortSignal): Promise<number> {
     const backend = join(LOCAL, "pulumi");
     mkdirSync(backend, { recursive: true });
     const log = join(LOCAL, "logs", `pulumi-${op}.log`);
@@ -108,10 +121,10 @@ async function withCli(pulumi: string, op: Operation, url: string, token: string
         WEBEX_ACCESS_TOKEN: token,
     };
     console.log(`Running \`pulumi ${op}\` (Pulumi CLI, state in ${show(backend)}, log in ${show(log)})`);
-    const select = await run(pulumi, ["stack", "select", STACK, "--create", "--non-interactive"], env, log);
-    if (select !== 0) return select;
+    const select = await run(pulumi, ["stack", "select", STACK, "--create", "--non-interactive"], env, log, signal);
+    if (select !== 0 || signal.aborted) return select || 130;
     const args = op === "preview" ? ["preview", "--non-interactive", "--diff"] : [op, "--yes", "--non-interactive", "--diff"];
-    const code = await run(pulumi, [...args, "--stack", STACK], env, log);
+    const code = await run(pulumi, [...args, "--stack", STACK], env, log, signal);
     console.log(`\nPulumi state: ${show(backend)} (stack ${STACK}); log: ${show(log)}`);
     return code;
 }
@@ -136,35 +149,97 @@ async function withEngine(op: Operation, url: string, token: string, signal: Abo
     return result.ok ? 0 : result.exitCode || 1;
 }
 
+/** How the type token of every dynamic resource in a Pulumi state starts (`pulumi-nodejs:dynamic/webex:CustomerOrg`). */
+const DYNAMIC_TYPE = /^pulumi-nodejs:dynamic[:/]/;
+
+/**
+ * How many resources the Pulumi state of the `dev` stack records: the local engine's checkpoint,
+ * or the CLI's file backend. 0 when there is none or it cannot be read (the run itself reports an
+ * unreadable state).
+ */
+function resourcesInPulumiState(cli: boolean): { file: string; count: number } {
+    let file = join(LOCAL, "engine", `${STACK}.json`);
+    if (cli) {
+        const project = /^name:\s*(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"))?.[1] ?? "";
+        file = join(LOCAL, "pulumi", ".pulumi", "stacks", project, `${STACK}.json`);
+    }
+    try {
+        const data = JSON.parse(readFileSync(file, "utf8")) as {
+            resources?: { type?: string }[];
+            checkpoint?: { latest?: { resources?: { type?: string }[] } };
+        };
+        const resources = data.resources ?? data.checkpoint?.latest?.resources ?? [];
+        return { file, count: resources.filter((r) => DYNAMIC_TYPE.test(r.type ?? "")).length };
+    } catch {
+        return { file, count: 0 };
+    }
+}
+
+/**
+ * The emulator's state gone (deleted, or `.local/` partly cleaned) while the Pulumi state still
+ * records resources: an `up` would trust the Pulumi state and report "No changes" against an
+ * emulator that holds nothing. Returns what to tell the person, or undefined when the stores agree.
+ */
+function storesMismatch(emulatorState: string, cli: boolean): string | undefined {
+    if (existsSync(emulatorState)) return undefined;
+    const pulumiState = resourcesInPulumiState(cli);
+    if (pulumiState.count === 0) return undefined;
+    const stores = [emulatorState, cli ? join(LOCAL, "pulumi") : join(LOCAL, "engine")].map(show).join(" ");
+    return [
+        `npm start: the emulator's state ${show(emulatorState)} is missing, but the Pulumi state ${show(pulumiState.file)} records ` +
+            `${pulumiState.count} resource(s): the two stores no longer describe the same objects, so nothing was run.`,
+        `  - to keep the Pulumi state and recreate what the emulator lost: npm start -- refresh (it drops what is gone), then npm start`,
+        `  - or to start both from empty: rm -r ${stores}, then npm start`,
+    ].join("\n");
+}
+
 /** Runs `npm start`; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
     const { operation, forceLocalEngine } = parseArgs(argv);
     const started = Date.now();
     mkdirSync(LOCAL, { recursive: true });
     const stateFile = join(LOCAL, "emulator-state.json");
+    const pulumi = forceLocalEngine ? undefined : findPulumi();
+    const mismatch = operation === "up" || operation === "preview" ? storesMismatch(stateFile, pulumi !== undefined) : undefined;
+    if (mismatch) {
+        console.error(mismatch);
+        return 1;
+    }
     const emulator = await startEmulator({
         stateFile,
         token: persistentSecret("emulator-token"),
         provisioningDelayMs: PROVISIONING_DELAY_MS,
     });
     console.log(`Emulator: ${emulator.url} (state: ${show(stateFile)})`);
-    // Ctrl-C: the emulator must outlive the run, or changes in flight would fail half-way. The
-    // Pulumi CLI gets the signal too and stops by itself; the local engine is asked to stop
-    // starting writes and to record the ones in flight. A second Ctrl-C quits at once.
+    // Ctrl-C, SIGTERM (a CI runner cancelling the job) and SIGHUP (the terminal closed) all stop the
+    // same way: the emulator must outlive the run, or changes in flight would fail half-way; the
+    // local engine is asked to stop starting writes and to record the ones in flight; the Pulumi CLI
+    // gets SIGINT, its own graceful stop. A second signal quits at once. `npm` may exit on SIGTERM
+    // without passing it on: a parent that disappears counts as a signal too, so no orphaned
+    // `npm start` keeps provisioning (and holding the stack's lock) after its job was cancelled.
     const abort = new AbortController();
-    const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        console.log("\nStopping after the changes in flight are recorded (Ctrl-C again to quit now)...");
-        abort.abort();
+    const onSignal = (signal: NodeJS.Signals | "parent exited") => {
+        if (abort.signal.aborted) {
+            if (signal === "parent exited") return;
+            process.exit(128 + (signal === "SIGHUP" ? 1 : signal === "SIGTERM" ? 15 : 2));
+        }
+        console.log(`\n${signal}: stopping after the changes in flight are recorded (a second signal quits now)...`);
+        abort.abort(signal);
     };
-    process.on("SIGINT", onSigint);
+    const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    for (const s of stopSignals) process.on(s, onSignal);
+    const parent = process.ppid;
+    const parentWatch = setInterval(() => process.ppid !== parent && onSignal("parent exited"), 250).unref();
+    // With the parent gone, the terminal or pipe may be gone too: losing output must not crash the
+    // graceful stop.
+    for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
     try {
-        const pulumi = forceLocalEngine ? undefined : findPulumi();
         return pulumi
-            ? await withCli(pulumi, operation, emulator.url, emulator.token)
+            ? await withCli(pulumi, operation, emulator.url, emulator.token, abort.signal)
             : await withEngine(operation, emulator.url, emulator.token, abort.signal);
     } finally {
-        process.off("SIGINT", onSigint);
+        for (const s of stopSignals) process.off(s, onSignal);
+        clearInterval(parentWatch);
         await emulator.close();
         console.log(`Emulator state: ${show(stateFile)}. Total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     }

@@ -3,9 +3,9 @@
  * in the same folder, then rename, so a crash leaves the old or the new file, never half of
  * one), coalesced (many changes in a burst give one write) and flushed on close.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { type State, StateSchema } from "./core/state";
 
 /** Reads a state file; undefined when it does not exist. Throws with the file name when it is invalid. */
@@ -17,9 +17,20 @@ export function loadStateFile(file: string): State | undefined {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
   }
-  const parsed = StateSchema.safeParse(JSON.parse(text));
+  const whatToDo =
+    "move it away (or delete it) to start the emulator empty; the Pulumi state then records objects the emulator lacks: run a refresh to drop them";
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    // A truncated file (a full disk, a killed copy) is the usual cause: say which file, and what to do.
+    throw new Error(`emulator state file ${file} is not valid JSON (${(e as Error).message}; truncated?): ${whatToDo}`);
+  }
+  const parsed = StateSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`${file} is not an emulator state file (${parsed.error.issues[0]?.message ?? "invalid"}); move it away to start empty`);
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new Error(`${file} is not an emulator state file (${issue?.message ?? "invalid"}${where}): ${whatToDo}`);
   }
   return parsed.data;
 }
@@ -38,6 +49,7 @@ export class StatePersister {
     this.file = file;
     this.debounceMs = debounceMs;
     mkdirSync(dirname(file), { recursive: true });
+    removeDeadTemporaries(file);
   }
 
   /** Records that `state` is the newest; it will be written soon. */
@@ -66,13 +78,21 @@ export class StatePersister {
       while (this.pending !== undefined) {
         const state = this.pending;
         this.pending = undefined;
-        const tmp = `${this.file}.${process.pid}.tmp`;
+        const tmp = temporaryOf(this.file, process.pid);
+        // An exit during the write (process.exit on a second Ctrl-C, an uncaught error) must not
+        // leave the temporary behind; a SIGKILL's is removed by the next persister of the file.
+        const onExit = () => rmSync(tmp, { force: true });
+        process.once("exit", onExit);
         try {
           await writeFile(tmp, JSON.stringify(state), "utf8");
           await rename(tmp, this.file);
           this.lastError = undefined;
         } catch (e) {
           this.lastError = e instanceof Error ? e : new Error(String(e));
+          // A failed write (ENOSPC) leaves a partial temporary: it is worth nothing, and takes space.
+          await rm(tmp, { force: true }).catch(() => undefined);
+        } finally {
+          process.off("exit", onExit);
         }
       }
     };
@@ -80,5 +100,35 @@ export class StatePersister {
       this.writing = undefined;
     });
     return this.writing;
+  }
+}
+
+/** The temporary file a process writes before renaming it over `file`. */
+function temporaryOf(file: string, pid: number): string {
+  return `${file}.${pid}.tmp`;
+}
+
+/** Removes temporaries of `file` left by processes that are gone (killed during a write). */
+function removeDeadTemporaries(file: string): void {
+  const pattern = new RegExp(`^${basename(file).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(dirname(file), name), { force: true });
+  }
+}
+
+/** Whether a process exists (EPERM: it exists, owned by someone else). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
