@@ -9,10 +9,7 @@
  * The baseline then runs the same phases one object at a time on a fresh emulator (on a sample of
  * customers when `--baseline-customers` is smaller than the catalog, scaled linearly).
  *
- * Usage: `npm run bench -- [--size small|large] [--customers N] [--users N] [--latency-ms 100]
- * [--jitter-ms 40] [--provisioning-ms 5000] [--rate 20] [--burst 40] [--parallel 1000]
- * [--max-rps N] [--yield-every 10] [--up-only] [--baseline-customers N] [--no-baseline]
- * [--out bench/results]`.
+ * Usage: `npm run bench -- [flags]`; `npm run bench -- --help` lists them ({@link USAGE}).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, freemem, totalmem, tmpdir, type as osType, release } from "node:os";
@@ -35,6 +32,27 @@ import {
 } from "./results";
 import { measureState } from "./state-metrics";
 import { generateCatalog } from "./workload";
+
+/** What `npm run bench -- --help` prints: every flag, its default and what it sets. */
+export const USAGE = `Usage: npm run bench -- [flags]
+
+  --size small|large        catalog size: small = 10 customers x 5 users, large = 100 x 10 (default large)
+  --customers N             customers in the catalog (overrides --size)
+  --users N                 users per customer (overrides --size)
+  --latency-ms N            mean latency the emulator adds to each request (default 100)
+  --jitter-ms N             spread around the mean: each request waits uniformly in
+                            [latency - jitter, latency + jitter] ms (default 40, so 60-140 ms)
+  --provisioning-ms N       how long a customer provisions (default 5000)
+  --rate N --burst N        the emulator's rate limit, requests/s and bucket size (default 20, 40)
+  --parallel N              the engine's --parallel (default 1000)
+  --max-rps N               webex:maxRequestsPerSecond (client-side pacing; unset by default)
+  --yield-every N           the program declares in batches of N resources (default 10)
+  --up-only                 only the up from empty (and the destroy that cleans up)
+  --baseline-customers N    customers the sequential baseline runs (scaled linearly; default 10)
+  --no-baseline             skip the sequential baseline
+  --out DIR                 where results go (default bench/results)
+  --help                    print this and exit
+`;
 
 /** Catalog sizes of `--size`. */
 export const SIZES = {
@@ -83,8 +101,8 @@ export const BenchFlagsSchema = z
 /** Settings of one bench run. */
 export type BenchFlags = z.output<typeof BenchFlagsSchema>;
 
-/** Parses `argv` (without node and script). */
-export function parseBenchFlags(argv: string[]): BenchFlags {
+/** Parses `argv` (without node and script); `undefined` when `--help` asks for the usage instead of a run. */
+export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
     const { values } = parseArgs({
         args: argv,
         options: {
@@ -103,28 +121,32 @@ export function parseBenchFlags(argv: string[]): BenchFlags {
             "baseline-customers": { type: "string" },
             "no-baseline": { type: "boolean" },
             out: { type: "string" },
+            help: { type: "boolean" },
         },
         strict: true,
     });
-    return BenchFlagsSchema.parse(values);
+    if (values.help) return undefined;
+    const { help: _help, ...flags } = values;
+    return BenchFlagsSchema.parse(flags);
 }
 
 /**
- * Emulator settings of a run. `--latency-ms` is the mean latency: the emulator draws each request's
- * latency uniformly in [fixed, fixed + jitter], so fixed = latency − jitter/2.
+ * Emulator settings of a run. `--latency-ms` is the mean latency and `--jitter-ms` the spread: the
+ * emulator draws each request's latency uniformly in [fixed − jitter, fixed + jitter], so the label
+ * "100 ± 40 ms" is exactly what it draws (60–140 ms, mean 100).
  */
 export function emulatorOptions(flags: BenchFlags) {
     return {
         token: TOKEN,
         provisioningDelayMs: flags["provisioning-ms"],
-        latencyMs: { fixed: minLatencyMs(flags), jitter: flags["jitter-ms"] },
+        latencyMs: { fixed: flags["latency-ms"], jitter: flags["jitter-ms"] },
         rateLimit: { perSecond: flags.rate, burst: flags.burst },
     };
 }
 
 /** The smallest latency the emulator can add: what the lower bound may count per request. */
 export function minLatencyMs(flags: BenchFlags): number {
-    return Math.max(0, flags["latency-ms"] - flags["jitter-ms"] / 2);
+    return Math.max(0, flags["latency-ms"] - flags["jitter-ms"]);
 }
 
 /** A distinctive token: easy to find should it leak into a file the bench keeps. */
@@ -321,6 +343,10 @@ export function judgeTargets(r: BenchResults): BenchResults["targets"] {
 
 async function main(): Promise<void> {
     const flags = parseBenchFlags(process.argv.slice(2));
+    if (flags === undefined) {
+        process.stdout.write(USAGE);
+        return;
+    }
     const cpu = cpus();
     const results: BenchResults = {
         schemaVersion: 1,

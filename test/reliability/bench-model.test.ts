@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { phaseBounds, rateBoundMs } from "../../bench/lower-bound";
+import { BenchFlagsSchema, emulatorOptions, minLatencyMs, parseBenchFlags, USAGE } from "../../bench/run";
 import { classifyProcess, parseStatusField } from "../../bench/memory-sampler";
 import { BenchResultsSchema, formatRoutes, renderMarkdown, writeResults, type BenchResults } from "../../bench/results";
 import { BASE_CALLING_QUANTITY, generateCatalog, objectCount } from "../../bench/workload";
@@ -187,5 +188,22 @@ describe("bench results", () => {
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("bench command line", () => {
+    it("--help asks for the usage instead of a run, and the usage names every flag the parser accepts", () => {
+        expect(parseBenchFlags(["--help"])).to.equal(undefined);
+        for (const flag of Object.keys(BenchFlagsSchema.in.shape)) {
+            expect(USAGE, flag).to.contain(`--${flag}`);
+        }
+    });
+
+    it("the emulator draws latency as labelled (mean ± jitter) and the lower bound counts its real minimum", () => {
+        const flags = parseBenchFlags(["--latency-ms", "100", "--jitter-ms", "40"])!;
+        // The emulator waits uniformly in [fixed − jitter, fixed + jitter] (local/emulator/options.ts).
+        expect(emulatorOptions(flags).latencyMs).to.deep.equal({ fixed: 100, jitter: 40 });
+        expect(minLatencyMs(flags)).to.equal(60);
+        expect(minLatencyMs(parseBenchFlags(["--latency-ms", "10", "--jitter-ms", "40"])!)).to.equal(0);
     });
 });
