@@ -1,0 +1,150 @@
+// Scaffolding of the real-CLI suite: the built Pulumi CLI (scripts/pulumi-cli.ts), a program OUTSIDE
+// this repository with the package installed from `npm pack` (as a user's install sees it), one
+// emulator, and `pulumi` runs whose whole output is kept for assertions.
+//
+// Where the CLI is not built, the suite registers no test and prints one line saying why; with
+// PULUMI_CLI_REQUIRED=1 (CI) a missing CLI is a failing test instead.
+import { expect } from "chai";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startEmulator } from "../../local/emulator";
+import { CLI_REQUIRED_ENV, cliEnv, findCli } from "../../scripts/pulumi-cli";
+
+/** The repository root. */
+export const ROOT = resolve(__dirname, "..", "..");
+
+/** The running emulator, as `startEmulator` returns it. */
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** One `pulumi` run: exit code and everything it printed (stdout and stderr interleaved). */
+export type CliResult = { code: number | null; signal: NodeJS.Signals | null; output: string };
+
+let skipNoticePrinted = false;
+
+/**
+ * Declares the suite only where the CLI is built: otherwise one line says why it was skipped (once
+ * per `npm test`), or, with PULUMI_CLI_REQUIRED=1, one failing test says the same.
+ */
+export function describeWithCli(title: string, body: (this: Mocha.Suite) => void): void {
+    const cli = findCli();
+    if (cli.found) {
+        describe(title, body);
+        return;
+    }
+    if (process.env[CLI_REQUIRED_ENV] === "1") {
+        describe(title, () => {
+            it("needs the real Pulumi CLI", () => {
+                throw new Error(`${CLI_REQUIRED_ENV}=1 but ${cli.reason}`);
+            });
+        });
+        return;
+    }
+    if (!skipNoticePrinted) {
+        skipNoticePrinted = true;
+        console.log(`  [real-CLI suite test/cli skipped: ${cli.reason}]`);
+    }
+}
+
+/** The passphrase of the suite's stacks (a test value: the secrets it guards are the emulator's). */
+const PASSPHRASE = "real-cli-suite-passphrase";
+
+/**
+ * A Pulumi program in a temporary folder outside the repository, with `pulumi-webex-wholesale`
+ * installed from the tarball `npm pack` makes, and its own file backend and PULUMI_HOME.
+ */
+export class CliProgram {
+    /** The program folder (`pulumi` runs here). */
+    readonly dir: string;
+    /** Backend, PULUMI_HOME and the packed tarball. */
+    readonly stateDir: string;
+    emulator!: Emulator;
+    /** Every run's output (not its arguments, which may carry the token on purpose), for the "token appears nowhere" checks. */
+    readonly transcript: string[] = [];
+    private readonly base: string;
+
+    constructor(readonly name: string) {
+        this.base = mkdtempSync(join(tmpdir(), `webex-cli-${name}-`));
+        this.dir = join(this.base, "program");
+        this.stateDir = join(this.base, "state");
+    }
+
+    /**
+     * Packs the repository (dist/ is built by `npm test`'s pretest), installs the tarball into a
+     * copy of `example` (from npm's cache where possible), starts an emulator.
+     */
+    async setUp(example: string): Promise<void> {
+        mkdirSync(this.stateDir, { recursive: true });
+        cpSync(join(ROOT, example), this.dir, { recursive: true });
+        const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", this.stateDir], { cwd: ROOT, encoding: "utf8" });
+        expect(pack.status, pack.stderr).to.equal(0);
+        const tarball = join(this.stateDir, readdirSync(this.stateDir).find((f) => f.endsWith(".tgz"))!);
+        const sdk = JSON.parse(readFileSync(join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
+        const ts = JSON.parse(readFileSync(join(ROOT, "node_modules", "typescript", "package.json"), "utf8")).version;
+        writeFileSync(
+            join(this.dir, "package.json"),
+            JSON.stringify({ name: `cli-suite-${this.name}`, private: true, dependencies: { "pulumi-webex-wholesale": `file:${tarball}`, "@pulumi/pulumi": sdk, typescript: ts } }, null, 2),
+        );
+        const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: this.dir, encoding: "utf8" });
+        expect(install.status, install.stderr).to.equal(0);
+        this.emulator = await startEmulator({ provisioningDelayMs: 50, rateLimit: false });
+    }
+
+    /** Stops the emulator; removes the temporary folders unless asked to keep them. */
+    async tearDown(keep: boolean): Promise<void> {
+        await this.emulator?.close();
+        if (!keep) rmSync(this.base, { recursive: true, force: true });
+        else console.log(`  (kept ${this.base} for inspection)`);
+    }
+
+    /** The environment of every run (offline-safe; type-checking skipped, as CI pipelines usually do). */
+    env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+        const cli = findCli();
+        if (!cli.found) throw new Error(cli.reason);
+        const env = cliEnv({ binDir: cli.binDir, stateDir: this.stateDir, passphrase: PASSPHRASE });
+        delete env.WEBEX_ACCESS_TOKEN;
+        delete env.WEBEX_BASE_URL;
+        return { ...env, PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...extra };
+    }
+
+    /** Runs `pulumi <args>` in the program folder to completion. */
+    pulumi(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+        return this.start(args, extraEnv).done;
+    }
+
+    /** Starts `pulumi <args>`; `done` resolves when it exits, `child` lets a test signal it. */
+    start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) {
+        const cli = findCli();
+        if (!cli.found) throw new Error(cli.reason);
+        const child = spawn(cli.pulumi, args, { cwd: this.dir, env: this.env(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        const done = new Promise<CliResult>((resolveRun) =>
+            child.on("close", (code, signal) => {
+                this.transcript.push(`pulumi ${args[0]}: ${output}`);
+                resolveRun({ code, signal, output });
+            }),
+        );
+        return { child, done, output: () => output };
+    }
+
+    /** Replaces exactly one occurrence of `from` in a program file. */
+    edit(file: string, from: string, to: string): void {
+        const path = join(this.dir, file);
+        const text = readFileSync(path, "utf8");
+        expect(text.split(from).length - 1, `occurrences of ${JSON.stringify(from)} in ${file}`).to.equal(1);
+        writeFileSync(path, text.replace(from, to));
+    }
+
+    /** Requests by method since the last reset. */
+    async requests() {
+        const c = await this.emulator.admin.counters();
+        const n = (m: string) => c.byMethod[m] ?? 0;
+        return { total: c.total, GET: n("GET"), POST: n("POST"), PUT: n("PUT"), DELETE: n("DELETE"), writes: n("POST") + n("PUT") + n("DELETE") };
+    }
+}
+
+/** A run's output in a failed assertion's message (the last 3 000 characters). */
+export const tail = (r: CliResult) => `exit ${r.code}${r.signal ? ` (${r.signal})` : ""}:\n${r.output.slice(-3000)}`;
