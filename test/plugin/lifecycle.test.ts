@@ -172,16 +172,34 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     });
   }
 
-  it("CustomerOrg: a refused change fails at diff with the property, old and new values, and what to do", async () => {
+  it("CustomerOrg: a refused change fails check (which preview calls before diff) with the property, old and new values, and what to do", async () => {
     const s = state.CustomerOrg!;
-    let error: PluginError | undefined;
+    await emu.admin.resetCounters();
+    const checked = await plugin.check(urn("CustomerOrg", "acme-001"), s.inputs, { ...s.inputs, companyName: "Acme Renamed" });
+    expect(checked.failures.map((f) => f.property)).to.deep.equal(["companyName"]);
+    expect(checked.failures[0]!.reason).to.include("Acme Renamed").and.to.include("Instead,");
+    expect((await emu.admin.counters()).total, "nothing is sent").to.equal(0);
+  });
+
+  it("CustomerOrg: refresh with drift succeeds (the engine's sequence: read, then diff of refreshed outputs against prior inputs)", async () => {
+    const s = state.CustomerOrg!;
+    // An administrator changed the country and added a package outside Pulumi.
+    const server = await emu.admin.state();
+    const record = server.customers[s.id]!;
+    server.customers[s.id] = { ...record, address: { ...record.address, country: "CA" }, packages: [...record.packages, "webex_meetings"] };
+    await emu.admin.replaceState(server);
     try {
-      await plugin.diff(urn("CustomerOrg", "acme-001"), s.id, s.outs, { ...s.inputs, companyName: "Acme Renamed" });
-    } catch (e) {
-      error = e as PluginError;
+      const read = await plugin.read(urn("CustomerOrg", "acme-001"), s.id, s.outs);
+      expect(read.props.address).to.include({ country: "CA" });
+      const drift = await plugin.diff(urn("CustomerOrg", "acme-001"), s.id, read.props, s.inputs);
+      expect(drift.changes, "drift is shown, not refused").to.equal(DIFF_SOME);
+      // The next preview's check judges the program against the refreshed inputs: moving the
+      // customer back to its old country is refused, so that preview stops there, before any write.
+      const next = await plugin.check(urn("CustomerOrg", "acme-001"), { ...read.inputs! }, s.inputs);
+      expect(next.failures.map((f) => f.property)).to.include("address.country");
+    } finally {
+      await emu.admin.replaceState({ ...(await emu.admin.state()), customers: { ...(await emu.admin.state()).customers, [s.id]: record } });
     }
-    expect(error, "diff must fail").not.to.equal(undefined);
-    expect(error!.details).to.include("companyName").and.to.include("Acme Renamed");
   });
 
   it("CustomerOrg: provisioned_with_errors → the plugin reports a partial create (id + outputs); the next update re-sends once and heals it", async () => {
@@ -218,12 +236,17 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
 
     const refreshed = await plugin.read(urn(type, name), partial.id, partial.properties);
     expect(refreshed.props).to.include({ status: "provisioned_with_errors" });
+    // A successful read clears the engine's init errors: only diff can make the next up retry.
+    const afterRefresh = await plugin.diff(urn(type, name), partial.id, refreshed.props, { ...checked.inputs });
+    expect(afterRefresh.changes, "a failed customer is a change after a refresh").to.equal(DIFF_SOME);
     await emu.admin.loadFixtures({ asyncOutcomes: {} });
     const { result: outs, calls } = await measured(type, "resume", () =>
-      plugin.update(urn(type, name), partial.id, partial.properties, checked.inputs),
+      plugin.update(urn(type, name), partial.id, refreshed.props, checked.inputs),
     );
     expect(outs).to.include({ status: "provisioned", customerId: partial.id });
     expect(calls.writes, "one retried write, no second customer").to.equal(1);
+    const puts = Object.entries(calls.byRoute).filter(([route]) => route.startsWith("PUT "));
+    expect(puts.reduce((n, [, count]) => n + count, 0), `exactly one PUT (${JSON.stringify(calls.byRoute)})`).to.equal(1);
     expect(calls.byRoute["POST /v1/wholesale/customers"] ?? 0).to.equal(0);
     await plugin.delete(urn(type, name), partial.id, outs);
   });

@@ -309,20 +309,28 @@ function applyKind(
   }
 }
 
+/** Everything one comparison of `olds` with `news` finds, before the caller decides what to throw. */
+interface Judgement {
+  changedKeys: string[];
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  refusals: Refusal[];
+  migrate: boolean;
+}
+
 /**
- * The shared diff: compares each input of `news` with the same property of `olds` (the old
- * outputs) by the resource's rules. Guard clauses first: `__provider` is ignored, computed
- * outputs are never compared, an unknown new value is a change that is never refused, an absent
- * old value counts as unchanged (unless state of this version proves it was not set), and state
- * of an older `schemaVersion` is a change (an update migrates it without an API call).
- * Refusals throw {@link RefusedChangeError} in `strict` mode and are updates in `server` mode.
+ * Compares each input of `news` with the same property of `olds` by the resource's rules. Guard
+ * clauses first: `__provider` is ignored, computed outputs are never compared, an unknown new value
+ * is a change that is never refused, an absent old value counts as unchanged (unless `olds` proves
+ * it was not set: state of this version, or previous inputs), and state of an older
+ * `schemaVersion` is a change (an update migrates it without an API call).
  */
-export function diffByRules<K extends string>(
+function judge<K extends string>(
   rules: ResourceRules<K>,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  opts: DiffOptions,
-): DiffOutcome {
+  oldsAreInputs: boolean,
+): Judgement {
   const oldState = isPlainObject(olds) ? { ...olds } : {};
   const newInputs = isPlainObject(news) ? { ...news } : {};
   delete oldState[PROVIDER_KEY];
@@ -330,29 +338,44 @@ export function diffByRules<K extends string>(
   const ctx: ChangeContext = { olds: oldState, news: newInputs };
 
   const version = oldState.schemaVersion;
-  const stateIsCurrent = version === rules.schemaVersion;
-  const migrate = typeof version === "number" && version < rules.schemaVersion;
+  // Previous inputs are exactly what the program gave: an optional input absent there was not set.
+  const stateIsCurrent = oldsAreInputs || version === rules.schemaVersion;
+  const migrate = !oldsAreInputs && typeof version === "number" && version < rules.schemaVersion;
 
-  const changedKeys: string[] = [];
-  const replaces: string[] = [];
-  let deleteBeforeReplace = false;
-  const refusals: Refusal[] = [];
+  const out: Judgement = { changedKeys: [], replaces: [], deleteBeforeReplace: false, refusals: [], migrate };
   for (const key of Object.keys(rules.fields) as K[]) {
     const acc: Accumulator = { stateIsCurrent, changed: false, replace: false, deleteBeforeReplace: false, refusals: [] };
     const absentMeansUnset = stateIsCurrent && rules.optionalInputs.includes(key);
     judgeField(ctx, rules.fields[key], key, oldState[key], newInputs[key], absentMeansUnset, acc);
-    if (acc.changed) changedKeys.push(key);
+    if (acc.changed) out.changedKeys.push(key);
     if (acc.replace) {
-      replaces.push(key);
-      deleteBeforeReplace ||= acc.deleteBeforeReplace;
+      out.replaces.push(key);
+      out.deleteBeforeReplace ||= acc.deleteBeforeReplace;
     }
-    refusals.push(...acc.refusals);
+    out.refusals.push(...acc.refusals);
   }
-  for (const check of rules.checks) refusals.push(...check.refusals(ctx));
+  for (const check of rules.checks) out.refusals.push(...check.refusals(ctx));
+  out.refusals = dedupeRefusals(out.refusals);
+  return out;
+}
 
+/**
+ * The shared diff: compares `olds` (the old outputs) with `news` by the resource's rules (see
+ * {@link judge} for the guard clauses). Refusals throw {@link RefusedChangeError} in `strict` mode
+ * and are updates in `server` mode. The providers' `diff` runs it in `server` mode: a refresh
+ * calls `diff` with the refreshed outputs, and drift must never fail it; refusals stop a preview
+ * in `check` instead ({@link refusalFailures}).
+ */
+export function diffByRules<K extends string>(
+  rules: ResourceRules<K>,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: DiffOptions,
+): DiffOutcome {
+  const { changedKeys, replaces, deleteBeforeReplace, refusals, migrate } = judge(rules, olds, news, false);
   // A caller that passes no options gets the safe default, as `webex:clientRules` does.
   if (refusals.length > 0 && opts?.clientRules !== "server") {
-    throw new RefusedChangeError(rules.resource, dedupeRefusals(refusals));
+    throw new RefusedChangeError(rules.resource, refusals);
   }
   return {
     changes: changedKeys.length > 0 || migrate,
@@ -360,6 +383,25 @@ export function diffByRules<K extends string>(
     deleteBeforeReplace: replaces.length > 0 && deleteBeforeReplace,
     changedKeys,
   };
+}
+
+/**
+ * The refused changes from the previous inputs to the new ones, as check failures: what the
+ * providers' `check(olds, news)` adds in `strict` mode. The engine calls `check` before every
+ * `diff` of a preview or an up, never during a refresh, so a refused change still stops
+ * `pulumi preview` before anything is sent, with the property path and the same sentence as
+ * {@link RefusedChangeError}, while a refresh absorbs drift. None on create (no previous inputs)
+ * and none in `server` mode.
+ */
+export function refusalFailures<K extends string>(
+  rules: ResourceRules<K>,
+  oldInputs: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: DiffOptions,
+): { property: string; reason: string }[] {
+  if (opts.clientRules === "server" || !isPlainObject(oldInputs)) return [];
+  if (Object.keys(oldInputs).every((k) => k === PROVIDER_KEY)) return [];
+  return judge(rules, oldInputs, news, true).refusals.map((r) => ({ property: r.property, reason: formatRefusals(rules.resource, [r]) }));
 }
 
 function dedupeRefusals(refusals: Refusal[]): Refusal[] {

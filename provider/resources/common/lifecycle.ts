@@ -125,6 +125,16 @@ export function unchangedSettledStatus(
   return changedKeys.length === 0 && status !== undefined && settledStatuses.includes(status) ? status : undefined;
 }
 
+/**
+ * Whether the stored status says the object never settled (failed, or still being provisioned when
+ * a create timed out): `diff` then reports a change so the next `up` retries it. State without a
+ * status (an older version) is not judged.
+ */
+export function isUnsettled(olds: Record<string, unknown>, settledStatuses: readonly string[]): boolean {
+  const status = stateString(olds, "status");
+  return status !== undefined && !settledStatuses.includes(status);
+}
+
 /** Inputs without the plugin's `__provider` field (it is re-attached by the plugin on every answer). */
 export function withoutProviderField(props: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _ignored, ...rest } = props;

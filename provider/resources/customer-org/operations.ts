@@ -31,12 +31,15 @@ import {
   stateString,
   toPlain,
   unchangedSettledStatus,
+  isUnsettled,
   withoutProviderField,
 } from "../common/lifecycle";
+import { refusalFailures } from "../common/change-rules";
 import { progressReporter, writeWarning } from "../common/progress";
 import { rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
 import { checkCustomerOrg } from "./check";
-import { assertCustomerOrgChangeAllowed, diffCustomerOrg } from "./diff";
+import { diffCustomerOrg } from "./diff";
+import { customerOrgRules } from "./rules";
 import {
   CUSTOMER_ORG_SCHEMA_VERSION,
   CustomerOrgArgsSchema,
@@ -82,16 +85,28 @@ export function configure(owner: object, req: ConfigSource): void {
   rememberConfiguration(owner, req);
 }
 
-/** Pure validation of `news` (olds ignored); never throws. */
-export function check(_owner: object, _olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
+/**
+ * Pure validation of `news`; never throws. With valid inputs, a change from the previous inputs
+ * (`olds`) that the service refuses is a failure too, in `strict` mode: the engine checks before
+ * every diff of a preview or up but never during a refresh, so refusals stop a preview before
+ * anything is sent while a refresh absorbs drift.
+ */
+export function check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
   const { inputs, failures } = checkCustomerOrg(news);
-  return { inputs, failures };
+  if (failures.length > 0) return { inputs, failures };
+  return { inputs, failures: refusalFailures(customerOrgRules, olds, inputs, ruleSettingsFor(owner)) };
 }
 
-/** Pure diff by the rule table; throws `RefusedChangeError` for a refused change in `strict` mode. */
-export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffCustomerOrg(olds, news, ruleSettingsFor(owner));
-  return { changes, replaces, deleteBeforeReplace };
+/**
+ * Pure diff by the rule table in `server` mode: refusals are `check`'s, because a refresh calls
+ * `diff` with the refreshed outputs and drift must never fail it. A customer whose stored status is
+ * failed or unsettled (an error, a timed-out create) is a change even with unchanged inputs: a
+ * refresh clears the engine's record of the failed create, and only this keeps the next `up`
+ * retrying it (`update` reads the customer and re-sends its desired state once).
+ */
+export function diff(_owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+  const { changes, replaces, deleteBeforeReplace } = diffCustomerOrg(olds, news, { clientRules: "server" });
+  return { changes: changes || isUnsettled(olds, SETTLED_STATUSES), replaces, deleteBeforeReplace };
 }
 
 function inputsOf(news: Record<string, unknown>): CustomerOrgInputs {
@@ -414,9 +429,8 @@ async function updateInner(
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = inputsOf(news);
-  const rules = ruleSettingsFor(owner);
-  assertCustomerOrgChangeAllowed(olds, news, rules);
-  const { changedKeys } = diffCustomerOrg(olds, news, { clientRules: "server" });
+  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
+  const { changedKeys } = diffCustomerOrg(olds, news, ruleSettingsFor(owner));
   const previous = {
     orgId: stateString(olds, "orgId"),
     headquartersLocationId: stateString(olds, "headquartersLocationId"),

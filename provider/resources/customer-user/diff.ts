@@ -6,7 +6,8 @@ import { customerUserRules } from "./rules";
 
 /**
  * Compares the old outputs (`olds`, `__provider` ignored) with the new checked inputs.
- * Throws `RefusedChangeError` for a change the service refuses (in `strict` mode).
+ * Throws `RefusedChangeError` for a change the service refuses (in `strict` mode): what `update`
+ * needs once unknowns are known; the provider's `diff` runs it in `server` mode.
  */
 export function diffCustomerUser(
   olds: Record<string, unknown>,
@@ -16,14 +17,3 @@ export function diffCustomerUser(
   return diffByRules(customerUserRules, olds, news, opts);
 }
 
-/**
- * What `update` calls once unknowns are known, before sending anything: throws
- * `RefusedChangeError` for a refused change (in `strict` mode).
- */
-export function assertCustomerUserChangeAllowed(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  opts: { clientRules: ClientRules },
-): void {
-  diffByRules(customerUserRules, olds, news, opts);
-}

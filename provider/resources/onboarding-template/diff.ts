@@ -16,14 +16,3 @@ export function diffOnboardingTemplate(
   return diffByRules(onboardingTemplateRules, olds, news, opts);
 }
 
-/**
- * What `update` calls once unknowns are known: throws `RefusedChangeError` for a refused change.
- * Templates have none, but the call keeps the three resources' updates alike.
- */
-export function assertOnboardingTemplateChangeAllowed(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  opts: { clientRules: ClientRules },
-): void {
-  diffByRules(onboardingTemplateRules, olds, news, opts);
-}

@@ -17,9 +17,11 @@ import {
   toPlain,
   withoutProviderField,
 } from "../common/lifecycle";
+import { refusalFailures } from "../common/change-rules";
 import { rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
-import { assertOnboardingTemplateChangeAllowed, diffOnboardingTemplate } from "./diff";
+import { diffOnboardingTemplate } from "./diff";
+import { onboardingTemplateRules } from "./rules";
 import {
   ONBOARDING_TEMPLATE_SCHEMA_VERSION,
   OnboardingTemplateArgsSchema,
@@ -39,15 +41,24 @@ export function configure(owner: object, req: ConfigSource): void {
   rememberConfiguration(owner, req);
 }
 
-/** Pure validation of `news` (olds ignored); never throws. */
-export function check(_owner: object, _olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
+/**
+ * Pure validation of `news`; never throws. With valid inputs, a change from the previous inputs
+ * (`olds`) that the service refuses is a failure too, in `strict` mode: the engine checks before
+ * every diff of a preview or up but never during a refresh, so refusals stop a preview before
+ * anything is sent while a refresh absorbs drift.
+ */
+export function check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
   const { inputs, failures } = checkOnboardingTemplate(news);
-  return { inputs, failures };
+  if (failures.length > 0) return { inputs, failures };
+  return { inputs, failures: refusalFailures(onboardingTemplateRules, olds, inputs, ruleSettingsFor(owner)) };
 }
 
-/** Pure diff by the rule table; throws `RefusedChangeError` for a refused change in `strict` mode. */
-export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, ruleSettingsFor(owner));
+/**
+ * Pure diff by the rule table in `server` mode: refusals are `check`'s, because a refresh calls
+ * `diff` with the refreshed outputs and drift must never fail it.
+ */
+export function diff(_owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, { clientRules: "server" });
   return { changes, replaces, deleteBeforeReplace };
 }
 
@@ -140,9 +151,8 @@ export async function update(
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = inputsOf(news);
-  const rules = ruleSettingsFor(owner);
-  assertOnboardingTemplateChangeAllowed(olds, news, rules);
-  const { changedKeys } = diffOnboardingTemplate(olds, news, { clientRules: "server" });
+  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
+  const { changedKeys } = diffOnboardingTemplate(olds, news, ruleSettingsFor(owner));
   const provisioningId = stateString(olds, "provisioningId");
   if (changedKeys.length === 0 && provisioningId !== undefined) {
     return { outs: outputsOf(inputs, { id, provisioningId }) };

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { checkCustomerOrg } from "pulumi-webex-wholesale/resources/customer-org/check";
-import { assertCustomerOrgChangeAllowed, diffCustomerOrg } from "pulumi-webex-wholesale/resources/customer-org/diff";
+import { diffCustomerOrg } from "pulumi-webex-wholesale/resources/customer-org/diff";
 import { CUSTOMER_ORG_SCHEMA_VERSION } from "pulumi-webex-wholesale/resources/customer-org/schema";
-import { RefusedChangeError } from "pulumi-webex-wholesale/resources/common/change-rules";
+import { RefusedChangeError, refusalFailures } from "pulumi-webex-wholesale/resources/common/change-rules";
+import { customerOrgRules } from "pulumi-webex-wholesale/resources/customer-org/rules";
 import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
 import { orgArgs, setPath, stateOf, unlimitedOrgArgs } from "../check-fixtures";
 import { runDiffCases, type DiffCase } from "../diff-cases";
@@ -162,9 +163,24 @@ describe("CustomerOrg diff", () => {
       .and.include("packages[webex_calling].quantity");
   });
 
-  it("assertCustomerOrgChangeAllowed throws the same refusal and passes allowed changes", () => {
-    expect(() => assertCustomerOrgChangeAllowed(state(), news(["companyName"], "X"), { clientRules: "strict" })).to.throw(RefusedChangeError, /companyName/);
-    expect(() => assertCustomerOrgChangeAllowed(state(), news(["externalId"], "acme-9"), { clientRules: "strict" })).to.not.throw();
+  it("refusalFailures (check's refusals) judges the previous inputs: the same sentence, with the property path", () => {
+    const refused = news(["companyName"], "X");
+    const error = (() => {
+      try {
+        diffCustomerOrg(state(), refused, { clientRules: "strict" });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected a refusal");
+    })();
+    expect(refusalFailures(customerOrgRules, same(), refused, { clientRules: "strict" })).to.deep.equal([{ property: "companyName", reason: error.message }]);
+    expect(refusalFailures(customerOrgRules, same(), news(["externalId"], "acme-9"), { clientRules: "strict" })).to.deep.equal([]);
+    expect(refusalFailures(customerOrgRules, same(), refused, { clientRules: "server" }), "server mode").to.deep.equal([]);
+    expect(refusalFailures(customerOrgRules, {}, refused, { clientRules: "strict" }), "create: no previous inputs").to.deep.equal([]);
+    expect(
+      refusalFailures(customerOrgRules, same(), news(["existingOrgId"], "org-9"), { clientRules: "strict" }).map((f) => f.property),
+      "an optional input absent from the previous inputs was not set",
+    ).to.deep.equal(["existingOrgId"]);
   });
 
   it("diff is pure: it changes neither olds nor news", () => {

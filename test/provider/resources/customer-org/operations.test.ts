@@ -630,14 +630,38 @@ describe("CustomerOrgProvider against nock", () => {
       expect(result.failures!.map((f) => f.property)).to.include("packages[0].quantity");
     });
 
-    it("diff refuses lowering a quantity with a message naming the package, with no request", async () => {
+    it("check refuses lowering a quantity from the previous inputs, naming the package, with no request", async () => {
       const p = await provider();
       const inputs = await checked(p);
-      const olds = { ...inputs, customerId: ID, status: "provisioned", schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION };
-      const error = await thrownBy(async () =>
-        p.diff(ID, olds, { ...inputs, packages: [{ name: "webex_calling", quantity: 3 }, { name: "webex_meetings", quantity: 5 }] }),
-      );
-      expect(error.message).to.include("packages[webex_calling].quantity");
+      const lowered = { ...inputs, packages: [{ name: "webex_calling", quantity: 3 }, { name: "webex_meetings", quantity: 5 }] };
+      const { failures } = await p.check({ ...inputs, __provider: "code" }, lowered);
+      expect(failures?.map((f) => f.property)).to.deep.equal(["packages[webex_calling].quantity"]);
+      expect(failures?.[0]?.reason).to.match(/^Refused change: CustomerOrg property packages\[webex_calling\]\.quantity cannot change from 10 to 3/);
     });
+
+    it("diff never throws on drift (a refresh diffs the refreshed outputs against the prior inputs)", async () => {
+      const p = await provider();
+      const inputs = await checked(p);
+      // The server now lists a package state did not know, and an administrator raised the country.
+      const refreshed = {
+        ...inputs,
+        address: { ...(inputs.address as object), country: "CA" },
+        packages: [...(inputs.packages as object[]), { name: "webex_suite" }],
+        customerId: ID,
+        status: "provisioned",
+        schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION,
+      };
+      expect((await p.diff(ID, refreshed, inputs)).changes).to.equal(true);
+    });
+
+    for (const status of ["provisioned_with_errors", "error", "provisioning"]) {
+      it(`diff: stored status ${status} with unchanged inputs is a change, so the next up retries it`, async () => {
+        const p = await provider();
+        const inputs = await checked(p);
+        const olds = { ...inputs, customerId: ID, status, schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION };
+        expect((await p.diff(ID, olds, inputs)).changes).to.equal(true);
+        expect((await p.diff(ID, { ...olds, status: "provisioned" }, inputs)).changes, "a settled customer").to.equal(false);
+      });
+    }
   });
 });
