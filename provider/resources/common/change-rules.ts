@@ -338,8 +338,9 @@ function judge<K extends string>(
   const ctx: ChangeContext = { olds: oldState, news: newInputs };
 
   const version = oldState.schemaVersion;
-  // Previous inputs are exactly what the program gave: an optional input absent there was not set.
-  const stateIsCurrent = oldsAreInputs || version === rules.schemaVersion;
+  // Previous inputs may come from a read (an import, a refresh) that cannot see every input, so an
+  // input absent there is unknown history, never "not set": setting it is judged by `update`.
+  const stateIsCurrent = !oldsAreInputs && version === rules.schemaVersion;
   const migrate = !oldsAreInputs && typeof version === "number" && version < rules.schemaVersion;
 
   const out: Judgement = { changedKeys: [], replaces: [], deleteBeforeReplace: false, refusals: [], migrate };
@@ -391,7 +392,8 @@ export function diffByRules<K extends string>(
  * `diff` of a preview or an up, never during a refresh, so a refused change still stops
  * `pulumi preview` before anything is sent, with the property path and the same sentence as
  * {@link RefusedChangeError}, while a refresh absorbs drift. None on create (no previous inputs)
- * and none in `server` mode.
+ * and none in `server` mode. An input absent from the previous inputs (a read cannot see every
+ * input) counts as unchanged here; `update` judges it against state before sending anything.
  */
 export function refusalFailures<K extends string>(
   rules: ResourceRules<K>,
