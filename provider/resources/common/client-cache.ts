@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { createClient, type ClientOptions, type ProvisioningClient } from "../../client";
 import type { ProviderSettings } from "../../config";
 import { providerSettingsFor } from "./settings";
+import { assertSupportedSdk } from "./sdk-version";
 
 /** What every operation works with: settings resolved for its provider object, and the shared client. */
 export interface OperationContext {
@@ -91,6 +92,7 @@ export function clientFor(settings: ProviderSettings): { client: ProvisioningCli
  * @throws ConfigurationError when the token is missing or a setting is invalid.
  */
 export function contextFor(owner: object): OperationContext {
+  assertSupportedSdk();
   const settings = providerSettingsFor(owner);
   const { client, memo } = clientFor(settings);
   return { settings, client, memo, timeoutMs: settings.provisioningTimeoutSeconds * 1000, sleep: tuning.sleep };

@@ -30,6 +30,14 @@ describe("progress lines", () => {
     ]);
   });
 
+  it("by default a wait whose status does not change writes a heartbeat at most once a minute (30 min of 30-s polls: 31 lines)", () => {
+    let t = 0;
+    const r = progressReporter("CustomerOrg", "acme-001", { now: () => t });
+    for (t = 0; t <= 30 * 60_000; t += 30_000) r.report("provisioning");
+    expect(lines).to.have.length(31);
+    expect(lines[1]).to.equal("[webex] CustomerOrg acme-001: provisioning (60s)");
+  });
+
   it("warnings are always written", () => {
     writeWarning("CustomerUser", "ada@acme.example", "status pending_user_migration");
     expect(lines).to.deep.equal(["[webex] CustomerUser ada@acme.example: warning: status pending_user_migration"]);
