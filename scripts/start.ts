@@ -14,8 +14,9 @@
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { startEmulator } from "../local/emulator";
+import { findCli } from "./pulumi-cli";
 import { runEngine } from "../local/engine";
 
 /** The operations `npm start` accepts; `up` when none is given. */
@@ -35,22 +36,29 @@ const STACK = "dev";
 const PROVISIONING_DELAY_MS = 2000;
 
 /** Parsed command line. */
-type Args = { operation: Operation; forceLocalEngine: boolean };
+type Args = { operation: Operation; forceLocalEngine: boolean; requireCli: boolean };
 
 /** Parses `npm start` arguments; throws with the usage on anything unknown. */
 export function parseArgs(argv: readonly string[]): Args {
-    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--local-engine]`;
+    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--engine cli|local] (--local-engine = --engine local)`;
     let operation: Operation = "up";
     let forceLocalEngine = false;
+    let requireCli = false;
     let seenOperation = false;
-    for (const a of argv) {
-        if (a === "--local-engine") forceLocalEngine = true;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i]!;
+        const engine = a === "--engine" ? argv[++i] : a.startsWith("--engine=") ? a.slice("--engine=".length) : undefined;
+        if (engine !== undefined) {
+            if (engine !== "cli" && engine !== "local") throw new Error(`--engine takes cli or local, not "${engine ?? ""}"\n${usage}`);
+            forceLocalEngine = engine === "local";
+            requireCli = engine === "cli";
+        } else if (a === "--local-engine") forceLocalEngine = true;
         else if ((OPERATIONS as readonly string[]).includes(a) && !seenOperation) {
             operation = a as Operation;
             seenOperation = true;
         } else throw new Error(`unexpected argument "${a}"\n${usage}`);
     }
-    return { operation, forceLocalEngine };
+    return { operation, forceLocalEngine, requireCli };
 }
 
 /** A value kept in `.local/<name>`, generated on first use; readable by the owner only. */
@@ -62,8 +70,10 @@ function persistentSecret(name: string): string {
     return value;
 }
 
-/** The `pulumi` executable on PATH, if any. */
+/** The Pulumi CLI: the one built by `npm run pulumi:install` first, else a `pulumi` on PATH, if any. */
 function findPulumi(): string | undefined {
+    const built = findCli();
+    if (built.found) return built.pulumi;
     const names = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
     for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
         for (const n of names) {
@@ -120,11 +130,34 @@ async function withCli(pulumi: string, op: Operation, url: string, token: string
         WEBEX_BASE_URL: url,
         WEBEX_ACCESS_TOKEN: token,
     };
-    console.log(`Running \`pulumi ${op}\` (Pulumi CLI, state in ${show(backend)}, log in ${show(log)})`);
+    // The built CLI's folder holds its language host and dynamic-provider shim: first on PATH; its
+    // plugins and settings stay under .local/, and it never downloads a plugin.
+    env.PATH = [dirname(pulumi), env.PATH ?? ""].filter(Boolean).join(delimiter);
+    env.PULUMI_HOME ??= join(LOCAL, "pulumi-home");
+    env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+    console.log(`Running \`pulumi ${op}\` (Pulumi CLI ${show(pulumi)}, state in ${show(backend)}, log in ${show(log)})`);
+    // `stack init` writes the new stack's encryptionsalt into Pulumi.dev.yaml, which is tracked: a
+    // salt there outlives `rm -rf .local` and then no longer matches the fresh state. So the salt
+    // lives in .local/pulumi/Pulumi.dev.yaml (the tracked config plus the salt), passed with
+    // --config-file, and the tracked file is put back as it was.
+    const tracked = join(ROOT, `Pulumi.${STACK}.yaml`);
+    const trackedText = readFileSync(tracked, "utf8");
+    const configFile = join(backend, `Pulumi.${STACK}.yaml`);
     const select = await run(pulumi, ["stack", "select", STACK, "--create", "--non-interactive"], env, log, signal);
+    const saltLine = (text: string) => /^encryptionsalt: .*$/m.exec(text)?.[0];
+    const newSalt = saltLine(readFileSync(tracked, "utf8"));
+    if (newSalt && newSalt !== saltLine(trackedText)) writeFileSync(tracked, trackedText);
+    const salt = (newSalt && newSalt !== saltLine(trackedText) ? newSalt : undefined) ?? (existsSync(configFile) ? saltLine(readFileSync(configFile, "utf8")) : undefined);
+    writeFileSync(configFile, `${trackedText.replace(/^encryptionsalt: .*\n?/m, "").trimEnd()}\n${salt ? `${salt}\n` : ""}`);
     if (select !== 0 || signal.aborted) return select || 130;
     const args = op === "preview" ? ["preview", "--non-interactive", "--diff"] : [op, "--yes", "--non-interactive", "--diff"];
-    const code = await run(pulumi, [...args, "--stack", STACK], env, log, signal);
+    const code = await run(pulumi, [...args, "--stack", STACK, "--config-file", configFile], env, log, signal);
+    if (code !== 0 && /the stack is currently locked/i.test(readFileSync(log, "utf8").slice(-20_000))) {
+        console.error(
+            `\nnpm start: the stack is locked by an earlier run that did not finish (killed?). If no other \`npm start\` is running, ` +
+                `release the lock, then run again:\n  PULUMI_BACKEND_URL=file://${backend} PULUMI_HOME=${env.PULUMI_HOME} ${pulumi} cancel --stack ${STACK} --yes`,
+        );
+    }
     console.log(`\nPulumi state: ${show(backend)} (stack ${STACK}); log: ${show(log)}`);
     return code;
 }
@@ -133,7 +166,7 @@ async function withCli(pulumi: string, op: Operation, url: string, token: string
 async function withEngine(op: Operation, url: string, token: string, signal: AbortSignal): Promise<number> {
     const stateFile = join(LOCAL, "engine", `${STACK}.json`);
     mkdirSync(join(LOCAL, "engine"), { recursive: true });
-    console.log(`Running \`${op}\` with the local engine (no \`pulumi\` on PATH; state in ${show(stateFile)})`);
+    console.log(`Running \`${op}\` with the local engine (\`--engine local\`, or no Pulumi CLI built or on PATH; state in ${show(stateFile)})`);
     const result = await runEngine({
         operation: op,
         cwd: ROOT,
@@ -195,11 +228,16 @@ function storesMismatch(emulatorState: string, cli: boolean): string | undefined
 
 /** Runs `npm start`; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-    const { operation, forceLocalEngine } = parseArgs(argv);
+    const { operation, forceLocalEngine, requireCli } = parseArgs(argv);
     const started = Date.now();
     mkdirSync(LOCAL, { recursive: true });
     const stateFile = join(LOCAL, "emulator-state.json");
     const pulumi = forceLocalEngine ? undefined : findPulumi();
+    if (requireCli && !pulumi) {
+        const cli = findCli();
+        console.error(`npm start: --engine cli: ${cli.found ? "no pulumi" : cli.reason}`);
+        return 1;
+    }
     const mismatch = operation === "up" || operation === "preview" ? storesMismatch(stateFile, pulumi !== undefined) : undefined;
     if (mismatch) {
         console.error(mismatch);

@@ -48,10 +48,12 @@ describe("e2e: the main job (root program, sample catalog)", function () {
 
 describe("npm start arguments", () => {
     const valid: { argv: string[]; expected: ReturnType<typeof parseArgs> }[] = [
-        { argv: [], expected: { operation: "up", forceLocalEngine: false } },
-        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false } },
-        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true } },
-        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true } },
+        { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false } },
+        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false } },
+        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true, requireCli: false } },
+        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true, requireCli: false } },
+        { argv: ["--engine", "local"], expected: { operation: "up", forceLocalEngine: true, requireCli: false } },
+        { argv: ["preview", "--engine=cli"], expected: { operation: "preview", forceLocalEngine: false, requireCli: true } },
     ];
     for (const c of valid) {
         it(`accepts ${JSON.stringify(c.argv)}`, () => expect(parseArgs(c.argv)).to.deep.equal(c.expected));
@@ -60,6 +62,7 @@ describe("npm start arguments", () => {
         { argv: ["deploy"], reason: /unexpected argument "deploy"/ },
         { argv: ["up", "preview"], reason: /unexpected argument "preview"/ },
         { argv: ["--yes"], reason: /usage: npm start/ },
+        { argv: ["--engine", "docker"], reason: /--engine takes cli or local/ },
     ];
     for (const c of invalid) {
         it(`refuses ${JSON.stringify(c.argv)} with the usage`, () => expect(() => parseArgs(c.argv)).to.throw(c.reason));
