@@ -124,6 +124,13 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     expect(created.outs.headquartersLocationId).to.be.a("string");
   });
 
+  it("CustomerOrg: the rerun of a create a killed run left pending (cleared by refresh --clear-pending-creates) adopts it: 0 writes, same id", async () => {
+    const s = state.CustomerOrg!;
+    const { result, calls } = await measured("CustomerOrg", "rerun", () => plugin.create(urn("CustomerOrg", "acme-001"), s.inputs));
+    expect(result.id).to.equal(s.id);
+    expect(calls.writes, "no second customer").to.equal(0);
+  });
+
   it("CustomerUser: check → create (placed in the headquarters without a lookup of its own)", async () => {
     const created = await checkAndCreate("CustomerUser", "bob@acme.example", {
       customerId: state.CustomerOrg!.id,
