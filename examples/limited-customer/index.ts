@@ -33,8 +33,8 @@ const customer = new CustomerOrg("globex-002", {
 
 // webex_calling is the customer's highest package, so its administrator holds it.
 // `customer.id` (= its `customerId`) stays known while a preview updates the customer; computed
-// outputs such as `headquartersLocationId` do not, so such a preview also lists this user as
-// `~ update [diff: ~locationId]`, which `up` then finds unchanged.
+// outputs such as `headquartersLocationId` do not, but a user's location cannot change while its
+// package stays calling (check refuses it), so such a preview does not list this user.
 const admin = new CustomerUser("ines@globex.example", {
     customerId: customer.id,
     email: "ines@globex.example",

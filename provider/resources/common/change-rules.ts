@@ -171,6 +171,13 @@ export interface ResourceRules<K extends string = string> {
 export interface DiffOptions {
   /** `webex:clientRules`. */
   clientRules: ClientRules;
+  /**
+   * `check` refuses what the rules refuse (`webex:clientRules=strict`), even though this diff runs
+   * in `server` mode. Then an unknown value of a refused property cannot become an update: at `up`
+   * it resolves to its current value (no change) or to a change `check` refuses (nothing sent), so
+   * a preview must not list it as one.
+   */
+  refusalsInCheck?: boolean;
 }
 
 /** What a diff decides; the provider maps it to Pulumi's `DiffResult` (dropping `changedKeys`). */
@@ -214,6 +221,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 interface Accumulator {
   /** The state was written by this version: a missing nested field means "not set". */
   readonly stateIsCurrent: boolean;
+  /** See {@link DiffOptions.refusalsInCheck}. */
+  readonly refusalsInCheck: boolean;
   changed: boolean;
   replace: boolean;
   deleteBeforeReplace: boolean;
@@ -239,6 +248,7 @@ function judgeField(
       judgeObject(ctx, rule, path, oldValue, newValue, acc);
       return;
     }
+    if (acc.refusalsInCheck && cannotBecomeUpdate(ctx, rule, oldValue, newValue)) return;
     // Unknown during preview: a change of some kind, never refused (update re-checks it).
     acc.changed = true;
     if (rule.kind === "replace") {
@@ -253,6 +263,16 @@ function judgeField(
     return;
   }
   applyKind(ctx, rule, path, oldValue, newValue, acc);
+}
+
+/**
+ * True when no value of an unknown `newValue` would make this refused property an update: its
+ * `allowedWhen` is false for it (for a user's `locationId`, whenever the package stays calling),
+ * and removal is not allowed (an unknown may resolve to nothing).
+ */
+function cannotBecomeUpdate(ctx: ChangeContext, rule: FieldRule, oldValue: unknown, newValue: unknown): boolean {
+  if (rule.kind !== "refused" || rule.fields !== undefined || rule.addOrRemoveAllowed) return false;
+  return (rule.allowedWhen?.(ctx, oldValue, newValue) ?? false) === false;
 }
 
 /** An object judged field by field: a field without its own rule follows the object's rule. */
@@ -330,6 +350,7 @@ function judge<K extends string>(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   oldsAreInputs: boolean,
+  refusalsInCheck = false,
 ): Judgement {
   const oldState = isPlainObject(olds) ? { ...olds } : {};
   const newInputs = isPlainObject(news) ? { ...news } : {};
@@ -345,7 +366,7 @@ function judge<K extends string>(
 
   const out: Judgement = { changedKeys: [], replaces: [], deleteBeforeReplace: false, refusals: [], migrate };
   for (const key of Object.keys(rules.fields) as K[]) {
-    const acc: Accumulator = { stateIsCurrent, changed: false, replace: false, deleteBeforeReplace: false, refusals: [] };
+    const acc: Accumulator = { stateIsCurrent, refusalsInCheck, changed: false, replace: false, deleteBeforeReplace: false, refusals: [] };
     const absentMeansUnset = stateIsCurrent && rules.optionalInputs.includes(key);
     judgeField(ctx, rules.fields[key], key, oldState[key], newInputs[key], absentMeansUnset, acc);
     if (acc.changed) out.changedKeys.push(key);
@@ -373,7 +394,7 @@ export function diffByRules<K extends string>(
   news: Record<string, unknown>,
   opts: DiffOptions,
 ): DiffOutcome {
-  const { changedKeys, replaces, deleteBeforeReplace, refusals, migrate } = judge(rules, olds, news, false);
+  const { changedKeys, replaces, deleteBeforeReplace, refusals, migrate } = judge(rules, olds, news, false, opts?.refusalsInCheck === true);
   // A caller that passes no options gets the safe default, as `webex:clientRules` does.
   if (refusals.length > 0 && opts?.clientRules !== "server") {
     throw new RefusedChangeError(rules.resource, refusals);

@@ -69,6 +69,16 @@ export function ruleSettingsFor(owner: object, env: NodeJS.ProcessEnv = process.
 }
 
 /**
+ * Whether `check` refuses the rule table's refused changes (`webex:clientRules=strict`, the
+ * default), for `diff`'s `refusalsInCheck` option (change-rules.ts). An invalid setting counts as strict:
+ * `check` reports it, and `diff`, which a refresh also calls, must not throw for it.
+ */
+export function refusalsInCheck(owner: object): boolean {
+  const parsed = RuleSettingsSchema.safeParse(rawSettings(owner, process.env));
+  return !parsed.success || parsed.data.clientRules !== "server";
+}
+
+/**
  * Every setting, for operations that call the API.
  * @throws ConfigurationError naming `webex:accessToken` and `WEBEX_ACCESS_TOKEN` when no token is
  *   configured, or naming the offending setting when a value is invalid.

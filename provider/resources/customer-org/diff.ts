@@ -1,7 +1,7 @@
 /**
  * CustomerOrg diff: the shared engine applied to {@link customerOrgRules}. Pure: no I/O.
  */
-import { diffByRules, type ClientRules, type DiffOutcome } from "../common/change-rules";
+import { diffByRules, type DiffOptions, type DiffOutcome } from "../common/change-rules";
 import { customerOrgRules } from "./rules";
 
 /**
@@ -12,7 +12,7 @@ import { customerOrgRules } from "./rules";
 export function diffCustomerOrg(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  opts: { clientRules: ClientRules },
+  opts: DiffOptions,
 ): DiffOutcome {
   return diffByRules(customerOrgRules, olds, news, opts);
 }

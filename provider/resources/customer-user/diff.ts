@@ -1,7 +1,7 @@
 /**
  * CustomerUser diff: the shared engine applied to {@link customerUserRules}. Pure: no I/O.
  */
-import { diffByRules, type ClientRules, type DiffOutcome } from "../common/change-rules";
+import { diffByRules, type DiffOptions, type DiffOutcome } from "../common/change-rules";
 import { customerUserRules } from "./rules";
 
 /**
@@ -12,7 +12,7 @@ import { customerUserRules } from "./rules";
 export function diffCustomerUser(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  opts: { clientRules: ClientRules },
+  opts: DiffOptions,
 ): DiffOutcome {
   return diffByRules(customerUserRules, olds, news, opts);
 }

@@ -34,7 +34,7 @@ import {
 } from "../common/lifecycle";
 import { refusalFailures } from "../common/change-rules";
 import { progressReporter, writeWarning } from "../common/progress";
-import { rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
+import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
 import { checkCustomerUser } from "./check";
 import { diffCustomerUser } from "./diff";
 import { customerUserRules } from "./rules";
@@ -88,8 +88,8 @@ export function check(owner: object, olds: Record<string, unknown>, news: Record
  * refresh clears the engine's record of the failed create, and only this keeps the next `up`
  * retrying it (`update` reads the user and re-sends its desired state once).
  */
-export function diff(_owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffCustomerUser(olds, news, { clientRules: "server" });
+export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+  const { changes, replaces, deleteBeforeReplace } = diffCustomerUser(olds, news, { clientRules: "server", refusalsInCheck: refusalsInCheck(owner) });
   return { changes: changes || isUnsettled(olds, SETTLED_STATUSES), replaces, deleteBeforeReplace };
 }
 

@@ -1,7 +1,7 @@
 /**
  * OnboardingTemplate diff: the shared engine applied to {@link onboardingTemplateRules}. Pure.
  */
-import { diffByRules, type ClientRules, type DiffOutcome } from "../common/change-rules";
+import { diffByRules, type DiffOptions, type DiffOutcome } from "../common/change-rules";
 import { onboardingTemplateRules } from "./rules";
 
 /**
@@ -11,7 +11,7 @@ import { onboardingTemplateRules } from "./rules";
 export function diffOnboardingTemplate(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  opts: { clientRules: ClientRules },
+  opts: DiffOptions,
 ): DiffOutcome {
   return diffByRules(onboardingTemplateRules, olds, news, opts);
 }

@@ -18,7 +18,7 @@ import {
   withoutProviderField,
 } from "../common/lifecycle";
 import { refusalFailures } from "../common/change-rules";
-import { rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
+import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
 import { diffOnboardingTemplate } from "./diff";
 import { onboardingTemplateRules } from "./rules";
@@ -57,8 +57,8 @@ export function check(owner: object, olds: Record<string, unknown>, news: Record
  * Pure diff by the rule table in `server` mode: refusals are `check`'s, because a refresh calls
  * `diff` with the refreshed outputs and drift must never fail it.
  */
-export function diff(_owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, { clientRules: "server" });
+export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
+  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, { clientRules: "server", refusalsInCheck: refusalsInCheck(owner) });
   return { changes, replaces, deleteBeforeReplace };
 }
 

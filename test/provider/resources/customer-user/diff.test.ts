@@ -116,6 +116,25 @@ const cases: DiffCase[] = [
 describe("CustomerUser diff", () => {
   runDiffCases(diffCustomerUser, cases);
 
+  // A user takes `locationId` from its customer's `headquartersLocationId`, unknown while the
+  // customer updates: the preview of a quantity bump must not list the user (issue 13.1).
+  describe("an unknown locationId while the package stays calling", () => {
+    const unknownLocation = () => ({ ...with_({}), locationId: UNKNOWN });
+    const olds = () => state({ ...userArgs(), locationId: "loc-1" });
+    it("is no change when check refuses location changes (strict): up either keeps it or check refuses it", () => {
+      const outcome = diffCustomerUser(olds(), unknownLocation(), { clientRules: "server", refusalsInCheck: true });
+      expect(outcome).to.include({ changes: false });
+      expect(outcome.changedKeys).to.deep.equal([]);
+    });
+    it("is a change when the service judges (clientRules=server): it may be sent as an update", () => {
+      expect(diffCustomerUser(olds(), unknownLocation(), { clientRules: "server" }).changedKeys).to.deep.equal(["locationId"]);
+    });
+    it("is a change next to a move from webex_meetings to calling, where a location may be set", () => {
+      const outcome = diffCustomerUser(state(meetings()), { ...with_({}), locationId: UNKNOWN }, { clientRules: "server", refusalsInCheck: true });
+      expect(outcome.changedKeys).to.include("locationId");
+    });
+  });
+
   it("strict mode refuses once unknowns are known (what update runs)", () => {
     expect(() => diffCustomerUser(state(admin()), with_({ package: "webex_voice" }, admin()), { clientRules: "strict" })).to.throw(
       RefusedChangeError,
