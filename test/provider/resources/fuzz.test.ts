@@ -206,7 +206,10 @@ const counts: Record<string, number> = {};
 /** How many generated inputs check accepted and diff refused, printed at the end. */
 const outcomes: Record<string, number> = {};
 
-describe(`fuzz: check and diff (${RUNS} generated inputs per resource on each)`, () => {
+describe(`fuzz: check and diff (${RUNS} generated inputs per resource on each)`, function () {
+  // CPU-bound: a few seconds on a quiet machine, past mocha's 20 s default on a loaded CI runner.
+  // The runs are seeded, so a longer limit hides no flakiness of the code under test.
+  this.timeout(180_000);
   after(() => {
     console.log(`      fuzz runs: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}`);
     console.log(`      of which: ${Object.entries(outcomes).map(([k, n]) => `${k} ${n}`).join(", ")}`);
