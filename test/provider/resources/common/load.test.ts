@@ -28,3 +28,22 @@ describe("loadOperations (what the serialized providers call)", () => {
     });
   }
 });
+
+describe("stored loader paths stay resolvable", () => {
+  const root = require("node:path").resolve(__dirname, "..", "..", "..", "..");
+  const requireFromProgram = require("node:module").createRequire(root + "/");
+  const stored = [
+    // What the SDK serializes when it names the module by package (npm layout).
+    "pulumi-webex-wholesale/resources/common/load",
+    // What it emits when it cannot (a symlinked pnpm or workspace layout): the built file's own path.
+    "pulumi-webex-wholesale/dist/provider/resources/common/load.js",
+  ];
+  for (const id of stored) {
+    it(`${id} resolves to the built loader`, () => {
+      const resolved: string = requireFromProgram.resolve(id);
+      // Under the tests' `source` condition the package name resolves to the TypeScript source.
+      expect(resolved.replace(/\\/g, "/")).to.match(/\/(dist\/provider\/resources\/common\/load\.js|provider\/resources\/common\/load\.ts)$/);
+      expect(require("node:fs").existsSync(resolved)).to.equal(true);
+    });
+  }
+});
