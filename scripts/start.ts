@@ -33,7 +33,9 @@ const ROOT = resolve(__dirname, "..");
 const LOCAL = process.env.NPM_START_STATE_DIR ? resolve(process.env.NPM_START_STATE_DIR) : join(ROOT, ".local");
 const STACK = "dev";
 /** Long enough to see provisioning progress, short enough for a first run well under a minute. */
-const PROVISIONING_DELAY_MS = 2000;
+// How long the emulator takes to provision a customer. `NPM_START_PROVISIONING_MS` lets a test
+// keep a change in flight long enough to signal the run twice (test/e2e/main-job-start.test.ts).
+const PROVISIONING_DELAY_MS = Number(process.env.NPM_START_PROVISIONING_MS) > 0 ? Number(process.env.NPM_START_PROVISIONING_MS) : 2000;
 
 /** Parsed command line. */
 type Args = { operation: Operation; forceLocalEngine: boolean; requireCli: boolean };

@@ -11,12 +11,12 @@ import { ROOT } from "./harness";
 /** One `npm start` (or `node scripts/start.js`) run, its output collected. */
 type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
-function startRun(dir: string, command: "npm" | "node", args: readonly string[]): Run {
+function startRun(dir: string, command: "npm" | "node", args: readonly string[], env: Record<string, string> = {}): Run {
     const argv = command === "npm" ? ["start", "--", ...args] : ["scripts/start.js", ...args];
     // Its own process group, so the test can end everything it started if an assertion fails.
     const child = spawn(command === "npm" ? "npm" : process.execPath, argv, {
         cwd: ROOT,
-        env: { ...process.env, NPM_START_STATE_DIR: dir },
+        env: { ...process.env, NPM_START_STATE_DIR: dir, ...env },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
     });
@@ -90,14 +90,18 @@ describe("e2e: npm start and signals", function () {
     });
 
     it("SIGHUP stops like Ctrl-C and a second SIGHUP quits at once", async () => {
-        const run = startRun(dir, "node", ["--local-engine"]);
+        // A 60 s provisioning keeps a customer's create in flight: the graceful stop cannot end the
+        // run before the second signal arrives, whatever the machine's load.
+        const run = startRun(dir, "node", ["--local-engine"], { NPM_START_PROVISIONING_MS: "60000" });
         runs.push(run);
-        await until("the first create", () => / creating$/m.test(run.output()), 180_000);
+        // A customer's create, not a template's: a template is created at once, so a stop during it
+        // could end the run before the second signal arrives.
+        await until("a customer's create", () => /CustomerOrg \S+ creating$/m.test(run.output()), 180_000);
         process.kill(run.child.pid!, "SIGHUP");
         await until("the stop message", () => /SIGHUP: stopping/.test(run.output()), 10_000);
         const quit = Date.now();
         process.kill(run.child.pid!, "SIGHUP");
-        expect(await run.exited).to.equal(129);
+        expect(await run.exited, run.output()).to.equal(129);
         expect(Date.now() - quit, "quit at once").to.be.below(5_000);
     });
 
