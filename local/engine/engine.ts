@@ -17,6 +17,7 @@ import { loadSdk, type PropertyMap, type PropertyValue } from "./sdk";
 import { StateStore, type ResourceState } from "./state-store";
 import { StepGenerator, deleteResource, describeError } from "./step-generator";
 import { parseUrn } from "./urn";
+import { ProviderError } from "./plugin-host";
 
 const HEADERS = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying" } as const;
 
@@ -299,11 +300,27 @@ async function refresh(ctx: RunContext): Promise<void> {
     }
 }
 
+/**
+ * Refreshes one resource as the real engine's RefreshStep does (pkg/resource/deploy/step.go): read; an empty id
+ * means it is gone; a successful read clears initialization errors (a partial read keeps its own and warns); then
+ * the provider's diff is asked what the next `up` of an unchanged program would do, with the refreshed outputs as
+ * olds and the prior inputs as news. A failing diff fails the refresh of that resource.
+ */
 async function refreshOne(ctx: RunContext, r: ResourceState): Promise<void> {
     const { name } = parseUrn(r.urn);
     try {
         const plugin = await ctx.plugin();
-        const res = await plugin.read(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs));
+        let res: { id: string; outputs: PropertyMap; inputs: PropertyMap };
+        let initErrors: string[] | undefined;
+        try {
+            res = await plugin.read(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs));
+        } catch (e) {
+            if (!(e instanceof ProviderError && e.initFailure)) throw e;
+            // A partial failure does not fail a refresh: it is recorded so the next up retries it.
+            initErrors = e.initFailure.reasons;
+            res = { id: e.initFailure.id || r.id, outputs: e.initFailure.properties, inputs: {} };
+            ctx.renderer.line(`    warning: ${r.type} ${name}: Refreshed resource is in an unhealthy state:\n    * ${initErrors.join("\n    * ")}`);
+        }
         if (!res.id) {
             ctx.store.remove(r);
             ctx.store.markDirty();
@@ -315,9 +332,16 @@ async function refreshOne(ctx: RunContext, r: ResourceState): Promise<void> {
         const outputs = markSecretKeys(res.outputs, secretOut);
         const inputs = Object.keys(res.inputs).length > 0 ? markSecretKeys(res.inputs, secretKeys(r.inputs)) : r.inputs;
         ctx.learnSecrets(outputs, inputs);
-        const changed = !deepEqual(outputs, r.outputs) || !deepEqual(inputs, r.inputs) || res.id !== r.id;
+        if (!r.external) {
+            // The real engine shows this diff (inverted) but records the read values either way.
+            await plugin.diff(r.urn, res.id, unwrapMap(outputs), unwrapMap(r.inputs), unwrapMap(inputs));
+        }
+        const changed =
+            !deepEqual(outputs, r.outputs) || !deepEqual(inputs, r.inputs) || res.id !== r.id || (r.initErrors?.length ?? 0) !== (initErrors?.length ?? 0);
         const keys = changedKeys(r.outputs, outputs);
         Object.assign(r, { id: res.id, outputs, inputs });
+        if (initErrors) r.initErrors = initErrors;
+        else delete r.initErrors;
         if (changed) {
             ctx.store.markDirty();
             ctx.renderer.stepDone(r, "update", r.type, name, keys, "(refreshed)");

@@ -20,7 +20,11 @@ export type Registration = {
     object: PropertyMap;
     protect: boolean;
     retainOnDelete: boolean;
-    deleteBeforeReplace: boolean;
+    /**
+     * The `deleteBeforeReplace` option when the program set it (true or false), else undefined: a user's `false`
+     * overrides a provider that asks for delete-before-replace (source_eval.go reads `deleteBeforeReplaceDefined`).
+     */
+    deleteBeforeReplace: boolean | undefined;
     ignoreChanges: string[];
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
@@ -87,7 +91,7 @@ function decodeRegistration(q: RegisterResourceRequest): Registration {
         object: fromStruct(q.getObject()),
         protect: q.getProtect() ?? false,
         retainOnDelete: q.getRetainondelete() ?? false,
-        deleteBeforeReplace: q.getDeletebeforereplace(),
+        deleteBeforeReplace: q.getDeletebeforereplacedefined() || q.getDeletebeforereplace() ? q.getDeletebeforereplace() : undefined,
         ignoreChanges: q.getIgnorechangesList(),
         replaceOnChanges: q.getReplaceonchangesList(),
         additionalSecretOutputs: q.getAdditionalsecretoutputsList(),

@@ -1,7 +1,18 @@
 /**
  * The engine's public option and result shapes, as zod schemas (the single source of their types).
  */
+import * as os from "node:os";
 import { z } from "zod";
+
+/**
+ * The Pulumi CLI's default `--parallel` (pkg/cmd/pulumi/operations/up.go `defaultParallel`): `PULUMI_PARALLEL` when
+ * it is a positive integer, else 4 × the CPU cores.
+ */
+export function defaultParallel(env: Record<string, string | undefined> = process.env): number {
+    const fromEnv = Number(env["PULUMI_PARALLEL"]);
+    if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, 1000);
+    return 4 * os.availableParallelism();
+}
 
 /** The operations the engine runs. */
 export const OperationSchema = z.enum(["preview", "up", "refresh", "destroy"]);
@@ -16,8 +27,8 @@ export const EngineOptionsSchema = z.object({
     cwd: z.string().min(1),
     /** Stack name: selects `Pulumi.<stack>.yaml` and the state file. */
     stack: z.string().regex(/^[A-Za-z0-9_.-]+$/, "a stack name has letters, digits, _ . - only"),
-    /** Maximum concurrent provider calls (default 10). */
-    parallel: z.number().int().min(1).max(1000).default(10),
+    /** Maximum concurrent provider calls (default: the Pulumi CLI's, see {@link defaultParallel}). */
+    parallel: z.number().int().min(1).max(1000).default(() => defaultParallel()),
     /** State file; default `<cwd>/.pulumi-local/<stack>.json`. */
     stateFile: z.string().optional(),
     /** Plain config values (`key` gets the project namespace, `ns:key` is kept). Override the stack file. */

@@ -266,7 +266,8 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
                         `remove the protect option first if the replacement is intended`,
                 );
             }
-            const dbr = reg.deleteBeforeReplace || diff.deleteBeforeReplace;
+            // The program's option, when set, wins over the provider's wish (step_generator.go).
+            const dbr = reg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
             const note = dbr ? "(delete before replace)" : undefined;
             if (ctx.dryRun) {
                 if (dbr) {

@@ -126,6 +126,28 @@ describe("local engine: replacements", function () {
     });
 });
 
+describe("local engine: the program's deleteBeforeReplace wins over the provider's (step_generator.go)", function () {
+    this.timeout(90_000);
+    const stack = new FixtureStack();
+    after(() => stack.cleanup());
+    const spec = (suffix: string): Spec => ({
+        records: [
+            { name: "userFalse", value: "v", key: `f-${suffix}`, dbrFromDiff: true, deleteBeforeReplace: false },
+            { name: "unset", value: "v", key: `u-${suffix}`, dbrFromDiff: true },
+        ],
+    });
+
+    it("false creates the replacement first although the diff asks for delete-before-replace; unset follows the diff", async () => {
+        const first = await stack.run("up", spec("1"));
+        expect(first.ok, explain(first, stack.lines)).to.equal(true);
+        const r = await stack.run("up", spec("2"));
+        expect(r.ok, explain(r, stack.lines)).to.equal(true);
+        const writes = stack.writes();
+        expect(writes.indexOf("create:userFalse"), writes.join(",")).to.be.lessThan(writes.indexOf("delete:userFalse"));
+        expect(writes.indexOf("delete:unset"), writes.join(",")).to.be.lessThan(writes.indexOf("create:unset"));
+    });
+});
+
 describe("local engine: deleteBeforeReplace replaces affected dependents first", function () {
     this.timeout(90_000);
     const stack = new FixtureStack();
@@ -305,6 +327,15 @@ describe("local engine: failures", function () {
         expect(stack.state().resources.find((x) => x.urn.endsWith("::partial"))!.initErrors).to.equal(undefined);
     });
 
+    it("a refresh whose read succeeds clears the initialization errors (step.go RefreshStep)", async () => {
+        const spec: Spec = { records: [{ name: "fine", value: "v" }, { name: "refused", value: "v" }, { name: "partial", value: "v", initError: true }] };
+        const failed = await stack.run("up", { records: [...spec.records, { name: "again", value: "v", initError: true }] });
+        expect(stack.state().resources.find((x) => x.urn.endsWith("::again"))!.initErrors, explain(failed, stack.lines)).to.have.length(1);
+        const r = await stack.run("refresh", spec);
+        expect(r.ok, explain(r, stack.lines)).to.equal(true);
+        expect(stack.state().resources.find((x) => x.urn.endsWith("::again"))!.initErrors).to.equal(undefined);
+    });
+
     it("a check failure names the resource, property and reason, and nothing is written", async () => {
         const r = await stack.run("preview", { records: [{ name: "fine", value: "invalid" }, { name: "refused", value: "v" }, { name: "partial", value: "v" }] });
         expect(r.ok).to.equal(false);
@@ -369,6 +400,30 @@ describe("local engine: refresh and Resource.get", function () {
         expect(stack.recordNames()).to.deep.equal(["drifts", "stays"]);
         expect(r.steps.find((s) => s.name === "drifts")).to.deep.include({ op: "update", changedKeys: ["value"] });
         expect(r.steps.find((s) => s.name === "vanishes")).to.deep.include({ op: "delete" });
+    });
+
+    it("refresh asks diff with the refreshed outputs as olds and the prior inputs as news", async () => {
+        const store = stack.store();
+        store["stays"]!.value = "seen-at-the-api";
+        require("node:fs").writeFileSync(stack.storeFile, JSON.stringify(store));
+        const r = await stack.run("refresh", { records: [] });
+        expect(r.ok, explain(r, stack.lines)).to.equal(true);
+        const diff = stack.calls().find((c) => c.op === "diff" && c.name === "stays");
+        expect(diff).to.include({ oldValue: "seen-at-the-api", newValue: "v" });
+        store["stays"]!.value = "v";
+        require("node:fs").writeFileSync(stack.storeFile, JSON.stringify(store));
+        expect((await stack.run("refresh", { records: [] })).ok).to.equal(true);
+    });
+
+    it("a failing diff fails the refresh of that resource", async () => {
+        const store = stack.store();
+        store["drifts"]!.value = "diff-fails";
+        require("node:fs").writeFileSync(stack.storeFile, JSON.stringify(store));
+        const r = await stack.run("refresh", { records: [] });
+        expect(r.ok).to.equal(false);
+        expect(r.errors.join("\n")).to.match(/Record drifts .*refresh failed: .*diff of drifts failed/);
+        store["drifts"]!.value = "changed-outside";
+        require("node:fs").writeFileSync(stack.storeFile, JSON.stringify(store));
     });
 
     it("Resource.get reads through the provider, records the resource as external and never deletes it", async () => {

@@ -26,6 +26,8 @@ export type RecordSpec = {
     protect?: boolean;
     ignoreChanges?: string[];
     deleteBeforeReplace?: boolean;
+    /** The provider's diff asks for delete-before-replace. */
+    dbrFromDiff?: boolean;
     retainOnDelete?: boolean;
     aliases?: Array<{ name?: string; parent?: string; noParent?: boolean } | string>;
     secretToken?: boolean;
@@ -46,7 +48,19 @@ export type Spec = {
 };
 
 /** One call the recording provider saw. */
-export type ProviderCall = { op: string; phase: "start" | "end"; name: string; t: number; id?: string; adopted?: boolean; error?: boolean; found?: boolean };
+export type ProviderCall = {
+    op: string;
+    phase: "start" | "end";
+    name: string;
+    t: number;
+    id?: string;
+    adopted?: boolean;
+    error?: boolean;
+    found?: boolean;
+    /** For diff: the `value` of its olds and of its news. */
+    oldValue?: string;
+    newValue?: string;
+};
 
 /** A stack of the fixture program in its own temporary directory. */
 export class FixtureStack {
