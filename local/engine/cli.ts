@@ -1,12 +1,13 @@
 /**
  * Command line of the local engine:
  *
- *   npm run engine -- up|preview|refresh|destroy --stack <s> --cwd <program dir> [--parallel N]
- *     [--config k=v]... [--secret-config k=env:VAR|file:PATH]... [--state <file>] [--verbose]
+ *   npm run engine -- up|preview|refresh|destroy|cancel --stack <s> --cwd <program dir> [--parallel N]
+ *     [--config k=v]... [--secret-config k=env:VAR|file:PATH]... [--state <file>] [--verbose] [--clear-pending-creates]
  *
- * Exit code 0 on success, 1 on a failed run, 2 on invalid usage. Ctrl-C (or SIGTERM) cancels: no new provider
- * write starts, the ones in flight finish and are recorded. A SIGKILL at any point is safe too: the next run
- * resumes from the state and its pending-operations list.
+ * Exit code 0 on success, 1 on a failed run, 2 on invalid usage. Ctrl-C, SIGTERM (a CI runner cancelling a job)
+ * and SIGHUP (a closed terminal) cancel: no new provider write starts, the ones in flight finish and are recorded;
+ * a second signal quits at once. A SIGKILL at any point is safe too: the state and its pending-operations list
+ * record what was in flight, and the lock it leaves is removed with `cancel`, as with the Pulumi CLI.
  */
 import * as path from "node:path";
 
@@ -15,8 +16,10 @@ import { resolveSecretReference } from "./project-config";
 import { runEngine } from "./engine";
 
 const USAGE =
-    "usage: npm run engine -- up|preview|refresh|destroy --stack <name> [--cwd <program dir>] [--parallel N]\n" +
+    "usage: npm run engine -- up|preview|refresh|destroy|cancel --stack <name> [--cwd <program dir>] [--parallel N]\n" +
     "         [--config key=value]... [--secret-config key=env:VARIABLE|file:PATH]... [--state <file>] [--verbose]\n" +
+    "         [--clear-pending-creates] (refresh)\n" +
+    "cancel removes the lock a killed run left (make sure no run is active first).\n" +
     "Secrets in the state are encrypted with PULUMI_CONFIG_PASSPHRASE.";
 
 /** Invalid command line. */
@@ -87,6 +90,10 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
             case "-v":
                 options.verbose = true;
                 break;
+            case "--clear-pending-creates":
+                if (options.operation !== "refresh") throw new UsageError("--clear-pending-creates goes with refresh");
+                options.clearPendingCreates = true;
+                break;
             case "--help":
             case "-h":
                 throw new UsageError("");
@@ -116,17 +123,41 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 2;
     }
     const controller = new AbortController();
-    let interrupts = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write(`\n${signal}: cancelling (in-flight provider calls finish and are recorded; press again to quit now)\n`);
+    const stop = cancelOnSignals(controller, (code) => process.exit(code));
+    try {
+        const result = await runEngine({ ...options, signal: controller.signal });
+        return result.exitCode;
+    } finally {
+        stop();
+    }
+}
+
+/** The signals that cancel a run: Ctrl-C, a CI runner's SIGTERM, a closed terminal's SIGHUP. */
+export const CANCEL_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Makes the first of {@link CANCEL_SIGNALS} cancel the run through `controller` (no new step starts; in-flight ones
+ * finish and are recorded), as the Pulumi CLI does on its first Ctrl-C, and a second one quit at once with
+ * 128 + the signal's number.
+ *
+ * @param exit quits the process (injected for tests).
+ * @returns a function that removes the handlers.
+ */
+export function cancelOnSignals(controller: AbortController, exit: (code: number) => void, proc: NodeJS.EventEmitter = process): () => void {
+    const numbers: Record<(typeof CANCEL_SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+    const onSignal = (signal: (typeof CANCEL_SIGNALS)[number]): void => {
+        if (controller.signal.aborted) {
+            process.stderr.write(`${signal} again: quitting now (steps in flight may finish without being recorded; the lock stays)\n`);
+            exit(128 + numbers[signal]);
+            return;
+        }
+        process.stderr.write(`\n${signal}: cancelling (in-flight provider calls finish and are recorded; send it again to quit now)\n`);
         controller.abort();
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    const result = await runEngine({ ...options, signal: controller.signal });
-    return result.exitCode;
+    for (const s of CANCEL_SIGNALS) proc.on(s, onSignal);
+    return () => {
+        for (const s of CANCEL_SIGNALS) proc.off(s, onSignal);
+    };
 }
 
 if (require.main === module) {

@@ -19,7 +19,7 @@ import { StepGenerator, deleteResource, describeError } from "./step-generator";
 import { parseUrn } from "./urn";
 import { ProviderError } from "./plugin-host";
 
-const HEADERS = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying" } as const;
+const HEADERS = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying", cancel: "Cancelling" } as const;
 
 /** Removes terminal colour codes (the SDK formats errors with util.inspect colours). */
 function stripAnsi(text: string): string {
@@ -107,6 +107,12 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
     const redactor = new Redactor();
     redactor.add(Object.values(opts.secretConfig));
     const lookupEnv: Record<string, string | undefined> = { ...process.env, ...opts.env };
+    if (opts.operation === "cancel") {
+        // `pulumi cancel` on the diy backend: delete the lock, nothing else.
+        const removed = StateStore.cancel(stateFile);
+        print(removed ? `The currently running update for '${opts.stack}' has been canceled!` : `No lock: no update of '${opts.stack}' is running.`);
+        return { ...failure(""), ok: true, exitCode: 0, errors: [], stateFile, logFile };
+    }
 
     let store: StateStore | undefined;
     let renderer: Renderer | undefined;
@@ -117,7 +123,7 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
         const sdk = loadSdk(opts.cwd);
         fs.mkdirSync(path.dirname(stateFile), { recursive: true });
         ignoreDefaultStateDir(stateFile);
-        store = StateStore.open(stateFile, config.project, opts.stack, readPassphrase(lookupEnv));
+        store = StateStore.open(stateFile, config.project, opts.stack, readPassphrase(lookupEnv), `npm run engine -- cancel --stack ${opts.stack} --state ${stateFile}`);
         renderer = new Renderer(print, logFile, redactor, opts.verbose, opts.progressIntervalMs);
         ctx = new RunContext({ ...opts, stateFile }, sdk, config, store, renderer, redactor, opts.env);
         for (const r of store.state.resources) ctx.learnSecrets(r.inputs, r.outputs);
@@ -175,18 +181,29 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
     };
 }
 
-/** Tells the person that the previous run stopped with provider writes in flight, and what happens now. */
+/**
+ * Warns that earlier runs stopped with provider writes in flight, with the real engine's words
+ * (pkg/engine/lifecycletest TestUpdateShowsWarningWithPendingOperations). Pending creates stay until a refresh with
+ * `clearPendingCreates`, so every run warns about them.
+ */
 function reportInterrupted(ctx: RunContext): void {
-    const pending = ctx.store.state.pending;
+    const pending = ctx.store.interrupted;
     if (pending.length === 0) return;
-    ctx.renderer.line(`Resuming: the previous run was interrupted during ${pending.length} provider operation(s):`);
-    for (const p of pending) {
-        ctx.renderer.line(`    ${p.op} of ${p.type} ${parseUrn(p.urn).name} (started ${p.startedAt}) may or may not have happened`);
-    }
+    const how = { create: "creating", update: "updating", delete: "deleting" } as const;
+    ctx.renderer.line(`    warning: Attempting to deploy or update resources with ${pending.length} pending operations from previous deployment.`);
+    for (const p of pending) ctx.renderer.line(`      * ${p.urn}, interrupted while ${how[p.op]}`);
     ctx.renderer.line(
-        "    creates run again (the provider adopts an existing resource by its natural key), updates and deletes are " +
-            "retried from the recorded state",
+        "    These resources are in an unknown state because the engine was interrupted while waiting for changes to these " +
+            "resources to complete. You should confirm whether or not the operations listed completed successfully by " +
+            "checking the state of the provider.",
     );
+    if (ctx.store.pendingCreates.length > 0) {
+        ctx.renderer.line(
+            "    An interrupted create may have left an object the state does not know: an up creates it again (this " +
+                "package's providers adopt an existing object by its natural key). Once checked, clear them with " +
+                `\`npm run engine -- refresh --clear-pending-creates\` (the Pulumi CLI: \`pulumi refresh --clear-pending-creates\`).`,
+        );
+    }
 }
 
 /** `up` and `preview`: runs the program against the monitor and executes (or plans) the steps. */
@@ -279,15 +296,13 @@ async function destroy(ctx: RunContext): Promise<void> {
     if (outcome.failed.length === 0 && outcome.skipped.length === 0) {
         ctx.store.state.outputs = {};
         // An interrupted create may have left an object the state does not know: destroy cannot delete what it
-        // has no id for, so the entry stays (and is reported) until an up adopts it.
-        const creates = ctx.store.state.pending.filter((p) => p.op === "create");
-        for (const p of creates) {
+        // has no id for, so the entry stays (the store keeps it) and is reported.
+        for (const p of ctx.store.pendingCreates) {
             ctx.renderer.line(
                 `    warning: the create of ${p.type} ${parseUrn(p.urn).name} was interrupted earlier and may exist in the provider ` +
                     `without being in the state; run up (it adopts it), then destroy`,
             );
         }
-        ctx.store.state.pending = creates;
     }
 }
 
@@ -295,6 +310,19 @@ async function destroy(ctx: RunContext): Promise<void> {
 async function refresh(ctx: RunContext): Promise<void> {
     const targets = ctx.store.state.resources.filter((r) => r.custom && r.id && !r.pendingReplacement);
     await Promise.all(targets.map((r) => refreshOne(ctx, r)));
+    if (ctx.store.pendingCreates.length > 0) {
+        if (ctx.opts.clearPendingCreates) {
+            ctx.store.clearPendingCreates();
+            ctx.store.markDirty(0);
+            ctx.renderer.line("    info: cleared the pending creates of interrupted runs");
+        } else {
+            // The CLI resolves them interactively; without a terminal it keeps them, as here.
+            ctx.renderer.line(
+                "    warning: pending creates of interrupted runs are kept; after checking the provider, run refresh with " +
+                    "--clear-pending-creates to clear them",
+            );
+        }
+    }
     for (const r of ctx.store.state.resources.filter((x) => !x.custom)) {
         ctx.record({ urn: r.urn, type: r.type, name: parseUrn(r.urn).name, op: "same" });
     }

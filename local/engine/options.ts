@@ -15,7 +15,7 @@ export function defaultParallel(env: Record<string, string | undefined> = proces
 }
 
 /** The operations the engine runs. */
-export const OperationSchema = z.enum(["preview", "up", "refresh", "destroy"]);
+export const OperationSchema = z.enum(["preview", "up", "refresh", "destroy", "cancel"]);
 
 /** One operation. */
 export type Operation = z.output<typeof OperationSchema>;
@@ -42,6 +42,11 @@ export const EngineOptionsSchema = z.object({
     env: z.record(z.string(), z.string()).default({}),
     /** Receives each output line; default: `process.stdout`. */
     output: z.custom<(line: string) => void>((v) => typeof v === "function", "output must be a function").optional(),
+    /**
+     * `refresh` only: forget the creates that interrupted runs left pending (like `pulumi refresh
+     * --clear-pending-creates`), once you have checked whether their objects exist in the provider.
+     */
+    clearPendingCreates: z.boolean().default(false),
     /** Also show unchanged resources. */
     verbose: z.boolean().default(false),
     /** How often in-flight steps print their elapsed time. */

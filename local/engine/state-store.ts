@@ -116,6 +116,9 @@ export class StateStore {
     #hashCache = new Map<string, string>();
     #mapCache = new WeakMap<PropertyMap, { json: string; blobs: Array<[string, string]> }>();
     #writeError: Error | undefined;
+    #carriedCreates: PendingOperation[] = [];
+    /** The operations a previous run left pending (for reporting; {@link StackState.pending} holds this run's). */
+    interrupted: readonly PendingOperation[] = [];
     /** Number of physical writes made (for tests and benchmarks). */
     writes = 0;
 
@@ -130,13 +133,14 @@ export class StateStore {
      * Opens (or starts) the checkpoint at `file`, taking the lock, and decodes it.
      *
      * @param passphrase `PULUMI_CONFIG_PASSPHRASE`, needed when the state holds secrets or will.
-     * @throws StackLockedError when another live run holds the lock; PassphraseError on a missing or wrong
+     * @param cancelCommand the command that removes the lock, named in the refusal.
+     * @throws StackLockedError when a lock exists (see {@link StateStore.cancel}); PassphraseError on a missing or wrong
      *   passphrase; Error when the file is not a state file of this project and stack.
      */
-    static open(file: string, project: string, stack: string, passphrase: string | undefined): StateStore {
+    static open(file: string, project: string, stack: string, passphrase: string | undefined, cancelCommand = "npm run engine -- cancel"): StateStore {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         const store = new StateStore(file, { version: STATE_VERSION, project, stack, outputs: {}, resources: [], pending: [] }, passphrase);
-        store.#lock();
+        store.#lock(cancelCommand);
         try {
             store.#load(project, stack);
         } catch (e) {
@@ -146,32 +150,44 @@ export class StateStore {
         return store;
     }
 
-    #lock(): void {
-        const body = JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() });
-        for (let attempt = 0; attempt < 2; attempt++) {
-            try {
-                fs.writeFileSync(this.lockFile, body, { flag: "wx" });
-                this.#locked = true;
-                return;
-            } catch (e) {
-                if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-            }
-            let holder: { pid?: number; host?: string; startedAt?: string } = {};
-            try {
-                holder = JSON.parse(fs.readFileSync(this.lockFile, "utf8")) as typeof holder;
-            } catch {
-                // A lock torn by a crash between create and write: treat as stale.
-            }
-            const stale = holder.pid === undefined || (holder.host === os.hostname() && !pidAlive(holder.pid));
-            if (!stale) {
-                throw new StackLockedError(
-                    `the stack is locked by another run (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); ` +
-                        `if no run is active, delete ${this.lockFile}`,
-                );
-            }
-            fs.rmSync(this.lockFile, { force: true });
+    /**
+     * Takes the lock. Like the Pulumi CLI's diy backend (pkg/backend/diy/lock.go), any existing lock refuses the
+     * run, also one left by a killed run: only the `cancel` command removes it, once a person has made sure no run
+     * is active. Taking over a lock silently could run two deployments on one stack.
+     */
+    #lock(cancelCommand: string): void {
+        const body = JSON.stringify({ pid: process.pid, user: os.userInfo().username, host: os.hostname(), startedAt: new Date().toISOString() });
+        try {
+            fs.writeFileSync(this.lockFile, body, { flag: "wx" });
+            this.#locked = true;
+            return;
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         }
-        throw new StackLockedError(`cannot take the lock ${this.lockFile}`);
+        let holder: { pid?: number; user?: string; host?: string; startedAt?: string } = {};
+        try {
+            holder = JSON.parse(fs.readFileSync(this.lockFile, "utf8")) as typeof holder;
+        } catch {
+            // A lock torn by a crash between create and write: still a lock, reported without details.
+        }
+        const gone = holder.pid !== undefined && holder.host === os.hostname() && !pidAlive(holder.pid) ? " (that process is no longer running)" : "";
+        throw new StackLockedError(
+            `the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`${cancelCommand}\`.\n` +
+                `  ${this.lockFile}: created by ${holder.user ?? "?"}@${holder.host ?? "?"} (pid ${holder.pid ?? "?"}) at ${holder.startedAt ?? "?"}${gone}`,
+        );
+    }
+
+    /**
+     * `cancel`: removes the lock of the stack whose state is `file`, as `pulumi cancel` deletes the diy backend's
+     * lock files. The person running it asserts that no run is active.
+     *
+     * @returns true when there was a lock to remove.
+     */
+    static cancel(file: string): boolean {
+        const lockFile = `${file}.lock`;
+        const existed = fs.existsSync(lockFile);
+        fs.rmSync(lockFile, { force: true });
+        return existed;
     }
 
     #load(project: string, stack: string): void {
@@ -202,8 +218,10 @@ export class StateStore {
             stack,
             outputs: decode(file.outputs) as PropertyMap,
             resources: file.resources.map((r) => ({ ...r, inputs: decode(r.inputs) as PropertyMap, outputs: decode(r.outputs) as PropertyMap })),
-            pending: file.pending,
+            pending: [],
         };
+        this.interrupted = file.pending;
+        this.#carriedCreates = file.pending.filter((p) => p.op === "create");
         this.#lastWritten = text;
     }
 
@@ -322,7 +340,7 @@ export class StateStore {
         return (
             `${header.slice(0, -1)},\n"blobs":${JSON.stringify(blobs)},\n"outputs":${outputs},\n"resources":[` +
             (lines.length ? `\n${lines.join(",\n")}\n` : "") +
-            `],\n"pending":${JSON.stringify(this.state.pending)}}\n`
+            `],\n"pending":${JSON.stringify([...this.#carriedCreates, ...this.state.pending])}}\n`
         );
     }
 
@@ -410,6 +428,21 @@ export class StateStore {
         const m = new Map<string, ResourceState>();
         for (const r of this.state.resources) if (!r.pendingReplacement) m.set(r.urn, r);
         return m;
+    }
+
+    /**
+     * Creates left pending by earlier runs. As in the real engine (pkg/backend/snapshot.go), they are kept in every
+     * later checkpoint, because the object may exist in the provider without being in the state: only a person can
+     * resolve them, with `refresh --clear-pending-creates`. Other interrupted operations are dropped at the first
+     * write: their resources' recorded state stands.
+     */
+    get pendingCreates(): readonly PendingOperation[] {
+        return this.#carriedCreates;
+    }
+
+    /** Forgets the creates earlier runs left pending (`refresh --clear-pending-creates`). */
+    clearPendingCreates(): void {
+        this.#carriedCreates = [];
     }
 
     /** Records that a provider write starts, before it is sent. */

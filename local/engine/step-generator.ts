@@ -611,8 +611,6 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
                 r.parent = this.#renamed.get(r.parent) ?? r.parent;
             }
         }
-        // Every operation this run started has ended; entries left by an interrupted run are now resolved.
-        ctx.store.state.pending = [];
         ctx.store.markDirty(0);
     }
 

@@ -1,6 +1,7 @@
+import { EventEmitter } from "node:events";
 import { expect } from "chai";
 
-import { UsageError, parseCommandLine } from "../../../local/engine/cli";
+import { CANCEL_SIGNALS, UsageError, cancelOnSignals, parseCommandLine } from "../../../local/engine/cli";
 import { Semaphore } from "../../../local/engine/semaphore";
 
 describe("local engine: command line", () => {
@@ -59,5 +60,34 @@ describe("local engine: semaphore", () => {
         const s = new Semaphore(1);
         await expect(s.run(async () => Promise.reject(new Error("boom")))).to.be.rejectedWith("boom");
         expect(await s.run(async () => "next")).to.equal("next");
+    });
+});
+
+describe("local engine: signals (issue 12: SIGTERM and SIGHUP act as Ctrl-C)", () => {
+    for (const first of CANCEL_SIGNALS) {
+        it(`${first} cancels the run; a second signal quits with 128 + its number`, () => {
+            const proc = new EventEmitter();
+            const controller = new AbortController();
+            const exits: number[] = [];
+            const stderr = process.stderr.write;
+            process.stderr.write = (() => true) as typeof process.stderr.write;
+            try {
+                const stop = cancelOnSignals(controller, (code) => exits.push(code), proc);
+                proc.emit(first, first);
+                expect(controller.signal.aborted).to.equal(true);
+                expect(exits).to.deep.equal([]);
+                proc.emit("SIGHUP", "SIGHUP");
+                expect(exits).to.deep.equal([129]);
+                stop();
+                expect(CANCEL_SIGNALS.map((s) => proc.listenerCount(s))).to.deep.equal([0, 0, 0]);
+            } finally {
+                process.stderr.write = stderr;
+            }
+        });
+    }
+
+    it("--clear-pending-creates goes with refresh only", () => {
+        expect(parseCommandLine(["refresh", "--stack", "dev", "--clear-pending-creates"], {})).to.deep.include({ clearPendingCreates: true });
+        expect(() => parseCommandLine(["up", "--stack", "dev", "--clear-pending-creates"], {})).to.throw(UsageError, /goes with refresh/);
     });
 });

@@ -93,16 +93,45 @@ describe("local engine: state store", () => {
         store.release();
     });
 
-    it("refuses a second run while the lock's owner is alive, and takes over a lock left by a dead process", () => {
+    it("refuses a second run, also over a lock left by a dead process, until cancel removes it (diy backend)", () => {
         const first = StateStore.open(file, "proj", "dev", undefined);
-        expect(() => StateStore.open(file, "proj", "dev", undefined)).to.throw(StackLockedError, /locked by another run/);
+        expect(() => StateStore.open(file, "proj", "dev", undefined)).to.throw(StackLockedError, /currently locked by 1 lock\(s\)/);
         first.release();
-        // A process that has exited cannot hold the lock.
+        // A lock left by a killed run is not taken over: another run may still be writing (another host, a reused pid).
         const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
-        fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead), host: os.hostname(), startedAt: "then" }));
+        fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead), user: "u", host: os.hostname(), startedAt: "then" }));
+        expect(() => StateStore.open(file, "proj", "dev", undefined, "the-cancel-command")).to.throw(
+            StackLockedError,
+            /delete the lock file with `the-cancel-command`[^]*created by u@.* \(pid \d+\) at then \(that process is no longer running\)/,
+        );
+        expect(StateStore.cancel(file)).to.equal(true);
+        expect(StateStore.cancel(file), "nothing left to cancel").to.equal(false);
         const second = StateStore.open(file, "proj", "dev", undefined);
         second.release();
         expect(fs.existsSync(`${file}.lock`)).to.equal(false);
+    });
+
+    it("keeps pending creates of earlier runs in every later checkpoint until cleared; drops other interrupted operations", async () => {
+        const store = StateStore.open(file, "proj", "dev", undefined);
+        store.beginOperation("create", "urn:c", "t");
+        store.beginOperation("update", "urn:u", "t", "id-u");
+        await store.close();
+        store.release(); // as if killed: the operations never ended
+
+        const next = StateStore.open(file, "proj", "dev", undefined);
+        expect(next.interrupted.map((p) => p.op)).to.deep.equal(["create", "update"]);
+        expect(next.pendingCreates.map((p) => p.urn)).to.deep.equal(["urn:c"]);
+        next.state.resources.push(resource("later"));
+        await next.close();
+        next.release();
+        const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { pending: Array<{ urn: string }> };
+        expect(stored.pending.map((p) => p.urn)).to.deep.equal(["urn:c"]);
+
+        const clearing = StateStore.open(file, "proj", "dev", undefined);
+        clearing.clearPendingCreates();
+        await clearing.close();
+        clearing.release();
+        expect((JSON.parse(fs.readFileSync(file, "utf8")) as { pending: unknown[] }).pending).to.deep.equal([]);
     });
 
     it("refuses a state file of another stack", async () => {

@@ -2,7 +2,11 @@
  * The reliability scenarios, parameterised by size so the short suite (`npm test`) and the soak
  * (`npm run soak`) run the same code: faults, crashes, secrets and authentication.
  */
+import { join } from "node:path";
 import { expect } from "chai";
+
+import { REPO_ROOT } from "../../../bench/engine-runner";
+import { runEngine } from "../../../local/engine";
 
 import {
     FAULT_KINDS,
@@ -87,6 +91,11 @@ export async function crashScenario(size: CatalogSize, trials: number, seed: num
                 killWhen: async () => (await deployment.emulator.admin.counters()).total >= killAfterRequests,
             });
             outcomes.push({ killAfterRequests, killed: crashed.killed === "crash" });
+            // The killed run's lock stays, as with the Pulumi CLI: the operator runs `cancel` first.
+            if (crashed.killed === "crash") {
+                const cancel = await runEngine({ operation: "cancel", cwd: join(REPO_ROOT, "bench", "program"), stack: "reliability", stateFile: deployment.stateFile, output: () => undefined });
+                expect(cancel.ok, "cancel removes the killed run's lock").to.equal(true);
+            }
             const rerun = await deployment.run("up");
             expect(
                 rerun.exitCode,
