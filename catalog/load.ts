@@ -191,7 +191,7 @@ export async function validateCatalog(text: string, rules: CatalogRules): Promis
     };
     const zodPaths = new Set(found.map((f) => formatPath(f.path)));
     const fromChecks = await entryChecks(lists, rules);
-    const fromCross = crossChecks(lists, rules);
+    const fromCross = [...crossChecks(lists, rules), ...removalChecks(lists, raw.remove)];
     for (const f of [...fromChecks, ...fromCross]) {
         // The structural message is the more precise one when both layers see the same field.
         if (!zodPaths.has(formatPath(f.path))) found.push(f);
@@ -389,6 +389,22 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
         });
     }
     return out;
+}
+
+/** `remove:` lists keys that are gone on purpose: one still declared is a contradiction. */
+function removalChecks(lists: Lists, remove: unknown): { path: Path; message: string }[] {
+    const declared = {
+        customers: new Set(lists.customers.map(({ entry }) => entry.externalId)),
+        users: new Set(lists.users.map(({ entry }) => entry.email)),
+    };
+    return (["customers", "users"] as const).flatMap((kind) => {
+        const keys = isRecord(remove) && Array.isArray(remove[kind]) ? (remove[kind] as unknown[]) : [];
+        return keys.flatMap((key, i) =>
+            typeof key === "string" && declared[kind].has(key)
+                ? [{ path: ["remove", kind, i], message: `"${key}" is still declared under ${kind}: delete its entry, or drop it from remove:` }]
+                : [],
+        );
+    });
 }
 
 /** A customer's admin package: its highest-ranked package administrators can hold (provisioning-api.md). */

@@ -9,6 +9,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { catalogOutputs, declareCatalog } from "./declare";
+import { ALLOW_DELETES_ENV, DeletionGuard, GUARD_SETTINGS, type GuardInputs } from "./deletion-guard";
 import { CatalogError, loadCatalog } from "./load";
 import { packageRules } from "./package-rules";
 import type { Catalog } from "./schema";
@@ -40,5 +41,19 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
         }
         throw e;
     }
+    // First, so its check runs before any other step: an unintended deletion stops the run here.
+    new DeletionGuard("catalog-deletion-guard", guardInputs(catalog, config));
     return catalogOutputs(await declareCatalog(catalog));
+}
+
+/** The deletion guard's inputs: the catalog's keys and this run's intent (see `deletion-guard.ts`). */
+function guardInputs(catalog: Catalog, config: pulumi.Config): GuardInputs {
+    return {
+        customers: catalog.customers.map((c) => c.externalId),
+        users: Object.fromEntries(catalog.users.map((u) => [u.email, u.customer])),
+        remove: catalog.remove,
+        renamed: catalog.customers.flatMap((c) => c.aliases ?? []),
+        allowDeletes: process.env[ALLOW_DELETES_ENV] === "true" || config.getBoolean(GUARD_SETTINGS.allowDeletes) === true,
+        maxUserDeletes: config.getNumber(GUARD_SETTINGS.maxUserDeletes, { min: 0 }) ?? 0,
+    };
 }

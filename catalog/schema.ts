@@ -125,6 +125,13 @@ export const CatalogSchema = z.strictObject({
             iss.input === undefined ? "required: list the customers (write `customers: []` to have none, on purpose)" : undefined,
     }),
     users: z.array(CatalogUserSchema).default([]),
+    /**
+     * Keys whose deletion is intended: a customer or user that vanishes from the lists above is
+     * deleted only when listed here (or when the run allows deletions); see `deletion-guard.ts`.
+     */
+    remove: z
+        .strictObject({ customers: z.array(text).default([]), users: z.array(text).default([]) })
+        .default({ customers: [], users: [] }),
 });
 
 /** A catalog as written in YAML (`templates` and `users` may be absent). */

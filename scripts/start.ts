@@ -18,6 +18,7 @@ import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { startEmulator } from "../local/emulator";
 import { findCli } from "./pulumi-cli";
 import { runEngine } from "../local/engine";
+import { ALLOW_DELETES_ENV } from "../catalog/deletion-guard";
 
 /** The operations `npm start` accepts; `up` when none is given. */
 export const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
@@ -38,14 +39,15 @@ const STACK = "dev";
 const PROVISIONING_DELAY_MS = Number(process.env.NPM_START_PROVISIONING_MS) > 0 ? Number(process.env.NPM_START_PROVISIONING_MS) : 2000;
 
 /** Parsed command line. */
-type Args = { operation: Operation; forceLocalEngine: boolean; requireCli: boolean };
+type Args = { operation: Operation; forceLocalEngine: boolean; requireCli: boolean; allowDeletes: boolean };
 
 /** Parses `npm start` arguments; throws with the usage on anything unknown. */
 export function parseArgs(argv: readonly string[]): Args {
-    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--engine cli|local] (--local-engine = --engine local)`;
+    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--engine cli|local] (--local-engine = --engine local) [--allow-deletes]`;
     let operation: Operation = "up";
     let forceLocalEngine = false;
     let requireCli = false;
+    let allowDeletes = false;
     let seenOperation = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i]!;
@@ -55,12 +57,13 @@ export function parseArgs(argv: readonly string[]): Args {
             forceLocalEngine = engine === "local";
             requireCli = engine === "cli";
         } else if (a === "--local-engine") forceLocalEngine = true;
+        else if (a === "--allow-deletes") allowDeletes = true;
         else if ((OPERATIONS as readonly string[]).includes(a) && !seenOperation) {
             operation = a as Operation;
             seenOperation = true;
         } else throw new Error(`unexpected argument "${a}"\n${usage}`);
     }
-    return { operation, forceLocalEngine, requireCli };
+    return { operation, forceLocalEngine, requireCli, allowDeletes };
 }
 
 /** A value kept in `.local/<name>`, generated on first use; readable by the owner only. */
@@ -230,7 +233,9 @@ function storesMismatch(emulatorState: string, cli: boolean): string | undefined
 
 /** Runs `npm start`; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-    const { operation, forceLocalEngine, requireCli } = parseArgs(argv);
+    const { operation, forceLocalEngine, requireCli, allowDeletes } = parseArgs(argv);
+    // The catalog program's deletion guard reads it (under the CLI and the local engine alike).
+    if (allowDeletes) process.env[ALLOW_DELETES_ENV] = "true";
     const started = Date.now();
     mkdirSync(LOCAL, { recursive: true });
     const stateFile = join(LOCAL, "emulator-state.json");

@@ -30,7 +30,11 @@ describe("the catalog's sample pipeline", function () {
     expect(text(workflow.env) + text(preview)).not.to.match(/WEBEX_ACCESS_TOKEN|webex:accessToken/);
     expect(text(preview.steps)).not.to.match(/refresh/); // a refresh reads from the API: it would need the token
     expect(up.environment, "the token is an environment secret: one per stack").to.match(/matrix\.environment/);
-    expect(up.steps.at(-1)!.env).to.deep.equal({ WEBEX_ACCESS_TOKEN: "${{ secrets.WEBEX_ACCESS_TOKEN }}" });
+    expect(up.steps.at(-1)!.env).to.deep.equal({
+      WEBEX_ACCESS_TOKEN: "${{ secrets.WEBEX_ACCESS_TOKEN }}",
+      // The deletion guard is lifted only by a hand-started run that asks for it, never by a push.
+      WEBEX_CATALOG_ALLOW_DELETES: "${{ github.event_name == 'workflow_dispatch' && inputs.allow-deletes && 'true' || 'false' }}",
+    });
   });
 
   it("runs one up at a time per stack, never cancelled halfway", () => {

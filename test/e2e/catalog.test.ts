@@ -25,7 +25,7 @@ describe("e2e: examples/catalog", function () {
     it("up creates every template, customer and user of the catalog", async () => {
         const r = await s.run("up");
         expect(r.ok, failureText(r)).to.equal(true);
-        expect(stepCounts(r).create).to.equal(7);
+        expect(stepCounts(r).create).to.equal(1 + 7); // the deletion guard, then the catalog
         const state = await s.state();
         expect(Object.values(state.templates).map((t) => t.name)).to.deep.equal(["SMB EMEA"]);
         const customers = Object.values(state.customers);

@@ -78,7 +78,7 @@ describe("e2e: npm start and signals", function () {
         await until("npm start's node process to exit", () => !alive(node), 60_000);
         const out = first.output();
         expect(out).to.match(/(SIGTERM|parent exited): stopping after the changes in flight are recorded/);
-        expect(out, "the run stopped before finishing the catalog").not.to.match(/Resources: \+ 15 created/);
+        expect(out, "the run stopped before finishing the catalog").not.to.match(/Resources: \+ 16 created/);
         expect(existsSync(join(dir, "engine", "dev.json.lock")), "lock released").to.equal(false);
 
         const second = startRun(dir, "npm", ["--local-engine"]);
@@ -114,7 +114,7 @@ describe("e2e: npm start and signals", function () {
         runs.push(preview);
         expect(await preview.exited).to.equal(1);
         const out = preview.output();
-        expect(out).to.match(/emulator's state .*emulator-state\.json is missing, but the Pulumi state .*dev\.json records 14 resource/);
+        expect(out).to.match(/emulator's state .*emulator-state\.json is missing, but the Pulumi state .*dev\.json records 15 resource/);
         expect(out).to.include("npm start -- refresh");
         expect(out).not.to.include("No changes");
     });

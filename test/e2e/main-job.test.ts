@@ -11,7 +11,7 @@ describe("e2e: the main job (root program, sample catalog)", function () {
     it("up creates the sample catalog: limited quantities kept, calling users at their headquarters", async () => {
         const r = await s.run("up");
         expect(r.ok, failureText(r)).to.equal(true);
-        expect(stepCounts(r).create).to.equal(2 + 4 + 8);
+        expect(stepCounts(r).create).to.equal(1 + 2 + 4 + 8); // the deletion guard, templates, customers, users
         const state = await s.state();
         const customers = Object.values(state.customers);
         expect(customers.map((c) => c.status)).to.deep.equal(customers.map(() => "provisioned"));
@@ -48,12 +48,13 @@ describe("e2e: the main job (root program, sample catalog)", function () {
 
 describe("npm start arguments", () => {
     const valid: { argv: string[]; expected: ReturnType<typeof parseArgs> }[] = [
-        { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false } },
-        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false } },
-        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true, requireCli: false } },
-        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true, requireCli: false } },
-        { argv: ["--engine", "local"], expected: { operation: "up", forceLocalEngine: true, requireCli: false } },
-        { argv: ["preview", "--engine=cli"], expected: { operation: "preview", forceLocalEngine: false, requireCli: true } },
+        { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false } },
+        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false } },
+        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true, requireCli: false, allowDeletes: false } },
+        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true, requireCli: false, allowDeletes: false } },
+        { argv: ["--engine", "local"], expected: { operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false } },
+        { argv: ["preview", "--engine=cli"], expected: { operation: "preview", forceLocalEngine: false, requireCli: true, allowDeletes: false } },
+        { argv: ["up", "--allow-deletes"], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true } },
     ];
     for (const c of valid) {
         it(`accepts ${JSON.stringify(c.argv)}`, () => expect(parseArgs(c.argv)).to.deep.equal(c.expected));
