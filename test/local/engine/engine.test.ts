@@ -294,6 +294,29 @@ describe("local engine: parallelism bound", function () {
     });
 });
 
+describe("local engine: no step after a failure (as the real engine without --continue-on-error)", function () {
+    this.timeout(90_000);
+    const stack = new FixtureStack();
+    after(() => stack.cleanup());
+
+    // SDKs from 3.276 resolve a failed resource's outputs as unknown and go on registering its dependents; the real
+    // engine has cancelled the deployment by then, so they must get no step (nor a create with unknown inputs).
+    it("dependents of a failed create are neither created nor reported as failed themselves", async () => {
+        const r = await stack.run("up", {
+            records: [
+                { name: "base", value: "v", failCreate: true },
+                { name: "byValue", value: "x", valueFrom: "base" },
+                { name: "byDependsOn", value: "y", dependsOn: ["base"] },
+            ],
+        });
+        expect(r.ok).to.equal(false);
+        expect(r.errors, explain(r, stack.lines)).to.have.length(1);
+        expect(r.errors[0]).to.match(/Record base .*the fake API refused base/);
+        expect(stack.writes(), "only the failed create reached the provider").to.deep.equal(["create:base"]);
+        expect(stack.recordNames()).to.deep.equal([]);
+    });
+});
+
 describe("local engine: failures", function () {
     this.timeout(90_000);
     const stack = new FixtureStack();
