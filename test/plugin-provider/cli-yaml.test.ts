@@ -154,19 +154,17 @@ if (!usable) {
         address: { line1: "3 rue du Port", city: "Marseille", postalCode: "13002", country: "FR" },
         packages: [{ name: "webex_meetings" }],
       }).inputs!;
-      let expected = "";
-      try {
-        customerOrgOperations.diff(owner, "id", { ...inputs, schemaVersion: 1 }, { ...inputs, companyName: "Quickstart Brasserie" });
-      } catch (e) {
-        expected = (e as Error).message;
-      }
+      // Refusals are check's (previous inputs against new ones), so a refresh's diff never meets them.
+      const refused = customerOrgOperations.check(owner, inputs, { ...inputs, companyName: "Quickstart Brasserie" }).failures ?? [];
+      expect(refused.map((f) => f.property)).to.deep.equal(["companyName"]);
+      const expected = refused[0]!.reason;
       expect(expected).to.match(/^Refused change: CustomerOrg property companyName/);
       writeFileSync(join(dir, "prog", "Pulumi.yaml"), program(join(dir, "plugin"), "Quickstart Brasserie"));
       await emu.admin.resetCounters();
       const r = await pulumi(["preview"]);
       writeFileSync(join(dir, "prog", "Pulumi.yaml"), program(join(dir, "plugin"), "Quickstart Bistro"));
       expect(r.code, r.out).not.to.equal(0);
-      expect(r.out).to.include(`error: ${expected}`);
+      expect(r.out).to.include(expected);
       expect((await emu.admin.counters()).total).to.equal(0);
     });
 
