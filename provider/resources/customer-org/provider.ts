@@ -1,63 +1,9 @@
 /**
- * `CustomerOrgProvider`: the dynamic provider of `CustomerOrg`.
- *
- * Pulumi serializes this object into every resource's `__provider` and runs it inside the
- * dynamic-provider plugin. It captures nothing but the tiny loader: each method requires the
- * implementation (`pulumi-webex-wholesale/resources/customer-org/operations`) at call time
- * from the program's directory, so state stays small, holds no credential, and code fixes reach
- * existing resources with the installed package.
+ * `CustomerOrgProvider`: the dynamic provider of `CustomerOrg` (see `common/provider.ts`).
  */
-import type * as pulumi from "@pulumi/pulumi";
-import { loadOperations } from "../common/load";
-import type * as Operations from "./operations";
+import { providerClass } from "../common/provider";
 
-/** The implementation, required at call time (the only thing the methods capture). */
-const ops = (): typeof Operations => loadOperations("customer-org");
-
-/**
- * Implements `pulumi.dynamic.ResourceProvider` for customer organisations; constructible with no
- * arguments. Contract:
- * - `configure` keeps the `webex:*` stack config (else the `WEBEX_*` environment is read);
- * - `check` never throws on bad input: it returns failures with the property path; `check` and
- *   `diff` do no I/O;
- * - `create` is transactional-ish: it adopts an agreeing customer with the same externalId instead of
- *   creating a second one, refuses (ConflictError) a different one, and a customer that ends with errors is reported with its id so Pulumi records it;
- * - `read` returns an empty id when the customer is gone;
- * - `delete` of a customer that no longer exists succeeds.
- */
-export class CustomerOrgProvider implements pulumi.dynamic.ResourceProvider {
-  /** Receives the stack configuration from the plugin (once per process and provider text). */
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    ops().configure(this, req);
-  }
-
-  /** Validates and normalises new inputs; failures name the property as written. */
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return ops().check(this, olds, news);
-  }
-
-  /** Compares old outputs with new inputs; throws for a change the service refuses. */
-  async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    return ops().diff(this, id, olds, news);
-  }
-
-  /** Creates (or adopts) the customer and waits until it is provisioned. */
-  async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-    return ops().create(this, inputs);
-  }
-
-  /** Reads the customer; an empty id means it is gone. */
-  async read(id: string, props?: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-    return ops().read(this, id, props);
-  }
-
-  /** Updates the customer in place (one complete PUT, only when the server differs) and waits for it. */
-  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-    return ops().update(this, id, olds, news);
-  }
-
-  /** Deletes the customer and waits until it is gone; a customer already gone is success. */
-  async delete(id: string, props: Record<string, unknown>): Promise<void> {
-    return ops().remove(this, id, props);
-  }
-}
+/** Implements `pulumi.dynamic.ResourceProvider` for customer organisations: `create` waits until the customer is provisioned, and a customer that ends with errors is reported with its id so Pulumi records it. */
+export const CustomerOrgProvider = providerClass("customer-org");
+/** An instance of {@link CustomerOrgProvider}. */
+export type CustomerOrgProvider = InstanceType<typeof CustomerOrgProvider>;

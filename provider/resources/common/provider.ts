@@ -1,0 +1,67 @@
+/**
+ * The one dynamic provider class of every resource, made per resource folder.
+ *
+ * Pulumi serializes a provider object into every resource's `__provider` and runs it inside the
+ * dynamic-provider plugin. The class captures nothing but the folder name and the tiny loader: each
+ * method requires the implementation (`pulumi-webex-wholesale/resources/<folder>/operations`) at
+ * call time from the program's directory, so state stays small, holds no credential, and code fixes
+ * reach existing resources with the installed package. Keep this module import-free at run time:
+ * the serializer copies whatever the methods reference.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { loadOperations } from "./load";
+import type { OperationsAbi, ResourceFolder } from "./operations-abi";
+
+/**
+ * Makes the `pulumi.dynamic.ResourceProvider` class of one resource folder; constructible with no
+ * arguments. Contract of every method:
+ * - `configure` keeps the `webex:*` stack config (else the `WEBEX_*` environment is read);
+ * - `check` never throws on bad input: it returns failures with the property path; `check` and
+ *   `diff` do no I/O;
+ * - `create` adopts an agreeing existing resource with the same natural key instead of creating a
+ *   second one, and refuses (ConflictError) a different one;
+ * - `read` returns an empty id when the resource is gone;
+ * - `delete` of a resource that no longer exists succeeds.
+ * Methods take their arguments as `...a` (named in the tuple types): the serialized text, stored in
+ * every resource's state, stays no larger than the three hand-written classes it replaced.
+ * @param folder the resource folder whose `operations` module the methods call.
+ */
+export function providerClass(folder: ResourceFolder) {
+  const ops = (): OperationsAbi => loadOperations(folder);
+  return class implements pulumi.dynamic.ResourceProvider {
+    /** Receives the stack configuration from the plugin (once per process and provider text). */
+    async configure(...a: [req: pulumi.dynamic.ConfigureRequest]): Promise<void> {
+      ops().configure(this, ...a);
+    }
+
+    /** Validates and normalises new inputs; failures name the property as written. */
+    async check(...a: [olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.CheckResult> {
+      return ops().check(this, ...a);
+    }
+
+    /** Compares old outputs with new inputs. */
+    async diff(...a: [id: string, olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.DiffResult> {
+      return ops().diff(this, ...a);
+    }
+
+    /** Creates (or adopts) the resource and waits until it is usable. */
+    async create(...a: [inputs: Record<string, unknown>]): Promise<pulumi.dynamic.CreateResult> {
+      return ops().create(this, ...a);
+    }
+
+    /** Reads the resource; an empty id means it is gone. */
+    async read(...a: [id: string, props?: Record<string, unknown>]): Promise<pulumi.dynamic.ReadResult> {
+      return ops().read(this, ...a);
+    }
+
+    /** Updates the resource in place (only when the server differs) and waits for it. */
+    async update(...a: [id: string, olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.UpdateResult> {
+      return ops().update(this, ...a);
+    }
+
+    /** Deletes the resource and waits until it is gone; one already gone is success. */
+    async delete(...a: [id: string, props: Record<string, unknown>]): Promise<void> {
+      return ops().remove(this, ...a);
+    }
+  };
+}
