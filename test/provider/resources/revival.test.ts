@@ -21,12 +21,12 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type Props = Record<string, unknown>;
 
 const FIXTURES = join(__dirname, "fixtures", "provider-text");
-/** Saved texts by version: `<folder>.<version>.js`. */
-const versions = [...new Set(readdirSync(FIXTURES).map((f) => f.replace(/^[a-z-]+\.(.+)\.js$/, "$1")))];
+/** Saved texts by version: `<folder>.<version>.txt`. */
+const versions = [...new Set(readdirSync(FIXTURES).map((f) => f.replace(/^[a-z-]+\.(.+)\.txt$/, "$1")))];
 
 /** Revives a stored provider text as the plugin does and hands back its provider object. */
 function revive(folder: string, version: string): pulumi.dynamic.ResourceProvider {
-  return requireFromString(readFileSync(join(FIXTURES, `${folder}.${version}.js`), "utf8")).handler();
+  return requireFromString(readFileSync(join(FIXTURES, `${folder}.${version}.txt`), "utf8")).handler();
 }
 
 /** Inputs per resource (the customer's depend on the template's, the user's on the customer's). */
