@@ -3,12 +3,15 @@
  *
  * Validation runs in three layers and reports every problem of every layer in one error, each
  * with its YAML path and line, so a reviewer fixes a pull request in one pass:
- *  1. YAML syntax (the `yaml` package, duplicate keys refused);
+ *  1. YAML syntax (the `yaml` package, duplicate keys refused; an alias bomb or an unresolved alias
+ *     is a problem on its line too, never an exception), then control characters in any key or value
+ *     (catalog text is printed on terminals and in logs: an escape code or a line break there is an
+ *     attack or an accident, never data);
  *  2. the catalog's structure (`schema.ts`, zod), unknown fields included (typos such as
  *     `quantitiy` would otherwise be silently ignored);
  *  3. each entry's own rules, judged by the resource's own `check` (the same code `pulumi preview`
  *     runs), plus the rules that need two entries at once (references, unique keys, administrators,
- *     licences for users).
+ *     licences for users, keys that differ only by case, Unicode normalisation or surrounding spaces).
  * A catalog with problems throws {@link CatalogError} and declares nothing, so nothing reaches the
  * API: an `up` on a half-valid catalog would otherwise create the valid half.
  */
@@ -16,7 +19,8 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
 import type { PACKAGES } from "pulumi-webex-wholesale";
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
+import { controlCharacterReason, escapeControl } from "pulumi-webex-wholesale/text";
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import {
     CATALOG_ONLY_FIELDS,
@@ -82,7 +86,8 @@ function displayPath(file: string): string {
 export function formatIssues(file: string, issues: readonly CatalogIssue[]): string {
     const lines = issues.map((i) => {
         const where = i.line === undefined ? "" : ` (line ${i.line}, column ${i.column ?? 1})`;
-        return `  - ${i.path || "(file)"}${where}: ${i.message}`;
+        // Paths and messages quote the catalog's own text: shown escaped, never raw.
+        return `  - ${escapeControl(i.path || "(file)")}${where}: ${escapeControl(i.message)}`;
     });
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     return (
@@ -142,31 +147,95 @@ function locate(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: Pa
     return { line, column: col };
 }
 
-/** Result of {@link validateCatalog}: the catalog when there are no issues. */
+/**
+ * Result of {@link validateCatalog}: the catalog when there are no issues. `warnings` are problems
+ * the run chose to accept (lookalike keys under `--allow-lookalikes`), to print, not to refuse.
+ */
 export type CatalogResult =
-    | { readonly ok: true; readonly catalog: Catalog; readonly issues: readonly [] }
-    | { readonly ok: false; readonly issues: readonly CatalogIssue[] };
+    | { readonly ok: true; readonly catalog: Catalog; readonly issues: readonly []; readonly warnings: readonly CatalogIssue[] }
+    | { readonly ok: false; readonly issues: readonly CatalogIssue[]; readonly warnings: readonly CatalogIssue[] };
+
+/** What a run may accept that a catalog would otherwise be refused for. */
+export type ValidateOptions = {
+    /** Keys that differ only by case, Unicode normalisation or surrounding spaces: warn instead of refusing. */
+    readonly allowLookalikes?: boolean;
+};
+
+/** {@link loadCatalog}'s options: what a run accepts, and where its warnings go. */
+export type LoadOptions = ValidateOptions & {
+    /** Receives the accepted problems, formatted like the error's list; unset: not shown. */
+    readonly warn?: (text: string) => void;
+};
+
+/** The environment variable that accepts lookalike keys for one run (`npm start -- up --allow-lookalikes` sets it). */
+export const ALLOW_LOOKALIKES_ENV = "WEBEX_CATALOG_ALLOW_LOOKALIKES";
+
+/** The YAML parse, with every loader failure (syntax, alias bomb, unresolved alias) as issues. */
+function parseYaml(text: string): { doc: ReturnType<typeof parseDocument>; lc: LineCounter; data?: unknown; issues: CatalogIssue[] } {
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+    const at = (offset: number | undefined) => {
+        if (offset === undefined) return {};
+        const pos = lc.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    };
+    if (doc.errors.length > 0) {
+        // Structure cannot be judged on a document that did not parse; syntax first.
+        const issues = doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}`, ...at(e.pos[0]) }));
+        return { doc, lc, issues };
+    }
+    try {
+        return { doc, lc, data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+    } catch (e) {
+        // Resolving aliases is where the loader throws (too many: an alias bomb; an alias without its
+        // anchor): the problem is at an alias, the one it names when it names one.
+        const message = (e as Error).message;
+        let offset: number | undefined;
+        visit(doc, {
+            Alias(_key, node) {
+                if (offset === undefined || message.endsWith(`: ${node.source}`)) offset = node.range?.[0];
+                if (message.endsWith(`: ${node.source}`)) return visit.BREAK;
+            },
+        });
+        return { doc, lc, issues: [{ path: "", message: `YAML: ${message.split("\n")[0]}`, ...at(offset) }] };
+    }
+}
+
+/** Every key and string value holding a control character, by path (aliases were checked at their anchor). */
+function controlCharacterChecks(doc: ReturnType<typeof parseDocument>): { path: Path; message: string }[] {
+    const out: { path: Path; message: string }[] = [];
+    const walk = (node: unknown, path: Path) => {
+        if (isAlias(node)) return;
+        if (isMap(node)) {
+            for (const pair of node.items) {
+                const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+                const reason = controlCharacterReason(key);
+                if (reason) out.push({ path: [...path, key], message: `the key ${reason}` });
+                walk(pair.value, [...path, key]);
+            }
+        } else if (isSeq(node)) {
+            node.items.forEach((item, i) => walk(item, [...path, i]));
+        } else if (isScalar(node) && typeof node.value === "string") {
+            const reason = controlCharacterReason(node.value);
+            if (reason) out.push({ path, message: reason });
+        }
+    };
+    walk(doc.contents, []);
+    return out;
+}
 
 /**
  * Validates catalog text. Never throws on bad input: returns every issue, located by path and
  * line, in file order.
  */
-export async function validateCatalog(text: string, rules: CatalogRules): Promise<CatalogResult> {
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
-    if (doc.errors.length > 0) {
-        // Structure cannot be judged on a document that did not parse; syntax first.
-        const issues = doc.errors.map((e) => {
-            const pos = lc.linePos(e.pos[0]);
-            return { path: "", message: `YAML: ${e.message.split("\n")[0]}`, line: pos.line, column: pos.col };
-        });
-        return { ok: false, issues };
-    }
-    const data: unknown = doc.toJS();
+export async function validateCatalog(text: string, rules: CatalogRules, options: ValidateOptions = {}): Promise<CatalogResult> {
+    const { doc, lc, data, issues: yamlIssues } = parseYaml(text);
+    if (yamlIssues.length > 0) return { ok: false, issues: yamlIssues, warnings: [] };
     if (data === null || data === undefined) {
         // An emptied file would otherwise mean "delete every customer" on the next up.
         return {
             ok: false,
+            warnings: [],
             issues: [
                 {
                     path: "",
@@ -177,7 +246,7 @@ export async function validateCatalog(text: string, rules: CatalogRules): Promis
         };
     }
 
-    const found: { path: Path; message: string }[] = [];
+    const found: { path: Path; message: string }[] = controlCharacterChecks(doc);
     const parsed = CatalogSchema.safeParse(data);
     if (!parsed.success) found.push(...zodIssues(parsed.error.issues));
 
@@ -191,23 +260,28 @@ export async function validateCatalog(text: string, rules: CatalogRules): Promis
     };
     const zodPaths = new Set(found.map((f) => formatPath(f.path)));
     const fromChecks = await entryChecks(lists, rules);
-    const fromCross = [...crossChecks(lists, rules), ...removalChecks(lists, raw.remove)];
+    const where = (path: Path) => locate(doc, lc, path)?.line;
+    const lookalikes = lookalikeChecks(lists, where);
+    const fromCross = [...crossChecks(lists, rules), ...removalChecks(lists, raw.remove), ...(options.allowLookalikes ? [] : lookalikes)];
     for (const f of [...fromChecks, ...fromCross]) {
         // The structural message is the more precise one when both layers see the same field.
         if (!zodPaths.has(formatPath(f.path))) found.push(f);
     }
 
-    if (found.length === 0 && parsed.success) return { ok: true, catalog: parsed.data, issues: [] };
-    const unique = new Map<string, CatalogIssue>();
-    for (const f of found) {
-        const path = formatPath(f.path);
-        const key = `${path}\u0000${f.message}`;
-        if (!unique.has(key)) unique.set(key, { path, message: f.message, ...locate(doc, lc, f.path) });
-    }
-    const issues = [...unique.values()].sort(
-        (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path),
-    );
-    return { ok: false, issues };
+    const located = (list: readonly { path: Path; message: string }[]): CatalogIssue[] => {
+        const unique = new Map<string, CatalogIssue>();
+        for (const f of list) {
+            const path = formatPath(f.path);
+            const key = `${path}\u0000${f.message}`;
+            if (!unique.has(key)) unique.set(key, { path, message: f.message, ...locate(doc, lc, f.path) });
+        }
+        return [...unique.values()].sort(
+            (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path),
+        );
+    };
+    const warnings = options.allowLookalikes ? located(lookalikes) : [];
+    if (found.length === 0 && parsed.success) return { ok: true, catalog: parsed.data, issues: [], warnings };
+    return { ok: false, issues: located(found), warnings };
 }
 
 /**
@@ -215,7 +289,7 @@ export async function validateCatalog(text: string, rules: CatalogRules): Promis
  * @example
  * const catalog = await loadCatalog("catalog/customers.yaml", packageRules());
  */
-export async function loadCatalog(file: string, rules: CatalogRules): Promise<Catalog> {
+export async function loadCatalog(file: string, rules: CatalogRules, options: LoadOptions = {}): Promise<Catalog> {
     let text: string;
     try {
         text = await readFile(file, "utf8");
@@ -223,8 +297,11 @@ export async function loadCatalog(file: string, rules: CatalogRules): Promise<Ca
         const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
         throw new CatalogError(file, [{ path: "", message: `cannot read the catalog: ${reason}` }]);
     }
-    const result = await validateCatalog(text, rules);
+    const result = await validateCatalog(text, rules, options);
     if (!result.ok) throw new CatalogError(file, result.issues);
+    if (result.warnings.length > 0) {
+        options.warn?.(formatIssues(displayPath(file), result.warnings).replace(/^[^\n]*/, `catalog ${displayPath(file)}: accepted because lookalike keys are allowed for this run:`));
+    }
     return result.catalog;
 }
 
@@ -387,6 +464,47 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
                 });
             }
         });
+    }
+    return out;
+}
+
+/**
+ * A key as a person reads it: case, Unicode normalisation (a precomposed "é" and "e" + combining
+ * accent) and surrounding spaces do not make two keys different to a reviewer, though they make two
+ * resources to Pulumi.
+ */
+export function foldKey(key: string): string {
+    return key.normalize("NFC").trim().toLowerCase().normalize("NFC");
+}
+
+/**
+ * Keys of one kind that differ but fold to the same key ({@link foldKey}): two customers (or users,
+ * or templates) a reviewer cannot tell apart. Names both keys and their lines. Exact duplicates are
+ * the unique-key rule's, and emails equal but for case the API refuses anyway (`crossChecks`).
+ */
+function lookalikeChecks(lists: Lists, lineOf: (path: Path) => number | undefined): { path: Path; message: string }[] {
+    const out: { path: Path; message: string }[] = [];
+    const fields = { templates: "name", customers: "externalId", users: "email" } as const;
+    for (const kind of ["templates", "customers", "users"] as const) {
+        const field = fields[kind];
+        const first = new Map<string, { index: number; value: string }>();
+        for (const { index, entry } of lists[kind]) {
+            const value = entry[field];
+            if (typeof value !== "string") continue;
+            const prior = first.get(foldKey(value));
+            if (prior === undefined) first.set(foldKey(value), { index, value });
+            else if (prior.value !== value && !(kind === "users" && prior.value.toLowerCase() === value.toLowerCase())) {
+                const line = (i: number) => lineOf([kind, i, field]);
+                out.push({
+                    path: [kind, index, field],
+                    message:
+                        `${field} ${JSON.stringify(value)} (line ${line(index)}) and ${JSON.stringify(prior.value)} of ${kind}[${prior.index}] ` +
+                        `(line ${line(prior.index)}) differ only by case, Unicode normalisation or surrounding spaces: they would be two ` +
+                        "separate resources a reviewer cannot tell apart. Spell them the same if they are one, rename one if they are two, " +
+                        `or accept it with \`npm start -- up --allow-lookalikes\` (Pulumi CLI: ${ALLOW_LOOKALIKES_ENV}=true)`,
+                });
+            }
+        }
     }
     return out;
 }

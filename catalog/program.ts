@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { catalogOutputs, declareCatalog } from "./declare";
 import { ALLOW_DELETES_ENV, DeletionGuard, GUARD_SETTINGS, type GuardInputs } from "./deletion-guard";
-import { CatalogError, loadCatalog } from "./load";
+import { ALLOW_LOOKALIKES_ENV, CatalogError, loadCatalog } from "./load";
 import { packageRules } from "./package-rules";
 import type { Catalog } from "./schema";
 
@@ -28,7 +28,10 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
     const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
     let catalog: Catalog;
     try {
-        catalog = await loadCatalog(file, packageRules());
+        catalog = await loadCatalog(file, packageRules(), {
+            allowLookalikes: process.env[ALLOW_LOOKALIKES_ENV] === "true" || config.getBoolean(LOOKALIKES_SETTING) === true,
+            warn: (text) => void pulumi.log.warn(text),
+        });
     } catch (e) {
         if (e instanceof CatalogError) {
             // Reported by its message alone: the list of problems is what the person needs, not a
@@ -45,6 +48,9 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
     new DeletionGuard("catalog-deletion-guard", guardInputs(catalog, config));
     return catalogOutputs(await declareCatalog(catalog));
 }
+
+/** The stack setting that accepts lookalike keys (as {@link ALLOW_LOOKALIKES_ENV} does for one run). */
+const LOOKALIKES_SETTING = "allowLookalikes";
 
 /** The deletion guard's inputs: the catalog's keys and this run's intent (see `deletion-guard.ts`). */
 function guardInputs(catalog: Catalog, config: pulumi.Config): GuardInputs {

@@ -19,6 +19,7 @@ import { startEmulator } from "../local/emulator";
 import { findCli } from "./pulumi-cli";
 import { runEngine } from "../local/engine";
 import { ALLOW_DELETES_ENV } from "../catalog/deletion-guard";
+import { ALLOW_LOOKALIKES_ENV } from "../catalog/load";
 
 /** The operations `npm start` accepts; `up` when none is given. */
 export const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
@@ -39,15 +40,16 @@ const STACK = "dev";
 const PROVISIONING_DELAY_MS = Number(process.env.NPM_START_PROVISIONING_MS) > 0 ? Number(process.env.NPM_START_PROVISIONING_MS) : 2000;
 
 /** Parsed command line. */
-type Args = { operation: Operation; forceLocalEngine: boolean; requireCli: boolean; allowDeletes: boolean };
+type Args = { operation: Operation; forceLocalEngine: boolean; requireCli: boolean; allowDeletes: boolean; allowLookalikes: boolean };
 
 /** Parses `npm start` arguments; throws with the usage on anything unknown. */
 export function parseArgs(argv: readonly string[]): Args {
-    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--engine cli|local] (--local-engine = --engine local) [--allow-deletes]`;
+    const usage = `usage: npm start [-- ${OPERATIONS.join("|")}] [--engine cli|local] (--local-engine = --engine local) [--allow-deletes] [--allow-lookalikes]`;
     let operation: Operation = "up";
     let forceLocalEngine = false;
     let requireCli = false;
     let allowDeletes = false;
+    let allowLookalikes = false;
     let seenOperation = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i]!;
@@ -58,12 +60,13 @@ export function parseArgs(argv: readonly string[]): Args {
             requireCli = engine === "cli";
         } else if (a === "--local-engine") forceLocalEngine = true;
         else if (a === "--allow-deletes") allowDeletes = true;
+        else if (a === "--allow-lookalikes") allowLookalikes = true;
         else if ((OPERATIONS as readonly string[]).includes(a) && !seenOperation) {
             operation = a as Operation;
             seenOperation = true;
         } else throw new Error(`unexpected argument "${a}"\n${usage}`);
     }
-    return { operation, forceLocalEngine, requireCli, allowDeletes };
+    return { operation, forceLocalEngine, requireCli, allowDeletes, allowLookalikes };
 }
 
 /** A value kept in `.local/<name>`, generated on first use; readable by the owner only. */
@@ -233,9 +236,10 @@ function storesMismatch(emulatorState: string, cli: boolean): string | undefined
 
 /** Runs `npm start`; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-    const { operation, forceLocalEngine, requireCli, allowDeletes } = parseArgs(argv);
-    // The catalog program's deletion guard reads it (under the CLI and the local engine alike).
+    const { operation, forceLocalEngine, requireCli, allowDeletes, allowLookalikes } = parseArgs(argv);
+    // The catalog program's deletion guard and loader read them (under the CLI and the local engine alike).
     if (allowDeletes) process.env[ALLOW_DELETES_ENV] = "true";
+    if (allowLookalikes) process.env[ALLOW_LOOKALIKES_ENV] = "true";
     const started = Date.now();
     mkdirSync(LOCAL, { recursive: true });
     const stateFile = join(LOCAL, "emulator-state.json");

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 
+import { escapeControl } from "../../provider/text";
 import { UNKNOWN_SENTINEL, formatChangedKeys, isSecret, type ChangedKeys } from "./property-values";
 import type { PropertyMap, PropertyValue } from "./sdk";
 
@@ -81,9 +82,13 @@ export class Renderer {
         }
     }
 
-    /** Prints a line (and logs it). */
+    /**
+     * Prints a line (and logs it). Names, messages and values come from programs and the API: their
+     * control characters are shown escaped, so they cannot colour the terminal or rewrite a line
+     * (line breaks of multi-line messages are kept).
+     */
     line(text: string): void {
-        const safe = this.redactor.redact(text);
+        const safe = this.redactor.redact(text).split("\n").map(escapeControl).join("\n");
         this.log(safe);
         this.out(safe);
     }

@@ -48,13 +48,14 @@ describe("e2e: the main job (root program, sample catalog)", function () {
 
 describe("npm start arguments", () => {
     const valid: { argv: string[]; expected: ReturnType<typeof parseArgs> }[] = [
-        { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false } },
-        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false } },
-        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true, requireCli: false, allowDeletes: false } },
-        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true, requireCli: false, allowDeletes: false } },
-        { argv: ["--engine", "local"], expected: { operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false } },
-        { argv: ["preview", "--engine=cli"], expected: { operation: "preview", forceLocalEngine: false, requireCli: true, allowDeletes: false } },
-        { argv: ["up", "--allow-deletes"], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true } },
+        { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+        { argv: ["--engine", "local"], expected: { operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+        { argv: ["preview", "--engine=cli"], expected: { operation: "preview", forceLocalEngine: false, requireCli: true, allowDeletes: false, allowLookalikes: false } },
+        { argv: ["up", "--allow-deletes"], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true, allowLookalikes: false } },
+        { argv: ["preview", "--allow-lookalikes"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: true } },
     ];
     for (const c of valid) {
         it(`accepts ${JSON.stringify(c.argv)}`, () => expect(parseArgs(c.argv)).to.deep.equal(c.expected));

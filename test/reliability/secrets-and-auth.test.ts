@@ -7,7 +7,7 @@ import nock from "nock";
 
 import { createClient } from "pulumi-webex-wholesale/client/index";
 
-import { canaryToken, expectCleanEnd, expectNoTokenIn, TYPES, stateResources } from "./support/deployment";
+import { canaryToken, expectCleanEnd, expectNoTokenIn, openDeployment, TYPES, stateResources } from "./support/deployment";
 import { withDeployment } from "./support/scenarios";
 
 describe("reliability: authentication and secrets", function () {
@@ -31,6 +31,17 @@ describe("reliability: authentication and secrets", function () {
             expectNoTokenIn(d, wrongToken);
             expectNoTokenIn(d);
         });
+    });
+
+    it("the token scan fails when a file it should scan is missing, instead of passing on nothing", async () => {
+        const d = await openDeployment({ customers: 1, usersPerCustomer: 1 });
+        try {
+            // A run that left neither state file nor log (as a crashed or misconfigured engine could).
+            d.runs.push({ exitCode: 0, stdout: "", stderr: "" } as (typeof d.runs)[number]);
+            expect(() => expectNoTokenIn(d)).to.throw(/missing/).with.property("message").that.includes("state.json");
+        } finally {
+            await d.close();
+        }
     });
 
     it("a successful run keeps the token out of state, log and output", async () => {

@@ -87,8 +87,12 @@ export interface Deployment {
     readonly runs: EngineRunResult[];
     /** Runs one engine operation on this stack (never rejects on a failed run). */
     run(operation: EngineRunOptions["operation"], extra?: Partial<EngineRunOptions>): Promise<EngineRunResult>;
-    /** Every text a token could leak into: run output, state file, engine log. */
-    artifacts(): { name: string; text: string }[];
+    /**
+     * Every text a token could leak into: run output, state file, engine log. After a run, the state
+     * file and the log must exist: one that is missing is returned with `missing: true` (and empty
+     * text), so a scan cannot pass by finding nothing to read.
+     */
+    artifacts(): { name: string; text: string; missing?: true }[];
     /** Stops the emulator and removes the stack directory. */
     close(): Promise<void>;
 }
@@ -135,7 +139,9 @@ export async function openDeployment(options: DeploymentOptions): Promise<Deploy
             return result;
         },
         artifacts() {
-            const files = [stateFile, logFile].filter((f) => existsSync(f)).map((f) => ({ name: f, text: readFileSync(f, "utf8") }));
+            const files = (runs.length > 0 ? [stateFile, logFile] : [stateFile, logFile].filter((f) => existsSync(f))).map((f) =>
+                existsSync(f) ? { name: f, text: readFileSync(f, "utf8") } : { name: f, text: "", missing: true as const },
+            );
             return [
                 ...files,
                 ...runs.flatMap((r, i) => [
@@ -190,7 +196,10 @@ export async function expectStateMatchesEmulator(deployment: Deployment, expecte
 
 /** Asserts that no artifact of the deployment contains its token. */
 export function expectNoTokenIn(deployment: Deployment, token = deployment.token): void {
-    const leaks = deployment.artifacts().filter((a) => a.text.includes(token)).map((a) => a.name);
+    const artifacts = deployment.artifacts();
+    const missing = artifacts.filter((a) => a.missing).map((a) => a.name);
+    expect(missing, `artifacts the token scan must read, missing (a scan of nothing finds no token): ${missing.join(", ")}`).to.deep.equal([]);
+    const leaks = artifacts.filter((a) => a.text.includes(token)).map((a) => a.name);
     expect(leaks, "artifacts containing the token").to.deep.equal([]);
 }
 

@@ -102,6 +102,11 @@ export async function crashScenario(size: CatalogSize, trials: number, seed: num
                 `trial ${t + 1} (crash after ${killAfterRequests} requests): rerun must converge:\n${rerun.stdout.slice(-3000)}\n${rerun.stderr.slice(-2000)}`,
             ).to.equal(0);
             await expectStateMatchesEmulator(deployment, { customers: size.customers, users: size.customers * size.usersPerCustomer });
+            // Converged means converged: one more up writes nothing (a crash must not leave a diff behind).
+            await deployment.emulator.admin.resetCounters();
+            const same = await deployment.run("up");
+            expect(same.exitCode, `trial ${t + 1}: no-change up after convergence`).to.equal(0);
+            expect((await deployment.emulator.admin.counters()).writes, `trial ${t + 1}: writes made by the up after convergence`).to.equal(0);
             expectNoTokenIn(deployment);
         } finally {
             await deployment.close();
