@@ -20,7 +20,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 
 /** The repository root. */
 const ROOT = resolve(__dirname, "..");
@@ -55,18 +55,60 @@ export const CLI_BIN_DIR = join(CLI_DIR, "bin");
 export const CLI_REQUIRED_ENV = "PULUMI_CLI_REQUIRED";
 
 /** Record of a finished build, kept beside `bin/`: each part is reused only while its key matches. */
-type BuildStamp = { key: string; version: string; seconds: number; builtAt: string; yaml?: { key: string; seconds: number } };
+type BuildStamp = {
+    key: string;
+    version: string;
+    seconds: number;
+    builtAt: string;
+    yaml?: { key: string; seconds: number };
+    /** The SDK generator (`pulumi-gen-sdk`, tools/pulumi-cli/cmd/gen-sdk): its key adds the command's source. */
+    genSdk?: { key: string; seconds: number };
+};
 const STAMP = join(CLI_DIR, "build.json");
 
 /** The Go module of the optional YAML language host (its own pkg/v3 version; see tools/README.md). */
 const YAML_MODULE_DIR = join(ROOT, "tools", "pulumi-yaml");
 
-/** A module's cache key: the pinned version and the exact dependency set (go.mod and go.sum). */
-function cacheKey(moduleDir = MODULE_DIR): string {
+/** A module's cache key: the pinned version and the exact dependency set (go.mod and go.sum), plus any extra files. */
+function cacheKey(moduleDir = MODULE_DIR, extraFiles: string[] = []): string {
     const hash = createHash("sha256");
-    for (const f of ["go.mod", "go.sum"]) hash.update(readFileSync(join(moduleDir, f)));
+    for (const f of ["go.mod", "go.sum", ...extraFiles]) hash.update(readFileSync(join(moduleDir, f)));
     return `v${PULUMI_CLI_VERSION}-${hash.digest("hex").slice(0, 16)}`;
 }
+
+/** The SDK generator's source (a command of the CLI's module; see tools/README.md). */
+const GEN_SDK_SOURCE = join("cmd", "gen-sdk", "main.go");
+/** The SDK generator's cache key: the CLI module's, plus its own source. */
+const genSdkKey = () => cacheKey(MODULE_DIR, [GEN_SDK_SOURCE]);
+
+/** The provider plugin's schema, the input of the generated SDKs. */
+const PLUGIN_SCHEMA = join(ROOT, "provider", "plugin", "schema.json");
+/** Where the generated SDKs go (git-ignored): `python/` and `nodejs/`. Generated code stays out of git. */
+export const SDK_DIR = join(ROOT, ".local", "sdk");
+
+/**
+ * The `pulumi` Python SDK installed for Python programs. It would match the CLI (3.276.0), but the
+ * newest stable release PyPI serves here is 3.272.0 (3.273.0 only as pre-releases); the SDK talks to
+ * the engine over gRPC, so a few minor versions apart is fine (the CLI supports older SDKs).
+ */
+export const PYTHON_SDK_VERSION = "3.272.0";
+
+/** The Python that builds the virtualenv: `PULUMI_PYTHON_CMD`, else `python3` (as the language host chooses). */
+const pythonCommand = () => process.env.PULUMI_PYTHON_CMD || "python3";
+
+/** The Python version (`3.11.7`), or undefined when there is no Python. */
+function pythonVersion(): string | undefined {
+    const r = spawnSync(pythonCommand(), ["-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"], { encoding: "utf8" });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** The virtualenv for Python programs, keyed by the Python and SDK versions: `.local/python/venv-py<x.y.z>-pulumi<v>`. */
+function pythonVenvDir(python: string): string {
+    return join(ROOT, ".local", "python", `venv-py${python}-pulumi${PYTHON_SDK_VERSION}`);
+}
+
+/** Record kept in the virtualenv: which schema's generated SDK is installed in it. */
+const VENV_STAMP = "webex-wholesale-sdk.json";
 
 function readStamp(): BuildStamp | undefined {
     try {
@@ -78,8 +120,12 @@ function readStamp(): BuildStamp | undefined {
 
 /** Where the CLI is, or why it is not usable. */
 export type CliLocation =
-    /** `yamlHost`: whether `pulumi-language-yaml` was built too (`npm run pulumi:install -- --yaml`). */
-    | { found: true; binDir: string; pulumi: string; version: string; yamlHost: boolean }
+    /**
+     * `yamlHost`: whether `pulumi-language-yaml` was built too (`npm run pulumi:install -- --yaml`).
+     * `genSdk`: the SDK generator, when built. `pythonVenv`: the virtualenv with the `pulumi` SDK and the
+     * generated `pulumi_webex_wholesale` of the current schema (`-- --python`), when ready.
+     */
+    | { found: true; binDir: string; pulumi: string; version: string; yamlHost: boolean; genSdk?: string; pythonVenv?: string }
     | { found: false; reason: string };
 
 /**
@@ -96,7 +142,79 @@ export function findCli(): CliLocation {
         return { found: false, reason: `the Pulumi CLI in ${show(CLI_BIN_DIR)} was built from another tools/pulumi-cli/go.sum; run \`npm run pulumi:install\`` };
     }
     const yamlHost = stamp.yaml?.key === cacheKey(YAML_MODULE_DIR) && existsSync(join(CLI_BIN_DIR, "pulumi-language-yaml"));
-    return { found: true, binDir: CLI_BIN_DIR, pulumi, version: PULUMI_CLI_VERSION, yamlHost };
+    const genSdk = stamp.genSdk?.key === genSdkKey() && existsSync(join(CLI_BIN_DIR, "pulumi-gen-sdk")) ? join(CLI_BIN_DIR, "pulumi-gen-sdk") : undefined;
+    return { found: true, binDir: CLI_BIN_DIR, pulumi, version: PULUMI_CLI_VERSION, yamlHost, genSdk, pythonVenv: readyPythonVenv() };
+}
+
+/** The schema's hash: a virtualenv holds the generated SDK of one schema. */
+const schemaHash = () => createHash("sha256").update(readFileSync(PLUGIN_SCHEMA)).digest("hex").slice(0, 16);
+
+/** The virtualenv for Python programs when it exists and holds the current schema's SDK. */
+function readyPythonVenv(): string | undefined {
+    const python = pythonVersion();
+    if (!python) return undefined;
+    const venv = pythonVenvDir(python);
+    try {
+        const stamp = JSON.parse(readFileSync(join(venv, VENV_STAMP), "utf8")) as { schema: string };
+        return stamp.schema === schemaHash() && existsSync(join(venv, "bin", "python")) ? venv : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Generates the Python and Node.js SDKs of the provider plugin's schema into `outDir` (default
+ * {@link SDK_DIR}) with the built `pulumi-gen-sdk`: the codegen of `pulumi package gen-sdk`, called
+ * directly (the language plugins that would run it are not available; tools/README.md).
+ */
+export function generateSdks(genSdk: string, outDir = SDK_DIR): { seconds: number; output: string } {
+    const t0 = Date.now();
+    const r = spawnSync(genSdk, [PLUGIN_SCHEMA, outDir, "python", "nodejs"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`pulumi-gen-sdk failed: ${r.stderr || r.stdout || r.error?.message}`);
+    return { seconds: Number(since(t0)), output: r.stdout.trim() };
+}
+
+/** Runs `python -m pip …` of a virtualenv, quietly; throws with pip's output on failure. */
+function pip(venv: string, args: string[]): void {
+    const r = spawnSync(join(venv, "bin", "python"), ["-m", "pip", "--disable-pip-version-check", "--no-input", "-q", ...args], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`pip ${args.join(" ")} failed:\n${(r.stderr || r.stdout).slice(-3000)}`);
+}
+
+/**
+ * The virtualenv Python programs run in: created once per Python and SDK version with `pulumi` (and
+ * setuptools/wheel, to build the generated SDK without fetching a build environment) from PyPI, then
+ * the generated `pulumi_webex_wholesale` is (re)installed whenever the schema changed.
+ */
+function ensurePythonVenv(sdkDir: string, log: (line: string) => void): string {
+    const python = pythonVersion();
+    if (!python) throw new Error(`no Python (\`${pythonCommand()}\` did not run): install Python >= 3.9, or set PULUMI_PYTHON_CMD`);
+    const venv = pythonVenvDir(python);
+    if (!existsSync(join(venv, "bin", "python"))) {
+        const t0 = Date.now();
+        log(`Python virtualenv ${show(venv)}: pulumi==${PYTHON_SDK_VERSION} from PyPI`);
+        const tmp = `${venv}.tmp-${process.pid}`;
+        rmSync(tmp, { recursive: true, force: true });
+        mkdirSync(dirname(venv), { recursive: true });
+        const made = spawnSync(pythonCommand(), ["-m", "venv", tmp], { encoding: "utf8" });
+        if (made.status !== 0) throw new Error(`python -m venv failed: ${made.stderr}`);
+        try {
+            pip(tmp, ["install", `pulumi==${PYTHON_SDK_VERSION}`, "setuptools>=61", "wheel"]);
+        } catch (e) {
+            rmSync(tmp, { recursive: true, force: true });
+            throw e;
+        }
+        // Built under a temporary name and renamed, so an interrupted install never looks done. Its
+        // console scripts keep the temporary path in their shebang; everything here runs `bin/python -m`.
+        renameSync(tmp, venv);
+        log(`  done (${since(t0)} s)`);
+    }
+    if (readyPythonVenv() !== venv) {
+        const t0 = Date.now();
+        pip(venv, ["install", "--no-deps", "--no-build-isolation", "--force-reinstall", join(sdkDir, "python")]);
+        writeFileSync(join(venv, VENV_STAMP), `${JSON.stringify({ schema: schemaHash() })}\n`);
+        log(`  generated SDK pulumi_webex_wholesale installed into it (${since(t0)} s)`);
+    }
+    return venv;
 }
 
 /** What {@link cliEnv} needs. */
@@ -199,28 +317,32 @@ fi
 exec node "$script" "$@"
 `;
 
-/** The Node language host's launcher: the TypeScript host, transpiled beside it. */
-const NODE_HOST_LAUNCHER = `#!/bin/sh
-# pulumi-language-nodejs: see tools/pulumi-cli/nodejs-language-host.ts. Written by scripts/pulumi-cli.ts.
-exec node "$(dirname "$0")/lib/nodejs-language-host.js" "$@"
+/** A TypeScript language host's launcher: the host, transpiled into `lib/` beside it. */
+const hostLauncher = (language: string) => `#!/bin/sh
+# pulumi-language-${language}: see tools/pulumi-cli/${language}-language-host.ts. Written by scripts/pulumi-cli.ts.
+exec node "$(dirname "$0")/lib/${language}-language-host.js" "$@"
 `;
 
 /**
- * Writes the parts that are not Go into `binDir`: the Node language host (transpiled, a second) and
- * the dynamic-provider shim. Always rewritten, so an edit of the host takes effect without a Go build.
+ * Writes the parts that are not Go into `binDir`: the Node and Python language hosts (transpiled with
+ * their shared server module, a second), the Python hosts's exec script and the dynamic-provider shim.
+ * Always rewritten, so an edit of a host takes effect without a Go build.
  */
 function writeNodeParts(binDir: string): void {
     // Loaded lazily: only the install needs the compiler.
     const ts = require("typescript") as typeof import("typescript");
-    const source = readFileSync(join(MODULE_DIR, "nodejs-language-host.ts"), "utf8");
-    const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        fileName: "nodejs-language-host.ts",
-    }).outputText;
     mkdirSync(join(binDir, "lib"), { recursive: true });
-    writeFileSync(join(binDir, "lib", "nodejs-language-host.js"), js);
+    for (const file of ["language-host.ts", "nodejs-language-host.ts", "python-language-host.ts"]) {
+        const js = ts.transpileModule(readFileSync(join(MODULE_DIR, file), "utf8"), {
+            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+            fileName: file,
+        }).outputText;
+        writeFileSync(join(binDir, "lib", file.replace(/\.ts$/, ".js")), js);
+    }
+    writeFileSync(join(binDir, "lib", "python-exec.py"), readFileSync(join(MODULE_DIR, "python-exec.py")));
     for (const [name, text] of [
-        ["pulumi-language-nodejs", NODE_HOST_LAUNCHER],
+        ["pulumi-language-nodejs", hostLauncher("nodejs")],
+        ["pulumi-language-python", hostLauncher("python")],
         ["pulumi-resource-pulumi-nodejs", DYNAMIC_PROVIDER_SHIM],
     ] as const) {
         writeFileSync(join(binDir, name), text);
@@ -229,12 +351,17 @@ function writeNodeParts(binDir: string): void {
 }
 
 /** What {@link installCli} did. */
-export type InstallResult = { binDir: string; built: boolean; seconds: number };
+export type InstallResult = { binDir: string; built: boolean; seconds: number; pythonVenv?: string };
 
 /** Options of {@link installCli}. */
 export type InstallOptions = {
     /** Also build the YAML language host (for YAML programs; this package's programs do not need it). */
     yaml?: boolean;
+    /**
+     * Also generate the SDKs into {@link SDK_DIR} and make the virtualenv for Python programs (the
+     * `pulumi` SDK from PyPI and the generated `pulumi_webex_wholesale`).
+     */
+    python?: boolean;
     /** Progress lines (default `console.log`). */
     log?: (line: string) => void;
 };
@@ -254,9 +381,11 @@ export async function installCli(options: InstallOptions = {}): Promise<InstallR
     const yamlKey = options.yaml ? cacheKey(YAML_MODULE_DIR) : undefined;
     const yamlReusable = !options.yaml || (cliReusable && stamp?.yaml?.key === yamlKey && existsSync(join(CLI_BIN_DIR, "pulumi-language-yaml")));
     if (cliReusable && stamp) log(`Pulumi CLI v${PULUMI_CLI_VERSION}: reusing ${show(CLI_BIN_DIR)} (built ${stamp.builtAt} in ${stamp.seconds} s; key ${key})`);
-    if (cliReusable && yamlReusable) {
+    const genSdkReusable = cliReusable && stamp?.genSdk?.key === genSdkKey() && existsSync(join(CLI_BIN_DIR, "pulumi-gen-sdk"));
+    if (cliReusable && yamlReusable && genSdkReusable) {
         writeNodeParts(CLI_BIN_DIR);
-        return { binDir: CLI_BIN_DIR, built: false, seconds: Number(since(t0)) };
+        const pythonVenv = options.python ? installPython(join(CLI_BIN_DIR, "pulumi-gen-sdk"), log) : undefined;
+        return { binDir: CLI_BIN_DIR, built: false, seconds: Number(since(t0)), pythonVenv };
     }
     const go = goVersion();
     if (!go) {
@@ -296,19 +425,38 @@ export async function installCli(options: InstallOptions = {}): Promise<InstallR
         writeFileSync(STAMP, `${JSON.stringify(stamp, null, 2)}\n`);
         log(`  done (${since(t1)} s)`);
     }
+    if (stamp && stamp.genSdk?.key !== genSdkKey()) {
+        const t1 = Date.now();
+        log("pulumi-gen-sdk (tools/pulumi-cli/cmd/gen-sdk: pkg/v3's codegen for Python and Node.js)");
+        const out = join(CLI_BIN_DIR, "pulumi-gen-sdk");
+        const gen = await goBuild(MODULE_DIR, "./cmd/gen-sdk", `${out}.tmp`, log);
+        if (!gen.ok) throw new Error(`go build of the SDK generator failed:\n${gen.output.slice(-4000)}`);
+        renameSync(`${out}.tmp`, out);
+        stamp = { ...stamp, genSdk: { key: genSdkKey(), seconds: Number(since(t1)) } };
+        writeFileSync(STAMP, `${JSON.stringify(stamp, null, 2)}\n`);
+        log(`  done (${since(t1)} s)`);
+    }
     writeNodeParts(CLI_BIN_DIR);
+    const pythonVenv = options.python ? installPython(join(CLI_BIN_DIR, "pulumi-gen-sdk"), log) : undefined;
     log(`Pulumi CLI v${PULUMI_CLI_VERSION} ready in ${since(t0)} s: ${show(CLI_BIN_DIR)}`);
-    return { binDir: CLI_BIN_DIR, built: true, seconds: Number(since(t0)) };
+    return { binDir: CLI_BIN_DIR, built: true, seconds: Number(since(t0)), pythonVenv };
+}
+
+/** Generates the SDKs into {@link SDK_DIR} and readies the Python virtualenv; returns the virtualenv. */
+function installPython(genSdk: string, log: (line: string) => void): string {
+    const gen = generateSdks(genSdk);
+    log(`SDKs generated in ${gen.seconds} s: ${show(SDK_DIR)}/{python,nodejs}`);
+    return ensurePythonVenv(SDK_DIR, log);
 }
 
 if (require.main === module) {
     const argv = process.argv.slice(2);
-    const unknown = argv.filter((a) => a !== "--yaml");
+    const unknown = argv.filter((a) => a !== "--yaml" && a !== "--python");
     if (unknown.length) {
-        console.error(`pulumi:install: unexpected argument ${unknown[0]}\nusage: npm run pulumi:install [-- --yaml]`);
+        console.error(`pulumi:install: unexpected argument ${unknown[0]}\nusage: npm run pulumi:install [-- --yaml] [--python]`);
         process.exit(2);
     }
-    installCli({ yaml: argv.includes("--yaml") }).then(
+    installCli({ yaml: argv.includes("--yaml"), python: argv.includes("--python") }).then(
         (r) => {
             const check = spawnSync(join(r.binDir, "pulumi"), ["version"], { encoding: "utf8", env: cliEnv({ binDir: r.binDir, stateDir: join(CLI_DIR, "state"), passphrase: "" }) });
             console.log(`\`pulumi version\`: ${check.stdout.trim() || check.stderr.trim()}`);

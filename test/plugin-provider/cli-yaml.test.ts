@@ -1,22 +1,12 @@
 /**
  * The provider plugin under the REAL Pulumi CLI (npm run pulumi:install, with its YAML host) against
- * the emulator: a Pulumi YAML program declaring the quickstart's template, customer and user. Create,
- * a no-change up (0 writes), a refused change failing preview with the TypeScript package's message,
- * `pulumi import` of a customer created outside Pulumi (0 writes), refresh, destroy.
- * Where the CLI is not built this suite says so in one line; CI (PULUMI_CLI_REQUIRED=1) fails instead.
+ * the emulator: a Pulumi YAML program declaring the quickstart's template, customer and users, through
+ * the shared harness (quickstart-under-cli.ts: create, no-change up, refused preview, import, refresh, destroy).
  */
-import { expect } from "chai";
-import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startEmulator } from "../../local/emulator";
-import * as customerOrgOperations from "../../provider/resources/customer-org/operations";
-import { CLI_REQUIRED_ENV, cliEnv, findCli } from "../../scripts/pulumi-cli";
-import { REPO_ROOT } from "../plugin/plugin-harness";
-
-const cli = findCli();
-const usable = cli.found && cli.yamlHost;
+import { findCli } from "../../scripts/pulumi-cli";
+import { describeQuickstartUnderCli } from "./quickstart-under-cli";
 
 /** The quickstart (examples/quickstart) as Pulumi YAML; `companyName` is a parameter for the refused change. */
 function program(pluginDir: string, companyName: string): string {
@@ -69,153 +59,9 @@ outputs:
 `;
 }
 
-if (!usable) {
-  const reason = cli.found ? "the YAML language host is not built (npm run pulumi:install -- --yaml)" : cli.reason;
-  if (process.env[CLI_REQUIRED_ENV] === "1") {
-    describe("provider plugin under the real Pulumi CLI (YAML)", () => {
-      it("needs the real CLI", () => expect.fail(reason));
-    });
-  } else {
-    console.log(`provider plugin real-CLI suite (YAML) not run: ${reason}`);
-  }
-} else {
-  describe("provider plugin under the real Pulumi CLI: the quickstart in Pulumi YAML", function () {
-    this.timeout(240_000);
-    let emu: Awaited<ReturnType<typeof startEmulator>>;
-    let dir: string;
-    let env: NodeJS.ProcessEnv;
-
-    /** Runs `pulumi <args>` in the program folder (asynchronously: the emulator answers in this process). */
-    function pulumi(args: string[]): Promise<{ code: number | null; out: string }> {
-      return new Promise((resolve) => {
-        const child = spawn(cli.found ? cli.pulumi : "pulumi", [...args, "--non-interactive", "--stack", "dev"], { cwd: join(dir, "prog"), env });
-        let out = "";
-        child.stdout.on("data", (d) => (out += String(d)));
-        child.stderr.on("data", (d) => (out += String(d)));
-        child.on("close", (code) => resolve({ code, out }));
-      });
-    }
-    const writes = async () => (await emu.admin.counters()).writes;
-
-    before(async () => {
-      emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 50 });
-      dir = mkdtempSync(join(tmpdir(), "webex-plugin-yaml-"));
-      for (const d of ["prog", "plugin"]) mkdirSync(join(dir, d));
-      // What `npm install -g` would put on PATH: the package's bin, run by Node.
-      const shim = join(dir, "plugin", "pulumi-resource-webex-wholesale");
-      writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, "dist", "provider", "plugin", "main.js")}" "$@"\n`);
-      chmodSync(shim, 0o755);
-      writeFileSync(join(dir, "prog", "Pulumi.yaml"), program(join(dir, "plugin"), "Quickstart Bistro"));
-      env = cliEnv({ binDir: cli.found ? cli.binDir : "", stateDir: dir, passphrase: "plugin-test" });
-      for (const k of Object.keys(env)) if (k.startsWith("WEBEX_")) delete env[k];
-      for (const args of [
-        ["stack", "init"],
-        ["config", "set", "webex-wholesale:baseUrl", emu.url],
-        ["config", "set", "--secret", "webex-wholesale:accessToken", emu.token],
-      ]) {
-        const r = await pulumi(args);
-        expect(r.code, r.out).to.equal(0);
-      }
-    });
-
-    after(async () => {
-      await emu?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-
-    it("up creates the template, the customer and both users (one write each)", async () => {
-      await emu.admin.resetCounters();
-      const r = await pulumi(["up", "--yes"]);
-      expect(r.code, r.out).to.equal(0);
-      expect(r.out).to.include("5 created");
-      expect(await writes()).to.equal(4);
-      const state = await emu.admin.state();
-      expect(Object.keys(state.customers ?? {}).length + Object.keys(state.subscribers ?? {}).length).to.equal(3);
-      expect(r.out).not.to.include(emu.token);
-    });
-
-    it("a second up changes nothing and writes nothing", async () => {
-      await emu.admin.resetCounters();
-      const r = await pulumi(["up", "--yes"]);
-      expect(r.code, r.out).to.equal(0);
-      expect(r.out).to.include("5 unchanged");
-      expect(await writes()).to.equal(0);
-    });
-
-    it("renaming the customer fails preview with the TypeScript package's message, without an API call", async () => {
-      const owner = {};
-      const inputs = customerOrgOperations.check(owner, {}, {
-        provisioningId: "p",
-        externalId: "quickstart-001",
-        companyName: "Quickstart Bistro",
-        adminEmail: "claire@quickstart-bistro.example",
-        language: "fr_FR",
-        supportedLocationConfirmed: true,
-        address: { line1: "3 rue du Port", city: "Marseille", postalCode: "13002", country: "FR" },
-        packages: [{ name: "webex_meetings" }],
-      }).inputs!;
-      // Refusals are check's (previous inputs against new ones), so a refresh's diff never meets them.
-      const refused = customerOrgOperations.check(owner, inputs, { ...inputs, companyName: "Quickstart Brasserie" }).failures ?? [];
-      expect(refused.map((f) => f.property)).to.deep.equal(["companyName"]);
-      const expected = refused[0]!.reason;
-      expect(expected).to.match(/^Refused change: CustomerOrg property companyName/);
-      writeFileSync(join(dir, "prog", "Pulumi.yaml"), program(join(dir, "plugin"), "Quickstart Brasserie"));
-      await emu.admin.resetCounters();
-      const r = await pulumi(["preview"]);
-      writeFileSync(join(dir, "prog", "Pulumi.yaml"), program(join(dir, "plugin"), "Quickstart Bistro"));
-      expect(r.code, r.out).not.to.equal(0);
-      expect(r.out).to.include(expected);
-      expect((await emu.admin.counters()).total).to.equal(0);
-    });
-
-    it("pulumi import adopts a customer created outside Pulumi with 0 writes", async () => {
-      const template = (await (
-        await fetch(`${emu.url}/v1/wholesale/onboardingTemplates`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${emu.token}`, "content-type": "application/json" },
-          body: JSON.stringify({ name: "Other", serviceProviderAdmin: "ops@partner.example", country: "FR", defaultEmailLanguage: "fr_FR", wholesaleSubscriptionId: "S", emailBrandName: "B" }),
-        })
-      ).json()) as { provisioningId: string };
-      const posted = await fetch(`${emu.url}/v1/wholesale/customers`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${emu.token}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          provisioningId: template.provisioningId,
-          externalId: "outside-001",
-          packages: ["webex_meetings"],
-          address: { addressLine1: "1 quai", city: "Lyon", zipOrPostalCode: "69001", country: "FR" },
-          customerInfo: { name: "Outside", primaryEmail: "a@outside.example", language: "fr_FR" },
-        }),
-      });
-      expect(posted.status).to.equal(202);
-      const id = decodeURIComponent(posted.headers.get("location")!.split("/").pop()!);
-      await new Promise((r) => setTimeout(r, 300));
-      await emu.admin.resetCounters();
-      const r = await pulumi(["import", "webex-wholesale:index:CustomerOrg", "outside-001", id, "--yes", "--protect=false"]);
-      expect(r.code, r.out).to.equal(0);
-      expect(r.out).to.include("imported");
-      expect(await writes()).to.equal(0);
-      const exported = await pulumi(["stack", "export"]);
-      expect(exported.out).to.include(id);
-    });
-
-    it("refresh reads everything without writing", async () => {
-      await emu.admin.resetCounters();
-      const r = await pulumi(["refresh", "--yes"]);
-      expect(r.code, r.out).to.equal(0);
-      expect(await writes()).to.equal(0);
-    });
-
-    it("destroy deletes users, then customers, then the template", async () => {
-      await emu.admin.resetCounters();
-      const r = await pulumi(["destroy", "--yes"]);
-      expect(r.code, r.out).to.equal(0);
-      const log = (await emu.admin.requests()).filter((q) => q.method === "DELETE").map((q) => q.route);
-      const first = (s: string) => log.findIndex((p) => String(p).includes(s));
-      expect(first("subscribers")).to.be.below(first("customers"));
-      expect(first("customers")).to.be.below(first("onboardingTemplates"));
-      const state = await emu.admin.state();
-      expect(Object.keys(state.customers ?? {})).to.deep.equal([]);
-    });
-  });
-}
+const cli = findCli();
+describeQuickstartUnderCli({
+  language: "YAML",
+  missing: cli.found && !cli.yamlHost ? "the YAML language host is not built (npm run pulumi:install -- --yaml)" : undefined,
+  write: (progDir, pluginDir, companyName) => writeFileSync(join(progDir, "Pulumi.yaml"), program(pluginDir, companyName)),
+});

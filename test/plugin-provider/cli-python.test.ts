@@ -1,0 +1,79 @@
+/**
+ * The provider plugin under the REAL Pulumi CLI from a Python program: the quickstart's template,
+ * customer and users in a `__main__.py` using the generated SDK (`pulumi_webex_wholesale`), run by the
+ * TypeScript `pulumi-language-python` host in the virtualenv `npm run pulumi:install -- --python`
+ * makes; the shared harness (quickstart-under-cli.ts) checks create, no-change up, refused preview,
+ * import, refresh and destroy.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findCli } from "../../scripts/pulumi-cli";
+import { describeQuickstartUnderCli } from "./quickstart-under-cli";
+
+/** The quickstart (examples/quickstart) in Python; `companyName` is a parameter for the refused change. */
+function mainPy(companyName: string): string {
+  return `"""The quickstart: an onboarding template, one customer and its two users."""
+import pulumi
+import pulumi_webex_wholesale as webex
+
+template = webex.OnboardingTemplate(
+    "smb-emea",
+    template_name="SMB EMEA",
+    service_provider_admin="ops@partner.example",
+    country_code="FR",
+    default_email_language="fr_FR",
+    wholesale_subscription_id="Sub-EMEA-0001",
+    email_brand_name="Partner Voice",
+)
+
+customer = webex.CustomerOrg(
+    "quickstart-001",
+    provisioning_id=template.provisioning_id,
+    external_id="quickstart-001",
+    company_name=${JSON.stringify(companyName)},
+    admin_email="claire@quickstart-bistro.example",
+    language="fr_FR",
+    supported_location_confirmed=True,
+    address={"line1": "3 rue du Port", "city": "Marseille", "postal_code": "13002", "country": "FR"},
+    packages=[{"name": "webex_meetings"}],
+)
+
+for first_name, administrator in (("claire", True), ("hugo", False)):
+    webex.CustomerUser(
+        first_name,
+        customer_id=customer.id,
+        email=f"{first_name}@quickstart-bistro.example",
+        first_name=first_name.capitalize(),
+        last_name="Morel",
+        package="webex_meetings",
+        administrator=administrator,
+    )
+
+pulumi.export("customerId", customer.customer_id)
+`;
+}
+
+const cli = findCli();
+describeQuickstartUnderCli({
+  language: "Python",
+  missing: cli.found && !cli.pythonVenv ? "no virtualenv with the generated Python SDK for this schema (npm run pulumi:install -- --python)" : undefined,
+  // `pulumi import` asks the language host to write the imported resource as code (GenerateProgram);
+  // our host does not generate code (tools/README.md), so the import adopts the customer without it.
+  importFlags: ["--generate-code=false"],
+  write: (progDir, pluginDir, companyName) => {
+    writeFileSync(
+      join(progDir, "Pulumi.yaml"),
+      `name: webex-quickstart-python
+runtime:
+  name: python
+  options:
+    virtualenv: ${cli.found ? cli.pythonVenv : ""}
+plugins:
+  providers:
+    - name: webex-wholesale
+      path: ${pluginDir}
+`,
+    );
+    writeFileSync(join(progDir, "__main__.py"), mainPy(companyName));
+  },
+});

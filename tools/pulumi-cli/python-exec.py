@@ -1,0 +1,83 @@
+"""Runs one Pulumi Python program for pulumi-language-python (python-language-host.ts).
+
+The Go host runs its own `pulumi-language-python-exec`, which ships with the host rather than with
+the `pulumi` package on PyPI; this is the same contract written for this project: read the engine's
+flags, load config from PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS, configure the runtime, run the
+program as `__main__` inside the stack, and exit 0 on success or 32 once the error has been logged
+through the engine (the host turns 32 into "bail": the CLI shows the logged error and nothing more).
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+import runpy
+import sys
+import traceback
+
+# Exit code of a program whose error the engine has already shown (the Node SDK's cmd/run uses it too).
+EXIT_AFTER_REPORTED_ERROR = 32
+
+try:
+    import pulumi
+    import pulumi.runtime
+except ImportError:
+    print(traceback.format_exc(), file=sys.stderr)
+    print(
+        "The Pulumi Python SDK is not installed for " + sys.executable + ". Install it in the program's "
+        "virtualenv (Pulumi.yaml runtime.options.virtualenv) with pip, e.g. `pip install pulumi`.",
+        file=sys.stderr,
+    )
+    sys.exit(1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run a Pulumi Python program")
+    for name in ("project", "stack", "organization", "parallel", "dry_run", "pwd", "monitor", "engine", "root_directory", "tracing"):
+        parser.add_argument("--" + name)
+    parser.add_argument("PROGRAM")
+    parser.add_argument("ARGS", nargs="*")
+    args = parser.parse_args()
+
+    pulumi.runtime.set_all_config(pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env())
+    pulumi.runtime.configure(
+        pulumi.runtime.Settings(
+            monitor=args.monitor,
+            engine=args.engine,
+            project=args.project,
+            stack=args.stack,
+            parallel=int(args.parallel) if args.parallel else None,
+            dry_run=args.dry_run == "true",
+            organization=args.organization,
+            root_directory=args.root_directory,
+        )
+    )
+    sys.argv = [args.PROGRAM] + args.ARGS
+    if args.pwd:
+        os.chdir(args.pwd)
+    # A folder program runs its __main__.py with the folder importable, as `python <folder>` would.
+    program = args.PROGRAM
+    if os.path.isdir(program):
+        sys.path.insert(0, program)
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    # Outputs left unresolved after a failure make asyncio log "never retrieved" noise; the error
+    # that matters is reported through the engine below.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    try:
+        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+        return 0
+    except pulumi.RunError as e:
+        pulumi.log.error(str(e))
+    except Exception:
+        pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
+    finally:
+        loop.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return EXIT_AFTER_REPORTED_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
