@@ -446,7 +446,9 @@ export async function installCli(options: InstallOptions = {}): Promise<InstallR
 function installPython(genSdk: string, log: (line: string) => void): string {
     const gen = generateSdks(genSdk);
     log(`SDKs generated in ${gen.seconds} s: ${show(SDK_DIR)}/{python,nodejs}`);
-    return ensurePythonVenv(SDK_DIR, log);
+    const venv = ensurePythonVenv(SDK_DIR, log);
+    log(`Python programs: set \`runtime.options.virtualenv: ${venv}\` in their Pulumi.yaml`);
+    return venv;
 }
 
 if (require.main === module) {
