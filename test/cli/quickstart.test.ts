@@ -11,15 +11,7 @@ describeWithCli("real Pulumi CLI: quickstart installed from npm pack", function 
     before(async function () {
         this.timeout(600_000);
         await p.setUp("examples/quickstart");
-        const init = await p.pulumi(["stack", "init", "dev", "--non-interactive"]);
-        expect(init.code, tail(init)).to.equal(0);
-        for (const args of [
-            ["config", "set", "webex:baseUrl", p.emulator.url],
-            ["config", "set", "--secret", "webex:accessToken", p.emulator.token],
-        ]) {
-            const r = await p.pulumi(args);
-            expect(r.code, tail(r)).to.equal(0);
-        }
+        await p.initStack();
     });
     afterEach(function () {
         if (this.currentTest?.state === "failed") failed = true;

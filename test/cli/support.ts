@@ -117,7 +117,8 @@ export class CliProgram {
     start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) {
         const cli = findCli();
         if (!cli.found) throw new Error(cli.reason);
-        const child = spawn(cli.pulumi, args, { cwd: this.dir, env: this.env(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
+        // Its own process group, so a test can kill the CLI with its plugins, as a lost runner does.
+        const child = spawn(cli.pulumi, args, { cwd: this.dir, env: this.env(extraEnv), stdio: ["ignore", "pipe", "pipe"], detached: true });
         let output = "";
         child.stdout.on("data", (d: Buffer) => (output += d.toString()));
         child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -128,6 +129,50 @@ export class CliProgram {
             }),
         );
         return { child, done, output: () => output };
+    }
+
+    /**
+     * `pulumi stack init dev` and the stack config every suite needs: the emulator's URL and the
+     * token, set with `--secret` as a user would.
+     */
+    async initStack(): Promise<void> {
+        for (const args of [
+            ["stack", "init", "dev", "--non-interactive"],
+            ["config", "set", "webex:baseUrl", this.emulator.url],
+            ["config", "set", "--secret", "webex:accessToken", this.emulator.token],
+        ]) {
+            const r = await this.pulumi(args);
+            expect(r.code, tail(r)).to.equal(0);
+        }
+    }
+
+    /** Replaces a program file's whole text (scenario suites write their own `index.ts`). */
+    write(file: string, text: string): void {
+        writeFileSync(join(this.dir, file), text);
+    }
+
+    /** `pulumi up --yes --non-interactive <more>`, asserting exit 0 with the output in the failure message. */
+    async up(...more: string[]): Promise<CliResult> {
+        const r = await this.pulumi(["up", "--yes", "--non-interactive", ...more]);
+        expect(r.code, tail(r)).to.equal(0);
+        return r;
+    }
+
+    /** A position in the emulator's request log, for {@link log} (the log outlives counter resets). */
+    async mark(): Promise<number> {
+        return (await this.emulator.admin.requests()).length;
+    }
+
+    /** The requests logged since `mark`, as `METHOD route` strings, oldest first. */
+    async log(mark: number): Promise<string[]> {
+        return (await this.emulator.admin.requests()).slice(mark).map((q) => `${q.method} ${q.route}`);
+    }
+
+    /** The stack's resources as `pulumi stack export` shows them (no secrets decrypted). */
+    async exported(): Promise<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown>; protect?: boolean }[]> {
+        const r = await this.pulumi(["stack", "export"]);
+        expect(r.code, tail(r)).to.equal(0);
+        return (JSON.parse(r.output) as { deployment: { resources?: [] } }).deployment.resources ?? [];
     }
 
     /** Replaces exactly one occurrence of `from` in a program file. */
