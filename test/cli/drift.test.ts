@@ -5,14 +5,16 @@
 // deleted outside Pulumi are dropped by a refresh and recreated by the next `up`.
 import { expect } from "chai";
 import type { State } from "../../local/emulator/core/state";
-import { CliProgram, describeWithCli, tail } from "./support";
+import { describeWithCli, tail, useCliProgram } from "./support";
 
 const REFUSAL = /refused|keep the current/i;
 
 describeWithCli("real Pulumi CLI: refresh, preview --refresh and up --refresh after drift", function () {
     this.timeout(300_000);
-    const p = new CliProgram("drift");
-    let failed = false;
+    const p = useCliProgram("drift", "examples/quickstart", async () => {
+        const r = await p.up();
+        expect(r.output).to.match(/\+ 5 created/);
+    });
     /** Changes the quickstart customer on the server, as Control Hub would, without an API request. */
     const drift = async (change: (c: State["customers"][string], s: State) => void) => {
         const s = await p.emulator.admin.state();
@@ -23,17 +25,6 @@ describeWithCli("real Pulumi CLI: refresh, preview --refresh and up --refresh af
     const customer = async () => Object.values((await p.emulator.admin.state()).customers).find((x) => x.externalId === "quickstart-001");
     const writesSince = async (mark: number) => (await p.log(mark)).filter((l) => !l.startsWith("GET "));
 
-    before(async function () {
-        this.timeout(600_000);
-        await p.setUp("examples/quickstart");
-        await p.initStack();
-        const r = await p.up();
-        expect(r.output).to.match(/\+ 5 created/);
-    });
-    afterEach(function () {
-        if (this.currentTest?.state === "failed") failed = true;
-    });
-    after(async () => p.tearDown(failed));
 
     it("a package added on the server: `pulumi refresh --yes` succeeds and records it; the next `up` sends one PUT back to the program's packages", async () => {
         await drift((c) => c.packages.push("webex_calling"));

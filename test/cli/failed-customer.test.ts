@@ -3,12 +3,11 @@
 // `pulumi refresh --yes` (a successful read clears the engine's init errors, so only the provider's
 // own diff can ask for the retry).
 import { expect } from "chai";
-import { CliProgram, describeWithCli, tail } from "./support";
+import { describeWithCli, tail, useCliProgram } from "./support";
 
 describeWithCli("real Pulumi CLI: a customer that ends provisioned_with_errors is retried with one PUT", function () {
     this.timeout(300_000);
-    const p = new CliProgram("failed");
-    let failed = false;
+    const p = useCliProgram("failed", "examples/quickstart");
     const status = async (externalId: string) => Object.values((await p.emulator.admin.state()).customers).find((c) => c.externalId === externalId)?.status;
     const customerWrites = async (mark: number) => (await p.log(mark)).filter((l) => !l.startsWith("GET ") && l.includes("/customers"));
 
@@ -41,15 +40,6 @@ describeWithCli("real Pulumi CLI: a customer that ends provisioned_with_errors i
         await p.emulator.admin.loadFixtures({ asyncOutcomes: {} });
     }
 
-    before(async function () {
-        this.timeout(600_000);
-        await p.setUp("examples/quickstart");
-        await p.initStack();
-    });
-    afterEach(function () {
-        if (this.currentTest?.state === "failed") failed = true;
-    });
-    after(async () => p.tearDown(failed));
 
     it("the next `up` retries it with exactly one PUT", async () => {
         await failedCreate("failing-001");

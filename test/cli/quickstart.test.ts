@@ -2,21 +2,11 @@
 // from `npm pack` into a folder outside this repository, against the emulator. Cases run in order
 // on one stack, as a user's successive commands would.
 import { expect } from "chai";
-import { CliProgram, describeWithCli, tail } from "./support";
+import { describeWithCli, tail, useCliProgram } from "./support";
 
 describeWithCli("real Pulumi CLI: quickstart installed from npm pack", function () {
     this.timeout(300_000);
-    const p = new CliProgram("quickstart");
-    let failed = false;
-    before(async function () {
-        this.timeout(600_000);
-        await p.setUp("examples/quickstart");
-        await p.initStack();
-    });
-    afterEach(function () {
-        if (this.currentTest?.state === "failed") failed = true;
-    });
-    after(async () => p.tearDown(failed));
+    const p = useCliProgram("quickstart", "examples/quickstart");
 
     it("preview from empty makes no API call", async () => {
         await p.emulator.admin.resetCounters();

@@ -47,6 +47,27 @@ export function describeWithCli(title: string, body: (this: Mocha.Suite) => void
     }
 }
 
+/**
+ * Registers the hooks of a suite that runs on one program and stack: before all, the program is set
+ * up from `example` with a `dev` stack configured for the emulator, then `prepare` runs; after all,
+ * it is torn down (kept for inspection when a test failed). Call inside `describeWithCli`.
+ */
+export function useCliProgram(name: string, example: string, prepare?: (p: CliProgram) => Promise<void>): CliProgram {
+    const p = new CliProgram(name);
+    let failed = false;
+    before(async function () {
+        this.timeout(600_000);
+        await p.setUp(example);
+        await p.initStack();
+        await prepare?.(p);
+    });
+    afterEach(function () {
+        if (this.currentTest?.state === "failed") failed = true;
+    });
+    after(async () => p.tearDown(failed));
+    return p;
+}
+
 /** The passphrase of the suite's stacks (a test value: the secrets it guards are the emulator's). */
 const PASSPHRASE = "real-cli-suite-passphrase";
 
