@@ -6,7 +6,7 @@
 // PULUMI_CLI_REQUIRED=1 (CI) a missing CLI is a failing test instead.
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator } from "../../local/emulator";
@@ -22,6 +22,30 @@ export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 export type CliResult = { code: number | null; signal: NodeJS.Signals | null; output: string };
 
 let skipNoticePrinted = false;
+
+/**
+ * How a user's program gets the package: `npm` (a plain `npm install` of the packed tarball),
+ * `npm-workspace` (the program is a workspace member; npm hoists everything to the root) or `pnpm`
+ * (symlinked `node_modules/.pnpm` layout).
+ */
+export type InstallLayout = "npm" | "npm-workspace" | "pnpm";
+
+/** The pnpm release the suite installs (10.x runs on every Node this package supports). */
+const PNPM_VERSION = "10.34.9";
+
+/**
+ * pnpm's entry point, installed once per machine from the npm registry with npm into a temporary
+ * prefix (no global install, no corepack).
+ */
+export function pnpmBinary(): string {
+    const prefix = join(tmpdir(), `webex-cli-pnpm-${PNPM_VERSION}`);
+    const bin = join(prefix, "node_modules", ".bin", "pnpm");
+    if (!existsSync(bin)) {
+        const r = spawnSync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", `pnpm@${PNPM_VERSION}`], { encoding: "utf8" });
+        expect(r.status, `installing pnpm@${PNPM_VERSION}: ${r.stderr}`).to.equal(0);
+    }
+    return bin;
+}
 
 /**
  * Declares the suite only where the CLI is built: otherwise one line says why it was skipped (once
@@ -83,7 +107,10 @@ export class CliProgram {
     emulator!: Emulator;
     /** Every run's output (not its arguments, which may carry the token on purpose), for the "token appears nowhere" checks. */
     readonly transcript: string[] = [];
-    private readonly base: string;
+    /** The folder above `dir` (the workspace root in the `npm-workspace` layout). */
+    readonly base: string;
+    /** How the package is installed (set by {@link setUp}). */
+    layout: InstallLayout = "npm";
 
     constructor(readonly name: string) {
         this.base = mkdtempSync(join(tmpdir(), `webex-cli-${name}-`));
@@ -92,24 +119,52 @@ export class CliProgram {
     }
 
     /**
-     * Packs the repository (dist/ is built by `npm test`'s pretest), installs the tarball into a
-     * copy of `example` (from npm's cache where possible), starts an emulator.
+     * Copies `example`, installs the package packed from `packFrom` (default: this repository, whose
+     * dist/ `npm test`'s pretest builds) in the given layout, and starts an emulator.
      */
-    async setUp(example: string): Promise<void> {
+    async setUp(example: string, options: { layout?: InstallLayout; packFrom?: string } = {}): Promise<void> {
         mkdirSync(this.stateDir, { recursive: true });
         cpSync(join(ROOT, example), this.dir, { recursive: true });
-        const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", this.stateDir], { cwd: ROOT, encoding: "utf8" });
+        this.layout = options.layout ?? "npm";
+        this.install(options.packFrom ?? ROOT);
+        this.emulator = await startEmulator({ provisioningDelayMs: 50, rateLimit: false });
+    }
+
+    /**
+     * Packs `packFrom` with `npm pack` (a built checkout: its dist/ is what ships) and installs that
+     * tarball into the program, replacing any earlier install (an upgrade, when `packFrom` is newer).
+     */
+    install(packFrom: string): void {
+        const packs = mkdtempSync(join(this.stateDir, "pack-"));
+        const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", packs], { cwd: packFrom, encoding: "utf8" });
         expect(pack.status, pack.stderr).to.equal(0);
-        const tarball = join(this.stateDir, readdirSync(this.stateDir).find((f) => f.endsWith(".tgz"))!);
+        const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith(".tgz"))!);
         const sdk = JSON.parse(readFileSync(join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
         const ts = JSON.parse(readFileSync(join(ROOT, "node_modules", "typescript", "package.json"), "utf8")).version;
         writeFileSync(
             join(this.dir, "package.json"),
             JSON.stringify({ name: `cli-suite-${this.name}`, private: true, dependencies: { "pulumi-webex-wholesale": `file:${tarball}`, "@pulumi/pulumi": sdk, typescript: ts } }, null, 2),
         );
-        const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: this.dir, encoding: "utf8" });
-        expect(install.status, install.stderr).to.equal(0);
-        this.emulator = await startEmulator({ provisioningDelayMs: 50, rateLimit: false });
+        const quiet = ["--ignore-scripts", "--loglevel=error"];
+        const run = (cmd: string, args: string[], cwd: string) => {
+            const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
+            expect(r.status, `${cmd} ${args.join(" ")}: ${r.stderr}${r.stdout}`).to.equal(0);
+        };
+        switch (this.layout) {
+            case "npm":
+                run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...quiet], this.dir);
+                break;
+            case "npm-workspace":
+                // The program is a member of a workspace whose root is the folder above it: npm hoists
+                // the package and @pulumi/pulumi to the root's node_modules, none in the program's.
+                writeFileSync(join(this.base, "package.json"), JSON.stringify({ name: `cli-suite-${this.name}-root`, private: true, workspaces: ["program"] }, null, 2));
+                run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...quiet], this.base);
+                break;
+            case "pnpm":
+                // pnpm's own layout: node_modules/<name> are symlinks into node_modules/.pnpm/<name>@<version>/...
+                run(pnpmBinary(), ["install", "--prefer-offline", "--config.confirmModulesPurge=false", `--store-dir=${join(tmpdir(), "webex-cli-pnpm-store")}`, ...quiet], this.dir);
+                break;
+        }
     }
 
     /** Stops the emulator; removes the temporary folders unless asked to keep them. */
