@@ -18,6 +18,9 @@ import traceback
 # Exit code of a program whose error the engine has already shown (the Node SDK's cmd/run uses it too).
 EXIT_AFTER_REPORTED_ERROR = 32
 
+# pulumi.runtime.settings.grpc_error_to_exception's message for a resource monitor that has shut down.
+MONITOR_TERMINATED = "Resource monitor has terminated, shutting down"
+
 try:
     import pulumi
     import pulumi.runtime
@@ -69,7 +72,11 @@ def main() -> int:
         loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
         return 0
     except pulumi.RunError as e:
-        pulumi.log.error(str(e))
+        # The SDK turns the engine's gRPC UNAVAILABLE into this RunError (its only signal, hence the text
+        # match): the engine stopped the program after reporting the cause itself (e.g. a check failure),
+        # so repeating it would add a misleading second error, as the Node SDK's run.js also avoids.
+        if str(e) != MONITOR_TERMINATED:
+            pulumi.log.error(str(e))
     except Exception:
         pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
     finally:
