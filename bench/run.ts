@@ -21,6 +21,7 @@ import { startEmulator } from "../local/emulator/index";
 import { createClient } from "pulumi-webex-wholesale/client/index";
 
 import { baselineBump, baselineCreate, baselineDestroy } from "./baseline";
+import { createCliStack } from "./cli-runner";
 import { REPO_ROOT, runEngineCli, type EngineRunResult } from "./engine-runner";
 import { phaseBounds, type Phase } from "./lower-bound";
 import {
@@ -44,7 +45,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
                             [latency - jitter, latency + jitter] ms (default 40, so 60-140 ms)
   --provisioning-ms N       how long a customer provisions (default 5000)
   --rate N --burst N        the emulator's rate limit, requests/s and bucket size (default 20, 40)
-  --parallel N              the engine's --parallel (default 1000)
+  --engine local|cli        local: the stand-in engine (local/engine); cli: the real Pulumi CLI built by
+                            \`npm run pulumi:install\` (default local)
+  --parallel N              the engine's --parallel (default 1000; with --engine cli, the CLI's own
+                            default, 4 x CPU cores, unless given)
   --max-rps N               webex:maxRequestsPerSecond (client-side pacing; unset by default)
   --yield-every N           the program declares in batches of N resources (default 10)
   --up-only                 only the up from empty (and the destroy that cleans up)
@@ -64,6 +68,7 @@ export const SIZES = {
 export const BenchFlagsSchema = z
     .object({
         size: z.enum(["small", "large"]).default("large"),
+        engine: z.enum(["local", "cli"]).default("local"),
         customers: z.coerce.number().int().min(1).optional(),
         users: z.coerce.number().int().min(0).optional(),
         "latency-ms": z.coerce.number().min(0).default(100),
@@ -71,9 +76,9 @@ export const BenchFlagsSchema = z
         "provisioning-ms": z.coerce.number().min(0).default(5000),
         rate: z.coerce.number().positive().default(20),
         burst: z.coerce.number().int().min(1).default(40),
-        // The Pulumi CLI's default parallelism is unbounded; 1000 is the local engine's maximum.
+        // The local engine's default here is its maximum, 1000; the real CLI's is 4 × CPU cores.
         // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
-        parallel: z.coerce.number().int().min(1).max(1000).default(1000),
+        parallel: z.coerce.number().int().min(1).max(1000).optional(),
         "max-rps": z.coerce.number().positive().optional(),
         /**
          * Bench program's `yieldEvery`: a turn of the event loop after every N resources. Default
@@ -94,6 +99,8 @@ export const BenchFlagsSchema = z
             ...f,
             customers,
             usersPerCustomer: f.users ?? size.usersPerCustomer,
+            // The real CLI's own default (4 × GOMAXPROCS, pkg/cmd/pulumi/operations/up.go), passed explicitly.
+            parallel: f.parallel ?? (f.engine === "cli" ? 4 * cpus().length : 1000),
             baselineCustomers: Math.min(customers, f["baseline-customers"] ?? Math.min(customers, 10)),
         };
     });
@@ -107,6 +114,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
         args: argv,
         options: {
             size: { type: "string" },
+            engine: { type: "string" },
             customers: { type: "string" },
             users: { type: "string" },
             "latency-ms": { type: "string" },
@@ -193,7 +201,8 @@ function log(message: string): void {
 async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
     const emulator = await startEmulator(emulatorOptions(flags));
     const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
-    const stateFile = join(dir, "state.json");
+    const cli = flags.engine === "cli" ? createCliStack(join(REPO_ROOT, "bench", "program"), STACK, dir) : undefined;
+    const stateFile = cli?.checkpoint ?? join(dir, "state.json");
     const program = join(REPO_ROOT, "bench", "program");
     const config = (bump: number): Record<string, string> => ({
         "webex:baseUrl": emulator.url,
@@ -207,7 +216,8 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         await emulator.admin.resetCounters();
         log(`product ${name}: ${operation}`);
         const phaseStart = Date.now();
-        const run = await runEngineCli({
+        const writesBefore = cli?.checkpointWrites() ?? 0;
+        const run = await (cli?.run ?? runEngineCli)({
             operation,
             cwd: program,
             stack: STACK,
@@ -226,6 +236,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
             errors: run.exitCode === 0 ? [] : errorLines(run),
         };
         log(`product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`);
+        if (cli) log(`product ${name}: checkpoint written ${cli.checkpointWrites() - writesBefore} times`);
         results.product[name] = result;
         if (!result.ok) {
             // Later phases would measure a broken stack: stop, and say why.
@@ -258,6 +269,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         }
         await phase("destroy", "destroy", 1);
     } finally {
+        cli?.close();
         await emulator.close();
         rmSync(dir, { recursive: true, force: true });
     }
@@ -383,7 +395,7 @@ async function main(): Promise<void> {
         figures: {},
         targets: [],
     };
-    log(`catalog ${flags.customers} × ${flags.usersPerCustomer}; free memory ${Math.round(freemem() / 2 ** 20)} MB`);
+    log(`engine ${flags.engine} --parallel ${flags.parallel}; catalog ${flags.customers} × ${flags.usersPerCustomer}; free memory ${Math.round(freemem() / 2 ** 20)} MB`);
     try {
         await runProduct(flags, results);
         if (!flags["no-baseline"]) await runBaseline(flags, results);
