@@ -93,24 +93,31 @@ function planOf(schema: z.ZodType): Plan {
  * Parses `value` with `schema` the way `check` needs during preview: a value that is Pulumi's
  * unknown sentinel is not validated and passes through unchanged, at any depth (a whole object,
  * one field, one list element). Known parts are parsed by their own schemas, so defaults and
- * normalisation still apply around the unknowns. Keys the schema does not know are kept as given
- * (`__provider`, fields of a newer version). Never throws for any input.
+ * normalisation still apply around the unknowns. A key the schema does not know, at any depth, is a
+ * failure naming the closest known key (a typo or a cast must not be ignored without a word), except
+ * the top-level keys in `allowed` (`__provider`, computed outputs), which are kept as given. Never
+ * throws for any input.
  *
  * Objects must carry no object-level refinements: rules across fields belong to `check`, where
  * they can skip unknowns.
  */
-export function parseSkippingUnknowns(schema: z.ZodType, value: unknown, path: readonly PropertyKey[] = []): CheckedValue {
+export function parseSkippingUnknowns(
+  schema: z.ZodType,
+  value: unknown,
+  path: readonly PropertyKey[] = [],
+  allowed: readonly string[] = [],
+): CheckedValue {
   const failures: CheckFailure[] = [];
-  const parsed = walk(planOf(schema), value, [...path], failures);
+  const parsed = walk(planOf(schema), value, [...path], failures, new Set(allowed));
   return { value: parsed, failures };
 }
 
 // `path` is one mutable stack for the whole walk, copied only when a failure is recorded.
-function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFailure[]): unknown {
+function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFailure[], allowed: ReadonlySet<string> = NONE): unknown {
   if (isUnknown(value)) return value;
   switch (plan.kind) {
     case "wrapper":
-      return value === undefined ? leaf(plan.schema, value, path, failures) : walk(planOf(plan.inner), value, path, failures);
+      return value === undefined ? leaf(plan.schema, value, path, failures) : walk(planOf(plan.inner), value, path, failures, allowed);
     case "object": {
       if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
       const out: Record<string, unknown> = {};
@@ -123,7 +130,11 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
         if (parsed !== undefined) out[field.key] = parsed;
         if (given === undefined) for (let i = before; i < failures.length; i++) failures[i] = requiredReason(failures[i]!, field.description);
       }
-      for (const key of Object.keys(value)) if (!plan.keys.has(key)) out[key] = value[key];
+      for (const key of Object.keys(value)) {
+        if (plan.keys.has(key)) continue;
+        out[key] = value[key];
+        if (value[key] !== undefined && !(path.length === 0 && allowed.has(key))) failures.push(unknownKey(plan, key, path));
+      }
       return out;
     }
     case "array": {
@@ -153,6 +164,41 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
     case "leaf":
       return leaf(plan.schema, value, path, failures);
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** A key the object's schema does not declare: say so, and name the key meant when one is close. */
+function unknownKey(plan: Extract<Plan, { kind: "object" }>, key: string, path: readonly PropertyKey[]): CheckFailure {
+  const meant = closest(key, [...plan.keys]);
+  const known = [...plan.keys].map((k) => `\`${k}\``).join(", ");
+  return {
+    property: formatPath([...path, key]),
+    reason: meant
+      ? `is not a known property: did you mean \`${meant}\`? Rename it (known here: ${known})`
+      : `is not a known property: remove it, or use one of ${known}`,
+  };
+}
+
+/** The candidate within a small edit distance of `key` (case ignored), if any. */
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(name.length / 4)) && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 /** A missing required field: say what to give, from the field's own description. */
@@ -189,7 +235,8 @@ export interface CrossFieldRule {
 
 /**
  * The body of every resource's `check`: parse `news` with the schema (skipping unknowns), then run
- * the cross-field rules. Never throws: input that is not even an object is checked as `{}` (each
+ * the cross-field rules. Top-level keys other than the schema's, `__provider` and the `computed`
+ * outputs (which the resource classes seed as undefined) are failures. Never throws: input that is not even an object is checked as `{}` (each
  * required field reported missing), and an unexpected internal error becomes one failure rather
  * than a crash of the provider.
  */
@@ -197,10 +244,11 @@ export function checkWithSchema(
   schema: z.ZodObject,
   news: unknown,
   rules: readonly CrossFieldRule[],
+  computed: readonly string[] = [],
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const given = isRecord(news) ? news : {};
   try {
-    const parsed = parseSkippingUnknowns(schema, given);
+    const parsed = parseSkippingUnknowns(schema, given, [], ["__provider", ...computed]);
     const inputs = isRecord(parsed.value) ? parsed.value : { ...given };
     const failures = [...parsed.failures];
     for (const rule of rules) failures.push(...rule.failures(inputs));

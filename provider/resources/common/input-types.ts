@@ -146,3 +146,12 @@ export function describeValue(v: unknown): string {
   if (typeof v === "string") return v.length > 60 ? `the text ${JSON.stringify(v.slice(0, 57) + "...")}` : `the text ${JSON.stringify(v)}`;
   return `${typeof v} ${String(v)}`;
 }
+
+/**
+ * The computed outputs of a resource, declared once by its state schema: the keys the state adds to
+ * the arguments. `read` leaves them out of the inputs, the resource class seeds them, and `check`
+ * lets them through.
+ */
+export function computedOutputs(state: z.ZodObject, args: z.ZodObject): readonly string[] {
+  return Object.keys(state.shape).filter((k) => !(k in args.shape));
+}

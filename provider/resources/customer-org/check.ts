@@ -5,7 +5,7 @@
 import { PACKAGES, PACKAGE_DEPENDENCIES, isCallingPackage, isPackageName } from "../../packages";
 import { checkWithSchema, formatPath, type CheckFailure, type CrossFieldRule } from "../common/failures";
 import { isUnknown } from "../common/unknown";
-import { CustomerOrgArgsSchema } from "./schema";
+import { CustomerOrgArgsSchema, CUSTOMER_ORG_COMPUTED } from "./schema";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -175,5 +175,5 @@ export function checkCustomerOrg(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  return checkWithSchema(CustomerOrgArgsSchema, news, customerOrgCheckRules);
+  return checkWithSchema(CustomerOrgArgsSchema, news, customerOrgCheckRules, CUSTOMER_ORG_COMPUTED);
 }

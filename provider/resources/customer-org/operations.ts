@@ -45,6 +45,7 @@ import {
   CustomerOrgArgsSchema,
   type CustomerOrgInputs,
   type CustomerOrgState,
+  CUSTOMER_ORG_COMPUTED,
 } from "./schema";
 import {
   adminPackage,
@@ -58,17 +59,6 @@ import {
 
 const KIND = "CustomerOrg";
 const COLLECTION = "/v1/wholesale/customers";
-
-/** Outputs that are computed, never inputs (excluded from `read`'s `inputs`). */
-export const COMPUTED_OUTPUTS = [
-  "customerId",
-  "orgId",
-  "status",
-  "limited",
-  "adminPackage",
-  "headquartersLocationId",
-  "schemaVersion",
-] as const;
 
 /** Statuses after which an unchanged customer needs no API call (a state migration is local). */
 const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_rpl_review"];
@@ -377,7 +367,7 @@ export async function read(owner: object, id: string, props: Record<string, unkn
     if (e instanceof NotFoundError) return {};
     throw explainApiError(e, `${KIND} ${label}`);
   }
-  const inputs: Record<string, unknown> = omitKeys(previous, COMPUTED_OUTPUTS);
+  const inputs: Record<string, unknown> = omitKeys(previous, CUSTOMER_ORG_COMPUTED);
   if (customer.externalId !== undefined) inputs.externalId = customer.externalId;
   if (customer.address !== undefined) inputs.address = fromWireAddress(customer.address);
   inputs.packages = mergePackages(inputs.packages, customer.packages);

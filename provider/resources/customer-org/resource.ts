@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PackageName } from "../../packages";
 import type { PulumiInputs } from "../common/input-types";
 import { CustomerOrgProvider } from "./provider";
-import type { CustomerOrgArgsInput, CustomerOrgInputs } from "./schema";
+import { CUSTOMER_ORG_COMPUTED, type CustomerOrgArgsInput, type CustomerOrgInputs } from "./schema";
 
 /** Arguments of {@link CustomerOrg}: each field of the zod schema's input type, as a `pulumi.Input`. */
 export type CustomerOrgArgs = PulumiInputs<CustomerOrgArgsInput>;
@@ -16,16 +16,8 @@ export type CustomerOrgArgs = PulumiInputs<CustomerOrgArgsInput>;
  */
 const provider = new CustomerOrgProvider();
 
-/** Computed outputs, seeded as undefined so the engine fills them (they are not inputs). */
-const COMPUTED = {
-  customerId: undefined,
-  orgId: undefined,
-  status: undefined,
-  limited: undefined,
-  adminPackage: undefined,
-  headquartersLocationId: undefined,
-  schemaVersion: undefined,
-};
+/** Computed outputs (declared by the state schema), seeded as undefined so the engine fills them (they are not inputs). */
+const COMPUTED = Object.fromEntries(CUSTOMER_ORG_COMPUTED.map((k) => [k, undefined]));
 
 /**
  * A Webex Wholesale customer organisation, created from an onboarding template's `provisioningId`.

@@ -12,6 +12,7 @@ import {
   localeSchema,
   timeZoneSchema,
   typeMessage,
+  computedOutputs,
 } from "../common/input-types";
 
 /** Version of the state shape this code writes; see {@link resources/onboarding-template/schema!ONBOARDING_TEMPLATE_SCHEMA_VERSION}'s note. */
@@ -133,3 +134,6 @@ export const CustomerOrgStateSchema = CustomerOrgArgsSchema.extend({
 
 /** The state (outputs) of a CustomerOrg. */
 export type CustomerOrgState = z.output<typeof CustomerOrgStateSchema>;
+
+/** The computed outputs (state keys that are not arguments), declared once by the state schema. */
+export const CUSTOMER_ORG_COMPUTED = computedOutputs(CustomerOrgStateSchema, CustomerOrgArgsSchema);

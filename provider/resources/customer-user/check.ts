@@ -5,7 +5,7 @@
  */
 import { PACKAGES, isCallingPackage, isPackageName } from "../../packages";
 import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
-import { CustomerUserArgsSchema } from "./schema";
+import { CustomerUserArgsSchema, CUSTOMER_USER_COMPUTED } from "./schema";
 
 const callingNeedsNumber: CrossFieldRule = {
   id: "calling-needs-number",
@@ -52,5 +52,5 @@ export function checkCustomerUser(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  return checkWithSchema(CustomerUserArgsSchema, news, customerUserCheckRules);
+  return checkWithSchema(CustomerUserArgsSchema, news, customerUserCheckRules, CUSTOMER_USER_COMPUTED);
 }

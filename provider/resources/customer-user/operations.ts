@@ -43,14 +43,13 @@ import {
   CustomerUserArgsSchema,
   type CustomerUserInputs,
   type CustomerUserState,
+  CUSTOMER_USER_COMPUTED,
 } from "./schema";
 import { differencesFromServer, packageOf, toCreateBody, toUpdateBody } from "./wire";
 
 const KIND = "CustomerUser";
 const COLLECTION = "/v1/wholesale/subscribers";
 
-/** Outputs that are computed, never inputs (excluded from `read`'s `inputs`). */
-export const COMPUTED_OUTPUTS = ["userId", "personId", "status", "assignedLocationId", "schemaVersion"] as const;
 
 /** Statuses after which an unchanged user needs no API call (a state migration is local). */
 const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_user_migration"];
@@ -284,7 +283,7 @@ export async function read(owner: object, id: string, props: Record<string, unkn
     if (e instanceof NotFoundError) return {};
     throw explain(e, label);
   }
-  const inputs: Record<string, unknown> = omitKeys(previous, COMPUTED_OUTPUTS);
+  const inputs: Record<string, unknown> = omitKeys(previous, CUSTOMER_USER_COMPUTED);
   if (subscriber.email !== undefined) inputs.email = subscriber.email;
   if (subscriber.customerId !== undefined) inputs.customerId = subscriber.customerId;
   const pkg = packageOf(subscriber);

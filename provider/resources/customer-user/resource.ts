@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiInputs } from "../common/input-types";
 import { CustomerUserProvider } from "./provider";
-import type { CustomerUserArgsInput, CustomerUserInputs } from "./schema";
+import { CUSTOMER_USER_COMPUTED, type CustomerUserArgsInput, type CustomerUserInputs } from "./schema";
 
 /** Arguments of {@link CustomerUser}: each field of the zod schema's input type, as a `pulumi.Input`. */
 export type CustomerUserArgs = PulumiInputs<CustomerUserArgsInput>;
@@ -12,14 +12,8 @@ export type CustomerUserArgs = PulumiInputs<CustomerUserArgsInput>;
 /** One provider object for every CustomerUser, so its serialization is cached (see `dynamic.Resource`). */
 const provider = new CustomerUserProvider();
 
-/** Computed outputs, seeded as undefined so the engine fills them. */
-const COMPUTED = {
-  userId: undefined,
-  personId: undefined,
-  status: undefined,
-  assignedLocationId: undefined,
-  schemaVersion: undefined,
-};
+/** Computed outputs (declared by the state schema), seeded as undefined so the engine fills them (they are not inputs). */
+const COMPUTED = Object.fromEntries(CUSTOMER_USER_COMPUTED.map((k) => [k, undefined]));
 
 /**
  * A user of a customer with one subscriber package. A calling package needs a `phoneNumber` or an

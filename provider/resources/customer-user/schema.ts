@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { PACKAGES, SUBSCRIBER_PACKAGE_NAMES, type PackageName } from "../../packages";
-import { boundedString, e164Schema, emailSchema, extensionSchema, typeMessage } from "../common/input-types";
+import { boundedString, e164Schema, emailSchema, extensionSchema, typeMessage, computedOutputs } from "../common/input-types";
 
 /** Version of the state shape this code writes; see `ONBOARDING_TEMPLATE_SCHEMA_VERSION`'s note. */
 export const CUSTOMER_USER_SCHEMA_VERSION = 1;
@@ -61,3 +61,6 @@ export const CustomerUserStateSchema = CustomerUserArgsSchema.extend({
 
 /** The state (outputs) of a CustomerUser. */
 export type CustomerUserState = z.output<typeof CustomerUserStateSchema>;
+
+/** The computed outputs (state keys that are not arguments), declared once by the state schema. */
+export const CUSTOMER_USER_COMPUTED = computedOutputs(CustomerUserStateSchema, CustomerUserArgsSchema);

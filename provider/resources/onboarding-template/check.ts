@@ -3,7 +3,7 @@
  * rule of one field (including the authentication variants), so the schema says it all.
  */
 import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
-import { OnboardingTemplateArgsSchema } from "./schema";
+import { OnboardingTemplateArgsSchema, ONBOARDING_TEMPLATE_COMPUTED } from "./schema";
 
 /** Templates have no rules across fields; kept for symmetry with the other resources (docs, tests). */
 export const onboardingTemplateCheckRules: readonly CrossFieldRule[] = [];
@@ -16,5 +16,5 @@ export function checkOnboardingTemplate(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  return checkWithSchema(OnboardingTemplateArgsSchema, news, onboardingTemplateCheckRules);
+  return checkWithSchema(OnboardingTemplateArgsSchema, news, onboardingTemplateCheckRules, ONBOARDING_TEMPLATE_COMPUTED);
 }

@@ -27,14 +27,13 @@ import {
   OnboardingTemplateArgsSchema,
   type OnboardingTemplateInputs,
   type OnboardingTemplateState,
+  ONBOARDING_TEMPLATE_COMPUTED,
 } from "./schema";
 import { differencesFromServer, inputsFromServer, toTemplateBody } from "./wire";
 
 const KIND = "OnboardingTemplate";
 const COLLECTION = "/v1/wholesale/onboardingTemplates";
 
-/** Outputs that are computed, never inputs (excluded from `read`'s `inputs`). */
-export const COMPUTED_OUTPUTS = ["templateId", "provisioningId", "schemaVersion"] as const;
 
 /** Stores the `webex:*` stack configuration for this provider object. */
 export function configure(owner: object, req: ConfigSource): void {
@@ -126,7 +125,7 @@ export async function create(owner: object, news: Record<string, unknown>): Prom
  */
 export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
   const ctx = contextFor(owner);
-  const known = omitKeys(withoutProviderField(props), COMPUTED_OUTPUTS) as OnboardingTemplateInputs;
+  const known = omitKeys(withoutProviderField(props), ONBOARDING_TEMPLATE_COMPUTED) as OnboardingTemplateInputs;
   let template: Template;
   try {
     template = await ctx.client.templates.get(id);

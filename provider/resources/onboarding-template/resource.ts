@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiInputs } from "../common/input-types";
 import { OnboardingTemplateProvider } from "./provider";
-import type { OnboardingTemplateArgsInput, OnboardingTemplateInputs } from "./schema";
+import { ONBOARDING_TEMPLATE_COMPUTED, type OnboardingTemplateArgsInput, type OnboardingTemplateInputs } from "./schema";
 
 /** Arguments of {@link OnboardingTemplate}: each field of the zod schema's input type, as a `pulumi.Input`. */
 export type OnboardingTemplateArgs = PulumiInputs<OnboardingTemplateArgsInput>;
@@ -13,8 +13,8 @@ export type OnboardingTemplateArgs = PulumiInputs<OnboardingTemplateArgsInput>;
 /** One provider object for every OnboardingTemplate, so its serialization is cached. */
 const provider = new OnboardingTemplateProvider();
 
-/** Computed outputs, seeded as undefined so the engine fills them. */
-const COMPUTED = { templateId: undefined, provisioningId: undefined, schemaVersion: undefined };
+/** Computed outputs (declared by the state schema), seeded as undefined so the engine fills them (they are not inputs). */
+const COMPUTED = Object.fromEntries(ONBOARDING_TEMPLATE_COMPUTED.map((k) => [k, undefined]));
 
 /**
  * An onboarding template: the defaults customers are created with. Its `provisioningId` goes to

@@ -3,7 +3,7 @@
  * types, and of the README's argument table (descriptions live here, next to the rules they state).
  */
 import { z } from "zod";
-import { boundedString, countryCodeSchema, emailSchema, localeSchema, typeMessage } from "../common/input-types";
+import { boundedString, countryCodeSchema, emailSchema, localeSchema, typeMessage, computedOutputs } from "../common/input-types";
 
 /**
  * Version of the state shape this code writes. Raise it when the shape of outputs changes and add
@@ -84,3 +84,6 @@ export const OnboardingTemplateStateSchema = OnboardingTemplateArgsSchema.extend
 
 /** The state (outputs) of an OnboardingTemplate. */
 export type OnboardingTemplateState = z.output<typeof OnboardingTemplateStateSchema>;
+
+/** The computed outputs (state keys that are not arguments), declared once by the state schema. */
+export const ONBOARDING_TEMPLATE_COMPUTED = computedOutputs(OnboardingTemplateStateSchema, OnboardingTemplateArgsSchema);
