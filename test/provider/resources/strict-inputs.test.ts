@@ -8,23 +8,16 @@ import { check as checkOrg } from "../../../provider/resources/customer-org/oper
 import { check as checkUser } from "../../../provider/resources/customer-user/operations";
 import { check as checkTemplate } from "../../../provider/resources/onboarding-template/operations";
 import { CUSTOMER_ORG_COMPUTED } from "../../../provider/resources/customer-org/schema";
+import { orgArgs, templateArgs, userArgs } from "./check-fixtures";
 
-const ORG = {
-  provisioningId: "p",
-  externalId: "e",
-  companyName: "C",
-  adminEmail: "a@c.example",
-  supportedLocationConfirmed: true,
-  address: { line1: "1", city: "Paris", country: "fr" },
-  packages: [{ name: "webex_meetings" }],
-};
-const USER = { customerId: "c", email: "u@c.example", firstName: "U", lastName: "V", package: "webex_meetings" };
-const TEMPLATE = { templateName: "T", serviceProviderAdmin: "ops@p.example", countryCode: "fr", wholesaleSubscriptionId: "S", emailBrandName: "B" };
+const ORG = orgArgs();
+const USER = userArgs();
+const TEMPLATE = templateArgs();
 
 const cases: { name: string; check: (news: Record<string, unknown>) => { failures?: { property: string; reason: string }[] }; news: Record<string, unknown>; property: string; meant?: string }[] = [
   { name: "a top-level typo", check: (n) => checkOrg({}, {}, n), news: { ...ORG, meetingTimeZone: "Europe/Paris" }, property: "meetingTimeZone", meant: "meetingsTimeZone" },
-  { name: "a nested typo", check: (n) => checkOrg({}, {}, n), news: { ...ORG, address: { ...ORG.address, postcode: "75001" } }, property: "address.postcode", meant: "postalCode" },
-  { name: "a key in a list element", check: (n) => checkOrg({}, {}, n), news: { ...ORG, packages: [{ name: "webex_meetings", quantiy: 3 }] }, property: "packages[0].quantiy", meant: "quantity" },
+  { name: "a nested typo", check: (n) => checkOrg({}, {}, n), news: { ...ORG, address: { ...(ORG.address as object), postcode: "75001" } }, property: "address.postcode", meant: "postalCode" },
+  { name: "a key in a list element", check: (n) => checkOrg({}, {}, n), news: { ...ORG, packages: [{ name: "webex_calling", quantity: 1 }, { name: "webex_meetings", quantity: 50, quantty: 5 }] }, property: "packages[1].quantty", meant: "quantity" },
   { name: "a case slip", check: (n) => checkUser({}, {}, n), news: { ...USER, FirstName: "X" }, property: "FirstName", meant: "firstName" },
   { name: "a key nothing resembles", check: (n) => checkTemplate({}, {}, n), news: { ...TEMPLATE, colour: "blue" }, property: "colour" },
 ];
