@@ -32,22 +32,60 @@ export function isAmbiguous(e: unknown): boolean {
 }
 
 /**
- * Sends a create; after an ambiguous failure, looks the object up before sending it once more, so a
- * reset connection or a 5xx never duplicates a customer. Returns what the create (or the lookup)
- * produced and whether it was found rather than created.
+ * What one resource supplies to {@link createOrAdopt}: data and small functions, no control flow.
+ * @typeParam T what a lookup finds.
+ * @typeParam R what the create produces (the created object, or just its id).
  */
-export async function createOnce<T>(
-  post: () => Promise<T>,
-  lookup: () => Promise<T | undefined>,
-): Promise<{ value: T; found: boolean }> {
-  try {
-    return { value: await post(), found: false };
-  } catch (e) {
-    if (!isAmbiguous(e)) throw e;
-    const found = await lookup();
-    if (found !== undefined) return { value: found, found: true };
-    return { value: await post(), found: false };
+export interface CreateOrAdoptSpec<T, R> {
+  /** Labels the natural key for messages, e.g. `a customer with externalId "acme-001"`. */
+  readonly what: string;
+  /** The collection POSTed to (for the messages of a conflict). */
+  readonly path: string;
+  /** How to reconcile a conflict, appended to its message. */
+  readonly reconcile: string;
+  /** Whether to look up by natural key before the POST (else only after a duplicate or ambiguous answer). */
+  readonly lookupFirst: boolean;
+  /** Error codes by which the API refuses a duplicate natural key (e.g. 1301, 1305, 10022). */
+  readonly duplicateCodes: readonly number[];
+  /** The objects whose natural key equals the inputs'; `fresh` asks for an unshared, unbatched lookup. */
+  find(fresh: boolean): Promise<readonly T[]>;
+  /** Where a found object differs from the inputs (empty = agrees). */
+  differences(found: T): string[];
+  /** The id of a found object. */
+  idOf(found: T): string;
+  /** The create request (sent at most once per decision to create). */
+  post(): Promise<R>;
+  /** What the create produces when a found object is adopted instead. */
+  adopted(found: T): R;
+}
+
+/**
+ * Creates an object, or adopts the one already there, as one linear flow: look up by natural key
+ * (when `lookupFirst`), POST, and on an ambiguous outcome (the server may have applied it) or a
+ * duplicate-key refusal, look up fresh and decide again: adopt the one agreeing object, refuse
+ * (ConflictError) a disagreeing one or several, or create. A duplicate refusal with nothing found
+ * stays the server's answer; a POST is only ever repeated after a lookup found nothing.
+ */
+export async function createOrAdopt<T, R>(spec: CreateOrAdoptSpec<T, R>): Promise<{ value: R; adopted: boolean }> {
+  const decide = async (fresh: boolean): Promise<AdoptionDecision<T>> =>
+    decideAdoption(await spec.find(fresh), (m) => spec.differences(m), { ...spec, method: "POST", idOf: (m) => spec.idOf(m) });
+  let decision: AdoptionDecision<T> = spec.lookupFirst ? await decide(false) : { kind: "create" };
+  let refusal: unknown;
+  if (decision.kind === "create") {
+    try {
+      return { value: await spec.post(), adopted: false };
+    } catch (e) {
+      const duplicate = e instanceof ConflictError && spec.duplicateCodes.some((c) => e.errorCodes.includes(c));
+      if (!duplicate && !isAmbiguous(e)) throw e;
+      if (duplicate) refusal = e;
+      decision = await decide(true);
+    }
   }
+  if (decision.kind === "conflict") throw decision.error;
+  if (decision.kind === "adopt") return { value: spec.adopted(decision.existing), adopted: true };
+  // Nothing holds the key: a duplicate refusal is the server's to explain; an ambiguous POST did not apply.
+  if (refusal !== undefined) throw refusal;
+  return { value: await spec.post(), adopted: false };
 }
 
 /** What a natural-key lookup decided before a create. */

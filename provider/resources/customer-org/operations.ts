@@ -6,7 +6,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  ConflictError,
   encodePath,
   NotFoundError,
   poll,
@@ -21,8 +20,7 @@ import { explainApiError, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
 import {
   collect,
-  createOnce,
-  decideAdoption,
+  createOrAdopt,
   formatApiErrors,
   keepingProviderCode,
   omitKeys,
@@ -288,43 +286,21 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
   const label = inputs.externalId;
   let id: string;
   try {
-    // The first lookup may share a listing with concurrent creates; later ones (after an
-    // ambiguous failure or a 1301) are filtered and fresh.
-    const adoption = async (first = false) =>
-      decideAdoption(await (first ? findForCreate(ctx, label) : findByExternalId(ctx, label)), (c) => differencesFromServer(inputs, c), {
-        what: `a customer with externalId "${label}"`,
-        idOf: (c) => c.id,
-        method: "POST",
-        path: COLLECTION,
-        reconcile:
-          "Make this CustomerOrg's inputs match the existing customer (it is then adopted without any write), give it another " +
-          "externalId, or, when several customers share the externalId, remove the duplicates in Partner Hub first.",
-      });
-    const decision = await adoption(true);
-    if (decision.kind === "conflict") throw decision.error;
-    if (decision.kind === "adopt") {
-      id = decision.existing.id;
-    } else {
-      const body = toCreateBody(inputs);
-      try {
-        const result = await createOnce(
-          async () => (await ctx.client.customers.create(body)).id,
-          async () => {
-            const again = await adoption();
-            return again.kind === "adopt" ? again.existing.id : undefined;
-          },
-        );
-        id = result.value;
-      } catch (e) {
-        // 1301: the externalId appeared between the lookup and the POST (another run, or a list
-        // that lags behind writes): decide again on what is there now.
-        if (!(e instanceof ConflictError) || !e.errorCodes.includes(1301)) throw e;
-        const again = await adoption();
-        if (again.kind === "conflict") throw again.error;
-        if (again.kind === "create") throw e;
-        id = again.existing.id;
-      }
-    }
+    ({ value: id } = await createOrAdopt({
+      what: `a customer with externalId "${label}"`,
+      path: COLLECTION,
+      reconcile:
+        "Make this CustomerOrg's inputs match the existing customer (it is then adopted without any write), give it another " +
+        "externalId, or, when several customers share the externalId, remove the duplicates in Partner Hub first.",
+      lookupFirst: true,
+      duplicateCodes: [1301],
+      // The first lookup may share a listing with concurrent creates; later ones are filtered and fresh.
+      find: (fresh) => (fresh ? findByExternalId(ctx, label) : findForCreate(ctx, label)),
+      differences: (c) => differencesFromServer(inputs, c),
+      idOf: (c) => c.id,
+      post: async () => (await ctx.client.customers.create(toCreateBody(inputs))).id,
+      adopted: (c) => c.id,
+    }));
   } catch (e) {
     throw explainApiError(e, `${KIND} ${label}`);
   }

@@ -5,7 +5,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  ConflictError,
   encodePath,
   NotFoundError,
   poll,
@@ -19,8 +18,7 @@ import { explainApiError, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
 import {
   collect,
-  createOnce,
-  decideAdoption,
+  createOrAdopt,
   formatApiErrors,
   keepingProviderCode,
   omitKeys,
@@ -224,36 +222,21 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
   let locationId: string | undefined;
   try {
     locationId = await locationFor(ctx, inputs);
-    const body = toCreateBody(inputs, locationId);
-    const agreeing = async () =>
-      (await findByEmail(ctx, inputs.email, inputs.customerId)).find((s) => differencesFromServer(inputs, s).length === 0);
-    try {
-      subscriber = (
-        await createOnce(
-          () =>
-            retryWhileLocked(
-              () => ctx.client.subscribers.create(body),
-              () => waitCustomerIdle(ctx, inputs.customerId, label),
-            ),
-          agreeing,
-        )
-      ).value;
-    } catch (e) {
-      if (!(e instanceof ConflictError) || !e.errorCodes.includes(10022)) throw e;
-      const decision = decideAdoption(await findByEmail(ctx, inputs.email), (s) => differencesFromServer(inputs, s), {
-        what: `a user with email ${inputs.email}`,
-        idOf: (s) => s.id,
-        method: "POST",
-        path: COLLECTION,
-        reconcile:
-          "Make this CustomerUser's customerId and package match that user (it is then adopted without any write), " +
-          "or remove the user in Control Hub first.",
-      });
-      if (decision.kind === "conflict") throw decision.error;
-      // No wholesale subscriber holds the email: it belongs to a Webex user outside this partner's customers.
-      if (decision.kind === "create") throw e;
-      subscriber = decision.existing;
-    }
+    ({ value: subscriber } = await createOrAdopt({
+      what: `a user with email ${inputs.email}`,
+      path: COLLECTION,
+      reconcile:
+        "Make this CustomerUser's customerId and package match that user (it is then adopted without any write), " +
+        "or remove the user in Control Hub first.",
+      // The API refuses a duplicate email (10022), so no lookup is spent per user before the POST.
+      lookupFirst: false,
+      duplicateCodes: [10022],
+      find: () => findByEmail(ctx, inputs.email),
+      differences: (s) => differencesFromServer(inputs, s),
+      idOf: (s) => s.id,
+      post: () => retryWhileLocked(() => ctx.client.subscribers.create(toCreateBody(inputs, locationId)), () => waitCustomerIdle(ctx, inputs.customerId, label)),
+      adopted: (s) => s,
+    }));
     subscriber = await settle(ctx, subscriber, label);
   } catch (e) {
     throw explain(e, label);

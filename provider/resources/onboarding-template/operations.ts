@@ -9,8 +9,7 @@ import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../common/errors";
 import {
   collect,
-  createOnce,
-  decideAdoption,
+  createOrAdopt,
   omitKeys,
   parseInputs,
   stateString,
@@ -87,32 +86,27 @@ function findByName(ctx: OperationContext, name: string): Promise<Template[]> {
 
 /**
  * Creates the template, or adopts the one already named `templateName` when it agrees with the
- * inputs (no write). A disagreeing template, or several with the name, → `ConflictError`.
+ * inputs (no write). A disagreeing template, or several with the name, → `ConflictError`. A
+ * concurrent create of the same name (1305) is decided again on a fresh lookup.
  */
 export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const name = inputs.templateName;
   try {
-    const decision = decideAdoption(await findByName(ctx, name), (t) => differencesFromServer(inputs, t), {
+    const { value: template } = await createOrAdopt({
       what: `a template named "${name}"`,
-      idOf: (t) => t.id,
-      method: "POST",
       path: COLLECTION,
       reconcile:
         "Make this resource's inputs match that template (it is then adopted), rename the template in the program, or delete the existing one.",
+      lookupFirst: true,
+      duplicateCodes: [1305],
+      find: () => findByName(ctx, name),
+      differences: (t) => differencesFromServer(inputs, t),
+      idOf: (t) => t.id,
+      post: () => ctx.client.templates.create(toTemplateBody(inputs)),
+      adopted: (t) => t,
     });
-    if (decision.kind === "conflict") throw decision.error;
-    let template: Template;
-    if (decision.kind === "adopt") {
-      template = decision.existing;
-    } else {
-      const result = await createOnce(
-        () => ctx.client.templates.create(toTemplateBody(inputs)),
-        async () => (await findByName(ctx, name)).find((t) => differencesFromServer(inputs, t).length === 0),
-      );
-      template = result.value;
-    }
     return { id: template.id, outs: outputsOf(inputs, template) };
   } catch (e) {
     throw explain(e, ctx, name);

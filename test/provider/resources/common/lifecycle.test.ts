@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ConflictError, LockedError, ServerError, ValidationError } from "../../../../provider/client";
 import {
-  createOnce,
+  createOrAdopt,
   decideAdoption,
   formatApiErrors,
   isAmbiguous,
@@ -46,29 +46,51 @@ describe("lifecycle helpers", () => {
     }
   });
 
-  describe("createOnce", () => {
-    const cases = [
-      { name: "a successful POST is not looked up", posts: ["made"], found: "x", value: "made", foundFlag: false, lookups: 0 },
-      { name: "ambiguous failure, object found: adopted, no second POST", posts: [ambiguous()], found: "found", value: "found", foundFlag: true, lookups: 1 },
-      { name: "ambiguous failure, nothing found: POST once more", posts: [ambiguous(), "made"], found: undefined, value: "made", foundFlag: false, lookups: 1 },
-      { name: "a definite refusal is not looked up", posts: [refused()], found: "x", value: ValidationError, foundFlag: false, lookups: 0 },
+  describe("createOrAdopt (the one create-or-adopt flow)", () => {
+    const duplicate = () => new ConflictError({ message: "dup", status: 409, errorCodes: [1305], ...call });
+    const other409 = () => new ConflictError({ message: "other", status: 409, errorCodes: [9999], ...call });
+    const agree = { id: "a", ok: true };
+    const differ = { id: "d", ok: false };
+    type Found = { id: string; ok: boolean };
+    const cases: { name: string; lookupFirst: boolean; finds: Found[][]; posts: (string | Error)[]; result: string | RegExp; lookups: number; fresh?: boolean[] }[] = [
+      { name: "lookup first, nothing: one POST", lookupFirst: true, finds: [[]], posts: ["made"], result: "made", lookups: 1, fresh: [false] },
+      { name: "lookup first, one agreeing: adopted, no POST", lookupFirst: true, finds: [[agree]], posts: [], result: "a", lookups: 1 },
+      { name: "lookup first, one differing: conflict, no POST", lookupFirst: true, finds: [[differ]], posts: [], result: /id d.*differs/, lookups: 1 },
+      { name: "no lookup first: a successful POST is never looked up", lookupFirst: false, finds: [], posts: ["made"], result: "made", lookups: 0 },
+      { name: "ambiguous POST, agreeing found fresh: adopted, no second POST", lookupFirst: true, finds: [[], [agree]], posts: [ambiguous()], result: "a", lookups: 2, fresh: [false, true] },
+      { name: "ambiguous POST, differing found: conflict, never a second POST", lookupFirst: true, finds: [[], [differ]], posts: [ambiguous()], result: /id d.*differs/, lookups: 2 },
+      { name: "ambiguous POST, nothing found: decided to create, POST once more", lookupFirst: false, finds: [[]], posts: [ambiguous(), "made"], result: "made", lookups: 1, fresh: [true] },
+      { name: "duplicate code, agreeing found: adopted", lookupFirst: true, finds: [[], [agree]], posts: [duplicate()], result: "a", lookups: 2 },
+      { name: "duplicate code, differing found: conflict naming it", lookupFirst: false, finds: [[differ]], posts: [duplicate()], result: /id d.*differs/, lookups: 1 },
+      { name: "duplicate code, nothing found: the server's refusal, no second POST", lookupFirst: false, finds: [[]], posts: [duplicate()], result: /^dup$/, lookups: 1 },
+      { name: "another conflict code is not looked up", lookupFirst: false, finds: [], posts: [other409()], result: /^other$/, lookups: 0 },
+      { name: "a definite refusal is not looked up", lookupFirst: false, finds: [], posts: [refused()], result: /^bad$/, lookups: 0 },
     ];
     for (const c of cases) {
       it(c.name, async () => {
         let posts = 0;
-        let lookups = 0;
-        const run = createOnce(
-          async () => {
+        const fresh: boolean[] = [];
+        const run = createOrAdopt<Found, string>({
+          what: "a thing named T",
+          path: "/v1/x",
+          reconcile: "Do this.",
+          lookupFirst: c.lookupFirst,
+          duplicateCodes: [1305],
+          find: async (f) => (fresh.push(f), c.finds[fresh.length - 1] ?? []),
+          differences: (m) => (m.ok ? [] : ["x is 1, not 2"]),
+          idOf: (m) => m.id,
+          post: async () => {
             const o = c.posts[posts++];
             if (o instanceof Error) throw o;
-            return o as string;
+            return o!;
           },
-          async () => (lookups++, c.found),
-        );
-        if (typeof c.value === "function") await expect(run).to.be.rejectedWith(c.value);
-        else expect(await run).to.deep.equal({ value: c.value, found: c.foundFlag });
-        expect(lookups).to.equal(c.lookups);
-        expect(posts).to.equal(c.posts.length);
+          adopted: (m) => m.id,
+        });
+        if (c.result instanceof RegExp) await expect(run).to.be.rejectedWith(c.result);
+        else expect((await run).value).to.equal(c.result);
+        expect(fresh.length, "lookups").to.equal(c.lookups);
+        if (c.fresh) expect(fresh).to.deep.equal(c.fresh);
+        expect(posts, "POSTs").to.equal(c.posts.length);
       });
     }
   });
