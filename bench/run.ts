@@ -199,9 +199,10 @@ function log(message: string): void {
 
 /** Runs the product phases through the engine CLI. */
 async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
-    const emulator = await startEmulator(emulatorOptions(flags));
     const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
+    // Before the emulator starts, so a failed `stack init` leaves no server running.
     const cli = flags.engine === "cli" ? createCliStack(join(REPO_ROOT, "bench", "program"), STACK, dir) : undefined;
+    const emulator = await startEmulator(emulatorOptions(flags));
     const stateFile = cli?.checkpoint ?? join(dir, "state.json");
     const program = join(REPO_ROOT, "bench", "program");
     const config = (bump: number): Record<string, string> => ({
