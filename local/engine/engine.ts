@@ -14,7 +14,7 @@ import { changedKeyNames, changedKeys, deepEqual, isSecret, markSecretKeys, secr
 import { Redactor, Renderer, formatDuration } from "./renderer";
 import { RunContext } from "./run-context";
 import { loadSdk, type PropertyMap, type PropertyValue } from "./sdk";
-import { StateStore, type ResourceState } from "./state-store";
+import { StateStore, StateWriteError, type ResourceState } from "./state-store";
 import { StepGenerator, deleteResource, describeError } from "./step-generator";
 import { parseUrn } from "./urn";
 import { ProviderError } from "./plugin-host";
@@ -123,7 +123,14 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
         const sdk = loadSdk(opts.cwd);
         fs.mkdirSync(path.dirname(stateFile), { recursive: true });
         ignoreDefaultStateDir(stateFile);
-        store = StateStore.open(stateFile, config.project, opts.stack, readPassphrase(lookupEnv), `npm run engine -- cancel --stack ${opts.stack} --state ${stateFile}`);
+        store = StateStore.open(
+            stateFile,
+            config.project,
+            opts.stack,
+            readPassphrase(lookupEnv),
+            `npm run engine -- cancel --stack ${opts.stack} --state ${stateFile}`,
+            opts.stateIo,
+        );
         renderer = new Renderer(print, logFile, redactor, opts.verbose, opts.progressIntervalMs);
         ctx = new RunContext({ ...opts, stateFile }, sdk, config, store, renderer, redactor, opts.env);
         for (const r of store.state.resources) ctx.learnSecrets(r.inputs, r.outputs);
@@ -154,7 +161,10 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
     } finally {
         await ctx?.closePlugin().catch(() => undefined);
         if (store && ctx && !ctx.dryRun) {
-            await store.close().catch((e: Error) => ctx!.error(`cannot write the state: ${e.message}`));
+            await store.close().catch((e: Error) => {
+                if (!(e instanceof StateWriteError)) ctx!.error(`cannot write the state: ${e.message}`);
+            });
+            if (store.writeFailure) ctx.error(describeWriteFailure(store, store.writeFailure));
         }
         store?.release();
     }
@@ -204,6 +214,24 @@ function reportInterrupted(ctx: RunContext): void {
                 `\`npm run engine -- refresh --clear-pending-creates\` (the Pulumi CLI: \`pulumi refresh --clear-pending-creates\`).`,
         );
     }
+}
+
+/**
+ * The error of a run whose state write failed: what failed, that the run stopped, and the provider objects that
+ * may exist without being in the state (creates in flight or finished since the last successful write), which the
+ * next `up` creates again and this package's providers adopt by natural key.
+ */
+export function describeWriteFailure(store: StateStore, failure: StateWriteError): string {
+    const unrecorded = store.unrecordedCreates();
+    const list = unrecorded.map((o) => `${o.type} ${parseUrn(o.urn).name} (${o.id ? `id ${o.id}` : "create in flight"})`);
+    return (
+        `${failure.message}. The run stopped starting new steps at that point; steps in flight finished or were abandoned. ` +
+        (unrecorded.length > 0
+            ? `${unrecorded.length} object(s) may exist at the provider without being recorded in the state: ${list.join(", ")}. ` +
+              "The next `up` adopts them (this package's providers find an existing object by its natural key). "
+            : "Everything that reached the provider is recorded (the final write succeeded). ") +
+        (failure.code === "ENOSPC" ? "Free disk space, then run up again." : "Fix the file system, then run up again.")
+    );
 }
 
 /** `up` and `preview`: runs the program against the monitor and executes (or plans) the steps. */
@@ -289,7 +317,7 @@ async function destroy(ctx: RunContext): Promise<void> {
         ctx.error(`nothing was deleted: ${refused.length} protected resource(s) block the destroy`);
         return;
     }
-    const outcome = await runDeletes(all, (r) => deleteResource(ctx, r, { replacing: false }), () => ctx.cancelled);
+    const outcome = await runDeletes(all, (r) => deleteResource(ctx, r, { replacing: false }), () => ctx.stopped);
     for (const r of outcome.skipped) {
         ctx.fail(r.urn, r.type, "delete", "not deleted: a resource that depends on it could not be deleted (or the run was cancelled)");
     }

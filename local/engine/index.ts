@@ -17,3 +17,4 @@ export {
     type Summary,
 } from "./options";
 export { resolveSecretReference } from "./project-config";
+export { StateWriteError, nodeStateIo, type StateIo } from "./state-store";

@@ -4,6 +4,8 @@
 import * as os from "node:os";
 import { z } from "zod";
 
+import type { StateIo } from "./state-store";
+
 /**
  * The Pulumi CLI's default `--parallel` (pkg/cmd/pulumi/operations/up.go `defaultParallel`): `PULUMI_PARALLEL` when
  * it is a positive integer, else 4 × the CPU cores.
@@ -51,6 +53,8 @@ export const EngineOptionsSchema = z.object({
     verbose: z.boolean().default(false),
     /** How often in-flight steps print their elapsed time. */
     progressIntervalMs: z.number().int().min(100).default(5000),
+    /** The file operations of state writes; tests inject failures (ENOSPC, EIO) through it. Default: the real ones. */
+    stateIo: z.custom<StateIo>((v) => v === undefined || (typeof v === "object" && v !== null), "stateIo must be a StateIo").optional(),
     /** Cancels the run: no new provider write starts; in-flight ones finish and are recorded. */
     signal: z.custom<AbortSignal>((v) => v === undefined || v instanceof AbortSignal, "signal must be an AbortSignal").optional(),
 });

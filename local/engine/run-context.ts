@@ -39,6 +39,11 @@ export class RunContext {
         return this.opts.signal?.aborted ?? false;
     }
 
+    /** True once no new provider write may start: the run was cancelled, or a state write failed. */
+    get stopped(): boolean {
+        return this.cancelled || this.store.writeFailure !== undefined;
+    }
+
     /** The plugin, started on first use (once per run). */
     plugin(): Promise<PluginHost> {
         this.#plugin ??= PluginHost.start({
@@ -48,7 +53,7 @@ export class RunContext {
             config: this.config.values,
             env: this.env,
             parallel: this.opts.parallel,
-            isCancelled: () => this.cancelled,
+            isCancelled: () => this.stopped,
             onLine: (line) => this.renderer.line(`    provider: ${line}`),
         }).then((host) => {
             this.#pluginHost = host;

@@ -76,6 +76,72 @@ export const StateFileSchema = z.object({
 /** The checkpoint as it is held in memory (decoded). */
 export type StackState = Omit<z.output<typeof StateFileSchema>, "blobs" | "secretsProvider">;
 
+/**
+ * The file operations a state write uses. A seam so tests can make a write fail (ENOSPC, EIO) at a chosen point;
+ * {@link nodeStateIo} is the real one.
+ */
+export interface StateIo {
+    /** Creates `file` (mode 0600) holding `text` and makes its content durable (fsync). */
+    writeDurable(file: string, text: string): Promise<void>;
+    /** Renames `from` to `to`, replacing `to` atomically. */
+    rename(from: string, to: string): Promise<void>;
+    /** Makes a directory's entries (a rename) durable; filesystems that refuse fsync on a directory are tolerated. */
+    syncDir(dir: string): Promise<void>;
+    /** Removes a file if it exists (never throws). */
+    removeQuietly(file: string): void;
+}
+
+/** The real file operations of {@link StateIo}. */
+export const nodeStateIo: StateIo = {
+    async writeDurable(file, text) {
+        const fh = await fs.promises.open(file, "w", 0o600);
+        try {
+            await fh.writeFile(text, "utf8");
+            await fh.sync();
+        } finally {
+            await fh.close();
+        }
+    },
+    rename: (from, to) => fs.promises.rename(from, to),
+    async syncDir(dir) {
+        const fh = await fs.promises.open(dir, "r");
+        try {
+            await fh.sync();
+        } catch {
+            // Some filesystems refuse fsync on a directory; the rename is still atomic.
+        } finally {
+            await fh.close();
+        }
+    },
+    removeQuietly(file) {
+        try {
+            fs.rmSync(file, { force: true });
+        } catch {
+            // Best effort: the next run's open removes leftovers too.
+        }
+    },
+};
+
+/**
+ * A state write failed at the filesystem (ENOSPC, EIO, a read-only remount...). Once one happens the store refuses
+ * every later flush with it: as when the real engine cannot save a checkpoint (pkg/backend/snapshot.go), the
+ * deployment must not start provider writes it cannot record.
+ */
+export class StateWriteError extends Error {
+    override name = "StateWriteError";
+    /** The errno code of the cause (`ENOSPC`, `EIO`, ...), when it has one. */
+    readonly code: string | undefined;
+
+    constructor(file: string, cause: unknown) {
+        const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+        super(`cannot write the state file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
+        this.code = code;
+    }
+}
+
+/** A provider object the state may not know: its create started or finished after the last successful write. */
+export type UnrecordedObject = { urn: string; type: string; id?: string };
+
 /** Thrown when another run holds the stack's lock. */
 export class StackLockedError extends Error {
     override name = "StackLockedError";
@@ -116,14 +182,21 @@ export class StateStore {
     #hashCache = new Map<string, string>();
     #mapCache = new WeakMap<PropertyMap, { json: string; blobs: Array<[string, string]> }>();
     #writeError: Error | undefined;
+    #failure: StateWriteError | undefined;
+    readonly #io: StateIo;
+    /** `urn id` of every managed resource in the last state written successfully (or loaded). */
+    #durable = new Set<string>();
+    /** The temporary file of the write in progress, removed by {@link release} if the run ends during it. */
+    #tmpInFlight: string | undefined;
     #carriedCreates: PendingOperation[] = [];
     /** The operations a previous run left pending (for reporting; {@link StackState.pending} holds this run's). */
     interrupted: readonly PendingOperation[] = [];
     /** Number of physical writes made (for tests and benchmarks). */
     writes = 0;
 
-    private constructor(file: string, state: StackState, passphrase: string | undefined) {
+    private constructor(file: string, state: StackState, passphrase: string | undefined, io: StateIo) {
         this.file = file;
+        this.#io = io;
         this.lockFile = `${file}.lock`;
         this.state = state;
         this.#passphrase = passphrase;
@@ -134,14 +207,23 @@ export class StateStore {
      *
      * @param passphrase `PULUMI_CONFIG_PASSPHRASE`, needed when the state holds secrets or will.
      * @param cancelCommand the command that removes the lock, named in the refusal.
+     * @param io the file operations of state writes (tests inject failures).
      * @throws StackLockedError when a lock exists (see {@link StateStore.cancel}); PassphraseError on a missing or wrong
      *   passphrase; Error when the file is not a state file of this project and stack.
      */
-    static open(file: string, project: string, stack: string, passphrase: string | undefined, cancelCommand = "npm run engine -- cancel"): StateStore {
+    static open(
+        file: string,
+        project: string,
+        stack: string,
+        passphrase: string | undefined,
+        cancelCommand = "npm run engine -- cancel",
+        io: StateIo = nodeStateIo,
+    ): StateStore {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        const store = new StateStore(file, { version: STATE_VERSION, project, stack, outputs: {}, resources: [], pending: [] }, passphrase);
+        const store = new StateStore(file, { version: STATE_VERSION, project, stack, outputs: {}, resources: [], pending: [] }, passphrase, io);
         store.#lock(cancelCommand);
         try {
+            store.#removeStaleTemporaries();
             store.#load(project, stack);
         } catch (e) {
             store.release();
@@ -190,6 +272,16 @@ export class StateStore {
         return existed;
     }
 
+    /**
+     * Removes `<state>.tmp-<pid>` files a killed run left behind. Safe because this run holds the lock: no other
+     * run of this stack is writing.
+     */
+    #removeStaleTemporaries(): void {
+        const dir = path.dirname(this.file);
+        const prefix = `${path.basename(this.file)}.tmp-`;
+        for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) this.#io.removeQuietly(path.join(dir, name));
+    }
+
     #load(project: string, stack: string): void {
         if (!fs.existsSync(this.file)) return;
         const text = fs.readFileSync(this.file, "utf8");
@@ -223,6 +315,12 @@ export class StateStore {
         this.interrupted = file.pending;
         this.#carriedCreates = file.pending.filter((p) => p.op === "create");
         this.#lastWritten = text;
+        this.#durable = this.#managedIds();
+    }
+
+    /** `urn id` of every managed resource in memory. */
+    #managedIds(): Set<string> {
+        return new Set(this.state.resources.filter((r) => r.custom && !r.external && r.id).map((r) => `${r.urn} ${r.id}`));
     }
 
     #decodeValue(v: PropertyValue, blobs: Record<string, string>): PropertyValue {
@@ -347,26 +445,43 @@ export class StateStore {
     async #writeNow(): Promise<void> {
         const text = this.serialize();
         if (text === this.#lastWritten) return;
+        const ids = this.#managedIds();
         const tmp = `${this.file}.tmp-${process.pid}`;
-        const fh = await fs.promises.open(tmp, "w", 0o600);
+        this.#tmpInFlight = tmp;
         try {
-            await fh.writeFile(text, "utf8");
-            await fh.sync();
+            await this.#io.writeDurable(tmp, text);
+            await this.#io.rename(tmp, this.file);
+            // fsync the directory so the rename itself survives a power loss, not only a killed process.
+            await this.#io.syncDir(path.dirname(this.file));
+        } catch (e) {
+            // The temporary file may hold most of the disk's remaining space: never leave it behind.
+            this.#io.removeQuietly(tmp);
+            this.#failure ??= new StateWriteError(this.file, e);
+            throw this.#failure;
         } finally {
-            await fh.close();
-        }
-        await fs.promises.rename(tmp, this.file);
-        // fsync the directory so the rename itself survives a power loss, not only a killed process.
-        const dir = await fs.promises.open(path.dirname(this.file), "r");
-        try {
-            await dir.sync();
-        } catch {
-            // Some filesystems refuse fsync on a directory; the rename is still atomic.
-        } finally {
-            await dir.close();
+            this.#tmpInFlight = undefined;
         }
         this.#lastWritten = text;
+        this.#durable = ids;
         this.writes++;
+    }
+
+    /** The first failed state write of this run, if any: from then on every flush is refused with it. */
+    get writeFailure(): StateWriteError | undefined {
+        return this.#failure;
+    }
+
+    /**
+     * The provider objects that may exist without being in the last state written: managed resources whose id is
+     * not in it (their create finished after that write), and creates still pending (in flight, or interrupted).
+     */
+    unrecordedCreates(): UnrecordedObject[] {
+        const found: UnrecordedObject[] = [];
+        for (const r of this.state.resources) {
+            if (r.custom && !r.external && r.id && !this.#durable.has(`${r.urn} ${r.id}`)) found.push({ urn: r.urn, type: r.type, id: r.id });
+        }
+        for (const p of this.state.pending) if (p.op === "create") found.push({ urn: p.urn, type: p.type });
+        return found;
     }
 
     /**
@@ -379,6 +494,7 @@ export class StateStore {
             clearTimeout(this.#timer);
             this.#timer = undefined;
         }
+        if (this.#failure) return Promise.reject(this.#failure);
         if (this.#queued) return this.#queued;
         const start = (): Promise<void> => {
             const p = this.#writeNow().finally(() => {
@@ -409,16 +525,29 @@ export class StateStore {
         }, delayMs);
     }
 
-    /** Flushes pending changes and reports a background write failure, if any happened. */
+    /**
+     * Flushes pending changes and reports a background write failure, if any happened. After a failed write it
+     * makes one last attempt (the failed write's temporary file is gone, which may have freed the space), so that
+     * what finished is recorded when the filesystem allows; the run has stopped starting steps either way.
+     */
     async close(): Promise<void> {
+        if (this.#failure) {
+            if (this.#timer) clearTimeout(this.#timer);
+            this.#timer = undefined;
+            await this.#writing?.catch(() => undefined);
+            await this.#queued?.catch(() => undefined);
+            await this.#writeNow().catch(() => undefined);
+            throw this.#failure;
+        }
         await this.flush();
         if (this.#writeError) throw this.#writeError;
     }
 
-    /** Releases the lock (idempotent). */
+    /** Releases the lock (idempotent), and removes the temporary file of a write the run did not wait for. */
     release(): void {
         if (this.#timer) clearTimeout(this.#timer);
         this.#timer = undefined;
+        if (this.#tmpInFlight) this.#io.removeQuietly(this.#tmpInFlight);
         if (this.#locked) fs.rmSync(this.lockFile, { force: true });
         this.#locked = false;
     }

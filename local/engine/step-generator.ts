@@ -22,7 +22,7 @@ import {
 import type { MonitorAnswer, MonitorHandlers, ReadRequestInfo, Registration } from "./monitor-server";
 import type { RunContext } from "./run-context";
 import type { PropertyMap } from "./sdk";
-import type { ResourceState } from "./state-store";
+import { StateWriteError, type ResourceState } from "./state-store";
 import { ROOT_STACK_TYPE, computeAliasUrns, makeUrn, parseUrn } from "./urn";
 import type { StepRecord } from "./options";
 
@@ -358,7 +358,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
             this.#old.delete(d.urn);
             this.#replacedFirst.add(d.urn);
         }
-        const outcome = await runDeletes(dependents, (r) => this.#deleteOne(r, { replacing: true }), () => ctx.cancelled);
+        const outcome = await runDeletes(dependents, (r) => this.#deleteOne(r, { replacing: true }), () => ctx.stopped);
         if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
             throw new StepFailure("replace", "the resources that depend on it could not be deleted first", undefined, outcome.skipped.length === 0);
         }
@@ -372,62 +372,26 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         }
     }
 
-    #guardCancel(op: StepRecord["op"]): void {
+    /**
+     * Refuses to start a provider write once the run must stop: a cancelled run reports it; after a failed state
+     * write the step simply does not start (the run's final error says why, once, with what may be unrecorded).
+     */
+    #guardStop(op: StepRecord["op"]): void {
         if (this.ctx.cancelled) throw new StepFailure(op, "cancelled before the provider was called");
+        if (this.ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", undefined, true);
     }
 
     /**
-     * Creates a resource: the pending operation is durable before the provider is called, the result is durable
-     * before the program hears of it. A partial create (init failure) is recorded with its errors, then fails.
+     * Creates a resource (also the new half of a replacement): {@link #apply} with the provider's create.
      */
-    async #create(
-        goal: Goal,
-        name: string,
-        checked: PropertyMap,
-        inputs: PropertyMap,
-        secretOut: string[],
-        op: "create" | "replace",
-        keys: ChangedKeys,
-    ): Promise<ResourceState> {
-        const { ctx } = this;
-        this.#guardSecrets(inputs, secretOut);
-        this.#guardCancel(op);
-        const plugin = await ctx.plugin();
-        const token = {};
-        const pending = ctx.store.beginOperation("create", goal.urn, goal.type);
-        await ctx.store.flush();
-        try {
-            const res = await plugin.create(goal.urn, checked, () =>
-                ctx.renderer.stepStart(token, op, goal.type, name, op === "replace" ? keys : undefined),
-            );
-            const state: ResourceState = { ...goal, id: res.id, inputs, outputs: markSecretKeys(res.outputs, secretOut), external: false };
-            ctx.learnSecrets(state.outputs);
-            ctx.store.upsert(state);
-            ctx.store.endOperation(pending);
-            await ctx.store.flush();
-            ctx.renderer.stepDone(token, op, goal.type, name, op === "replace" ? keys : undefined);
-            return state;
-        } catch (e) {
-            ctx.store.endOperation(pending);
-            if (e instanceof ProviderError && e.initFailure) {
-                const state: ResourceState = {
-                    ...goal,
-                    id: e.initFailure.id,
-                    inputs,
-                    outputs: markSecretKeys(e.initFailure.properties, secretOut),
-                    external: false,
-                    initErrors: e.initFailure.reasons,
-                };
-                ctx.store.upsert(state);
-                await ctx.store.flush();
-                throw new StepFailure(op, `created with initialization errors (the next up retries it): ${e.initFailure.reasons.join("; ")}`, token);
-            }
-            await ctx.store.flush();
-            throw new StepFailure(op, describeError(e), token);
-        }
+    #create(goal: Goal, name: string, checked: PropertyMap, inputs: PropertyMap, secretOut: string[], op: "create" | "replace", keys: ChangedKeys): Promise<ResourceState> {
+        return this.#apply("create", op, goal, name, undefined, inputs, secretOut, op === "replace" ? keys : undefined, undefined, async (plugin, onStart) =>
+            plugin.create(goal.urn, checked, onStart),
+        );
     }
 
-    async #update(
+    /** Updates a resource in place: {@link #apply} with the provider's update. */
+    #update(
         goal: Goal,
         name: string,
         prior: ResourceState,
@@ -439,42 +403,79 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         keys: ChangedKeys,
         note: string | undefined,
     ): Promise<ResourceState> {
+        return this.#apply("update", "update", goal, name, prior, inputs, secretOut, keys, note, async (plugin, onStart) => ({
+            id: prior.id,
+            outputs: await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs, onStart),
+        }));
+    }
+
+    /**
+     * Applies a create or an update, as the real engine's CreateStep/UpdateStep.Apply with the snapshot manager
+     * around it: the pending operation is durable before the provider is called, the result (or a partial result
+     * with its initialization errors) is recorded once and durable before the program hears of it.
+     *
+     * @param prior the resource updated in place (undefined for a create: a replaced resource stays until deleted).
+     */
+    async #apply(
+        kind: "create" | "update",
+        op: StepRecord["op"],
+        goal: Goal,
+        name: string,
+        prior: ResourceState | undefined,
+        inputs: PropertyMap,
+        secretOut: string[],
+        keys: ChangedKeys | undefined,
+        note: string | undefined,
+        call: (plugin: Awaited<ReturnType<RunContext["plugin"]>>, onStart: () => void) => Promise<{ id: string; outputs: PropertyMap }>,
+    ): Promise<ResourceState> {
         const { ctx } = this;
         this.#guardSecrets(inputs, secretOut);
-        this.#guardCancel("update");
+        this.#guardStop(op);
         const plugin = await ctx.plugin();
         const token = {};
-        const pending = ctx.store.beginOperation("update", goal.urn, goal.type, prior.id);
-        await ctx.store.flush();
+        let started = false;
+        const pending = ctx.store.beginOperation(kind, goal.urn, goal.type, prior?.id);
+        let result: { id: string; outputs: PropertyMap; initErrors?: string[] };
         try {
-            const outputs = await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs, () =>
-                ctx.renderer.stepStart(token, "update", goal.type, name, keys),
-            );
-            const state: ResourceState = { ...goal, id: prior.id, inputs, outputs: markSecretKeys(outputs, secretOut), external: false };
-            ctx.learnSecrets(state.outputs);
-            ctx.store.upsert(state, prior);
-            ctx.store.endOperation(pending);
             await ctx.store.flush();
-            ctx.renderer.stepDone(token, "update", goal.type, name, keys, note);
-            return state;
+            result = await call(plugin, () => {
+                started = true;
+                ctx.renderer.stepStart(token, op, goal.type, name, keys);
+            });
         } catch (e) {
             ctx.store.endOperation(pending);
-            if (e instanceof ProviderError && e.initFailure) {
-                const state: ResourceState = {
-                    ...goal,
-                    id: e.initFailure.id || prior.id,
-                    inputs,
-                    outputs: markSecretKeys(e.initFailure.properties, secretOut),
-                    external: false,
-                    initErrors: e.initFailure.reasons,
-                };
-                ctx.store.upsert(state, prior);
-                await ctx.store.flush();
-                throw new StepFailure("update", `updated with initialization errors (the next up retries it): ${e.initFailure.reasons.join("; ")}`, token);
+            // The state broke before the provider was called: this step never started.
+            if (!started && ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", token, true);
+            if (!(e instanceof ProviderError && e.initFailure)) {
+                await ctx.store.flush().catch(() => undefined);
+                throw new StepFailure(op, describeError(e), token);
             }
-            await ctx.store.flush();
-            throw new StepFailure("update", describeError(e), token);
+            result = { id: e.initFailure.id || (prior?.id ?? ""), outputs: e.initFailure.properties, initErrors: e.initFailure.reasons };
         }
+        const state: ResourceState = {
+            ...goal,
+            id: result.id,
+            inputs,
+            outputs: markSecretKeys(result.outputs, secretOut),
+            external: false,
+            ...(result.initErrors ? { initErrors: result.initErrors } : {}),
+        };
+        ctx.learnSecrets(state.outputs);
+        ctx.store.upsert(state, prior);
+        ctx.store.endOperation(pending);
+        const done = kind === "create" ? "created" : "updated";
+        try {
+            await ctx.store.flush();
+        } catch (e) {
+            // The write failure itself is reported once at the end of the run, with every object it leaves unrecorded.
+            const why = e instanceof StateWriteError ? "the state cannot be written (see the last error)" : describeError(e);
+            throw new StepFailure(op, `${done} (id ${state.id}), but not recorded: ${why}`, token);
+        }
+        if (result.initErrors) {
+            throw new StepFailure(op, `${done} with initialization errors (the next up retries it): ${result.initErrors.join("; ")}`, token);
+        }
+        ctx.renderer.stepDone(token, op, goal.type, name, keys, note);
+        return state;
     }
 
     /**
@@ -595,7 +596,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         const outcome = await runDeletes(
             [...removed, ...replaced],
             (r) => this.#deleteOne(r, { replacing: replacedSet.has(r), record: !replacedSet.has(r) }),
-            () => ctx.cancelled,
+            () => ctx.stopped,
         );
         for (const r of outcome.skipped) {
             ctx.fail(r.urn, r.type, "delete", "not deleted: a resource that depends on it could not be deleted (or the run was cancelled)");
@@ -690,6 +691,8 @@ export async function deleteResource(ctx: RunContext, r: ResourceState, how: { r
             ctx.fail(r.urn, r.type, how.replacing ? "replace" : "delete", "cancelled before the provider was called");
             return false;
         }
+        // After a failed state write no new step starts; the run's final error says why.
+        if (ctx.store.writeFailure) return false;
         const pending = ctx.store.beginOperation("delete", r.urn, r.type, r.id);
         try {
             await ctx.store.flush();
