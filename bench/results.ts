@@ -111,6 +111,23 @@ export const BenchResultsSchema = z.object({
         failures429: z.number().optional(),
     }),
     targets: z.array(TargetSchema),
+    /**
+     * Preview precision: for each change, the preview's planned changes against the up's writes
+     * (`bench/preview-precision.ts`); absent when the phase did not run (`--up-only`).
+     */
+    previewPrecision: z
+        .array(
+            z.object({
+                change: z.string(),
+                exact: z.boolean(),
+                planned: z.number(),
+                written: z.number(),
+                notWritten: z.array(z.string()),
+                notPlanned: z.array(z.string()),
+                unattributed: z.array(z.string()),
+            }),
+        )
+        .optional(),
 });
 
 /** The results as written to JSON. */
@@ -195,6 +212,19 @@ export function renderMarkdown(r: BenchResults): string {
         `| status polls per customer create | ${f.pollsPerCustomerCreate?.toFixed(2) ?? "–"} |`,
         `| \`__provider\` bytes per resource in state | ${f.providerBytesPerResource?.toFixed(0) ?? "–"} (state ${f.stateBytes ?? "–"} bytes, ${f.resourcesInState ?? "–"} resources) |`,
         `| 429s that surfaced as a failure | ${f.failures429 ?? "–"} |`,
+        ...(r.previewPrecision
+            ? [
+                  "",
+                  "Preview precision (the preview's planned changes against the resources the `up` then wrote):",
+                  "",
+                  "| change | planned | written | exact |",
+                  "|---|---|---|---|",
+                  ...r.previewPrecision.map(
+                      (p) =>
+                          `| ${p.change} | ${p.planned} | ${p.written} | ${p.exact ? "yes" : `**no**: not written ${p.notWritten.slice(0, 3).join(", ") || "–"}; not planned ${p.notPlanned.slice(0, 3).join(", ") || "–"}`} |`,
+                  ),
+              ]
+            : []),
         "",
         "Targets:",
         "",

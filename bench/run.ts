@@ -5,7 +5,9 @@
  *
  * Phases, in this order, each with the emulator's counters reset before it:
  * 1. `up` from empty; 2. a no-change `up`; 3. `preview` of the quantity bump (must call nothing);
- * 4. `up` raising `webex_calling` by one on every customer; 5. `destroy`.
+ * 4. `up` raising `webex_calling` by one on every customer; then the preview-precision phase (for a
+ * quantity bump, a user added, a user removed and a template change: a `preview`, then the `up`,
+ * the preview's planned changes compared with the resources the `up` wrote); 5. `destroy`.
  * The baseline then runs the same phases one object at a time on a fresh emulator (on a sample of
  * customers when `--baseline-customers` is smaller than the catalog, scaled linearly).
  *
@@ -31,6 +33,7 @@ import {
     type PhaseResult,
     type RequestCounts,
 } from "./results";
+import { comparePrecision, parseChanges, stateIds, writtenChanges } from "./preview-precision";
 import { measureState } from "./state-metrics";
 import { generateCatalog } from "./workload";
 
@@ -197,6 +200,17 @@ function log(message: string): void {
     process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
+/**
+ * The changes of the preview-precision phase, applied one after another after the quantity bump
+ * (bump, then program settings): another quantity bump, a user added, that user removed, a template change.
+ */
+const PRECISION_CHANGES: readonly [string, number, Record<string, string>][] = [
+    ["a quantity bump on every customer", 2, {}],
+    ["a user added", 2, { [`${PROJECT}:extraUsers`]: "1" }],
+    ["a user removed", 2, { [`${PROJECT}:extraUsers`]: "0" }],
+    ["a template change", 2, { [`${PROJECT}:templateRevision`]: "1" }],
+];
+
 /** Runs the product phases through the engine CLI. */
 async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
@@ -205,7 +219,8 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
     const emulator = await startEmulator(emulatorOptions(flags));
     const stateFile = cli?.checkpoint ?? join(dir, "state.json");
     const program = join(REPO_ROOT, "bench", "program");
-    const config = (bump: number): Record<string, string> => ({
+    const config = (bump: number, change: Record<string, string> = {}): Record<string, string> => ({
+        ...change,
         "webex:baseUrl": emulator.url,
         [`${PROJECT}:customers`]: String(flags.customers),
         [`${PROJECT}:usersPerCustomer`]: String(flags.usersPerCustomer),
@@ -246,6 +261,22 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         }
         return result;
     };
+    /** One change of the precision phase: preview it, up it, compare the plan with the writes. */
+    const precision = async (change: string, bump: number, settings: Record<string, string>) => {
+        const run = (operation: "up" | "preview") =>
+            runEngineCli({ operation, cwd: program, stack: STACK, stateFile, parallel: flags.parallel, config: config(bump, settings), secretConfig: { "webex:accessToken": TOKEN }, timeoutMs: 15 * 60 * 1000 });
+        log(`product precision: ${change}`);
+        const plan = await run("preview");
+        const before = stateIds(readFileSync(stateFile, "utf8"));
+        const started = Date.now();
+        const up = await run("up");
+        if (plan.exitCode !== 0 || up.exitCode !== 0) throw new Error(`precision phase "${change}" failed (preview exit ${plan.exitCode}, up exit ${up.exitCode})`);
+        const writes = (await emulator.admin.requests()).filter((e) => e.method !== "GET" && Date.parse(e.time) >= started);
+        const written = writtenChanges(writes, before, stateIds(readFileSync(stateFile, "utf8")));
+        const r = comparePrecision(parseChanges(plan.stdout), written.changes, written.unattributed);
+        log(`product precision: ${change}: ${r.planned.length} planned, ${r.written.length} written, ${r.exact ? "exact" : "NOT exact"}`);
+        return { change, exact: r.exact, planned: r.planned.length, written: r.written.length, notWritten: r.notWritten, notPlanned: r.notPlanned, unattributed: r.unattributed };
+    };
     try {
         const upStart = Date.now();
         await phase("up", "up", 0);
@@ -267,6 +298,10 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
             const preview = await phase("preview", "preview", 1);
             results.figures.previewCalls = preview.requests.total;
             await phase("bumpUp", "up", 1);
+            results.previewPrecision = [];
+            for (const [change, bump, settings] of PRECISION_CHANGES) {
+                results.previewPrecision.push(await precision(change, bump, settings));
+            }
         }
         await phase("destroy", "destroy", 1);
     } finally {
@@ -345,6 +380,10 @@ export function judgeTargets(r: BenchResults): BenchResults["targets"] {
             const speedup = base.wallMs / up.wallMs;
             targets.push({ name: "baseline ÷ `up` makespan", target: "≥ 5", measured: speedup.toFixed(2), met: speedup >= 5 });
         }
+    }
+    if (r.previewPrecision) {
+        const exact = r.previewPrecision.filter((p) => p.exact).length;
+        targets.push({ name: "changes whose preview lists exactly what `up` writes", target: `${r.previewPrecision.length} of ${r.previewPrecision.length}`, measured: String(exact), met: exact === r.previewPrecision.length });
     }
     const failed = Object.values(r.product).filter((p) => p && !p.ok).length;
     const failures429 = Object.values(r.product).filter((p) => p && !p.ok && p.errors.some((e) => /429|rate.?limit/i.test(e))).length;

@@ -21,6 +21,10 @@ export const CatalogOptionsSchema = z.object({
      * "raise one quantity on every customer" step. Quantities may only go up (resources.md).
      */
     quantityBump: z.number().int().min(0).default(0),
+    /** Users added to the first customer beyond `usersPerCustomer` (the "a user added" change of the preview-precision phase). */
+    extraUsers: z.number().int().min(0).max(1_000).default(0),
+    /** Revision of the template's `emailBrandName` (the "a template change" step); 0 is the initial name. */
+    templateRevision: z.number().int().min(0).default(0),
     /** Prefix of names, external ids and email domains, so two catalogs can share one emulator. */
     prefix: z
         .string()
@@ -105,7 +109,7 @@ const pad = (n: number, width: number): string => String(n).padStart(width, "0")
  * const { template, customers } = generateCatalog({ customers: 10, usersPerCustomer: 5 });
  */
 export function generateCatalog(options: CatalogOptions): Catalog {
-    const { customers, usersPerCustomer, quantityBump, prefix } = CatalogOptionsSchema.parse(options);
+    const { customers, usersPerCustomer, quantityBump, prefix, extraUsers, templateRevision } = CatalogOptionsSchema.parse(options);
     const template: TemplateSpec = {
         logicalName: `${prefix}-template`,
         templateName: `${prefix} template`,
@@ -113,14 +117,14 @@ export function generateCatalog(options: CatalogOptions): Catalog {
         countryCode: "US",
         defaultEmailLanguage: "en_US",
         wholesaleSubscriptionId: `${prefix}-subscription`,
-        emailBrandName: `${prefix} voice`,
+        emailBrandName: templateRevision === 0 ? `${prefix} voice` : `${prefix} voice r${templateRevision}`,
     };
     const list: CustomerSpec[] = [];
     for (let c = 1; c <= customers; c++) {
         const key = `${prefix}-c${pad(c, 4)}`;
         const domain = `${key}.example`;
         const users: UserSpec[] = [];
-        for (let u = 1; u <= usersPerCustomer; u++) {
+        for (let u = 1; u <= usersPerCustomer + (c === 1 ? extraUsers : 0); u++) {
             const calling = u % 3 !== 0;
             // Logical names derive from the email, as resources.md recommends, so they stay stable.
             const email = `user${pad(u, 4)}@${domain}`;

@@ -8,7 +8,9 @@
  *
  * Config: `customers`, `usersPerCustomer` (required), `quantityBump` (default 0: raise every
  * customer's `webex_calling` quantity by this much), `prefix` (default `bench`), `yieldEvery`
- * (default 0, see below).
+ * (default 0, see below), `extraUsers` (default 0: users added to the first customer) and
+ * `templateRevision` (default 0: a new `emailBrandName` per revision), the changes the bench's
+ * preview-precision phase makes.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerOrg, CustomerUser, OnboardingTemplate } from "pulumi-webex-wholesale";
@@ -21,6 +23,8 @@ const catalog = generateCatalog({
     usersPerCustomer: config.requireNumber("usersPerCustomer"),
     quantityBump: config.getNumber("quantityBump") ?? 0,
     prefix: config.get("prefix") ?? "bench",
+    extraUsers: config.getNumber("extraUsers") ?? 0,
+    templateRevision: config.getNumber("templateRevision") ?? 0,
 });
 /**
  * 0: declare everything in one synchronous pass. N > 0: give the event loop a turn after every N
