@@ -16,6 +16,7 @@ export { CustomerUser, type CustomerUserArgs } from "./resources/customer-user/r
 export { OnboardingTemplateProvider } from "./resources/onboarding-template/provider";
 export { CustomerOrgProvider } from "./resources/customer-org/provider";
 export { CustomerUserProvider } from "./resources/customer-user/provider";
+export type { WebexResourceProvider, WebexResourceProviderClass } from "./resources/common/provider";
 export { PACKAGES, type PackageName } from "./packages";
 export { getCustomerOrg, type GetCustomerOrgArgs, type CustomerOrgLookup } from "./lookups/customer-org";
 export {

@@ -13,6 +13,18 @@ import { loadOperations } from "./load";
 import type { OperationsAbi, ResourceFolder } from "./operations-abi";
 
 /**
+ * A `pulumi.dynamic.ResourceProvider` with every method present: the provider instance of each of
+ * the package's resources (the engine calls all of them, so none is optional here).
+ */
+export type WebexResourceProvider = Required<pulumi.dynamic.ResourceProvider>;
+
+/** The provider class of each resource (`CustomerOrgProvider` and its siblings), constructible with no arguments. */
+export interface WebexResourceProviderClass {
+  /** Makes a provider; it holds no state and no credential (configuration arrives by `configure`). */
+  new (): WebexResourceProvider;
+}
+
+/**
  * Makes the `pulumi.dynamic.ResourceProvider` class of one resource folder; constructible with no
  * arguments. Contract of every method:
  * - `configure` keeps the `webex:*` stack config (else the `WEBEX_*` environment is read);
@@ -26,7 +38,7 @@ import type { OperationsAbi, ResourceFolder } from "./operations-abi";
  * every resource's state, stays no larger than the three hand-written classes it replaced.
  * @param folder the resource folder whose `operations` module the methods call.
  */
-export function providerClass(folder: ResourceFolder) {
+export function providerClass(folder: ResourceFolder): WebexResourceProviderClass {
   const ops = (): OperationsAbi => loadOperations(folder);
   return class implements pulumi.dynamic.ResourceProvider {
     /** Receives the stack configuration from the plugin (once per process and provider text). */
