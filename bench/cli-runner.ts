@@ -26,14 +26,14 @@ const PROJECT = "webex-bench";
 
 /** A stack of the bench program under the real CLI, in `stateDir`. */
 export interface CliStack {
-    /** The stack's checkpoint in the file backend (what `measureState` reads). */
-    readonly checkpoint: string;
-    /** Checkpoint writes seen since the stack was created. */
-    checkpointWrites(): number;
-    /** Runs one operation; never rejects on a failed run (callers judge `exitCode`). */
-    run(options: EngineRunOptions): Promise<EngineRunResult>;
-    /** Stops watching the checkpoint. */
-    close(): void;
+  /** The stack's checkpoint in the file backend (what `measureState` reads). */
+  readonly checkpoint: string;
+  /** Checkpoint writes seen since the stack was created. */
+  checkpointWrites(): number;
+  /** Runs one operation; never rejects on a failed run (callers judge `exitCode`). */
+  run(options: EngineRunOptions): Promise<EngineRunResult>;
+  /** Stops watching the checkpoint. */
+  close(): void;
 }
 
 /**
@@ -42,65 +42,87 @@ export interface CliStack {
  * @throws Error when the CLI is not built (with what to run) or `pulumi stack init` fails.
  */
 export function createCliStack(cwd: string, stack: string, stateDir: string): CliStack {
-    const cli = findCli();
-    if (!cli.found) throw new Error(`--engine cli: ${cli.reason}`);
-    const env = { ...cliEnv({ binDir: cli.binDir, stateDir, passphrase: "bench-passphrase" }), PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
-    const configFile = join(stateDir, `Pulumi.${stack}.yaml`);
-    // `stack init` has no --config-file: it writes the passphrase's salt to the program's own
-    // Pulumi.<stack>.yaml, which is moved out of the repository at once (and never overwritten).
-    const written = join(cwd, `Pulumi.${stack}.yaml`);
-    if (existsSync(written)) throw new Error(`${written} exists: remove it (the bench keeps its stack config outside the repository)`);
-    const init = spawnSync(cli.pulumi, ["stack", "init", stack, "--non-interactive"], { cwd, env, encoding: "utf8" });
-    if (init.status !== 0) throw new Error(`pulumi stack init: ${init.stderr}${init.stdout}`);
-    renameSync(written, configFile);
-    const stackDir = join(stateDir, "backend", ".pulumi", "stacks", PROJECT);
-    mkdirSync(stackDir, { recursive: true });
-    const checkpoint = join(stackDir, `${stack}.json`);
-    let writes = 0;
-    const watcher: FSWatcher = watch(stackDir, (_event, file) => {
-        if (file === `${stack}.json`) writes++;
-    });
-    return {
-        checkpoint,
-        checkpointWrites: () => writes,
-        close: () => watcher.close(),
-        run: async (options) => {
-            const plain = Object.entries(options.config ?? {}).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
-            const set = spawnSync(cli.pulumi, ["config", "set-all", "--stack", stack, "--config-file", configFile, ...plain], { cwd, env, encoding: "utf8" });
-            if (set.status !== 0) throw new Error(`pulumi config set-all: ${set.stderr}`);
-            const args = [options.operation, "--stack", stack, "--config-file", configFile, "--non-interactive", "--skip-preview"];
-            if (options.operation === "preview") args.pop();
-            if (options.operation !== "preview") args.push("--yes");
-            if (options.parallel !== undefined) args.push("--parallel", String(options.parallel));
-            const token = options.secretConfig?.["webex:accessToken"];
-            return runCli(cli.pulumi, args, cwd, { ...env, ...options.env, ...(token ? { WEBEX_ACCESS_TOKEN: token } : {}) }, options.timeoutMs);
-        },
-    };
+  const cli = findCli();
+  if (!cli.found) throw new Error(`--engine cli: ${cli.reason}`);
+  const env = { ...cliEnv({ binDir: cli.binDir, stateDir, passphrase: "bench-passphrase" }), PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
+  const configFile = join(stateDir, `Pulumi.${stack}.yaml`);
+  // `stack init` has no --config-file: it writes the passphrase's salt to the program's own
+  // Pulumi.<stack>.yaml, which is moved out of the repository at once (and never overwritten).
+  const written = join(cwd, `Pulumi.${stack}.yaml`);
+  if (existsSync(written)) throw new Error(`${written} exists: remove it (the bench keeps its stack config outside the repository)`);
+  const init = spawnSync(cli.pulumi, ["stack", "init", stack, "--non-interactive"], { cwd, env, encoding: "utf8" });
+  if (init.status !== 0) throw new Error(`pulumi stack init: ${init.stderr}${init.stdout}`);
+  renameSync(written, configFile);
+  const stackDir = join(stateDir, "backend", ".pulumi", "stacks", PROJECT);
+  mkdirSync(stackDir, { recursive: true });
+  const checkpoint = join(stackDir, `${stack}.json`);
+  let writes = 0;
+  const watcher: FSWatcher = watch(stackDir, (_event, file) => {
+    if (file === `${stack}.json`) writes++;
+  });
+  return {
+    checkpoint,
+    checkpointWrites: () => writes,
+    close: () => watcher.close(),
+    run: async (options) => {
+      const plain = Object.entries(options.config ?? {}).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
+      const set = spawnSync(cli.pulumi, ["config", "set-all", "--stack", stack, "--config-file", configFile, ...plain], {
+        cwd,
+        env,
+        encoding: "utf8",
+      });
+      if (set.status !== 0) throw new Error(`pulumi config set-all: ${set.stderr}`);
+      const args = [options.operation, "--stack", stack, "--config-file", configFile, "--non-interactive", "--skip-preview"];
+      if (options.operation === "preview") args.pop();
+      if (options.operation !== "preview") args.push("--yes");
+      if (options.parallel !== undefined) args.push("--parallel", String(options.parallel));
+      const token = options.secretConfig?.["webex:accessToken"];
+      return runCli(cli.pulumi, args, cwd, { ...env, ...options.env, ...(token ? { WEBEX_ACCESS_TOKEN: token } : {}) }, options.timeoutMs);
+    },
+  };
 }
 
 /** One `pulumi` process, its tree's memory sampled, killed with its group on timeout. */
-function runCli(pulumi: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number | undefined): Promise<EngineRunResult> {
-    const started = Date.now();
-    const child = spawn(pulumi, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    const sampler = sampleProcessTree(child.pid!);
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    let killed: EngineRunResult["killed"] = false;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-        killed = "timeout";
-        try {
+function runCli(
+  pulumi: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number | undefined,
+): Promise<EngineRunResult> {
+  const started = Date.now();
+  const child = spawn(pulumi, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const sampler = sampleProcessTree(child.pid!);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  let killed: EngineRunResult["killed"] = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          killed = "timeout";
+          try {
             process.kill(-child.pid!, "SIGKILL");
-        } catch {
+          } catch {
             // already gone
-        }
-    }, timeoutMs);
-    return new Promise((resolve, reject) => {
-        child.on("error", reject);
-        child.on("close", (code, signal) => {
-            if (timer) clearTimeout(timer);
-            resolve({ exitCode: code, signal, killed, wallMs: Date.now() - started, stdout, stderr, peakRssKb: sampler.stop(), command: `pulumi ${args.join(" ")}` });
-        });
+          }
+        }, timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({
+        exitCode: code,
+        signal,
+        killed,
+        wallMs: Date.now() - started,
+        stdout,
+        stderr,
+        peakRssKb: sampler.stop(),
+        command: `pulumi ${args.join(" ")}`,
+      });
     });
+  });
 }

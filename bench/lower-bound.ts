@@ -21,12 +21,12 @@ import { z } from "zod";
 
 /** The emulator settings a bound depends on. */
 export const BoundSettingsSchema = z.object({
-    /** Smallest latency the emulator adds to a request, in ms (fixed latency minus any jitter). */
-    minLatencyMs: z.number().min(0),
-    /** Time a customer stays `provisioning` / `updating` / `deleting`, in ms. */
-    provisioningMs: z.number().min(0),
-    /** Token-bucket refill rate, requests per second; `false` when the emulator does not limit. */
-    rate: z.union([z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) }), z.literal(false)]),
+  /** Smallest latency the emulator adds to a request, in ms (fixed latency minus any jitter). */
+  minLatencyMs: z.number().min(0),
+  /** Time a customer stays `provisioning` / `updating` / `deleting`, in ms. */
+  provisioningMs: z.number().min(0),
+  /** Token-bucket refill rate, requests per second; `false` when the emulator does not limit. */
+  rate: z.union([z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) }), z.literal(false)]),
 });
 
 /** Settings the bounds are computed for. */
@@ -40,17 +40,17 @@ export type Phase = (typeof PHASES)[number];
 
 /** The bound of one phase and how it was derived. */
 export interface PhaseBound {
-    readonly phase: Phase;
-    /** Requests the phase needs at the very least. */
-    readonly minRequests: number;
-    /** Time the rate limit imposes on those requests, ms. */
-    readonly rateBoundMs: number;
-    /** Longest dependency chain, ms. */
-    readonly chainMs: number;
-    /** max(rateBoundMs, chainMs). 0 when the phase needs no request at all. */
-    readonly boundMs: number;
-    /** The derivation with the numbers filled in, for the results and the README. */
-    readonly derivation: string;
+  readonly phase: Phase;
+  /** Requests the phase needs at the very least. */
+  readonly minRequests: number;
+  /** Time the rate limit imposes on those requests, ms. */
+  readonly rateBoundMs: number;
+  /** Longest dependency chain, ms. */
+  readonly chainMs: number;
+  /** max(rateBoundMs, chainMs). 0 when the phase needs no request at all. */
+  readonly boundMs: number;
+  /** The derivation with the numbers filled in, for the results and the README. */
+  readonly derivation: string;
 }
 
 /**
@@ -58,59 +58,56 @@ export interface PhaseBound {
  * `max(0, requests − burst) ÷ perSecond` seconds.
  */
 export function rateBoundMs(requests: number, rate: BoundSettings["rate"]): number {
-    if (rate === false || requests <= rate.burst) return 0;
-    return ((requests - rate.burst) / rate.perSecond) * 1000;
+  if (rate === false || requests <= rate.burst) return 0;
+  return ((requests - rate.burst) / rate.perSecond) * 1000;
 }
 
 /** Bounds of every phase for a catalog of `customers` × `usersPerCustomer` under `settings`. */
 export function phaseBounds(customers: number, usersPerCustomer: number, settings: BoundSettings): PhaseBound[] {
-    const s = BoundSettingsSchema.parse(settings);
-    const users = customers * usersPerCustomer;
-    const L = s.minLatencyMs;
-    const P = s.provisioningMs;
-    const rateText =
-        s.rate === false ? "no rate limit" : `max(0, N − ${s.rate.burst}) ÷ ${s.rate.perSecond}/s`;
-    const make = (phase: Phase, minRequests: number, chainMs: number, requestsText: string, chainText: string): PhaseBound => {
-        const rb = rateBoundMs(minRequests, s.rate);
-        const boundMs = minRequests === 0 ? 0 : Math.max(rb, chainMs);
-        return {
-            phase,
-            minRequests,
-            rateBoundMs: rb,
-            chainMs,
-            boundMs,
-            derivation:
-                minRequests === 0
-                    ? `${requestsText}: no request is needed, so the bound is 0 (any time is engine overhead)`
-                    : `N = ${requestsText} = ${minRequests}; rate: ${rateText} = ${(rb / 1000).toFixed(2)} s; ` +
-                      `chain: ${chainText} = ${(chainMs / 1000).toFixed(2)} s; bound = max = ${(boundMs / 1000).toFixed(2)} s`,
-        };
+  const s = BoundSettingsSchema.parse(settings);
+  const users = customers * usersPerCustomer;
+  const L = s.minLatencyMs;
+  const P = s.provisioningMs;
+  const rateText = s.rate === false ? "no rate limit" : `max(0, N − ${s.rate.burst}) ÷ ${s.rate.perSecond}/s`;
+  const make = (phase: Phase, minRequests: number, chainMs: number, requestsText: string, chainText: string): PhaseBound => {
+    const rb = rateBoundMs(minRequests, s.rate);
+    const boundMs = minRequests === 0 ? 0 : Math.max(rb, chainMs);
+    return {
+      phase,
+      minRequests,
+      rateBoundMs: rb,
+      chainMs,
+      boundMs,
+      derivation:
+        minRequests === 0
+          ? `${requestsText}: no request is needed, so the bound is 0 (any time is engine overhead)`
+          : `N = ${requestsText} = ${minRequests}; rate: ${rateText} = ${(rb / 1000).toFixed(2)} s; ` +
+            `chain: ${chainText} = ${(chainMs / 1000).toFixed(2)} s; bound = max = ${(boundMs / 1000).toFixed(2)} s`,
     };
-    return [
-        make(
-            "up",
-            1 + customers + customers + users,
-            L + L + P + (usersPerCustomer > 0 ? L : 0),
-            `1 template POST + ${customers} customer POST + ${customers} status GET + ${users} user POST`,
-            `template POST ${L} ms + customer POST ${L} ms + provisioning ${P} ms` +
-                (usersPerCustomer > 0 ? ` + user POST ${L} ms` : ""),
-        ),
-        make("noChangeUp", 0, 0, "no-change up (no refresh)", ""),
-        make(
-            "bumpUp",
-            customers + customers,
-            L + P,
-            `${customers} customer PUT + ${customers} status GET`,
-            `customer PUT ${L} ms + updating ${P} ms`,
-        ),
-        make(
-            "destroy",
-            users + customers + customers + 1,
-            (usersPerCustomer > 0 ? L : 0) + L + P + L,
-            `${users} user DELETE + ${customers} customer DELETE + ${customers} status GET + 1 template DELETE`,
-            (usersPerCustomer > 0 ? `user DELETE ${L} ms + ` : "") +
-                `customer DELETE ${L} ms + deleting ${P} ms + template DELETE ${L} ms`,
-        ),
-        make("preview", 0, 0, "preview", ""),
-    ];
+  };
+  return [
+    make(
+      "up",
+      1 + customers + customers + users,
+      L + L + P + (usersPerCustomer > 0 ? L : 0),
+      `1 template POST + ${customers} customer POST + ${customers} status GET + ${users} user POST`,
+      `template POST ${L} ms + customer POST ${L} ms + provisioning ${P} ms` + (usersPerCustomer > 0 ? ` + user POST ${L} ms` : ""),
+    ),
+    make("noChangeUp", 0, 0, "no-change up (no refresh)", ""),
+    make(
+      "bumpUp",
+      customers + customers,
+      L + P,
+      `${customers} customer PUT + ${customers} status GET`,
+      `customer PUT ${L} ms + updating ${P} ms`,
+    ),
+    make(
+      "destroy",
+      users + customers + customers + 1,
+      (usersPerCustomer > 0 ? L : 0) + L + P + L,
+      `${users} user DELETE + ${customers} customer DELETE + ${customers} status GET + 1 template DELETE`,
+      (usersPerCustomer > 0 ? `user DELETE ${L} ms + ` : "") + `customer DELETE ${L} ms + deleting ${P} ms + template DELETE ${L} ms`,
+    ),
+    make("preview", 0, 0, "preview", ""),
+  ];
 }

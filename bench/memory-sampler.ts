@@ -24,60 +24,60 @@ export type PeakRss = Record<ProcessRole, number>;
  * `isRoot` marks the process the sampler was started on (the engine CLI).
  */
 export function classifyProcess(cmdline: string, isRoot: boolean): ProcessRole {
-    if (isRoot) return "engine";
-    if (cmdline.includes("dynamic-provider")) return "provider";
-    if (/cmd[\\/]run/.test(cmdline)) return "program";
-    return "other";
+  if (isRoot) return "engine";
+  if (cmdline.includes("dynamic-provider")) return "provider";
+  if (/cmd[\\/]run/.test(cmdline)) return "program";
+  return "other";
 }
 
 /** Reads one `Vm…:  1234 kB` field of a `/proc/<pid>/status` text; 0 when absent. */
 export function parseStatusField(status: string, field: "VmRSS" | "VmHWM"): number {
-    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status);
-    return m ? Number(m[1]) : 0;
+  const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status);
+  return m ? Number(m[1]) : 0;
 }
 
 function readText(path: string): string | undefined {
-    try {
-        return readFileSync(path, "utf8");
-    } catch {
-        return undefined; // the process exited between listing and reading: nothing to sample
-    }
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined; // the process exited between listing and reading: nothing to sample
+  }
 }
 
 /** pid → parent pid of every live process. */
 function parentTable(): Map<number, number> {
-    const table = new Map<number, number>();
-    let entries: string[];
-    try {
-        entries = readdirSync("/proc");
-    } catch {
-        return table;
-    }
-    for (const e of entries) {
-        if (!/^\d+$/.test(e)) continue;
-        const stat = readText(`/proc/${e}/stat`);
-        if (!stat) continue;
-        // The command name in parentheses may contain spaces: split after its closing parenthesis.
-        const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        table.set(Number(e), Number(rest[1]));
-    }
+  const table = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
     return table;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const stat = readText(`/proc/${e}/stat`);
+    if (!stat) continue;
+    // The command name in parentheses may contain spaces: split after its closing parenthesis.
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    table.set(Number(e), Number(rest[1]));
+  }
+  return table;
 }
 
 /** The pids of `root` and all its descendants. */
 function treeOf(root: number): number[] {
-    const parents = parentTable();
-    const tree = [root];
-    for (let i = 0; i < tree.length; i++) {
-        for (const [pid, ppid] of parents) if (ppid === tree[i] && !tree.includes(pid)) tree.push(pid);
-    }
-    return tree.filter((p) => p === root || parents.has(p));
+  const parents = parentTable();
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, ppid] of parents) if (ppid === tree[i] && !tree.includes(pid)) tree.push(pid);
+  }
+  return tree.filter((p) => p === root || parents.has(p));
 }
 
 /** A running sampler; `stop()` returns the peaks seen. */
 export interface MemorySampler {
-    /** Takes one last sample, stops, and returns the peak RSS per role (KiB). */
-    stop(): PeakRss;
+  /** Takes one last sample, stops, and returns the peak RSS per role (KiB). */
+  stop(): PeakRss;
 }
 
 /**
@@ -89,24 +89,24 @@ export interface MemorySampler {
  * const peaks = sampler.stop(); // { engine, program, provider, other } in KiB
  */
 export function sampleProcessTree(rootPid: number, intervalMs = 100): MemorySampler {
-    const peaks: PeakRss = { engine: 0, program: 0, provider: 0, other: 0 };
-    const sample = (): void => {
-        for (const pid of treeOf(rootPid)) {
-            const status = readText(`/proc/${pid}/status`);
-            if (!status) continue;
-            const role = classifyProcess((readText(`/proc/${pid}/cmdline`) ?? "").replace(/\0/g, " "), pid === rootPid);
-            const rss = Math.max(parseStatusField(status, "VmHWM"), parseStatusField(status, "VmRSS"));
-            peaks[role] = Math.max(peaks[role], rss);
-        }
-    };
-    sample();
-    const timer = setInterval(sample, intervalMs);
-    timer.unref();
-    return {
-        stop(): PeakRss {
-            clearInterval(timer);
-            sample();
-            return { ...peaks };
-        },
-    };
+  const peaks: PeakRss = { engine: 0, program: 0, provider: 0, other: 0 };
+  const sample = (): void => {
+    for (const pid of treeOf(rootPid)) {
+      const status = readText(`/proc/${pid}/status`);
+      if (!status) continue;
+      const role = classifyProcess((readText(`/proc/${pid}/cmdline`) ?? "").replace(/\0/g, " "), pid === rootPid);
+      const rss = Math.max(parseStatusField(status, "VmHWM"), parseStatusField(status, "VmRSS"));
+      peaks[role] = Math.max(peaks[role], rss);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    stop(): PeakRss {
+      clearInterval(timer);
+      sample();
+      return { ...peaks };
+    },
+  };
 }

@@ -35,8 +35,18 @@ async function main(): Promise<void> {
   const emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 0 });
   const code = await serializeProvider(new OnboardingTemplateProvider());
   const kinds = [
-    { name: "dynamic provider (pulumi-resource-pulumi-nodejs)", command: undefined, type: "pulumi-nodejs:dynamic/webex:OnboardingTemplate", extra: { __provider: code } },
-    { name: "provider plugin (pulumi-resource-webex-wholesale)", command: PLUGIN, type: "webex-wholesale:index:OnboardingTemplate", extra: {} },
+    {
+      name: "dynamic provider (pulumi-resource-pulumi-nodejs)",
+      command: undefined,
+      type: "pulumi-nodejs:dynamic/webex:OnboardingTemplate",
+      extra: { __provider: code },
+    },
+    {
+      name: "provider plugin (pulumi-resource-webex-wholesale)",
+      command: PLUGIN,
+      type: "webex-wholesale:index:OnboardingTemplate",
+      extra: {},
+    },
   ];
   const results: { name: string; startMs: number; perResourceMs: number }[] = [];
   for (const kind of kinds) {
@@ -70,10 +80,14 @@ async function main(): Promise<void> {
   }
   await emu.close();
   for (const r of results) {
-    console.log(`${r.name}: start-up ${r.startMs.toFixed(0)} ms (median of 3), check+create+delete ${r.perResourceMs.toFixed(1)} ms per resource (${N} resources)`);
+    console.log(
+      `${r.name}: start-up ${r.startMs.toFixed(0)} ms (median of 3), check+create+delete ${r.perResourceMs.toFixed(1)} ms per resource (${N} resources)`,
+    );
   }
   const [dyn, plug] = results as [(typeof results)[0], (typeof results)[0]];
-  console.log(`ratio plugin/dynamic: start-up ${(plug.startMs / dyn.startMs).toFixed(2)}x, per resource ${(plug.perResourceMs / dyn.perResourceMs).toFixed(2)}x (${(plug.perResourceMs - dyn.perResourceMs).toFixed(1)} ms)`);
+  console.log(
+    `ratio plugin/dynamic: start-up ${(plug.startMs / dyn.startMs).toFixed(2)}x, per resource ${(plug.perResourceMs / dyn.perResourceMs).toFixed(2)}x (${(plug.perResourceMs - dyn.perResourceMs).toFixed(1)} ms)`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -20,43 +20,52 @@ export type StateIds = ReadonlyMap<string, string>;
 
 /** What a comparison found. `exact` when the planned and the written changes are the same. */
 export type PrecisionResult = {
-    /** Planned by the preview, sorted. */
-    readonly planned: string[];
-    /** Written by the up, sorted. */
-    readonly written: string[];
-    /** Planned but not written: a preview that cries wolf. */
-    readonly notWritten: string[];
-    /** Written but not planned: a preview that hides a change. */
-    readonly notPlanned: string[];
-    /** Writes that could not be tied to a resource (shown as `METHOD path`). */
-    readonly unattributed: string[];
-    readonly exact: boolean;
+  /** Planned by the preview, sorted. */
+  readonly planned: string[];
+  /** Written by the up, sorted. */
+  readonly written: string[];
+  /** Planned but not written: a preview that cries wolf. */
+  readonly notWritten: string[];
+  /** Written but not planned: a preview that hides a change. */
+  readonly notPlanned: string[];
+  /** Writes that could not be tied to a resource (shown as `METHOD path`). */
+  readonly unattributed: string[];
+  readonly exact: boolean;
 };
 
-const OPS = { create: "create", update: "update", delete: "delete", replace: "replace", created: "create", updated: "update", deleted: "delete", replaced: "replace" } as const;
+const OPS = {
+  create: "create",
+  update: "update",
+  delete: "delete",
+  replace: "replace",
+  created: "create",
+  updated: "update",
+  deleted: "delete",
+  replaced: "replace",
+} as const;
 
 /**
  * The changes an engine run printed: preview lines (` ~  type name update`) or up lines
  * (` ~  type name updated (2s)`). The stack itself and unchanged resources are left out.
  */
 export function parseChanges(output: string): ResourceChange[] {
-    const out: ResourceChange[] = [];
-    for (const line of output.split("\n")) {
-        const m = /^ (?:\+ |~ |- |\+-) +(\S+) (\S+) (create|update|delete|replace|created|updated|deleted|replaced)\b/.exec(line);
-        if (m && !m[1]!.startsWith("pulumi:pulumi:Stack")) out.push({ name: m[2]!, op: OPS[m[3] as keyof typeof OPS] });
-    }
-    return out;
+  const out: ResourceChange[] = [];
+  for (const line of output.split("\n")) {
+    const m = /^ (?:\+ |~ |- |\+-) +(\S+) (\S+) (create|update|delete|replace|created|updated|deleted|replaced)\b/.exec(line);
+    if (m && !m[1]!.startsWith("pulumi:pulumi:Stack")) out.push({ name: m[2]!, op: OPS[m[3] as keyof typeof OPS] });
+  }
+  return out;
 }
 
 /** Resource id → logical name, from the local engine's state file text (custom resources only). */
 export function stateIds(stateText: string | undefined): Map<string, string> {
-    const ids = new Map<string, string>();
-    if (!stateText) return ids;
-    const state = JSON.parse(stateText) as { resources?: { urn: string; id?: string; custom?: boolean }[] };
-    for (const r of state.resources ?? []) {
-        if (r.custom && r.id) ids.set(r.id, r.urn.slice(r.urn.lastIndexOf("::") + 2));
-    }
-    return ids;
+  const ids = new Map<string, string>();
+  if (!stateText) return ids;
+  const state = JSON.parse(stateText) as { resources?: { urn: string; id?: string; custom?: boolean }[] };
+  for (const r of state.resources ?? []) {
+    if (r.custom && r.id) ids.set(r.id, r.urn.slice(r.urn.lastIndexOf("::") + 2));
+  }
+  return ids;
 }
 
 /**
@@ -64,46 +73,58 @@ export function stateIds(stateText: string | undefined): Map<string, string> {
  * before the up); a POST creates, and the resources new in the state after the up are its
  * creations (one POST each). A name both deleted and created again was replaced.
  */
-export function writtenChanges(writes: readonly WriteRequest[], before: StateIds, after: StateIds): { changes: ResourceChange[]; unattributed: string[] } {
-    const ops = new Map<string, Set<ResourceChange["op"]>>();
-    const add = (name: string, op: ResourceChange["op"]) => ops.set(name, (ops.get(name) ?? new Set()).add(op));
-    const unattributed: string[] = [];
-    const beforeNames = new Set(before.values());
-    const created = [...after.entries()].filter(([id]) => !before.has(id)).map(([, name]) => name);
-    let posts = 0;
-    for (const w of writes) {
-        if (w.method === "POST") {
-            posts++;
-            continue;
-        }
-        // The last known id of the path: `/customers/{customer}/subscribers/{user}` writes the user.
-        const id = w.path.split("?")[0]!.split("/").reverse().find((segment) => before.has(decodeURIComponent(segment)));
-        if (id === undefined) unattributed.push(`${w.method} ${w.path}`);
-        else add(before.get(decodeURIComponent(id))!, w.method === "DELETE" ? "delete" : "update");
+export function writtenChanges(
+  writes: readonly WriteRequest[],
+  before: StateIds,
+  after: StateIds,
+): { changes: ResourceChange[]; unattributed: string[] } {
+  const ops = new Map<string, Set<ResourceChange["op"]>>();
+  const add = (name: string, op: ResourceChange["op"]) => ops.set(name, (ops.get(name) ?? new Set()).add(op));
+  const unattributed: string[] = [];
+  const beforeNames = new Set(before.values());
+  const created = [...after.entries()].filter(([id]) => !before.has(id)).map(([, name]) => name);
+  let posts = 0;
+  for (const w of writes) {
+    if (w.method === "POST") {
+      posts++;
+      continue;
     }
-    for (const name of created) add(name, beforeNames.has(name) ? "replace" : "create");
-    // A POST beyond the new resources wrote something no resource records.
-    for (let i = created.length; i < posts; i++) unattributed.push("POST (no new resource in state)");
-    const changes = [...ops.entries()].map(([name, set]) => ({
-        name,
-        op: set.has("replace") || (set.has("delete") && set.has("create")) ? ("replace" as const) : [...set][0]!,
-    }));
-    return { changes, unattributed };
+    // The last known id of the path: `/customers/{customer}/subscribers/{user}` writes the user.
+    const id = w.path
+      .split("?")[0]!
+      .split("/")
+      .reverse()
+      .find((segment) => before.has(decodeURIComponent(segment)));
+    if (id === undefined) unattributed.push(`${w.method} ${w.path}`);
+    else add(before.get(decodeURIComponent(id))!, w.method === "DELETE" ? "delete" : "update");
+  }
+  for (const name of created) add(name, beforeNames.has(name) ? "replace" : "create");
+  // A POST beyond the new resources wrote something no resource records.
+  for (let i = created.length; i < posts; i++) unattributed.push("POST (no new resource in state)");
+  const changes = [...ops.entries()].map(([name, set]) => ({
+    name,
+    op: set.has("replace") || (set.has("delete") && set.has("create")) ? ("replace" as const) : [...set][0]!,
+  }));
+  return { changes, unattributed };
 }
 
 /** Compares a preview's plan with an up's writes. */
-export function comparePrecision(planned: readonly ResourceChange[], written: readonly ResourceChange[], unattributed: readonly string[] = []): PrecisionResult {
-    const key = (c: ResourceChange) => `${c.op} ${c.name}`;
-    const p = [...new Set(planned.map(key))].sort();
-    const w = [...new Set(written.map(key))].sort();
-    const notWritten = p.filter((k) => !w.includes(k));
-    const notPlanned = w.filter((k) => !p.includes(k));
-    return {
-        planned: p,
-        written: w,
-        notWritten,
-        notPlanned,
-        unattributed: [...unattributed],
-        exact: notWritten.length === 0 && notPlanned.length === 0 && unattributed.length === 0,
-    };
+export function comparePrecision(
+  planned: readonly ResourceChange[],
+  written: readonly ResourceChange[],
+  unattributed: readonly string[] = [],
+): PrecisionResult {
+  const key = (c: ResourceChange) => `${c.op} ${c.name}`;
+  const p = [...new Set(planned.map(key))].sort();
+  const w = [...new Set(written.map(key))].sort();
+  const notWritten = p.filter((k) => !w.includes(k));
+  const notPlanned = w.filter((k) => !p.includes(k));
+  return {
+    planned: p,
+    written: w,
+    notWritten,
+    notPlanned,
+    unattributed: [...unattributed],
+    exact: notWritten.length === 0 && notPlanned.length === 0 && unattributed.length === 0,
+  };
 }

@@ -26,13 +26,7 @@ import { baselineBump, baselineCreate, baselineDestroy } from "./baseline";
 import { createCliStack } from "./cli-runner";
 import { REPO_ROOT, runEngineCli, type EngineRunResult } from "./engine-runner";
 import { phaseBounds, type Phase } from "./lower-bound";
-import {
-    renderMarkdown,
-    writeResults,
-    type BenchResults,
-    type PhaseResult,
-    type RequestCounts,
-} from "./results";
+import { renderMarkdown, writeResults, type BenchResults, type PhaseResult, type RequestCounts } from "./results";
 import { comparePrecision, parseChanges, stateIds, writtenChanges } from "./preview-precision";
 import { measureState } from "./state-metrics";
 import { generateCatalog } from "./workload";
@@ -63,82 +57,82 @@ export const USAGE = `Usage: npm run bench -- [flags]
 
 /** Catalog sizes of `--size`. */
 export const SIZES = {
-    small: { customers: 10, usersPerCustomer: 5 },
-    large: { customers: 100, usersPerCustomer: 10 },
+  small: { customers: 10, usersPerCustomer: 5 },
+  large: { customers: 100, usersPerCustomer: 10 },
 } as const;
 
 /** The command line, after defaults: every setting of the run. */
 export const BenchFlagsSchema = z
-    .object({
-        size: z.enum(["small", "large"]).default("large"),
-        engine: z.enum(["local", "cli"]).default("local"),
-        customers: z.coerce.number().int().min(1).optional(),
-        users: z.coerce.number().int().min(0).optional(),
-        "latency-ms": z.coerce.number().min(0).default(100),
-        "jitter-ms": z.coerce.number().min(0).default(40),
-        "provisioning-ms": z.coerce.number().min(0).default(5000),
-        rate: z.coerce.number().positive().default(20),
-        burst: z.coerce.number().int().min(1).default(40),
-        // The local engine's default here is its maximum, 1000; the real CLI's is 4 × CPU cores.
-        // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
-        parallel: z.coerce.number().int().min(1).max(1000).optional(),
-        "max-rps": z.coerce.number().positive().optional(),
-        /**
-         * Bench program's `yieldEvery`: a turn of the event loop after every N resources. Default
-         * 10, the shipped catalog program's batches (`catalog/declare.ts`); 0 declares every
-         * resource in one synchronous pass.
-         */
-        "yield-every": z.coerce.number().int().min(0).default(10),
-        /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
-        "up-only": z.boolean().default(false),
-        "baseline-customers": z.coerce.number().int().min(1).optional(),
-        "no-baseline": z.boolean().default(false),
-        out: z.string().default(join(REPO_ROOT, "bench", "results")),
-    })
-    .transform((f) => {
-        const size = SIZES[f.size];
-        const customers = f.customers ?? size.customers;
-        return {
-            ...f,
-            customers,
-            usersPerCustomer: f.users ?? size.usersPerCustomer,
-            // The real CLI's own default (4 × GOMAXPROCS, pkg/cmd/pulumi/operations/up.go), passed explicitly.
-            parallel: f.parallel ?? (f.engine === "cli" ? 4 * cpus().length : 1000),
-            baselineCustomers: Math.min(customers, f["baseline-customers"] ?? Math.min(customers, 10)),
-        };
-    });
+  .object({
+    size: z.enum(["small", "large"]).default("large"),
+    engine: z.enum(["local", "cli"]).default("local"),
+    customers: z.coerce.number().int().min(1).optional(),
+    users: z.coerce.number().int().min(0).optional(),
+    "latency-ms": z.coerce.number().min(0).default(100),
+    "jitter-ms": z.coerce.number().min(0).default(40),
+    "provisioning-ms": z.coerce.number().min(0).default(5000),
+    rate: z.coerce.number().positive().default(20),
+    burst: z.coerce.number().int().min(1).default(40),
+    // The local engine's default here is its maximum, 1000; the real CLI's is 4 × CPU cores.
+    // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
+    parallel: z.coerce.number().int().min(1).max(1000).optional(),
+    "max-rps": z.coerce.number().positive().optional(),
+    /**
+     * Bench program's `yieldEvery`: a turn of the event loop after every N resources. Default
+     * 10, the shipped catalog program's batches (`catalog/declare.ts`); 0 declares every
+     * resource in one synchronous pass.
+     */
+    "yield-every": z.coerce.number().int().min(0).default(10),
+    /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
+    "up-only": z.boolean().default(false),
+    "baseline-customers": z.coerce.number().int().min(1).optional(),
+    "no-baseline": z.boolean().default(false),
+    out: z.string().default(join(REPO_ROOT, "bench", "results")),
+  })
+  .transform((f) => {
+    const size = SIZES[f.size];
+    const customers = f.customers ?? size.customers;
+    return {
+      ...f,
+      customers,
+      usersPerCustomer: f.users ?? size.usersPerCustomer,
+      // The real CLI's own default (4 × GOMAXPROCS, pkg/cmd/pulumi/operations/up.go), passed explicitly.
+      parallel: f.parallel ?? (f.engine === "cli" ? 4 * cpus().length : 1000),
+      baselineCustomers: Math.min(customers, f["baseline-customers"] ?? Math.min(customers, 10)),
+    };
+  });
 
 /** Settings of one bench run. */
 export type BenchFlags = z.output<typeof BenchFlagsSchema>;
 
 /** Parses `argv` (without node and script); `undefined` when `--help` asks for the usage instead of a run. */
 export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            size: { type: "string" },
-            engine: { type: "string" },
-            customers: { type: "string" },
-            users: { type: "string" },
-            "latency-ms": { type: "string" },
-            "jitter-ms": { type: "string" },
-            "provisioning-ms": { type: "string" },
-            rate: { type: "string" },
-            burst: { type: "string" },
-            parallel: { type: "string" },
-            "max-rps": { type: "string" },
-            "yield-every": { type: "string" },
-            "up-only": { type: "boolean" },
-            "baseline-customers": { type: "string" },
-            "no-baseline": { type: "boolean" },
-            out: { type: "string" },
-            help: { type: "boolean" },
-        },
-        strict: true,
-    });
-    if (values.help) return undefined;
-    const { help: _help, ...flags } = values;
-    return BenchFlagsSchema.parse(flags);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      size: { type: "string" },
+      engine: { type: "string" },
+      customers: { type: "string" },
+      users: { type: "string" },
+      "latency-ms": { type: "string" },
+      "jitter-ms": { type: "string" },
+      "provisioning-ms": { type: "string" },
+      rate: { type: "string" },
+      burst: { type: "string" },
+      parallel: { type: "string" },
+      "max-rps": { type: "string" },
+      "yield-every": { type: "string" },
+      "up-only": { type: "boolean" },
+      "baseline-customers": { type: "string" },
+      "no-baseline": { type: "boolean" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) return undefined;
+  const { help: _help, ...flags } = values;
+  return BenchFlagsSchema.parse(flags);
 }
 
 /**
@@ -147,17 +141,17 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
  * "100 ± 40 ms" is exactly what it draws (60–140 ms, mean 100).
  */
 export function emulatorOptions(flags: BenchFlags) {
-    return {
-        token: TOKEN,
-        provisioningDelayMs: flags["provisioning-ms"],
-        latencyMs: { fixed: flags["latency-ms"], jitter: flags["jitter-ms"] },
-        rateLimit: { perSecond: flags.rate, burst: flags.burst },
-    };
+  return {
+    token: TOKEN,
+    provisioningDelayMs: flags["provisioning-ms"],
+    latencyMs: { fixed: flags["latency-ms"], jitter: flags["jitter-ms"] },
+    rateLimit: { perSecond: flags.rate, burst: flags.burst },
+  };
 }
 
 /** The smallest latency the emulator can add: what the lower bound may count per request. */
 export function minLatencyMs(flags: BenchFlags): number {
-    return Math.max(0, flags["latency-ms"] - flags["jitter-ms"]);
+  return Math.max(0, flags["latency-ms"] - flags["jitter-ms"]);
 }
 
 /** A distinctive token: easy to find should it leak into a file the bench keeps. */
@@ -169,35 +163,35 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 /** The emulator's counters as the results store them. */
 async function requestCounts(emulator: Emulator): Promise<RequestCounts> {
-    const c = await emulator.admin.counters();
-    return {
-        byRoute: { ...c.byRoute },
-        total: c.total,
-        reads: c.reads,
-        writes: c.writes,
-        rateLimited: c.rateLimited,
-        faults: c.faultsInjected,
-    };
+  const c = await emulator.admin.counters();
+  return {
+    byRoute: { ...c.byRoute },
+    total: c.total,
+    reads: c.reads,
+    writes: c.writes,
+    rateLimited: c.rateLimited,
+    faults: c.faultsInjected,
+  };
 }
 
 /** When the API traffic since `since` (epoch ms) happened, relative to `since`. */
 async function apiWindow(emulator: Emulator, since: number): Promise<PhaseResult["apiWindow"]> {
-    const entries = (await emulator.admin.requests()).filter((e) => Date.parse(e.time) >= since);
-    if (entries.length === 0) return undefined;
-    const starts = entries.map((e) => Date.parse(e.time));
-    const ends = entries.map((e) => Date.parse(e.time) + e.durationMs);
-    return { firstRequestMs: Math.min(...starts) - since, lastAnswerMs: Math.max(...ends) - since };
+  const entries = (await emulator.admin.requests()).filter((e) => Date.parse(e.time) >= since);
+  if (entries.length === 0) return undefined;
+  const starts = entries.map((e) => Date.parse(e.time));
+  const ends = entries.map((e) => Date.parse(e.time) + e.durationMs);
+  return { firstRequestMs: Math.min(...starts) - since, lastAnswerMs: Math.max(...ends) - since };
 }
 
 /** Lines of a failed run's output that say why (or its last lines when none says "error"). */
 function errorLines(run: EngineRunResult): string[] {
-    const lines = (run.stdout + "\n" + run.stderr).split("\n").filter((l) => l.trim() !== "");
-    const errors = lines.filter((l) => /error|failed/i.test(l));
-    return (errors.length > 0 ? errors : lines.slice(-10)).slice(0, 10);
+  const lines = (run.stdout + "\n" + run.stderr).split("\n").filter((l) => l.trim() !== "");
+  const errors = lines.filter((l) => /error|failed/i.test(l));
+  return (errors.length > 0 ? errors : lines.slice(-10)).slice(0, 10);
 }
 
 function log(message: string): void {
-    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
 /**
@@ -205,252 +199,284 @@ function log(message: string): void {
  * (bump, then program settings): another quantity bump, a user added, that user removed, a template change.
  */
 const PRECISION_CHANGES: readonly [string, number, Record<string, string>][] = [
-    ["a quantity bump on every customer", 2, {}],
-    ["a user added", 2, { [`${PROJECT}:extraUsers`]: "1" }],
-    ["a user removed", 2, { [`${PROJECT}:extraUsers`]: "0" }],
-    ["a template change", 2, { [`${PROJECT}:templateRevision`]: "1" }],
+  ["a quantity bump on every customer", 2, {}],
+  ["a user added", 2, { [`${PROJECT}:extraUsers`]: "1" }],
+  ["a user removed", 2, { [`${PROJECT}:extraUsers`]: "0" }],
+  ["a template change", 2, { [`${PROJECT}:templateRevision`]: "1" }],
 ];
 
 /** Runs the product phases through the engine CLI. */
 async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
-    const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
-    // Before the emulator starts, so a failed `stack init` leaves no server running.
-    const cli = flags.engine === "cli" ? createCliStack(join(REPO_ROOT, "bench", "program"), STACK, dir) : undefined;
-    const emulator = await startEmulator(emulatorOptions(flags));
-    const stateFile = cli?.checkpoint ?? join(dir, "state.json");
-    const program = join(REPO_ROOT, "bench", "program");
-    const config = (bump: number, change: Record<string, string> = {}): Record<string, string> => ({
-        ...change,
-        "webex:baseUrl": emulator.url,
-        [`${PROJECT}:customers`]: String(flags.customers),
-        [`${PROJECT}:usersPerCustomer`]: String(flags.usersPerCustomer),
-        [`${PROJECT}:quantityBump`]: String(bump),
-        [`${PROJECT}:yieldEvery`]: String(flags["yield-every"]),
-        ...(flags["max-rps"] ? { "webex:maxRequestsPerSecond": String(flags["max-rps"]) } : {}),
+  const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
+  // Before the emulator starts, so a failed `stack init` leaves no server running.
+  const cli = flags.engine === "cli" ? createCliStack(join(REPO_ROOT, "bench", "program"), STACK, dir) : undefined;
+  const emulator = await startEmulator(emulatorOptions(flags));
+  const stateFile = cli?.checkpoint ?? join(dir, "state.json");
+  const program = join(REPO_ROOT, "bench", "program");
+  const config = (bump: number, change: Record<string, string> = {}): Record<string, string> => ({
+    ...change,
+    "webex:baseUrl": emulator.url,
+    [`${PROJECT}:customers`]: String(flags.customers),
+    [`${PROJECT}:usersPerCustomer`]: String(flags.usersPerCustomer),
+    [`${PROJECT}:quantityBump`]: String(bump),
+    [`${PROJECT}:yieldEvery`]: String(flags["yield-every"]),
+    ...(flags["max-rps"] ? { "webex:maxRequestsPerSecond": String(flags["max-rps"]) } : {}),
+  });
+  const phase = async (name: Phase, operation: "up" | "preview" | "destroy", bump: number): Promise<PhaseResult> => {
+    await emulator.admin.resetCounters();
+    log(`product ${name}: ${operation}`);
+    const phaseStart = Date.now();
+    const writesBefore = cli?.checkpointWrites() ?? 0;
+    const run = await (cli?.run ?? runEngineCli)({
+      operation,
+      cwd: program,
+      stack: STACK,
+      stateFile,
+      parallel: flags.parallel,
+      config: config(bump),
+      secretConfig: { "webex:accessToken": TOKEN },
+      timeoutMs: 15 * 60 * 1000,
     });
-    const phase = async (name: Phase, operation: "up" | "preview" | "destroy", bump: number): Promise<PhaseResult> => {
-        await emulator.admin.resetCounters();
-        log(`product ${name}: ${operation}`);
-        const phaseStart = Date.now();
-        const writesBefore = cli?.checkpointWrites() ?? 0;
-        const run = await (cli?.run ?? runEngineCli)({
-            operation,
-            cwd: program,
-            stack: STACK,
-            stateFile,
-            parallel: flags.parallel,
-            config: config(bump),
-            secretConfig: { "webex:accessToken": TOKEN },
-            timeoutMs: 15 * 60 * 1000,
-        });
-        const result: PhaseResult = {
-            wallMs: run.wallMs,
-            ok: run.exitCode === 0,
-            requests: await requestCounts(emulator),
-            apiWindow: await apiWindow(emulator, phaseStart),
-            peakRssKb: run.peakRssKb,
-            errors: run.exitCode === 0 ? [] : errorLines(run),
-        };
-        log(`product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`);
-        if (cli) log(`product ${name}: checkpoint written ${cli.checkpointWrites() - writesBefore} times`);
-        results.product[name] = result;
-        if (!result.ok) {
-            // Later phases would measure a broken stack: stop, and say why.
-            for (const line of result.errors) log(`  ${line}`);
-            throw new Error(`product ${name} failed (exit ${run.exitCode})`);
-        }
-        return result;
+    const result: PhaseResult = {
+      wallMs: run.wallMs,
+      ok: run.exitCode === 0,
+      requests: await requestCounts(emulator),
+      apiWindow: await apiWindow(emulator, phaseStart),
+      peakRssKb: run.peakRssKb,
+      errors: run.exitCode === 0 ? [] : errorLines(run),
     };
-    /** One change of the precision phase: preview it, up it, compare the plan with the writes. */
-    const precision = async (change: string, bump: number, settings: Record<string, string>) => {
-        const run = (operation: "up" | "preview") =>
-            runEngineCli({ operation, cwd: program, stack: STACK, stateFile, parallel: flags.parallel, config: config(bump, settings), secretConfig: { "webex:accessToken": TOKEN }, timeoutMs: 15 * 60 * 1000 });
-        log(`product precision: ${change}`);
-        const plan = await run("preview");
-        const before = stateIds(readFileSync(stateFile, "utf8"));
-        const started = Date.now();
-        const up = await run("up");
-        if (plan.exitCode !== 0 || up.exitCode !== 0) throw new Error(`precision phase "${change}" failed (preview exit ${plan.exitCode}, up exit ${up.exitCode})`);
-        const writes = (await emulator.admin.requests()).filter((e) => e.method !== "GET" && Date.parse(e.time) >= started);
-        const written = writtenChanges(writes, before, stateIds(readFileSync(stateFile, "utf8")));
-        const r = comparePrecision(parseChanges(plan.stdout), written.changes, written.unattributed);
-        log(`product precision: ${change}: ${r.planned.length} planned, ${r.written.length} written, ${r.exact ? "exact" : "NOT exact"}`);
-        return { change, exact: r.exact, planned: r.planned.length, written: r.written.length, notWritten: r.notWritten, notPlanned: r.notPlanned, unattributed: r.unattributed };
-    };
-    try {
-        const upStart = Date.now();
-        await phase("up", "up", 0);
-        const inv = await emulator.admin.invariants();
-        if (!inv.ok) log(`invariants after up: ${JSON.stringify(inv)}`);
-        const state = measureState(readFileSync(stateFile, "utf8"));
-        results.figures.providerBytesPerResource = state.providerBytesPerResource;
-        results.figures.stateBytes = state.stateBytes;
-        results.figures.resourcesInState = state.resources;
-        // From the request log, so that polls answered 429 (repeated, not extra polls) are not counted.
-        const polls = (await emulator.admin.requests()).filter(
-            (e) => Date.parse(e.time) >= upStart && e.method === "GET" && e.route === "/v1/wholesale/customers/{id}" && e.status !== 429,
-        ).length;
-        results.figures.pollsPerCustomerCreate = polls / flags.customers;
-        if (!flags["up-only"]) {
-            const same = await phase("noChangeUp", "up", 0);
-            results.figures.noChangeUpWrites = same.requests.writes;
-            results.figures.noChangeUpCalls = same.requests.total;
-            const preview = await phase("preview", "preview", 1);
-            results.figures.previewCalls = preview.requests.total;
-            await phase("bumpUp", "up", 1);
-            results.previewPrecision = [];
-            for (const [change, bump, settings] of PRECISION_CHANGES) {
-                results.previewPrecision.push(await precision(change, bump, settings));
-            }
-        }
-        await phase("destroy", "destroy", 1);
-    } finally {
-        cli?.close();
-        await emulator.close();
-        rmSync(dir, { recursive: true, force: true });
+    log(
+      `product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`,
+    );
+    if (cli) log(`product ${name}: checkpoint written ${cli.checkpointWrites() - writesBefore} times`);
+    results.product[name] = result;
+    if (!result.ok) {
+      // Later phases would measure a broken stack: stop, and say why.
+      for (const line of result.errors) log(`  ${line}`);
+      throw new Error(`product ${name} failed (exit ${run.exitCode})`);
     }
+    return result;
+  };
+  /** One change of the precision phase: preview it, up it, compare the plan with the writes. */
+  const precision = async (change: string, bump: number, settings: Record<string, string>) => {
+    const run = (operation: "up" | "preview") =>
+      runEngineCli({
+        operation,
+        cwd: program,
+        stack: STACK,
+        stateFile,
+        parallel: flags.parallel,
+        config: config(bump, settings),
+        secretConfig: { "webex:accessToken": TOKEN },
+        timeoutMs: 15 * 60 * 1000,
+      });
+    log(`product precision: ${change}`);
+    const plan = await run("preview");
+    const before = stateIds(readFileSync(stateFile, "utf8"));
+    const started = Date.now();
+    const up = await run("up");
+    if (plan.exitCode !== 0 || up.exitCode !== 0)
+      throw new Error(`precision phase "${change}" failed (preview exit ${plan.exitCode}, up exit ${up.exitCode})`);
+    const writes = (await emulator.admin.requests()).filter((e) => e.method !== "GET" && Date.parse(e.time) >= started);
+    const written = writtenChanges(writes, before, stateIds(readFileSync(stateFile, "utf8")));
+    const r = comparePrecision(parseChanges(plan.stdout), written.changes, written.unattributed);
+    log(`product precision: ${change}: ${r.planned.length} planned, ${r.written.length} written, ${r.exact ? "exact" : "NOT exact"}`);
+    return {
+      change,
+      exact: r.exact,
+      planned: r.planned.length,
+      written: r.written.length,
+      notWritten: r.notWritten,
+      notPlanned: r.notPlanned,
+      unattributed: r.unattributed,
+    };
+  };
+  try {
+    const upStart = Date.now();
+    await phase("up", "up", 0);
+    const inv = await emulator.admin.invariants();
+    if (!inv.ok) log(`invariants after up: ${JSON.stringify(inv)}`);
+    const state = measureState(readFileSync(stateFile, "utf8"));
+    results.figures.providerBytesPerResource = state.providerBytesPerResource;
+    results.figures.stateBytes = state.stateBytes;
+    results.figures.resourcesInState = state.resources;
+    // From the request log, so that polls answered 429 (repeated, not extra polls) are not counted.
+    const polls = (await emulator.admin.requests()).filter(
+      (e) => Date.parse(e.time) >= upStart && e.method === "GET" && e.route === "/v1/wholesale/customers/{id}" && e.status !== 429,
+    ).length;
+    results.figures.pollsPerCustomerCreate = polls / flags.customers;
+    if (!flags["up-only"]) {
+      const same = await phase("noChangeUp", "up", 0);
+      results.figures.noChangeUpWrites = same.requests.writes;
+      results.figures.noChangeUpCalls = same.requests.total;
+      const preview = await phase("preview", "preview", 1);
+      results.figures.previewCalls = preview.requests.total;
+      await phase("bumpUp", "up", 1);
+      results.previewPrecision = [];
+      for (const [change, bump, settings] of PRECISION_CHANGES) {
+        results.previewPrecision.push(await precision(change, bump, settings));
+      }
+    }
+    await phase("destroy", "destroy", 1);
+  } finally {
+    cli?.close();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the sequential baseline on a sample of customers; scales its times to the catalog. */
 async function runBaseline(flags: BenchFlags, results: BenchResults): Promise<void> {
-    const emulator = await startEmulator(emulatorOptions(flags));
-    const client = createClient({ baseUrl: emulator.url, accessToken: TOKEN });
-    const sample = flags.baselineCustomers;
-    const factor = flags.customers / sample;
-    const options = {
-        client,
-        provisioningTimeoutMs: 10 * 60 * 1000,
-    };
-    const catalog = generateCatalog({ customers: sample, usersPerCustomer: flags.usersPerCustomer, prefix: "base" });
-    const bumped = generateCatalog({ customers: sample, usersPerCustomer: flags.usersPerCustomer, prefix: "base", quantityBump: 1 });
-    const measure = async <T>(name: Phase, fn: () => Promise<T>): Promise<T> => {
-        await emulator.admin.resetCounters();
-        log(`baseline ${name} on ${sample} customers`);
-        const started = Date.now();
-        let ok = true;
-        let value: T | undefined;
-        const errors: string[] = [];
-        try {
-            value = await fn();
-        } catch (e) {
-            ok = false;
-            errors.push(e instanceof Error ? e.message : String(e));
-        }
-        const measuredMs = Date.now() - started;
-        results.baseline[name] = {
-            wallMs: measuredMs * factor,
-            ok,
-            requests: await requestCounts(emulator),
-            errors,
-            ...(factor !== 1 ? { extrapolated: { measuredMs, sampleCustomers: sample, factor } } : {}),
-        };
-        log(`baseline ${name}: ${(measuredMs / 1000).toFixed(1)} s measured${factor !== 1 ? `, ${((measuredMs * factor) / 1000).toFixed(1)} s scaled` : ""}`);
-        if (!ok) throw new Error(`baseline ${name} failed: ${errors[0]}`);
-        return value as T;
-    };
+  const emulator = await startEmulator(emulatorOptions(flags));
+  const client = createClient({ baseUrl: emulator.url, accessToken: TOKEN });
+  const sample = flags.baselineCustomers;
+  const factor = flags.customers / sample;
+  const options = {
+    client,
+    provisioningTimeoutMs: 10 * 60 * 1000,
+  };
+  const catalog = generateCatalog({ customers: sample, usersPerCustomer: flags.usersPerCustomer, prefix: "base" });
+  const bumped = generateCatalog({ customers: sample, usersPerCustomer: flags.usersPerCustomer, prefix: "base", quantityBump: 1 });
+  const measure = async <T>(name: Phase, fn: () => Promise<T>): Promise<T> => {
+    await emulator.admin.resetCounters();
+    log(`baseline ${name} on ${sample} customers`);
+    const started = Date.now();
+    let ok = true;
+    let value: T | undefined;
+    const errors: string[] = [];
     try {
-        const objects = await measure("up", () => baselineCreate(catalog, options));
-        await measure("bumpUp", () => baselineBump(bumped, objects, options));
-        await measure("destroy", () => baselineDestroy(objects, options));
-    } finally {
-        await emulator.close();
+      value = await fn();
+    } catch (e) {
+      ok = false;
+      errors.push(e instanceof Error ? e.message : String(e));
     }
+    const measuredMs = Date.now() - started;
+    results.baseline[name] = {
+      wallMs: measuredMs * factor,
+      ok,
+      requests: await requestCounts(emulator),
+      errors,
+      ...(factor !== 1 ? { extrapolated: { measuredMs, sampleCustomers: sample, factor } } : {}),
+    };
+    log(
+      `baseline ${name}: ${(measuredMs / 1000).toFixed(1)} s measured${factor !== 1 ? `, ${((measuredMs * factor) / 1000).toFixed(1)} s scaled` : ""}`,
+    );
+    if (!ok) throw new Error(`baseline ${name} failed: ${errors[0]}`);
+    return value as T;
+  };
+  try {
+    const objects = await measure("up", () => baselineCreate(catalog, options));
+    await measure("bumpUp", () => baselineBump(bumped, objects, options));
+    await measure("destroy", () => baselineDestroy(objects, options));
+  } finally {
+    await emulator.close();
+  }
 }
 
 /** The targets of issue 7, judged on `results`. */
 export function judgeTargets(r: BenchResults): BenchResults["targets"] {
-    const targets: BenchResults["targets"] = [];
-    const up = r.product.up;
-    const bound = r.bounds.find((b) => b.phase === "up")!;
-    const f = r.figures;
-    if (f.previewCalls !== undefined)
-        targets.push({ name: "`preview` API calls", target: "0", measured: String(f.previewCalls), met: f.previewCalls === 0 });
-    if (f.noChangeUpWrites !== undefined)
-        targets.push({
-            name: "no-change `up` writes (calls)",
-            target: "0 (0)",
-            measured: `${f.noChangeUpWrites} (${f.noChangeUpCalls})`,
-            met: f.noChangeUpWrites === 0 && f.noChangeUpCalls === 0,
-        });
-    if (up) {
-        const ratio = up.wallMs / bound.boundMs;
-        targets.push({ name: "`up` makespan ÷ lower bound", target: "≤ 1.25", measured: ratio.toFixed(2), met: ratio <= 1.25 });
-        const base = r.baseline.up;
-        if (base) {
-            const speedup = base.wallMs / up.wallMs;
-            targets.push({ name: "baseline ÷ `up` makespan", target: "≥ 5", measured: speedup.toFixed(2), met: speedup >= 5 });
-        }
+  const targets: BenchResults["targets"] = [];
+  const up = r.product.up;
+  const bound = r.bounds.find((b) => b.phase === "up")!;
+  const f = r.figures;
+  if (f.previewCalls !== undefined)
+    targets.push({ name: "`preview` API calls", target: "0", measured: String(f.previewCalls), met: f.previewCalls === 0 });
+  if (f.noChangeUpWrites !== undefined)
+    targets.push({
+      name: "no-change `up` writes (calls)",
+      target: "0 (0)",
+      measured: `${f.noChangeUpWrites} (${f.noChangeUpCalls})`,
+      met: f.noChangeUpWrites === 0 && f.noChangeUpCalls === 0,
+    });
+  if (up) {
+    const ratio = up.wallMs / bound.boundMs;
+    targets.push({ name: "`up` makespan ÷ lower bound", target: "≤ 1.25", measured: ratio.toFixed(2), met: ratio <= 1.25 });
+    const base = r.baseline.up;
+    if (base) {
+      const speedup = base.wallMs / up.wallMs;
+      targets.push({ name: "baseline ÷ `up` makespan", target: "≥ 5", measured: speedup.toFixed(2), met: speedup >= 5 });
     }
-    if (r.previewPrecision) {
-        const exact = r.previewPrecision.filter((p) => p.exact).length;
-        targets.push({ name: "changes whose preview lists exactly what `up` writes", target: `${r.previewPrecision.length} of ${r.previewPrecision.length}`, measured: String(exact), met: exact === r.previewPrecision.length });
-    }
-    const failed = Object.values(r.product).filter((p) => p && !p.ok).length;
-    const failures429 = Object.values(r.product).filter((p) => p && !p.ok && p.errors.some((e) => /429|rate.?limit/i.test(e))).length;
-    f.failures429 = failures429;
-    targets.push({ name: "429s surfacing as failures", target: "0", measured: String(failures429), met: failures429 === 0 });
-    targets.push({ name: "product phases that failed", target: "0", measured: String(failed), met: failed === 0 });
-    return targets;
+  }
+  if (r.previewPrecision) {
+    const exact = r.previewPrecision.filter((p) => p.exact).length;
+    targets.push({
+      name: "changes whose preview lists exactly what `up` writes",
+      target: `${r.previewPrecision.length} of ${r.previewPrecision.length}`,
+      measured: String(exact),
+      met: exact === r.previewPrecision.length,
+    });
+  }
+  const failed = Object.values(r.product).filter((p) => p && !p.ok).length;
+  const failures429 = Object.values(r.product).filter((p) => p && !p.ok && p.errors.some((e) => /429|rate.?limit/i.test(e))).length;
+  f.failures429 = failures429;
+  targets.push({ name: "429s surfacing as failures", target: "0", measured: String(failures429), met: failures429 === 0 });
+  targets.push({ name: "product phases that failed", target: "0", measured: String(failed), met: failed === 0 });
+  return targets;
 }
 
 async function main(): Promise<void> {
-    const flags = parseBenchFlags(process.argv.slice(2));
-    if (flags === undefined) {
-        process.stdout.write(USAGE);
-        return;
-    }
-    const cpu = cpus();
-    const results: BenchResults = {
-        schemaVersion: 1,
-        startedAt: new Date().toISOString(),
-        finishedAt: "",
-        machine: {
-            cpus: cpu.length,
-            cpuModel: cpu[0]?.model.trim() ?? "unknown",
-            memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-            node: process.version,
-            os: `${osType()} ${release()}`,
-        },
-        settings: {
-            size: flags.customers === SIZES[flags.size].customers && flags.usersPerCustomer === SIZES[flags.size].usersPerCustomer ? flags.size : "custom",
-            customers: flags.customers,
-            usersPerCustomer: flags.usersPerCustomer,
-            latencyMs: flags["latency-ms"],
-            jitterMs: flags["jitter-ms"],
-            provisioningMs: flags["provisioning-ms"],
-            rate: flags.rate,
-            burst: flags.burst,
-            parallel: flags.parallel,
-            baselineCustomers: flags["no-baseline"] ? 0 : flags.baselineCustomers,
-            ...(flags["max-rps"] ? { maxRequestsPerSecond: flags["max-rps"] } : {}),
-            ...(flags["yield-every"] ? { yieldEvery: flags["yield-every"] } : {}),
-        },
-        bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
-            minLatencyMs: minLatencyMs(flags),
-            provisioningMs: flags["provisioning-ms"],
-            rate: { perSecond: flags.rate, burst: flags.burst },
-        }),
-        product: {},
-        baseline: {},
-        figures: {},
-        targets: [],
-    };
-    log(`engine ${flags.engine} --parallel ${flags.parallel}; catalog ${flags.customers} × ${flags.usersPerCustomer}; free memory ${Math.round(freemem() / 2 ** 20)} MB`);
-    try {
-        await runProduct(flags, results);
-        if (!flags["no-baseline"]) await runBaseline(flags, results);
-    } finally {
-        results.finishedAt = new Date().toISOString();
-        results.targets = judgeTargets(results);
-        const paths = writeResults(flags.out, results);
-        process.stdout.write(renderMarkdown(results));
-        log(`results: ${paths.json}, ${paths.markdown}`);
-    }
+  const flags = parseBenchFlags(process.argv.slice(2));
+  if (flags === undefined) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const cpu = cpus();
+  const results: BenchResults = {
+    schemaVersion: 1,
+    startedAt: new Date().toISOString(),
+    finishedAt: "",
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? "unknown",
+      memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
+      os: `${osType()} ${release()}`,
+    },
+    settings: {
+      size:
+        flags.customers === SIZES[flags.size].customers && flags.usersPerCustomer === SIZES[flags.size].usersPerCustomer
+          ? flags.size
+          : "custom",
+      customers: flags.customers,
+      usersPerCustomer: flags.usersPerCustomer,
+      latencyMs: flags["latency-ms"],
+      jitterMs: flags["jitter-ms"],
+      provisioningMs: flags["provisioning-ms"],
+      rate: flags.rate,
+      burst: flags.burst,
+      parallel: flags.parallel,
+      baselineCustomers: flags["no-baseline"] ? 0 : flags.baselineCustomers,
+      ...(flags["max-rps"] ? { maxRequestsPerSecond: flags["max-rps"] } : {}),
+      ...(flags["yield-every"] ? { yieldEvery: flags["yield-every"] } : {}),
+    },
+    bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
+      minLatencyMs: minLatencyMs(flags),
+      provisioningMs: flags["provisioning-ms"],
+      rate: { perSecond: flags.rate, burst: flags.burst },
+    }),
+    product: {},
+    baseline: {},
+    figures: {},
+    targets: [],
+  };
+  log(
+    `engine ${flags.engine} --parallel ${flags.parallel}; catalog ${flags.customers} × ${flags.usersPerCustomer}; free memory ${Math.round(freemem() / 2 ** 20)} MB`,
+  );
+  try {
+    await runProduct(flags, results);
+    if (!flags["no-baseline"]) await runBaseline(flags, results);
+  } finally {
+    results.finishedAt = new Date().toISOString();
+    results.targets = judgeTargets(results);
+    const paths = writeResults(flags.out, results);
+    process.stdout.write(renderMarkdown(results));
+    log(`results: ${paths.json}, ${paths.markdown}`);
+  }
 }
 
 if (require.main === module) {
-    main().catch((e: unknown) => {
-        log(`failed: ${e instanceof Error ? e.message : String(e)}`);
-        process.exitCode = 1;
-    });
+  main().catch((e: unknown) => {
+    log(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  });
 }

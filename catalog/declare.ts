@@ -9,35 +9,35 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CustomerOrg,
-    CustomerUser,
-    OnboardingTemplate,
-    PACKAGES,
-    type CustomerOrgArgs,
-    type CustomerUserArgs,
-    type OnboardingTemplateArgs,
+  CustomerOrg,
+  CustomerUser,
+  OnboardingTemplate,
+  PACKAGES,
+  type CustomerOrgArgs,
+  type CustomerUserArgs,
+  type OnboardingTemplateArgs,
 } from "pulumi-webex-wholesale";
 import type { Catalog } from "./schema";
 
 /** The resources declared for a catalog, by catalog key. */
 export type DeclaredCatalog = {
-    /** By template `name`. */
-    readonly templates: ReadonlyMap<string, OnboardingTemplate>;
-    /** By customer `externalId`. */
-    readonly customers: ReadonlyMap<string, CustomerOrg>;
-    /** By user `email`, as written. */
-    readonly users: ReadonlyMap<string, CustomerUser>;
+  /** By template `name`. */
+  readonly templates: ReadonlyMap<string, OnboardingTemplate>;
+  /** By customer `externalId`. */
+  readonly customers: ReadonlyMap<string, CustomerOrg>;
+  /** By user `email`, as written. */
+  readonly users: ReadonlyMap<string, CustomerUser>;
 };
 
 /** Options for {@link declareCatalog}. */
 export type DeclareOptions = {
-    /** Options added to every resource (e.g. `protect` for a production stack). */
-    readonly resourceOptions?: pulumi.CustomResourceOptions;
+  /** Options added to every resource (e.g. `protect` for a production stack). */
+  readonly resourceOptions?: pulumi.CustomResourceOptions;
 };
 
 /** Maps a list of previous keys to Pulumi aliases (same type and parent, older name). */
 function aliasesOf(keys: readonly string[] | undefined): pulumi.Alias[] | undefined {
-    return keys && keys.length > 0 ? keys.map((name) => ({ name })) : undefined;
+  return keys && keys.length > 0 ? keys.map((name) => ({ name })) : undefined;
 }
 
 /**
@@ -61,47 +61,50 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * export const ids = catalogOutputs(declared);
  */
 export async function declareCatalog(catalog: Catalog, options: DeclareOptions = {}): Promise<DeclaredCatalog> {
-    let declared = 0;
-    const pace = async () => {
-        if (++declared % DECLARE_BATCH === 0) await nextTurn();
-    };
-    // The catalog schema types enumerations (package names, authentication types) as strings: it
-    // leaves judging them to each resource's own check, which loadCatalog has run on every entry.
-    // The casts below rely on that, and on nothing else.
-    const base = options.resourceOptions ?? {};
-    const templates = new Map<string, OnboardingTemplate>();
-    for (const { name, aliases, templateName, ...args } of catalog.templates) {
-        templates.set(
-            name,
-            new OnboardingTemplate(name, { ...args, templateName: templateName ?? name } as OnboardingTemplateArgs, { ...base, aliases: aliasesOf(aliases) }),
-        );
-        await pace();
-    }
+  let declared = 0;
+  const pace = async () => {
+    if (++declared % DECLARE_BATCH === 0) await nextTurn();
+  };
+  // The catalog schema types enumerations (package names, authentication types) as strings: it
+  // leaves judging them to each resource's own check, which loadCatalog has run on every entry.
+  // The casts below rely on that, and on nothing else.
+  const base = options.resourceOptions ?? {};
+  const templates = new Map<string, OnboardingTemplate>();
+  for (const { name, aliases, templateName, ...args } of catalog.templates) {
+    templates.set(
+      name,
+      new OnboardingTemplate(name, { ...args, templateName: templateName ?? name } as OnboardingTemplateArgs, {
+        ...base,
+        aliases: aliasesOf(aliases),
+      }),
+    );
+    await pace();
+  }
 
-    const customers = new Map<string, CustomerOrg>();
-    for (const { template, aliases, ...args } of catalog.customers) {
-        // loadCatalog has checked that exactly one of the two is given and that the template exists.
-        const provisioningId = template !== undefined ? templates.get(template)!.provisioningId : args.provisioningId!;
-        customers.set(
-            args.externalId,
-            new CustomerOrg(args.externalId, { ...args, provisioningId } as CustomerOrgArgs, { ...base, aliases: aliasesOf(aliases) }),
-        );
-        await pace();
-    }
+  const customers = new Map<string, CustomerOrg>();
+  for (const { template, aliases, ...args } of catalog.customers) {
+    // loadCatalog has checked that exactly one of the two is given and that the template exists.
+    const provisioningId = template !== undefined ? templates.get(template)!.provisioningId : args.provisioningId!;
+    customers.set(
+      args.externalId,
+      new CustomerOrg(args.externalId, { ...args, provisioningId } as CustomerOrgArgs, { ...base, aliases: aliasesOf(aliases) }),
+    );
+    await pace();
+  }
 
-    const users = new Map<string, CustomerUser>();
-    for (const { customer: externalId, ...args } of catalog.users) {
-        const customer = customers.get(externalId)!;
-        const calling = PACKAGES[args.package as keyof typeof PACKAGES]?.calling === true;
-        // The headquarters is created with the customer: handing its id over spares the provider a
-        // Locations API lookup per user. The customer is referred to by `id` (= `customerId`):
-        // during a preview that updates the customer only `id` stays known, and an unknown
-        // customerId would show its users as replaced.
-        const locationId = args.locationId ?? (calling ? customer.headquartersLocationId.apply((id) => id!) : undefined);
-        users.set(args.email, new CustomerUser(args.email, { ...args, customerId: customer.id, locationId } as CustomerUserArgs, base));
-        await pace();
-    }
-    return { templates, customers, users };
+  const users = new Map<string, CustomerUser>();
+  for (const { customer: externalId, ...args } of catalog.users) {
+    const customer = customers.get(externalId)!;
+    const calling = PACKAGES[args.package as keyof typeof PACKAGES]?.calling === true;
+    // The headquarters is created with the customer: handing its id over spares the provider a
+    // Locations API lookup per user. The customer is referred to by `id` (= `customerId`):
+    // during a preview that updates the customer only `id` stays known, and an unknown
+    // customerId would show its users as replaced.
+    const locationId = args.locationId ?? (calling ? customer.headquartersLocationId.apply((id) => id!) : undefined);
+    users.set(args.email, new CustomerUser(args.email, { ...args, customerId: customer.id, locationId } as CustomerUserArgs, base));
+    await pace();
+  }
+  return { templates, customers, users };
 }
 
 /**
@@ -109,16 +112,15 @@ export async function declareCatalog(catalog: Catalog, options: DeclareOptions =
  * the catalog at a glance.
  */
 export function catalogOutputs(declared: DeclaredCatalog) {
-    const byKey = <T>(m: ReadonlyMap<string, T>, f: (v: T) => pulumi.Output<string>) =>
-        Object.fromEntries([...m].map(([k, v]) => [k, f(v)]));
-    return {
-        /** Template `name` → `provisioningId`. */
-        provisioningIds: byKey(declared.templates, (t) => t.provisioningId),
-        /** Customer `externalId` → `customerId`. */
-        customerIds: byKey(declared.customers, (c) => c.customerId),
-        /** Customer `externalId` → status (`provisioned`, `pending_rpl_review`...). */
-        customerStatuses: byKey(declared.customers, (c) => c.status),
-        /** How many of each kind the catalog declares. */
-        counts: { templates: declared.templates.size, customers: declared.customers.size, users: declared.users.size },
-    };
+  const byKey = <T>(m: ReadonlyMap<string, T>, f: (v: T) => pulumi.Output<string>) => Object.fromEntries([...m].map(([k, v]) => [k, f(v)]));
+  return {
+    /** Template `name` → `provisioningId`. */
+    provisioningIds: byKey(declared.templates, (t) => t.provisioningId),
+    /** Customer `externalId` → `customerId`. */
+    customerIds: byKey(declared.customers, (c) => c.customerId),
+    /** Customer `externalId` → status (`provisioned`, `pending_rpl_review`...). */
+    customerStatuses: byKey(declared.customers, (c) => c.status),
+    /** How many of each kind the catalog declares. */
+    counts: { templates: declared.templates.size, customers: declared.customers.size, users: declared.users.size },
+  };
 }

@@ -22,14 +22,7 @@ import type { PACKAGES } from "pulumi-webex-wholesale";
 import { controlCharacterReason, escapeControl } from "pulumi-webex-wholesale/text";
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
-import {
-    CATALOG_ONLY_FIELDS,
-    CatalogSchema,
-    type Catalog,
-    type CatalogCustomer,
-    type CatalogIssue,
-    type CatalogUser,
-} from "./schema";
+import { CATALOG_ONLY_FIELDS, CatalogSchema, type Catalog, type CatalogCustomer, type CatalogIssue, type CatalogUser } from "./schema";
 
 /** Pulumi's unknown-value sentinel: a resource's `check` skips validating it (resources.md, "Unknowns"). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -48,14 +41,14 @@ export type EntryCheck = (args: Record<string, unknown>) => Promise<readonly Che
  * is testable on its own; `package-rules.ts` builds the real ones.
  */
 export type CatalogRules = {
-    /** The package catalogue, by package name. */
-    readonly packages: Readonly<Record<string, PackageFacts>>;
-    /** `OnboardingTemplate`'s check. */
-    readonly checkTemplate: EntryCheck;
-    /** `CustomerOrg`'s check. */
-    readonly checkCustomer: EntryCheck;
-    /** `CustomerUser`'s check. */
-    readonly checkUser: EntryCheck;
+  /** The package catalogue, by package name. */
+  readonly packages: Readonly<Record<string, PackageFacts>>;
+  /** `OnboardingTemplate`'s check. */
+  readonly checkTemplate: EntryCheck;
+  /** `CustomerOrg`'s check. */
+  readonly checkCustomer: EntryCheck;
+  /** `CustomerUser`'s check. */
+  readonly checkUser: EntryCheck;
 };
 
 /**
@@ -63,37 +56,34 @@ export type CatalogRules = {
  * nothing was declared; `issues` holds the same, structured, for tools and tests.
  */
 export class CatalogError extends Error {
-    /** Every problem found, in file order. */
-    readonly issues: readonly CatalogIssue[];
-    /** The catalog file, as given. */
-    readonly file: string;
+  /** Every problem found, in file order. */
+  readonly issues: readonly CatalogIssue[];
+  /** The catalog file, as given. */
+  readonly file: string;
 
-    constructor(file: string, issues: readonly CatalogIssue[]) {
-        super(formatIssues(displayPath(file), issues));
-        this.name = "CatalogError";
-        this.file = file;
-        this.issues = issues;
-    }
+  constructor(file: string, issues: readonly CatalogIssue[]) {
+    super(formatIssues(displayPath(file), issues));
+    this.name = "CatalogError";
+    this.file = file;
+    this.issues = issues;
+  }
 }
 
 /** A file as a person would type it from here: relative when below the working directory. */
 function displayPath(file: string): string {
-    const rel = relative(process.cwd(), file);
-    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
 /** Renders issues the way the error message shows them: one line each, file order. */
 export function formatIssues(file: string, issues: readonly CatalogIssue[]): string {
-    const lines = issues.map((i) => {
-        const where = i.line === undefined ? "" : ` (line ${i.line}, column ${i.column ?? 1})`;
-        // Paths and messages quote the catalog's own text: shown escaped, never raw.
-        return `  - ${escapeControl(i.path || "(file)")}${where}: ${escapeControl(i.message)}`;
-    });
-    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    return (
-        `catalog ${file}: ${count}; nothing was declared, so nothing was sent to the API.\n` +
-        `${lines.join("\n")}`
-    );
+  const lines = issues.map((i) => {
+    const where = i.line === undefined ? "" : ` (line ${i.line}, column ${i.column ?? 1})`;
+    // Paths and messages quote the catalog's own text: shown escaped, never raw.
+    return `  - ${escapeControl(i.path || "(file)")}${where}: ${escapeControl(i.message)}`;
+  });
+  const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+  return `catalog ${file}: ${count}; nothing was declared, so nothing was sent to the API.\n` + `${lines.join("\n")}`;
 }
 
 /** A path as segments: property names and list indexes. */
@@ -101,19 +91,17 @@ type Path = readonly (string | number)[];
 
 /** `["customers", 2, "packages", 0, "quantity"]` → `customers[2].packages[0].quantity`. */
 export function formatPath(path: Path): string {
-    return path
-        .map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`))
-        .join("");
+  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
 /** `packages[1].quantity` → `["packages", 1, "quantity"]`; a non-numeric index stays a string. */
 export function parsePath(path: string): (string | number)[] {
-    const out: (string | number)[] = [];
-    for (const m of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
-        if (m[1] !== undefined) out.push(m[1]);
-        else out.push(/^\d+$/.test(m[2]!) ? Number(m[2]) : m[2]!);
-    }
-    return out;
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else out.push(/^\d+$/.test(m[2]!) ? Number(m[2]) : m[2]!);
+  }
+  return out;
 }
 
 /**
@@ -123,28 +111,25 @@ export function parsePath(path: string): (string | number)[] {
  * `name` is that value.
  */
 function locate(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: Path): { line: number; column: number } | undefined {
-    let node: unknown = doc.contents;
-    let at: YamlNode | undefined = (doc.contents as YamlNode | null) ?? undefined;
-    for (const seg of path) {
-        if (isMap(node)) {
-            const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-            if (!pair) break;
-            at = (pair.key as YamlNode) ?? at;
-            node = pair.value;
-        } else if (isSeq(node)) {
-            const item =
-                typeof seg === "number"
-                    ? node.items[seg]
-                    : node.items.find((it) => isMap(it) && String(it.get("name")) === seg);
-            if (!item) break;
-            at = item as YamlNode;
-            node = item;
-        } else break;
-    }
-    const offset = at?.range?.[0];
-    if (offset === undefined) return undefined;
-    const { line, col } = lc.linePos(offset);
-    return { line, column: col };
+  let node: unknown = doc.contents;
+  let at: YamlNode | undefined = (doc.contents as YamlNode | null) ?? undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      at = (pair.key as YamlNode) ?? at;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = typeof seg === "number" ? node.items[seg] : node.items.find((it) => isMap(it) && String(it.get("name")) === seg);
+      if (!item) break;
+      at = item as YamlNode;
+      node = item;
+    } else break;
+  }
+  const offset = at?.range?.[0];
+  if (offset === undefined) return undefined;
+  const { line, col } = lc.linePos(offset);
+  return { line, column: col };
 }
 
 /**
@@ -152,19 +137,19 @@ function locate(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: Pa
  * the run chose to accept (lookalike keys under `--allow-lookalikes`), to print, not to refuse.
  */
 export type CatalogResult =
-    | { readonly ok: true; readonly catalog: Catalog; readonly issues: readonly []; readonly warnings: readonly CatalogIssue[] }
-    | { readonly ok: false; readonly issues: readonly CatalogIssue[]; readonly warnings: readonly CatalogIssue[] };
+  | { readonly ok: true; readonly catalog: Catalog; readonly issues: readonly []; readonly warnings: readonly CatalogIssue[] }
+  | { readonly ok: false; readonly issues: readonly CatalogIssue[]; readonly warnings: readonly CatalogIssue[] };
 
 /** What a run may accept that a catalog would otherwise be refused for. */
 export type ValidateOptions = {
-    /** Keys that differ only by case, Unicode normalisation or surrounding spaces: warn instead of refusing. */
-    readonly allowLookalikes?: boolean;
+  /** Keys that differ only by case, Unicode normalisation or surrounding spaces: warn instead of refusing. */
+  readonly allowLookalikes?: boolean;
 };
 
 /** {@link loadCatalog}'s options: what a run accepts, and where its warnings go. */
 export type LoadOptions = ValidateOptions & {
-    /** Receives the accepted problems, formatted like the error's list; unset: not shown. */
-    readonly warn?: (text: string) => void;
+  /** Receives the accepted problems, formatted like the error's list; unset: not shown. */
+  readonly warn?: (text: string) => void;
 };
 
 /** The environment variable that accepts lookalike keys for one run (`npm start -- up --allow-lookalikes` sets it). */
@@ -172,56 +157,56 @@ export const ALLOW_LOOKALIKES_ENV = "WEBEX_CATALOG_ALLOW_LOOKALIKES";
 
 /** The YAML parse, with every loader failure (syntax, alias bomb, unresolved alias) as issues. */
 function parseYaml(text: string): { doc: ReturnType<typeof parseDocument>; lc: LineCounter; data?: unknown; issues: CatalogIssue[] } {
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
-    const at = (offset: number | undefined) => {
-        if (offset === undefined) return {};
-        const pos = lc.linePos(offset);
-        return { line: pos.line, column: pos.col };
-    };
-    if (doc.errors.length > 0) {
-        // Structure cannot be judged on a document that did not parse; syntax first.
-        const issues = doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}`, ...at(e.pos[0]) }));
-        return { doc, lc, issues };
-    }
-    try {
-        return { doc, lc, data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
-    } catch (e) {
-        // Resolving aliases is where the loader throws (too many: an alias bomb; an alias without its
-        // anchor): the problem is at an alias, the one it names when it names one.
-        const message = (e as Error).message;
-        let offset: number | undefined;
-        visit(doc, {
-            Alias(_key, node) {
-                if (offset === undefined || message.endsWith(`: ${node.source}`)) offset = node.range?.[0];
-                if (message.endsWith(`: ${node.source}`)) return visit.BREAK;
-            },
-        });
-        return { doc, lc, issues: [{ path: "", message: `YAML: ${message.split("\n")[0]}`, ...at(offset) }] };
-    }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return {};
+    const pos = lc.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    // Structure cannot be judged on a document that did not parse; syntax first.
+    const issues = doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}`, ...at(e.pos[0]) }));
+    return { doc, lc, issues };
+  }
+  try {
+    return { doc, lc, data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+  } catch (e) {
+    // Resolving aliases is where the loader throws (too many: an alias bomb; an alias without its
+    // anchor): the problem is at an alias, the one it names when it names one.
+    const message = (e as Error).message;
+    let offset: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (offset === undefined || message.endsWith(`: ${node.source}`)) offset = node.range?.[0];
+        if (message.endsWith(`: ${node.source}`)) return visit.BREAK;
+      },
+    });
+    return { doc, lc, issues: [{ path: "", message: `YAML: ${message.split("\n")[0]}`, ...at(offset) }] };
+  }
 }
 
 /** Every key and string value holding a control character, by path (aliases were checked at their anchor). */
 function controlCharacterChecks(doc: ReturnType<typeof parseDocument>): { path: Path; message: string }[] {
-    const out: { path: Path; message: string }[] = [];
-    const walk = (node: unknown, path: Path) => {
-        if (isAlias(node)) return;
-        if (isMap(node)) {
-            for (const pair of node.items) {
-                const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-                const reason = controlCharacterReason(key);
-                if (reason) out.push({ path: [...path, key], message: `the key ${reason}` });
-                walk(pair.value, [...path, key]);
-            }
-        } else if (isSeq(node)) {
-            node.items.forEach((item, i) => walk(item, [...path, i]));
-        } else if (isScalar(node) && typeof node.value === "string") {
-            const reason = controlCharacterReason(node.value);
-            if (reason) out.push({ path, message: reason });
-        }
-    };
-    walk(doc.contents, []);
-    return out;
+  const out: { path: Path; message: string }[] = [];
+  const walk = (node: unknown, path: Path) => {
+    if (isAlias(node)) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const reason = controlCharacterReason(key);
+        if (reason) out.push({ path: [...path, key], message: `the key ${reason}` });
+        walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    } else if (isScalar(node) && typeof node.value === "string") {
+      const reason = controlCharacterReason(node.value);
+      if (reason) out.push({ path, message: reason });
+    }
+  };
+  walk(doc.contents, []);
+  return out;
 }
 
 /**
@@ -229,59 +214,58 @@ function controlCharacterChecks(doc: ReturnType<typeof parseDocument>): { path: 
  * line, in file order.
  */
 export async function validateCatalog(text: string, rules: CatalogRules, options: ValidateOptions = {}): Promise<CatalogResult> {
-    const { doc, lc, data, issues: yamlIssues } = parseYaml(text);
-    if (yamlIssues.length > 0) return { ok: false, issues: yamlIssues, warnings: [] };
-    if (data === null || data === undefined) {
-        // An emptied file would otherwise mean "delete every customer" on the next up.
-        return {
-            ok: false,
-            warnings: [],
-            issues: [
-                {
-                    path: "",
-                    message:
-                        "the catalog is empty; write `customers: []` to remove every customer on purpose, or run destroy",
-                },
-            ],
-        };
-    }
-
-    const found: { path: Path; message: string }[] = controlCharacterChecks(doc);
-    const parsed = CatalogSchema.safeParse(data);
-    if (!parsed.success) found.push(...zodIssues(parsed.error.issues));
-
-    // Entry-level and cross-entry rules run on the raw entries that are at least objects, so one
-    // bad field does not hide the other problems of the file.
-    const raw = (isRecord(data) ? data : {}) as Record<string, unknown>;
-    const lists = {
-        templates: asList(raw.templates),
-        customers: asList(raw.customers),
-        users: asList(raw.users),
+  const { doc, lc, data, issues: yamlIssues } = parseYaml(text);
+  if (yamlIssues.length > 0) return { ok: false, issues: yamlIssues, warnings: [] };
+  if (data === null || data === undefined) {
+    // An emptied file would otherwise mean "delete every customer" on the next up.
+    return {
+      ok: false,
+      warnings: [],
+      issues: [
+        {
+          path: "",
+          message: "the catalog is empty; write `customers: []` to remove every customer on purpose, or run destroy",
+        },
+      ],
     };
-    const zodPaths = new Set(found.map((f) => formatPath(f.path)));
-    const fromChecks = await entryChecks(lists, rules);
-    const where = (path: Path) => locate(doc, lc, path)?.line;
-    const lookalikes = lookalikeChecks(lists, where);
-    const fromCross = [...crossChecks(lists, rules), ...removalChecks(lists, raw.remove), ...(options.allowLookalikes ? [] : lookalikes)];
-    for (const f of [...fromChecks, ...fromCross]) {
-        // The structural message is the more precise one when both layers see the same field.
-        if (!zodPaths.has(formatPath(f.path))) found.push(f);
-    }
+  }
 
-    const located = (list: readonly { path: Path; message: string }[]): CatalogIssue[] => {
-        const unique = new Map<string, CatalogIssue>();
-        for (const f of list) {
-            const path = formatPath(f.path);
-            const key = `${path}\u0000${f.message}`;
-            if (!unique.has(key)) unique.set(key, { path, message: f.message, ...locate(doc, lc, f.path) });
-        }
-        return [...unique.values()].sort(
-            (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path),
-        );
-    };
-    const warnings = options.allowLookalikes ? located(lookalikes) : [];
-    if (found.length === 0 && parsed.success) return { ok: true, catalog: parsed.data, issues: [], warnings };
-    return { ok: false, issues: located(found), warnings };
+  const found: { path: Path; message: string }[] = controlCharacterChecks(doc);
+  const parsed = CatalogSchema.safeParse(data);
+  if (!parsed.success) found.push(...zodIssues(parsed.error.issues));
+
+  // Entry-level and cross-entry rules run on the raw entries that are at least objects, so one
+  // bad field does not hide the other problems of the file.
+  const raw = (isRecord(data) ? data : {}) as Record<string, unknown>;
+  const lists = {
+    templates: asList(raw.templates),
+    customers: asList(raw.customers),
+    users: asList(raw.users),
+  };
+  const zodPaths = new Set(found.map((f) => formatPath(f.path)));
+  const fromChecks = await entryChecks(lists, rules);
+  const where = (path: Path) => locate(doc, lc, path)?.line;
+  const lookalikes = lookalikeChecks(lists, where);
+  const fromCross = [...crossChecks(lists, rules), ...removalChecks(lists, raw.remove), ...(options.allowLookalikes ? [] : lookalikes)];
+  for (const f of [...fromChecks, ...fromCross]) {
+    // The structural message is the more precise one when both layers see the same field.
+    if (!zodPaths.has(formatPath(f.path))) found.push(f);
+  }
+
+  const located = (list: readonly { path: Path; message: string }[]): CatalogIssue[] => {
+    const unique = new Map<string, CatalogIssue>();
+    for (const f of list) {
+      const path = formatPath(f.path);
+      const key = `${path}\u0000${f.message}`;
+      if (!unique.has(key)) unique.set(key, { path, message: f.message, ...locate(doc, lc, f.path) });
+    }
+    return [...unique.values()].sort(
+      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path),
+    );
+  };
+  const warnings = options.allowLookalikes ? located(lookalikes) : [];
+  if (found.length === 0 && parsed.success) return { ok: true, catalog: parsed.data, issues: [], warnings };
+  return { ok: false, issues: located(found), warnings };
 }
 
 /**
@@ -290,182 +274,194 @@ export async function validateCatalog(text: string, rules: CatalogRules, options
  * const catalog = await loadCatalog("catalog/customers.yaml", packageRules());
  */
 export async function loadCatalog(file: string, rules: CatalogRules, options: LoadOptions = {}): Promise<Catalog> {
-    let text: string;
-    try {
-        text = await readFile(file, "utf8");
-    } catch (e) {
-        const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
-        throw new CatalogError(file, [{ path: "", message: `cannot read the catalog: ${reason}` }]);
-    }
-    const result = await validateCatalog(text, rules, options);
-    if (!result.ok) throw new CatalogError(file, result.issues);
-    if (result.warnings.length > 0) {
-        options.warn?.(formatIssues(displayPath(file), result.warnings).replace(/^[^\n]*/, `catalog ${displayPath(file)}: accepted because lookalike keys are allowed for this run:`));
-    }
-    return result.catalog;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message;
+    throw new CatalogError(file, [{ path: "", message: `cannot read the catalog: ${reason}` }]);
+  }
+  const result = await validateCatalog(text, rules, options);
+  if (!result.ok) throw new CatalogError(file, result.issues);
+  if (result.warnings.length > 0) {
+    options.warn?.(
+      formatIssues(displayPath(file), result.warnings).replace(
+        /^[^\n]*/,
+        `catalog ${displayPath(file)}: accepted because lookalike keys are allowed for this run:`,
+      ),
+    );
+  }
+  return result.catalog;
 }
 
 /** zod issues → path + message; unknown keys are reported on the key itself. */
 function zodIssues(issues: readonly z.core.$ZodIssue[]): { path: Path; message: string }[] {
-    return issues.flatMap((i) => {
-        const path = i.path.map((s) => (typeof s === "symbol" ? String(s) : s));
-        if (i.code === "unrecognized_keys") {
-            return i.keys.map((k) => ({ path: [...path, k], message: "unknown field (check its spelling)" }));
-        }
-        // zod does not keep the input in issues; its message says when the field was absent.
-        if (i.code === "invalid_type" && /received undefined$/.test(i.message)) {
-            return [{ path, message: "required" }];
-        }
-        return [{ path, message: i.message }];
-    });
+  return issues.flatMap((i) => {
+    const path = i.path.map((s) => (typeof s === "symbol" ? String(s) : s));
+    if (i.code === "unrecognized_keys") {
+      return i.keys.map((k) => ({ path: [...path, k], message: "unknown field (check its spelling)" }));
+    }
+    // zod does not keep the input in issues; its message says when the field was absent.
+    if (i.code === "invalid_type" && /received undefined$/.test(i.message)) {
+      return [{ path, message: "required" }];
+    }
+    return [{ path, message: i.message }];
+  });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** The entries of a list that are objects, with their index; anything else was reported by zod. */
 function asList(v: unknown): { index: number; entry: Record<string, unknown> }[] {
-    if (!Array.isArray(v)) return [];
-    return v.flatMap((entry, index) => (isRecord(entry) ? [{ index, entry }] : []));
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((entry, index) => (isRecord(entry) ? [{ index, entry }] : []));
 }
 
 /** Drops catalog-only fields: what is left is the resource's arguments. */
 function resourceArgs(kind: keyof typeof CATALOG_ONLY_FIELDS, entry: Record<string, unknown>): Record<string, unknown> {
-    const drop = new Set<string>(CATALOG_ONLY_FIELDS[kind]);
-    return Object.fromEntries(Object.entries(entry).filter(([k]) => !drop.has(k)));
+  const drop = new Set<string>(CATALOG_ONLY_FIELDS[kind]);
+  return Object.fromEntries(Object.entries(entry).filter(([k]) => !drop.has(k)));
 }
 
 type Lists = Record<"templates" | "customers" | "users", { index: number; entry: Record<string, unknown> }[]>;
 
 /** Runs each entry through its resource's own `check`, with references left unknown. */
 async function entryChecks(lists: Lists, rules: CatalogRules): Promise<{ path: Path; message: string }[]> {
-    const jobs: Promise<{ path: Path; message: string }[]>[] = [];
-    const run = (kind: keyof Lists, index: number, args: Record<string, unknown>, check: EntryCheck, rename: (p: Path) => Path) =>
-        jobs.push(
-            check(args).then(
-                (failures) => failures.map((f) => ({ path: [kind, index, ...rename(parsePath(f.property))], message: f.reason })),
-                // check must not throw on bad input; if it does, report it on the entry instead of crashing.
-                (e: unknown) => [{ path: [kind, index], message: `could not be checked: ${(e as Error).message}` }],
-            ),
-        );
-    for (const { index, entry } of lists.templates) {
-        const args = resourceArgs("templates", entry);
-        const named = entry.templateName === undefined;
-        if (named) args.templateName = entry.name;
-        // A defaulted templateName is the entry's `name`: report it where the person wrote it.
-        run("templates", index, args, rules.checkTemplate, (p) => (named && p[0] === "templateName" ? ["name", ...p.slice(1)] : p));
-    }
-    for (const { index, entry } of lists.customers) {
-        // A template of the catalog has no provisioningId before it exists.
-        const args = { ...resourceArgs("customers", entry), provisioningId: entry.provisioningId ?? UNKNOWN };
-        run("customers", index, args, rules.checkCustomer, (p) => p);
-    }
-    for (const { index, entry } of lists.users) {
-        const args = { ...resourceArgs("users", entry), customerId: UNKNOWN };
-        run("users", index, args, rules.checkUser, (p) => p);
-    }
-    return (await Promise.all(jobs)).flat();
+  const jobs: Promise<{ path: Path; message: string }[]>[] = [];
+  const run = (kind: keyof Lists, index: number, args: Record<string, unknown>, check: EntryCheck, rename: (p: Path) => Path) =>
+    jobs.push(
+      check(args).then(
+        (failures) => failures.map((f) => ({ path: [kind, index, ...rename(parsePath(f.property))], message: f.reason })),
+        // check must not throw on bad input; if it does, report it on the entry instead of crashing.
+        (e: unknown) => [{ path: [kind, index], message: `could not be checked: ${(e as Error).message}` }],
+      ),
+    );
+  for (const { index, entry } of lists.templates) {
+    const args = resourceArgs("templates", entry);
+    const named = entry.templateName === undefined;
+    if (named) args.templateName = entry.name;
+    // A defaulted templateName is the entry's `name`: report it where the person wrote it.
+    run("templates", index, args, rules.checkTemplate, (p) => (named && p[0] === "templateName" ? ["name", ...p.slice(1)] : p));
+  }
+  for (const { index, entry } of lists.customers) {
+    // A template of the catalog has no provisioningId before it exists.
+    const args = { ...resourceArgs("customers", entry), provisioningId: entry.provisioningId ?? UNKNOWN };
+    run("customers", index, args, rules.checkCustomer, (p) => p);
+  }
+  for (const { index, entry } of lists.users) {
+    const args = { ...resourceArgs("users", entry), customerId: UNKNOWN };
+    run("users", index, args, rules.checkUser, (p) => p);
+  }
+  return (await Promise.all(jobs)).flat();
 }
 
 /** Rules that need two entries: unique keys, references, administrators, licences for users. */
 function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: string }[] {
-    const out: { path: Path; message: string }[] = [];
-    const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const out: { path: Path; message: string }[] = [];
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
-    const unique = (kind: keyof Lists, field: string, fold: (s: string) => string, what: string) => {
-        const first = new Map<string, number>();
-        for (const { index, entry } of lists[kind]) {
-            const value = str(entry[field]);
-            if (value === undefined) continue;
-            const prior = first.get(fold(value));
-            if (prior === undefined) first.set(fold(value), index);
-            else out.push({ path: [kind, index, field], message: `${what} "${value}" is already used by ${kind}[${prior}]; keys must be unique` });
-        }
-        return first;
-    };
-    const templates = unique("templates", "name", (s) => s, "template name");
-    const customerIndex = unique("customers", "externalId", (s) => s, "externalId");
-    // The API refuses a second user with the same email whatever the case (code 10022).
-    unique("users", "email", (s) => s.toLowerCase(), "email");
-
-    const customers = new Map<string, CatalogCustomer>();
-    for (const { index, entry } of lists.customers) {
-        const template = str(entry.template);
-        if ((entry.template === undefined) === (entry.provisioningId === undefined)) {
-            out.push({
-                path: ["customers", index, "template"],
-                message: "give exactly one of template (a template of this catalog) and provisioningId (a template made in Partner Hub)",
-            });
-        }
-        if (template !== undefined && !templates.has(template)) {
-            const known = [...templates.keys()].join(", ") || "none";
-            out.push({ path: ["customers", index, "template"], message: `no template named "${template}" in this catalog (templates: ${known})` });
-        }
-        const id = str(entry.externalId);
-        if (id !== undefined && customerIndex.get(id) === index) customers.set(id, entry as CatalogCustomer);
+  const unique = (kind: keyof Lists, field: string, fold: (s: string) => string, what: string) => {
+    const first = new Map<string, number>();
+    for (const { index, entry } of lists[kind]) {
+      const value = str(entry[field]);
+      if (value === undefined) continue;
+      const prior = first.get(fold(value));
+      if (prior === undefined) first.set(fold(value), index);
+      else
+        out.push({ path: [kind, index, field], message: `${what} "${value}" is already used by ${kind}[${prior}]; keys must be unique` });
     }
+    return first;
+  };
+  const templates = unique("templates", "name", (s) => s, "template name");
+  const customerIndex = unique("customers", "externalId", (s) => s, "externalId");
+  // The API refuses a second user with the same email whatever the case (code 10022).
+  unique("users", "email", (s) => s.toLowerCase(), "email");
 
-    // Users per customer and package, to compare with the customer's quantities.
-    const holders = new Map<string, Map<string, number>>();
-    for (const { index, entry } of lists.users) {
-        const user = entry as Partial<CatalogUser>;
-        const ref = str(user.customer);
-        if (ref === undefined) continue;
-        const customer = customers.get(ref);
-        if (!customer) {
-            const known = [...customers.keys()].join(", ") || "none";
-            out.push({ path: ["users", index, "customer"], message: `no customer with externalId "${ref}" in this catalog (customers: ${known})` });
-            continue;
-        }
-        const packages = Array.isArray(customer.packages) ? customer.packages.filter(isRecord).map((p) => str(p.name)) : [];
-        const pkg = str(user.package);
-        if (pkg !== undefined && !packages.includes(pkg)) {
-            out.push({
-                path: ["users", index, "package"],
-                message: `customer "${ref}" has no package "${pkg}" (its packages: ${packages.join(", ")}); add it to the customer first`,
-            });
-        }
-        if (pkg !== undefined) {
-            const perPackage = holders.get(ref) ?? new Map<string, number>();
-            perPackage.set(pkg, (perPackage.get(pkg) ?? 0) + 1);
-            holders.set(ref, perPackage);
-        }
-        const isFirstAdmin =
-            typeof customer.adminEmail === "string" &&
-            typeof user.email === "string" &&
-            customer.adminEmail.toLowerCase() === user.email.toLowerCase();
-        if (isFirstAdmin && user.administrator !== true) {
-            out.push({
-                path: ["users", index, "administrator"],
-                message: `${user.email} is customer "${ref}"'s adminEmail, hence its first full administrator: set administrator: true`,
-            });
-        }
-        const adminPackage = adminPackageOf(packages, rules);
-        if ((isFirstAdmin || user.administrator === true) && adminPackage !== undefined && pkg !== undefined && pkg !== adminPackage) {
-            out.push({
-                path: ["users", index, "package"],
-                message: `an administrator of "${ref}" must hold its admin package "${adminPackage}" (the highest-ranked package the customer has), not "${pkg}"`,
-            });
-        }
+  const customers = new Map<string, CatalogCustomer>();
+  for (const { index, entry } of lists.customers) {
+    const template = str(entry.template);
+    if ((entry.template === undefined) === (entry.provisioningId === undefined)) {
+      out.push({
+        path: ["customers", index, "template"],
+        message: "give exactly one of template (a template of this catalog) and provisioningId (a template made in Partner Hub)",
+      });
     }
+    if (template !== undefined && !templates.has(template)) {
+      const known = [...templates.keys()].join(", ") || "none";
+      out.push({
+        path: ["customers", index, "template"],
+        message: `no template named "${template}" in this catalog (templates: ${known})`,
+      });
+    }
+    const id = str(entry.externalId);
+    if (id !== undefined && customerIndex.get(id) === index) customers.set(id, entry as CatalogCustomer);
+  }
 
-    for (const { index, entry } of lists.customers) {
-        const id = str(entry.externalId);
-        if (id === undefined || customerIndex.get(id) !== index || !Array.isArray(entry.packages)) continue;
-        entry.packages.forEach((p: unknown, j: number) => {
-            // A quantity below 1 is already refused by the resource's check; one message is enough.
-            if (!isRecord(p) || typeof p.quantity !== "number" || p.quantity < 1 || typeof p.name !== "string") return;
-            const held = holders.get(id)?.get(p.name) ?? 0;
-            if (held > p.quantity) {
-                out.push({
-                    path: ["customers", index, "packages", j, "quantity"],
-                    message: `${held} users of this catalog hold ${p.name} but the quantity is ${p.quantity}; raise it (the API refuses users beyond the quantity)`,
-                });
-            }
+  // Users per customer and package, to compare with the customer's quantities.
+  const holders = new Map<string, Map<string, number>>();
+  for (const { index, entry } of lists.users) {
+    const user = entry as Partial<CatalogUser>;
+    const ref = str(user.customer);
+    if (ref === undefined) continue;
+    const customer = customers.get(ref);
+    if (!customer) {
+      const known = [...customers.keys()].join(", ") || "none";
+      out.push({
+        path: ["users", index, "customer"],
+        message: `no customer with externalId "${ref}" in this catalog (customers: ${known})`,
+      });
+      continue;
+    }
+    const packages = Array.isArray(customer.packages) ? customer.packages.filter(isRecord).map((p) => str(p.name)) : [];
+    const pkg = str(user.package);
+    if (pkg !== undefined && !packages.includes(pkg)) {
+      out.push({
+        path: ["users", index, "package"],
+        message: `customer "${ref}" has no package "${pkg}" (its packages: ${packages.join(", ")}); add it to the customer first`,
+      });
+    }
+    if (pkg !== undefined) {
+      const perPackage = holders.get(ref) ?? new Map<string, number>();
+      perPackage.set(pkg, (perPackage.get(pkg) ?? 0) + 1);
+      holders.set(ref, perPackage);
+    }
+    const isFirstAdmin =
+      typeof customer.adminEmail === "string" &&
+      typeof user.email === "string" &&
+      customer.adminEmail.toLowerCase() === user.email.toLowerCase();
+    if (isFirstAdmin && user.administrator !== true) {
+      out.push({
+        path: ["users", index, "administrator"],
+        message: `${user.email} is customer "${ref}"'s adminEmail, hence its first full administrator: set administrator: true`,
+      });
+    }
+    const adminPackage = adminPackageOf(packages, rules);
+    if ((isFirstAdmin || user.administrator === true) && adminPackage !== undefined && pkg !== undefined && pkg !== adminPackage) {
+      out.push({
+        path: ["users", index, "package"],
+        message: `an administrator of "${ref}" must hold its admin package "${adminPackage}" (the highest-ranked package the customer has), not "${pkg}"`,
+      });
+    }
+  }
+
+  for (const { index, entry } of lists.customers) {
+    const id = str(entry.externalId);
+    if (id === undefined || customerIndex.get(id) !== index || !Array.isArray(entry.packages)) continue;
+    entry.packages.forEach((p: unknown, j: number) => {
+      // A quantity below 1 is already refused by the resource's check; one message is enough.
+      if (!isRecord(p) || typeof p.quantity !== "number" || p.quantity < 1 || typeof p.name !== "string") return;
+      const held = holders.get(id)?.get(p.name) ?? 0;
+      if (held > p.quantity) {
+        out.push({
+          path: ["customers", index, "packages", j, "quantity"],
+          message: `${held} users of this catalog hold ${p.name} but the quantity is ${p.quantity}; raise it (the API refuses users beyond the quantity)`,
         });
-    }
-    return out;
+      }
+    });
+  }
+  return out;
 }
 
 /**
@@ -474,7 +470,7 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
  * resources to Pulumi.
  */
 export function foldKey(key: string): string {
-    return key.normalize("NFC").trim().toLowerCase().normalize("NFC");
+  return key.normalize("NFC").trim().toLowerCase().normalize("NFC");
 }
 
 /**
@@ -483,54 +479,54 @@ export function foldKey(key: string): string {
  * the unique-key rule's, and emails equal but for case the API refuses anyway (`crossChecks`).
  */
 function lookalikeChecks(lists: Lists, lineOf: (path: Path) => number | undefined): { path: Path; message: string }[] {
-    const out: { path: Path; message: string }[] = [];
-    const fields = { templates: "name", customers: "externalId", users: "email" } as const;
-    for (const kind of ["templates", "customers", "users"] as const) {
-        const field = fields[kind];
-        const first = new Map<string, { index: number; value: string }>();
-        for (const { index, entry } of lists[kind]) {
-            const value = entry[field];
-            if (typeof value !== "string") continue;
-            const prior = first.get(foldKey(value));
-            if (prior === undefined) first.set(foldKey(value), { index, value });
-            else if (prior.value !== value && !(kind === "users" && prior.value.toLowerCase() === value.toLowerCase())) {
-                const line = (i: number) => lineOf([kind, i, field]);
-                out.push({
-                    path: [kind, index, field],
-                    message:
-                        `${field} ${JSON.stringify(value)} (line ${line(index)}) and ${JSON.stringify(prior.value)} of ${kind}[${prior.index}] ` +
-                        `(line ${line(prior.index)}) differ only by case, Unicode normalisation or surrounding spaces: they would be two ` +
-                        "separate resources a reviewer cannot tell apart. Spell them the same if they are one, rename one if they are two, " +
-                        `or accept it with \`npm start -- up --allow-lookalikes\` (Pulumi CLI: ${ALLOW_LOOKALIKES_ENV}=true)`,
-                });
-            }
-        }
+  const out: { path: Path; message: string }[] = [];
+  const fields = { templates: "name", customers: "externalId", users: "email" } as const;
+  for (const kind of ["templates", "customers", "users"] as const) {
+    const field = fields[kind];
+    const first = new Map<string, { index: number; value: string }>();
+    for (const { index, entry } of lists[kind]) {
+      const value = entry[field];
+      if (typeof value !== "string") continue;
+      const prior = first.get(foldKey(value));
+      if (prior === undefined) first.set(foldKey(value), { index, value });
+      else if (prior.value !== value && !(kind === "users" && prior.value.toLowerCase() === value.toLowerCase())) {
+        const line = (i: number) => lineOf([kind, i, field]);
+        out.push({
+          path: [kind, index, field],
+          message:
+            `${field} ${JSON.stringify(value)} (line ${line(index)}) and ${JSON.stringify(prior.value)} of ${kind}[${prior.index}] ` +
+            `(line ${line(prior.index)}) differ only by case, Unicode normalisation or surrounding spaces: they would be two ` +
+            "separate resources a reviewer cannot tell apart. Spell them the same if they are one, rename one if they are two, " +
+            `or accept it with \`npm start -- up --allow-lookalikes\` (Pulumi CLI: ${ALLOW_LOOKALIKES_ENV}=true)`,
+        });
+      }
     }
-    return out;
+  }
+  return out;
 }
 
 /** `remove:` lists keys that are gone on purpose: one still declared is a contradiction. */
 function removalChecks(lists: Lists, remove: unknown): { path: Path; message: string }[] {
-    const declared = {
-        customers: new Set(lists.customers.map(({ entry }) => entry.externalId)),
-        users: new Set(lists.users.map(({ entry }) => entry.email)),
-    };
-    return (["customers", "users"] as const).flatMap((kind) => {
-        const keys = isRecord(remove) && Array.isArray(remove[kind]) ? (remove[kind] as unknown[]) : [];
-        return keys.flatMap((key, i) =>
-            typeof key === "string" && declared[kind].has(key)
-                ? [{ path: ["remove", kind, i], message: `"${key}" is still declared under ${kind}: delete its entry, or drop it from remove:` }]
-                : [],
-        );
-    });
+  const declared = {
+    customers: new Set(lists.customers.map(({ entry }) => entry.externalId)),
+    users: new Set(lists.users.map(({ entry }) => entry.email)),
+  };
+  return (["customers", "users"] as const).flatMap((kind) => {
+    const keys = isRecord(remove) && Array.isArray(remove[kind]) ? (remove[kind] as unknown[]) : [];
+    return keys.flatMap((key, i) =>
+      typeof key === "string" && declared[kind].has(key)
+        ? [{ path: ["remove", kind, i], message: `"${key}" is still declared under ${kind}: delete its entry, or drop it from remove:` }]
+        : [],
+    );
+  });
 }
 
 /** A customer's admin package: its highest-ranked package administrators can hold (provisioning-api.md). */
 export function adminPackageOf(packages: readonly (string | undefined)[], rules: Pick<CatalogRules, "packages">): string | undefined {
-    let best: { name: string; rank: number } | undefined;
-    for (const name of packages) {
-        const rank = name === undefined ? undefined : rules.packages[name]?.adminRank;
-        if (name !== undefined && rank !== undefined && (best === undefined || rank > best.rank)) best = { name, rank };
-    }
-    return best?.name;
+  let best: { name: string; rank: number } | undefined;
+  for (const name of packages) {
+    const rank = name === undefined ? undefined : rules.packages[name]?.adminRank;
+    if (name !== undefined && rank !== undefined && (best === undefined || rank > best.rank)) best = { name, rank };
+  }
+  return best?.name;
 }

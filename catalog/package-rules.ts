@@ -8,11 +8,11 @@ import type { CatalogRules, EntryCheck } from "./load";
 
 /** Adapts a resource provider's `check` (pure, no I/O: resources.md) to the loader's {@link EntryCheck}. */
 function checkOf(provider: dynamic.ResourceProvider): EntryCheck {
-    return async (args) => {
-        if (!provider.check) return [];
-        const result = await provider.check({}, args);
-        return result.failures ?? [];
-    };
+  return async (args) => {
+    if (!provider.check) return [];
+    const result = await provider.check({}, args);
+    return result.failures ?? [];
+  };
 }
 
 /**
@@ -22,10 +22,10 @@ function checkOf(provider: dynamic.ResourceProvider): EntryCheck {
  * const catalog = await loadCatalog("catalog/customers.yaml", packageRules());
  */
 export function packageRules(): CatalogRules {
-    return {
-        packages: PACKAGES,
-        checkTemplate: checkOf(new OnboardingTemplateProvider()),
-        checkCustomer: checkOf(new CustomerOrgProvider()),
-        checkUser: checkOf(new CustomerUserProvider()),
-    };
+  return {
+    packages: PACKAGES,
+    checkTemplate: checkOf(new OnboardingTemplateProvider()),
+    checkCustomer: checkOf(new CustomerOrgProvider()),
+    checkUser: checkOf(new CustomerUserProvider()),
+  };
 }

@@ -24,29 +24,29 @@ import type { Catalog } from "./schema";
  * export = () => catalogProgram(__dirname, "catalog/customers.yaml");
  */
 export async function catalogProgram(programDir: string, defaultFile: string) {
-    const config = new pulumi.Config();
-    const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
-    let catalog: Catalog;
-    try {
-        catalog = await loadCatalog(file, packageRules(), {
-            allowLookalikes: process.env[ALLOW_LOOKALIKES_ENV] === "true" || config.getBoolean(LOOKALIKES_SETTING) === true,
-            warn: (text) => void pulumi.log.warn(text),
-        });
-    } catch (e) {
-        if (e instanceof CatalogError) {
-            // Reported by its message alone: the list of problems is what the person needs, not a
-            // stack trace. Without a stack, the SDK also skips its util.inspect of the error, which
-            // (measured here with @pulumi/pulumi 3.270) grows the program to ~3 GB and stalls the
-            // run for 30-80 s before it exits; local-engine.md calls this gotcha G1.
-            const reported = new pulumi.RunError(e.message);
-            reported.stack = undefined;
-            throw reported;
-        }
-        throw e;
+  const config = new pulumi.Config();
+  const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog(file, packageRules(), {
+      allowLookalikes: process.env[ALLOW_LOOKALIKES_ENV] === "true" || config.getBoolean(LOOKALIKES_SETTING) === true,
+      warn: (text) => void pulumi.log.warn(text),
+    });
+  } catch (e) {
+    if (e instanceof CatalogError) {
+      // Reported by its message alone: the list of problems is what the person needs, not a
+      // stack trace. Without a stack, the SDK also skips its util.inspect of the error, which
+      // (measured here with @pulumi/pulumi 3.270) grows the program to ~3 GB and stalls the
+      // run for 30-80 s before it exits; local-engine.md calls this gotcha G1.
+      const reported = new pulumi.RunError(e.message);
+      reported.stack = undefined;
+      throw reported;
     }
-    // First, so its check runs before any other step: an unintended deletion stops the run here.
-    new DeletionGuard("catalog-deletion-guard", guardInputs(catalog, config));
-    return catalogOutputs(await declareCatalog(catalog));
+    throw e;
+  }
+  // First, so its check runs before any other step: an unintended deletion stops the run here.
+  new DeletionGuard("catalog-deletion-guard", guardInputs(catalog, config));
+  return catalogOutputs(await declareCatalog(catalog));
 }
 
 /** The stack setting that accepts lookalike keys (as {@link ALLOW_LOOKALIKES_ENV} does for one run). */
@@ -54,12 +54,12 @@ const LOOKALIKES_SETTING = "allowLookalikes";
 
 /** The deletion guard's inputs: the catalog's keys and this run's intent (see `deletion-guard.ts`). */
 function guardInputs(catalog: Catalog, config: pulumi.Config): GuardInputs {
-    return {
-        customers: catalog.customers.map((c) => c.externalId),
-        users: Object.fromEntries(catalog.users.map((u) => [u.email, u.customer])),
-        remove: catalog.remove,
-        renamed: catalog.customers.flatMap((c) => c.aliases ?? []),
-        allowDeletes: process.env[ALLOW_DELETES_ENV] === "true" || config.getBoolean(GUARD_SETTINGS.allowDeletes) === true,
-        maxUserDeletes: config.getNumber(GUARD_SETTINGS.maxUserDeletes, { min: 0 }) ?? 0,
-    };
+  return {
+    customers: catalog.customers.map((c) => c.externalId),
+    users: Object.fromEntries(catalog.users.map((u) => [u.email, u.customer])),
+    remove: catalog.remove,
+    renamed: catalog.customers.flatMap((c) => c.aliases ?? []),
+    allowDeletes: process.env[ALLOW_DELETES_ENV] === "true" || config.getBoolean(GUARD_SETTINGS.allowDeletes) === true,
+    maxUserDeletes: config.getNumber(GUARD_SETTINGS.maxUserDeletes, { min: 0 }) ?? 0,
+  };
 }

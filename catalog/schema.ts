@@ -18,96 +18,91 @@ import { z } from "zod";
 const text = z.string().min(1, "must not be empty");
 
 /** Previous logical names of an entry, turned into Pulumi `aliases` so a rename keeps the object. */
-const aliases = z
-    .array(text)
-    .optional()
-    .describe("Previous keys of this entry: the resource keeps its state instead of being replaced.");
+const aliases = z.array(text).optional().describe("Previous keys of this entry: the resource keeps its state instead of being replaced.");
 
 /** One onboarding template (resources.md, OnboardingTemplate). */
 export const CatalogTemplateSchema = z.strictObject({
-    /** Stable key: the Pulumi logical name and what customers refer to. Never rename it without `aliases`. */
-    name: text,
-    /** Name shown in Partner Hub; defaults to `name`. Changing it is an update, not a replacement. */
-    templateName: text.optional(),
-    serviceProviderAdmin: text,
-    countryCode: text,
-    defaultEmailLanguage: text.optional(),
-    wholesaleSubscriptionId: text,
-    pstnProviderId: text.optional(),
-    authentication: z
-        .strictObject({ type: text, idpEntityId: text.optional(), idpName: text.optional() })
-        .optional(),
-    emailBrandName: text,
-    allowAdminInviteEmails: z.boolean().optional(),
-    allowWebexToWebexCalls: z.boolean().optional(),
-    aliases,
+  /** Stable key: the Pulumi logical name and what customers refer to. Never rename it without `aliases`. */
+  name: text,
+  /** Name shown in Partner Hub; defaults to `name`. Changing it is an update, not a replacement. */
+  templateName: text.optional(),
+  serviceProviderAdmin: text,
+  countryCode: text,
+  defaultEmailLanguage: text.optional(),
+  wholesaleSubscriptionId: text,
+  pstnProviderId: text.optional(),
+  authentication: z.strictObject({ type: text, idpEntityId: text.optional(), idpName: text.optional() }).optional(),
+  emailBrandName: text,
+  allowAdminInviteEmails: z.boolean().optional(),
+  allowWebexToWebexCalls: z.boolean().optional(),
+  aliases,
 });
 
 /** A postal address, as `CustomerOrg.address`. */
 const AddressSchema = z.strictObject({
-    line1: text,
-    line2: text.optional(),
-    city: text,
-    stateOrProvince: text.optional(),
-    postalCode: text.optional(),
-    country: text,
+  line1: text,
+  line2: text.optional(),
+  city: text,
+  stateOrProvince: text.optional(),
+  postalCode: text.optional(),
+  country: text,
 });
 
 /** One package of a customer; a `quantity` makes the customer limited. */
 export const CatalogPackageSchema = z.strictObject({
-    name: text,
-    /** Licence count; whole-number and ≥ 1 rules are the resource's (`check`). */
-    quantity: z.number().optional(),
+  name: text,
+  /** Licence count; whole-number and ≥ 1 rules are the resource's (`check`). */
+  quantity: z.number().optional(),
 });
 
 /** One customer organisation (resources.md, CustomerOrg). */
 export const CatalogCustomerSchema = z.strictObject({
-    /** Stable key: the Pulumi logical name and what users refer to. */
-    externalId: text,
-    /** The `name` of a template in this catalog; or give `provisioningId` (exactly one of the two). */
-    template: text.optional(),
-    /**
-     * A template's provisioning id, for templates made outside the catalog: against the public
-     * Webex API templates exist only in Partner Hub, which shows this id.
-     */
-    provisioningId: text.optional(),
-    existingOrgId: text.optional(),
-    companyName: text.optional(),
-    adminEmail: text.optional(),
-    language: text.optional(),
-    /** The seed's "I verify this customer is in a supported location": the team attests it per customer. */
-    supportedLocationConfirmed: z.literal(true, {
-        error: "must be true: confirm this customer is in a location Webex Wholesale supports",
-    }),
-    address: AddressSchema,
-    packages: z.array(CatalogPackageSchema).min(1, "list at least one package"),
-    headquarters: z
-        .strictObject({
-            name: text.optional(),
-            address: AddressSchema.optional(),
-            timeZone: text,
-            language: text.optional(),
-            emergencyLocationIdentifier: text.optional(),
-        })
-        .optional(),
-    meetingsTimeZone: text.optional(),
-    aliases,
+  /** Stable key: the Pulumi logical name and what users refer to. */
+  externalId: text,
+  /** The `name` of a template in this catalog; or give `provisioningId` (exactly one of the two). */
+  template: text.optional(),
+  /**
+   * A template's provisioning id, for templates made outside the catalog: against the public
+   * Webex API templates exist only in Partner Hub, which shows this id.
+   */
+  provisioningId: text.optional(),
+  existingOrgId: text.optional(),
+  companyName: text.optional(),
+  adminEmail: text.optional(),
+  language: text.optional(),
+  /** The seed's "I verify this customer is in a supported location": the team attests it per customer. */
+  supportedLocationConfirmed: z.literal(true, {
+    error: "must be true: confirm this customer is in a location Webex Wholesale supports",
+  }),
+  address: AddressSchema,
+  packages: z.array(CatalogPackageSchema).min(1, "list at least one package"),
+  headquarters: z
+    .strictObject({
+      name: text.optional(),
+      address: AddressSchema.optional(),
+      timeZone: text,
+      language: text.optional(),
+      emergencyLocationIdentifier: text.optional(),
+    })
+    .optional(),
+  meetingsTimeZone: text.optional(),
+  aliases,
 });
 
 /** One user (resources.md, CustomerUser). */
 export const CatalogUserSchema = z.strictObject({
-    /** Stable key: the Pulumi logical name. Changing it replaces the user (numbers are freed first). */
-    email: text,
-    /** The `externalId` of a customer in this catalog. Changing it moves (replaces) the user. */
-    customer: text,
-    firstName: text,
-    lastName: text,
-    package: text,
-    administrator: z.boolean().optional(),
-    /** Absent for a calling user: the customer's headquarters location is used. */
-    locationId: text.optional(),
-    phoneNumber: text.optional(),
-    extension: text.optional(),
+  /** Stable key: the Pulumi logical name. Changing it replaces the user (numbers are freed first). */
+  email: text,
+  /** The `externalId` of a customer in this catalog. Changing it moves (replaces) the user. */
+  customer: text,
+  firstName: text,
+  lastName: text,
+  package: text,
+  administrator: z.boolean().optional(),
+  /** Absent for a calling user: the customer's headquarters location is used. */
+  locationId: text.optional(),
+  phoneNumber: text.optional(),
+  extension: text.optional(),
 });
 
 /**
@@ -115,23 +110,20 @@ export const CatalogUserSchema = z.strictObject({
  * package catalogue and report on several paths at once).
  */
 export const CatalogSchema = z.strictObject({
-    templates: z.array(CatalogTemplateSchema).default([]),
-    /**
-     * Required, even empty: a file that lost its `customers:` list (a bad merge) must not read as
-     * "delete every customer"; `customers: []` says it on purpose.
-     */
-    customers: z.array(CatalogCustomerSchema, {
-        error: (iss) =>
-            iss.input === undefined ? "required: list the customers (write `customers: []` to have none, on purpose)" : undefined,
-    }),
-    users: z.array(CatalogUserSchema).default([]),
-    /**
-     * Keys whose deletion is intended: a customer or user that vanishes from the lists above is
-     * deleted only when listed here (or when the run allows deletions); see `deletion-guard.ts`.
-     */
-    remove: z
-        .strictObject({ customers: z.array(text).default([]), users: z.array(text).default([]) })
-        .default({ customers: [], users: [] }),
+  templates: z.array(CatalogTemplateSchema).default([]),
+  /**
+   * Required, even empty: a file that lost its `customers:` list (a bad merge) must not read as
+   * "delete every customer"; `customers: []` says it on purpose.
+   */
+  customers: z.array(CatalogCustomerSchema, {
+    error: (iss) => (iss.input === undefined ? "required: list the customers (write `customers: []` to have none, on purpose)" : undefined),
+  }),
+  users: z.array(CatalogUserSchema).default([]),
+  /**
+   * Keys whose deletion is intended: a customer or user that vanishes from the lists above is
+   * deleted only when listed here (or when the run allows deletions); see `deletion-guard.ts`.
+   */
+  remove: z.strictObject({ customers: z.array(text).default([]), users: z.array(text).default([]) }).default({ customers: [], users: [] }),
 });
 
 /** A catalog as written in YAML (`templates` and `users` may be absent). */
@@ -147,21 +139,21 @@ export type CatalogUser = z.output<typeof CatalogUserSchema>;
 
 /** Catalog-only fields of each entry kind: everything else is passed to the resource unchanged. */
 export const CATALOG_ONLY_FIELDS = {
-    templates: ["name", "aliases"],
-    customers: ["template", "aliases"],
-    users: ["customer"],
+  templates: ["name", "aliases"],
+  customers: ["template", "aliases"],
+  users: ["customer"],
 } as const;
 
 /** One problem found in the catalog, located in the YAML file. */
 export const CatalogIssueSchema = z.object({
-    /** Path as a person reads it: `customers[2].packages[0].quantity`. */
-    path: z.string(),
-    /** What is wrong and what to do. */
-    message: z.string(),
-    /** 1-based line of the offending node (or of its closest existing parent); absent for the file itself. */
-    line: z.number().int().optional(),
-    /** 1-based column, with `line`. */
-    column: z.number().int().optional(),
+  /** Path as a person reads it: `customers[2].packages[0].quantity`. */
+  path: z.string(),
+  /** What is wrong and what to do. */
+  message: z.string(),
+  /** 1-based line of the offending node (or of its closest existing parent); absent for the file itself. */
+  line: z.number().int().optional(),
+  /** 1-based column, with `line`. */
+  column: z.number().int().optional(),
 });
 
 /** One problem found in the catalog. */

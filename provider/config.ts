@@ -120,9 +120,11 @@ const optionalText = z.preprocess((v) => (v === "" ? undefined : v), z.string().
 export const RuleSettingsSchema = z.object({
   clientRules: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.trim().toLowerCase() : undefined),
-    z.enum(["strict", "server"], {
-      error: `${CONFIG_TABLE.clientRules.key} (${CONFIG_TABLE.clientRules.env}) must be "strict" or "server"`,
-    }).default("strict"),
+    z
+      .enum(["strict", "server"], {
+        error: `${CONFIG_TABLE.clientRules.key} (${CONFIG_TABLE.clientRules.env}) must be "strict" or "server"`,
+      })
+      .default("strict"),
   ),
 });
 

@@ -129,9 +129,7 @@ export const PACKAGE_DEPENDENCIES: readonly PackageDependency[] = Object.freeze(
  */
 export function missingDependencies(names: readonly unknown[]): PackageDependency[] {
   const held = new Set(names.filter(isPackageName));
-  return PACKAGE_DEPENDENCIES.filter(
-    (d) => held.has(d.dependent) && !d.requiresAnyOf.some((r) => held.has(r)),
-  );
+  return PACKAGE_DEPENDENCIES.filter((d) => held.has(d.dependent) && !d.requiresAnyOf.some((r) => held.has(r)));
 }
 
 /**

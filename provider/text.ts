@@ -20,7 +20,7 @@ const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, "gu");
 
 /** `U+001B`: how a message names a character a person cannot see. */
 export function codePointName(ch: string): string {
-    return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /**
@@ -29,8 +29,8 @@ export function codePointName(ch: string): string {
  * findControlCharacter("acme\u001b[31m"); // { index: 4, name: "U+001B" }
  */
 export function findControlCharacter(text: string): { index: number; name: string } | undefined {
-    const m = CONTROL_CHARACTER.exec(text);
-    return m ? { index: m.index, name: codePointName(m[0]) } : undefined;
+  const m = CONTROL_CHARACTER.exec(text);
+  return m ? { index: m.index, name: codePointName(m[0]) } : undefined;
 }
 
 /**
@@ -39,12 +39,12 @@ export function findControlCharacter(text: string): { index: number; name: strin
  * controlCharacterReason("a\nb"); // "contains the control character U+000A at position 2; ..."
  */
 export function controlCharacterReason(text: string): string | undefined {
-    const found = findControlCharacter(text);
-    if (!found) return undefined;
-    return (
-        `contains the control character ${found.name} at position ${found.index + 1}; remove it ` +
-        "(control characters, line breaks and bidirectional marks are refused: they would be printed raw on terminals and in logs)"
-    );
+  const found = findControlCharacter(text);
+  if (!found) return undefined;
+  return (
+    `contains the control character ${found.name} at position ${found.index + 1}; remove it ` +
+    "(control characters, line breaks and bidirectional marks are refused: they would be printed raw on terminals and in logs)"
+  );
 }
 
 /**
@@ -54,11 +54,11 @@ export function controlCharacterReason(text: string): string | undefined {
  * escapeControl("a\u001b[2Jb"); // "a\\x1b[2Jb"
  */
 export function escapeControl(text: string): string {
-    return text.replace(CONTROL_CHARACTERS, (ch) => {
-        const code = ch.codePointAt(0)!;
-        if (ch === "\n") return "\\n";
-        if (ch === "\r") return "\\r";
-        if (ch === "\t") return "\\t";
-        return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-    });
+  return text.replace(CONTROL_CHARACTERS, (ch) => {
+    const code = ch.codePointAt(0)!;
+    if (ch === "\n") return "\\n";
+    if (ch === "\r") return "\\r";
+    if (ch === "\t") return "\\t";
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }

@@ -13,25 +13,25 @@ const stampFile = (root) => path.join(root, ".local", "build.stamp");
  * build's time in {@link stampFile} so the next start can skip the compiler.
  */
 function build(root) {
-    const started = Date.now();
-    const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
-    // Incremental, with its build info in the git-ignored .local/: a build after a small change
-    // recompiles little. Without dist/ (e.g. after a clean), the build info would wrongly say "up to
-    // date", so it is dropped first.
-    const buildInfo = path.join(root, ".local", "build.tsbuildinfo");
-    if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) fs.rmSync(buildInfo, { force: true });
-    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", buildInfo], {
-        cwd: root,
-        stdio: "inherit",
-    });
-    if (result.status !== 0) {
-        console.error("npm start: the build failed (see above); nothing was run.");
-        process.exit(result.status ?? 1);
-    }
-    // The build's start time, not its end: a source saved during the build makes the next start build again.
-    fs.mkdirSync(path.dirname(stampFile(root)), { recursive: true });
-    fs.writeFileSync(stampFile(root), "");
-    fs.utimesSync(stampFile(root), new Date(started), new Date(started));
+  const started = Date.now();
+  const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
+  // Incremental, with its build info in the git-ignored .local/: a build after a small change
+  // recompiles little. Without dist/ (e.g. after a clean), the build info would wrongly say "up to
+  // date", so it is dropped first.
+  const buildInfo = path.join(root, ".local", "build.tsbuildinfo");
+  if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) fs.rmSync(buildInfo, { force: true });
+  const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", buildInfo], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) {
+    console.error("npm start: the build failed (see above); nothing was run.");
+    process.exit(result.status ?? 1);
+  }
+  // The build's start time, not its end: a source saved during the build makes the next start build again.
+  fs.mkdirSync(path.dirname(stampFile(root)), { recursive: true });
+  fs.writeFileSync(stampFile(root), "");
+  fs.utimesSync(stampFile(root), new Date(started), new Date(started));
 }
 
 /**
@@ -42,19 +42,21 @@ function build(root) {
  * doubt (no record, a missing output, an unreadable file) answers "build".
  */
 function builtIsCurrent(root) {
-    try {
-        const built = fs.statSync(stampFile(root)).mtimeMs;
-        if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) return false;
-        const walk = (dir) =>
-            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-        const inputs = [
-            ...["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"].map((f) => path.join(root, f)),
-            ...walk(path.join(root, "provider")).filter((f) => f.endsWith(".ts")),
-        ];
-        return inputs.every((f) => fs.statSync(f).mtimeMs < built);
-    } catch {
-        return false;
-    }
+  try {
+    const built = fs.statSync(stampFile(root)).mtimeMs;
+    if (!fs.existsSync(path.join(root, "dist", "provider", "index.js"))) return false;
+    const walk = (dir) =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const inputs = [
+      ...["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"].map((f) => path.join(root, f)),
+      ...walk(path.join(root, "provider")).filter((f) => f.endsWith(".ts")),
+    ];
+    return inputs.every((f) => fs.statSync(f).mtimeMs < built);
+  } catch {
+    return false;
+  }
 }
 
 module.exports = { build, builtIsCurrent, stampFile };

@@ -39,9 +39,27 @@ interface ResourceDoc {
 }
 
 const RESOURCES: readonly ResourceDoc[] = [
-  { name: "OnboardingTemplate", args: OnboardingTemplateArgsSchema, state: OnboardingTemplateStateSchema, checks: onboardingTemplateCheckRules, rules: onboardingTemplateRules },
-  { name: "CustomerOrg", args: CustomerOrgArgsSchema, state: CustomerOrgStateSchema, checks: customerOrgCheckRules, rules: customerOrgRules },
-  { name: "CustomerUser", args: CustomerUserArgsSchema, state: CustomerUserStateSchema, checks: customerUserCheckRules, rules: customerUserRules },
+  {
+    name: "OnboardingTemplate",
+    args: OnboardingTemplateArgsSchema,
+    state: OnboardingTemplateStateSchema,
+    checks: onboardingTemplateCheckRules,
+    rules: onboardingTemplateRules,
+  },
+  {
+    name: "CustomerOrg",
+    args: CustomerOrgArgsSchema,
+    state: CustomerOrgStateSchema,
+    checks: customerOrgCheckRules,
+    rules: customerOrgRules,
+  },
+  {
+    name: "CustomerUser",
+    args: CustomerUserArgsSchema,
+    state: CustomerUserStateSchema,
+    checks: customerUserCheckRules,
+    rules: customerUserRules,
+  },
 ];
 
 /** Escapes a table cell: pipes and line breaks would break the Markdown table. */
@@ -158,7 +176,14 @@ function changeRows(fields: Readonly<Record<string, FieldRule>>, prefix: string)
 
 function renderResource(r: ResourceDoc): string {
   const argShape = r.args.shape as Record<string, z.ZodType>;
-  const lines: string[] = [`### ${r.name}`, "", "Arguments:", "", "| name | type | default | required | description |", "|---|---|---|---|---|"];
+  const lines: string[] = [
+    `### ${r.name}`,
+    "",
+    "Arguments:",
+    "",
+    "| name | type | default | required | description |",
+    "|---|---|---|---|---|",
+  ];
   for (const row of argRows(argShape, "", new Map())) {
     lines.push(`| ${row.name} | ${cell(row.type)} | ${cell(row.defaultValue)} | ${row.required} | ${cell(row.description)} |`);
   }
@@ -188,7 +213,13 @@ export function renderResourcesSection(): string {
     "version counts as unchanged; values unknown during preview are never refused (`up` checks them again).",
   ].join("\n");
   // The configuration table comes from provider/config.ts for the same reason: one source.
-  const config = ["### Configuration", "", "Stack config (through `configure`) first, else the environment; read inside provider methods, never captured in state.", "", configTableMarkdown()].join("\n");
+  const config = [
+    "### Configuration",
+    "",
+    "Stack config (through `configure`) first, else the environment; read inside provider methods, never captured in state.",
+    "",
+    configTableMarkdown(),
+  ].join("\n");
   return [intro, config, ...RESOURCES.map(renderResource)].join("\n\n");
 }
 

@@ -7,8 +7,10 @@ import { findCli, generateSdks, SDK_DIR } from "./pulumi-cli";
 
 const cli = findCli();
 if (!cli.found || !cli.genSdk) {
-    console.error(`plugin:sdk: the SDK generator is not built (${cli.found ? "stale or missing pulumi-gen-sdk" : cli.reason}); run \`npm run pulumi:install\``);
-    process.exit(1);
+  console.error(
+    `plugin:sdk: the SDK generator is not built (${cli.found ? "stale or missing pulumi-gen-sdk" : cli.reason}); run \`npm run pulumi:install\``,
+  );
+  process.exit(1);
 }
 const out = process.argv[2] ?? SDK_DIR;
 const r = generateSdks(cli.genSdk, out);

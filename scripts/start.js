@@ -7,40 +7,40 @@ const path = require("node:path");
 const { builtIsCurrent, build } = require("./build-if-stale.js");
 
 if (require.main !== module) {
-    // Imported (e.g. `import ... from "scripts/start"` in a test, which Node resolves to this
-    // file): expose start.ts's API without running anything.
-    module.exports = require("./start.ts");
+  // Imported (e.g. `import ... from "scripts/start"` in a test, which Node resolves to this
+  // file): expose start.ts's API without running anything.
+  module.exports = require("./start.ts");
 } else {
-    run();
+  run();
 }
 
 function run() {
-    const root = path.resolve(__dirname, "..");
-    // The README's commands must keep working on an older Node (npm start runs on the emulator and
-    // the local engine), but a user should know their Node is below what the package is tested on.
-    const lowest = Number(/>=\s*(\d+)/.exec(require("../package.json").engines.node)[1]);
-    if (Number(process.versions.node.split(".")[0]) < lowest) {
-        console.error(`npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`);
-    }
-    require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-    const start = require("./start.ts");
-    const argv = process.argv.slice(2);
-    try {
-        // Bad arguments are reported before a build that can take a while.
-        start.parseArgs(argv);
-    } catch (e) {
-        console.error(`npm start: ${e.message}`);
-        process.exit(2);
-    }
+  const root = path.resolve(__dirname, "..");
+  // The README's commands must keep working on an older Node (npm start runs on the emulator and
+  // the local engine), but a user should know their Node is below what the package is tested on.
+  const lowest = Number(/>=\s*(\d+)/.exec(require("../package.json").engines.node)[1]);
+  if (Number(process.versions.node.split(".")[0]) < lowest) {
+    console.error(`npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`);
+  }
+  require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+  const start = require("./start.ts");
+  const argv = process.argv.slice(2);
+  try {
+    // Bad arguments are reported before a build that can take a while.
+    start.parseArgs(argv);
+  } catch (e) {
+    console.error(`npm start: ${e.message}`);
+    process.exit(2);
+  }
 
-    if (!builtIsCurrent(root)) build(root);
-    start
-        .main(argv)
-        .then((code) => {
-            process.exitCode = code;
-        })
-        .catch((e) => {
-            console.error(`npm start: ${e && e.message ? e.message : e}`);
-            process.exitCode = 1;
-        });
+  if (!builtIsCurrent(root)) build(root);
+  start
+    .main(argv)
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((e) => {
+      console.error(`npm start: ${e && e.message ? e.message : e}`);
+      process.exitCode = 1;
+    });
 }

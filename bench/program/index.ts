@@ -19,12 +19,12 @@ import { generateCatalog } from "../workload";
 
 const config = new pulumi.Config();
 const catalog = generateCatalog({
-    customers: config.requireNumber("customers"),
-    usersPerCustomer: config.requireNumber("usersPerCustomer"),
-    quantityBump: config.getNumber("quantityBump") ?? 0,
-    prefix: config.get("prefix") ?? "bench",
-    extraUsers: config.getNumber("extraUsers") ?? 0,
-    templateRevision: config.getNumber("templateRevision") ?? 0,
+  customers: config.requireNumber("customers"),
+  usersPerCustomer: config.requireNumber("usersPerCustomer"),
+  quantityBump: config.getNumber("quantityBump") ?? 0,
+  prefix: config.get("prefix") ?? "bench",
+  extraUsers: config.getNumber("extraUsers") ?? 0,
+  templateRevision: config.getNumber("templateRevision") ?? 0,
 });
 /**
  * 0: declare everything in one synchronous pass. N > 0: give the event loop a turn after every N
@@ -38,47 +38,47 @@ const yieldEvery = config.getNumber("yieldEvery") ?? 0;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export = async () => {
-    let declared = 0;
-    const pace = async (): Promise<void> => {
-        if (yieldEvery > 0 && ++declared % yieldEvery === 0) await nextTurn();
-    };
-    const { logicalName: templateName, ...templateArgs } = catalog.template;
-    const template = new OnboardingTemplate(templateName, templateArgs);
-    await pace();
+  let declared = 0;
+  const pace = async (): Promise<void> => {
+    if (yieldEvery > 0 && ++declared % yieldEvery === 0) await nextTurn();
+  };
+  const { logicalName: templateName, ...templateArgs } = catalog.template;
+  const template = new OnboardingTemplate(templateName, templateArgs);
+  await pace();
 
-    const customers: CustomerOrg[] = [];
-    for (const { logicalName, users: _users, packages, ...customerArgs } of catalog.customers) {
-        customers.push(
-            new CustomerOrg(logicalName, {
-                ...customerArgs,
-                packages: packages.map((p) => ({ ...p })),
-                provisioningId: template.provisioningId,
-            }),
-        );
-        await pace();
-    }
-
-    for (const [i, { users }] of catalog.customers.entries()) {
-        const customer = customers[i]!;
-        for (const { logicalName: userName, extension, ...userArgs } of users) {
-            new CustomerUser(userName, {
-                ...userArgs,
-                // The resource id (not the customerId output) stays known during a preview that updates the customer.
-                customerId: customer.id,
-                ...(extension !== undefined
-                    ? // Every bench customer has a calling package, so the id is always set; were it not,
-                      // the input would be absent and the provider would look the headquarters up itself.
-                      { extension, locationId: customer.headquartersLocationId as pulumi.Output<string> }
-                    : {}),
-            });
-            await pace();
-        }
-    }
-
-    // Stack outputs: numbers of customers and users declared, and the template's provisioning id.
-    return {
-        customerCount: catalog.customers.length,
-        userCount: catalog.customers.reduce((n, c) => n + c.users.length, 0),
+  const customers: CustomerOrg[] = [];
+  for (const { logicalName, users: _users, packages, ...customerArgs } of catalog.customers) {
+    customers.push(
+      new CustomerOrg(logicalName, {
+        ...customerArgs,
+        packages: packages.map((p) => ({ ...p })),
         provisioningId: template.provisioningId,
-    };
+      }),
+    );
+    await pace();
+  }
+
+  for (const [i, { users }] of catalog.customers.entries()) {
+    const customer = customers[i]!;
+    for (const { logicalName: userName, extension, ...userArgs } of users) {
+      new CustomerUser(userName, {
+        ...userArgs,
+        // The resource id (not the customerId output) stays known during a preview that updates the customer.
+        customerId: customer.id,
+        ...(extension !== undefined
+          ? // Every bench customer has a calling package, so the id is always set; were it not,
+            // the input would be absent and the provider would look the headquarters up itself.
+            { extension, locationId: customer.headquartersLocationId as pulumi.Output<string> }
+          : {}),
+      });
+      await pace();
+    }
+  }
+
+  // Stack outputs: numbers of customers and users declared, and the template's provisioning id.
+  return {
+    customerCount: catalog.customers.length,
+    userCount: catalog.customers.reduce((n, c) => n + c.users.length, 0),
+    provisioningId: template.provisioningId,
+  };
 };

@@ -119,7 +119,15 @@ export async function measureThroughput(seconds: number, concurrency: number): P
     const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
     const serverCpuMsPerRequest =
       cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0 ? (cpuAfter - cpuBefore) / latencies.length : undefined;
-    return { requests: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50Ms: pct(0.5), p99Ms: pct(0.99), errors, serverCpuMsPerRequest };
+    return {
+      requests: latencies.length,
+      seconds: elapsed,
+      perSecond: latencies.length / elapsed,
+      p50Ms: pct(0.5),
+      p99Ms: pct(0.99),
+      errors,
+      serverCpuMsPerRequest,
+    };
   } finally {
     agent.destroy();
     emu.stop();

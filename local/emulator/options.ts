@@ -21,16 +21,10 @@ export const ScenarioSchema = z.enum([...FaultKindSchema.options, "429", "423", 
 export type Scenario = z.output<typeof ScenarioSchema>;
 
 /** Latency added before answering API routes: a number of ms, or fixed ± jitter (uniform in [max(0, fixed − jitter), fixed + jitter]). */
-export const LatencySchema = z.union([
-  z.number().min(0),
-  z.object({ fixed: z.number().min(0), jitter: z.number().min(0).default(0) }),
-]);
+export const LatencySchema = z.union([z.number().min(0), z.object({ fixed: z.number().min(0), jitter: z.number().min(0).default(0) })]);
 
 /** Token bucket per token; `false` (or 0 rate) disables it. */
-export const RateLimitSchema = z.union([
-  z.literal(false),
-  z.object({ perSecond: z.number().min(0), burst: z.number().int().min(1) }),
-]);
+export const RateLimitSchema = z.union([z.literal(false), z.object({ perSecond: z.number().min(0), burst: z.number().int().min(1) })]);
 
 /** Seeded fault injector: each API request fails with `probability`, with a kind drawn from `kinds`. */
 export const FaultsSchema = z.object({

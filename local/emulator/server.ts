@@ -239,7 +239,9 @@ export class EmulatorServer {
       }
       const verdict = this.buckets.take(hashToken(authorization ?? ""), Date.now());
       if (!verdict.ok) {
-        fail(violation(1429, `Rate limit exceeded; retry in ${verdict.retryAfterSeconds} s.`), { "Retry-After": String(verdict.retryAfterSeconds) });
+        fail(violation(1429, `Rate limit exceeded; retry in ${verdict.retryAfterSeconds} s.`), {
+          "Retry-After": String(verdict.retryAfterSeconds),
+        });
         return;
       }
     }
@@ -333,10 +335,17 @@ export class EmulatorServer {
     const trackingId = headerValue(req, "trackingid") ?? `ADMIN_${randomUUID()}`;
     const given = headerValue(req, "x-emulator-admin");
     if (given === undefined || !safeEqual(given, this.settings.adminToken)) {
-      return errorResponse([violation(1401, "The admin API needs the header X-Emulator-Admin: <admin token> (a partner token is not accepted).")], trackingId);
+      return errorResponse(
+        [violation(1401, "The admin API needs the header X-Emulator-Admin: <admin token> (a partner token is not accepted).")],
+        trackingId,
+      );
     }
     const method = (req.method ?? "GET").toUpperCase();
-    const ok = (body?: unknown, status = 200): ApiResponse => ({ status, headers: { TrackingID: trackingId }, ...(body !== undefined ? { body } : {}) });
+    const ok = (body?: unknown, status = 200): ApiResponse => ({
+      status,
+      headers: { TrackingID: trackingId },
+      ...(body !== undefined ? { body } : {}),
+    });
     const bad = (description: string): ApiResponse => errorResponse([violation(1001, description)], trackingId);
     const json = (): { value: unknown } | { error: ApiResponse } => {
       if (tooLarge) return { error: bad("(body): too large") };
@@ -368,7 +377,13 @@ export class EmulatorServer {
         const body = json();
         if ("error" in body) return body.error;
         const parsed = StateSchema.safeParse(body.value);
-        if (!parsed.success) return bad(`state: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        if (!parsed.success)
+          return bad(
+            `state: ${parsed.error.issues
+              .slice(0, 5)
+              .map((i) => `${i.path.join(".")}: ${i.message}`)
+              .join("; ")}`,
+          );
         this.setState(parsed.data);
         return ok(undefined, 204);
       }

@@ -5,16 +5,16 @@
  */
 export { runEngine, defaultStateFile, logFileFor } from "./engine";
 export {
-    EngineOptionsSchema,
-    EngineResultSchema,
-    OperationSchema,
-    StepRecordSchema,
-    SummarySchema,
-    type EngineOptions,
-    type EngineResult,
-    type Operation,
-    type StepRecord,
-    type Summary,
+  EngineOptionsSchema,
+  EngineResultSchema,
+  OperationSchema,
+  StepRecordSchema,
+  SummarySchema,
+  type EngineOptions,
+  type EngineResult,
+  type Operation,
+  type StepRecord,
+  type Summary,
 } from "./options";
 export { resolveSecretReference } from "./project-config";
 export { StateWriteError, nodeStateIo, type StateIo } from "./state-store";

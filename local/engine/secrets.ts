@@ -8,11 +8,11 @@ import { z } from "zod";
 
 /** The secrets-provider block stored in the state file. */
 export const SecretsProviderSchema = z.object({
-    type: z.literal("passphrase"),
-    /** scrypt salt, base64. */
-    salt: z.string(),
-    /** A known value encrypted with the key, to detect a wrong passphrase before anything runs. */
-    check: z.string(),
+  type: z.literal("passphrase"),
+  /** scrypt salt, base64. */
+  salt: z.string(),
+  /** A known value encrypted with the key, to detect a wrong passphrase before anything runs. */
+  check: z.string(),
 });
 
 /** The stored secrets-provider block. */
@@ -23,71 +23,71 @@ const SCRYPT = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
 /** Error raised when secrets must be encrypted or decrypted and no usable passphrase is available. */
 export class PassphraseError extends Error {
-    override name = "PassphraseError";
+  override name = "PassphraseError";
 }
 
 /** Encrypts and decrypts secret values with one derived key. Never exposes the key or the passphrase. */
 export class Crypter {
-    readonly #key: Buffer;
-    /** The block to store in the state so the next run can derive the same key. */
-    readonly provider: SecretsProviderState;
+  readonly #key: Buffer;
+  /** The block to store in the state so the next run can derive the same key. */
+  readonly provider: SecretsProviderState;
 
-    private constructor(key: Buffer, salt: string) {
-        this.#key = key;
-        this.provider = { type: "passphrase", salt, check: "" };
-        this.provider.check = this.encrypt(CHECK_PLAINTEXT);
-    }
+  private constructor(key: Buffer, salt: string) {
+    this.#key = key;
+    this.provider = { type: "passphrase", salt, check: "" };
+    this.provider.check = this.encrypt(CHECK_PLAINTEXT);
+  }
 
-    /**
-     * Derives the key for `passphrase`. With `existing` (from the state), reuses its salt and verifies the
-     * passphrase against its check value.
-     *
-     * @throws PassphraseError when the passphrase does not match the state.
-     */
-    static create(passphrase: string, existing?: SecretsProviderState): Crypter {
-        const salt = existing?.salt ?? crypto.randomBytes(16).toString("base64");
-        const key = crypto.scryptSync(passphrase, Buffer.from(salt, "base64"), 32, SCRYPT);
-        const crypter = new Crypter(key, salt);
-        if (existing) {
-            let ok = false;
-            try {
-                ok = crypter.decrypt(existing.check) === CHECK_PLAINTEXT;
-            } catch {
-                ok = false;
-            }
-            if (!ok) throw new PassphraseError("incorrect passphrase: PULUMI_CONFIG_PASSPHRASE does not decrypt this stack's state");
-            crypter.provider.check = existing.check;
-        }
-        return crypter;
+  /**
+   * Derives the key for `passphrase`. With `existing` (from the state), reuses its salt and verifies the
+   * passphrase against its check value.
+   *
+   * @throws PassphraseError when the passphrase does not match the state.
+   */
+  static create(passphrase: string, existing?: SecretsProviderState): Crypter {
+    const salt = existing?.salt ?? crypto.randomBytes(16).toString("base64");
+    const key = crypto.scryptSync(passphrase, Buffer.from(salt, "base64"), 32, SCRYPT);
+    const crypter = new Crypter(key, salt);
+    if (existing) {
+      let ok = false;
+      try {
+        ok = crypter.decrypt(existing.check) === CHECK_PLAINTEXT;
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new PassphraseError("incorrect passphrase: PULUMI_CONFIG_PASSPHRASE does not decrypt this stack's state");
+      crypter.provider.check = existing.check;
     }
+    return crypter;
+  }
 
-    /** Encrypts a UTF-8 string; the result is `v1:<iv>:<tag>:<ciphertext>` in base64 parts. */
-    encrypt(plaintext: string): string {
-        const iv = crypto.randomBytes(12);
-        const cipher = crypto.createCipheriv("aes-256-gcm", this.#key, iv);
-        const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-        return `v1:${iv.toString("base64")}:${cipher.getAuthTag().toString("base64")}:${ct.toString("base64")}`;
-    }
+  /** Encrypts a UTF-8 string; the result is `v1:<iv>:<tag>:<ciphertext>` in base64 parts. */
+  encrypt(plaintext: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv("aes-256-gcm", this.#key, iv);
+    const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    return `v1:${iv.toString("base64")}:${cipher.getAuthTag().toString("base64")}:${ct.toString("base64")}`;
+  }
 
-    /**
-     * Decrypts a value made by {@link encrypt}.
-     *
-     * @throws PassphraseError when the value is malformed or was encrypted with another key.
-     */
-    decrypt(value: string): string {
-        const parts = value.split(":");
-        if (parts.length !== 4 || parts[0] !== "v1") throw new PassphraseError("malformed ciphertext in state");
-        try {
-            const decipher = crypto.createDecipheriv("aes-256-gcm", this.#key, Buffer.from(parts[1]!, "base64"));
-            decipher.setAuthTag(Buffer.from(parts[2]!, "base64"));
-            return Buffer.concat([decipher.update(Buffer.from(parts[3]!, "base64")), decipher.final()]).toString("utf8");
-        } catch {
-            throw new PassphraseError("cannot decrypt a secret in the state: wrong passphrase or corrupted file");
-        }
+  /**
+   * Decrypts a value made by {@link encrypt}.
+   *
+   * @throws PassphraseError when the value is malformed or was encrypted with another key.
+   */
+  decrypt(value: string): string {
+    const parts = value.split(":");
+    if (parts.length !== 4 || parts[0] !== "v1") throw new PassphraseError("malformed ciphertext in state");
+    try {
+      const decipher = crypto.createDecipheriv("aes-256-gcm", this.#key, Buffer.from(parts[1]!, "base64"));
+      decipher.setAuthTag(Buffer.from(parts[2]!, "base64"));
+      return Buffer.concat([decipher.update(Buffer.from(parts[3]!, "base64")), decipher.final()]).toString("utf8");
+    } catch {
+      throw new PassphraseError("cannot decrypt a secret in the state: wrong passphrase or corrupted file");
     }
+  }
 
-    /** Keeps the key out of `console.log`/`util.inspect` and JSON output. */
-    toJSON(): string {
-        return "[Crypter]";
-    }
+  /** Keeps the key out of `console.log`/`util.inspect` and JSON output. */
+  toJSON(): string {
+    return "[Crypter]";
+  }
 }

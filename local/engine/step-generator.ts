@@ -7,17 +7,17 @@
 import { runDeletes } from "./delete-scheduler";
 import { ProviderError } from "./plugin-host";
 import {
-    applyIgnoreChanges,
-    changedKeyNames,
-    changedKeys,
-    containsSecret,
-    deepEqual,
-    markSecretKeys,
-    parsePropertyPath,
-    secretKeys,
-    unwrapMap,
-    UNKNOWN_SENTINEL,
-    type ChangedKeys,
+  applyIgnoreChanges,
+  changedKeyNames,
+  changedKeys,
+  containsSecret,
+  deepEqual,
+  markSecretKeys,
+  parsePropertyPath,
+  secretKeys,
+  unwrapMap,
+  UNKNOWN_SENTINEL,
+  type ChangedKeys,
 } from "./property-values";
 import type { MonitorAnswer, MonitorHandlers, ReadRequestInfo, Registration } from "./monitor-server";
 import type { RunContext } from "./run-context";
@@ -28,649 +28,695 @@ import type { StepRecord } from "./options";
 
 /** A step that cannot proceed, with a message meant for the person running the deployment. */
 export class StepError extends Error {
-    override name = "StepError";
+  override name = "StepError";
 }
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
 
 /** The part of a registration that becomes resource state regardless of the step. */
 type Goal = Pick<
-    ResourceState,
-    "urn" | "type" | "custom" | "parent" | "dependencies" | "propertyDependencies" | "protect" | "retainOnDelete" | "additionalSecretOutputs"
+  ResourceState,
+  "urn" | "type" | "custom" | "parent" | "dependencies" | "propertyDependencies" | "protect" | "retainOnDelete" | "additionalSecretOutputs"
 >;
 
 /** Generates and executes the steps of an `up` or `preview`. */
 export class StepGenerator implements Omit<MonitorHandlers, "log"> {
-    /** Live resources of the previous state, by URN. */
-    readonly #old: Map<string, ResourceState>;
-    /** Old resources already matched by a registration (by URN or alias). */
-    readonly #claimed = new Set<ResourceState>();
-    /** Registrations of this run: their state and a promise settled when their step is done. */
-    readonly #registered = new Map<string, { state?: ResourceState; done: Promise<void> }>();
-    readonly #aliases = new Map<string, string[]>();
-    /** Old URN → new URN for resources adopted through an alias. */
-    readonly #renamed = new Map<string, string>();
-    /** Old halves of create-before-delete replacements, deleted at the end. */
-    readonly #deferred: ResourceState[] = [];
-    /** URNs of dependents deleted ahead of a delete-before-replace: their next create is reported as a replace. */
-    readonly #replacedFirst = new Set<string>();
-    #rootUrn = "";
-    #stackOutputs: PropertyMap | undefined;
-    #failed = false;
-    #inflight = new Set<Promise<unknown>>();
+  /** Live resources of the previous state, by URN. */
+  readonly #old: Map<string, ResourceState>;
+  /** Old resources already matched by a registration (by URN or alias). */
+  readonly #claimed = new Set<ResourceState>();
+  /** Registrations of this run: their state and a promise settled when their step is done. */
+  readonly #registered = new Map<string, { state?: ResourceState; done: Promise<void> }>();
+  readonly #aliases = new Map<string, string[]>();
+  /** Old URN → new URN for resources adopted through an alias. */
+  readonly #renamed = new Map<string, string>();
+  /** Old halves of create-before-delete replacements, deleted at the end. */
+  readonly #deferred: ResourceState[] = [];
+  /** URNs of dependents deleted ahead of a delete-before-replace: their next create is reported as a replace. */
+  readonly #replacedFirst = new Set<string>();
+  #rootUrn = "";
+  #stackOutputs: PropertyMap | undefined;
+  #failed = false;
+  #inflight = new Set<Promise<unknown>>();
 
-    constructor(private readonly ctx: RunContext) {
-        this.#old = ctx.store.indexByUrn();
+  constructor(private readonly ctx: RunContext) {
+    this.#old = ctx.store.indexByUrn();
+  }
+
+  /** True when a step failed or the program reported an error. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  /** Marks the run as failed (e.g. the program logged an error). */
+  markFailed(): void {
+    this.#failed = true;
+  }
+
+  /** Engine.SetRootResource: the Stack's URN. */
+  setRoot(urn: string): void {
+    this.#rootUrn = urn;
+  }
+
+  /** Waits for every registration in progress (the program may exit while answers are in flight). */
+  async settled(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** ResourceMonitor.RegisterResource. */
+  register(reg: Registration): Promise<MonitorAnswer> {
+    return this.#track(this.#register(reg));
+  }
+
+  /** ResourceMonitor.ReadResource (`Resource.get`). */
+  read(req: ReadRequestInfo): Promise<MonitorAnswer> {
+    return this.#track(this.#read(req));
+  }
+
+  async #register(reg: Registration): Promise<MonitorAnswer> {
+    const { ctx } = this;
+    const urn = makeUrn(ctx.opts.stack, ctx.config.project, reg.type, reg.name, reg.parent);
+    if (this.#registered.has(urn)) {
+      this.#failed = true;
+      ctx.fail(
+        urn,
+        reg.type,
+        "create",
+        `duplicate resource URN: another resource named "${reg.name}" of this type and parent was registered`,
+      );
+      return { ok: false, urn };
+    }
+    let settle!: () => void;
+    const entry: { state?: ResourceState; done: Promise<void> } = { done: new Promise<void>((r) => (settle = r)) };
+    this.#registered.set(urn, entry);
+    let prior: ResourceState | undefined;
+    try {
+      // The SDK already waits for the resources an input depends on; also wait for explicit dependencies and
+      // the parent so ordering never rests on the SDK's scheduling alone.
+      await Promise.all([reg.parent, ...reg.dependencies].map((u) => this.#registered.get(u)?.done));
+      // The real engine (no --continue-on-error) cancels the deployment when a step fails, so no later
+      // registration gets a step. SDKs from 3.276 go on registering the dependents of a failed resource with
+      // unknown inputs; without this they would be created with those unknowns.
+      if (this.#failed) return { ok: false, urn };
+      const aliasUrns = computeAliasUrns(
+        {
+          stack: ctx.opts.stack,
+          project: ctx.config.project,
+          type: reg.type,
+          name: reg.name,
+          parentUrn: reg.parent,
+          parentAliases: this.#aliases.get(reg.parent) ?? [],
+        },
+        reg.aliases,
+      );
+      this.#aliases.set(urn, aliasUrns);
+      if (reg.type === ROOT_STACK_TYPE && !reg.parent) this.#rootUrn ||= urn;
+      prior = this.#claimPrior(urn, aliasUrns);
+      const goal: Goal = {
+        urn,
+        type: reg.type,
+        custom: reg.custom,
+        parent: reg.parent,
+        dependencies: reg.dependencies,
+        propertyDependencies: reg.propertyDependencies,
+        protect: reg.protect,
+        retainOnDelete: reg.retainOnDelete,
+        additionalSecretOutputs: reg.additionalSecretOutputs,
+      };
+      const answer = reg.custom ? await this.#customStep(goal, reg, prior) : this.#componentStep(goal, reg, prior);
+      entry.state = answer.state;
+      return { ok: true, urn, id: answer.id, object: answer.object };
+    } catch (e) {
+      this.#failed = true;
+      if (e instanceof StepFailure && e.reported) return { ok: false, urn };
+      const op: StepRecord["op"] = e instanceof StepFailure ? e.op : prior && !prior.external ? "update" : "create";
+      ctx.fail(urn, reg.type, op, describeError(e), e instanceof StepFailure ? e.token : undefined);
+      return { ok: false, urn };
+    } finally {
+      settle();
+    }
+  }
+
+  /** Finds the old state of a registration: by its URN, else by the first unclaimed alias. */
+  #claimPrior(urn: string, aliasUrns: string[]): ResourceState | undefined {
+    for (const candidate of [urn, ...aliasUrns]) {
+      const prior = this.#old.get(candidate);
+      if (!prior || this.#claimed.has(prior)) continue;
+      this.#claimed.add(prior);
+      if (candidate !== urn) this.#renamed.set(candidate, urn);
+      return prior;
+    }
+    return undefined;
+  }
+
+  #componentStep(
+    goal: Goal,
+    reg: Registration,
+    prior: ResourceState | undefined,
+  ): { id: string; object: PropertyMap; state: ResourceState } {
+    const { ctx } = this;
+    const state: ResourceState = { ...goal, id: "", inputs: reg.object, outputs: prior?.outputs ?? {}, external: false };
+    const op = prior ? "same" : "create";
+    const name = reg.name;
+    const note = prior && prior.urn !== goal.urn ? `(renamed from ${parseUrn(prior.urn).name})` : undefined;
+    if (ctx.dryRun) ctx.renderer.planned(op, goal.type, name, undefined, note);
+    else {
+      ctx.store.upsert(state, prior);
+      if (!prior || !sameRecord(prior, state)) ctx.store.markDirty();
+      ctx.renderer.stepDone(state, op, goal.type, name, undefined, note);
+    }
+    ctx.record({ urn: goal.urn, type: goal.type, name, op });
+    return { id: "", object: reg.object, state };
+  }
+
+  async #customStep(
+    goal: Goal,
+    reg: Registration,
+    priorState: ResourceState | undefined,
+  ): Promise<{ id: string; object: PropertyMap; state?: ResourceState }> {
+    const { ctx } = this;
+    if (!reg.type.startsWith(DYNAMIC_TYPE_PREFIX)) {
+      throw new StepError(
+        `${reg.type} is not a dynamic resource: the local engine runs dynamic providers only (use the Pulumi CLI for provider packages)`,
+      );
+    }
+    if (reg.importId) throw new StepError("the import option is not supported by the local engine (nor by dynamic providers)");
+    // A resource previously read with Resource.get and now declared is a new managed resource.
+    const prior = priorState?.external ? undefined : priorState;
+    const plugin = await ctx.plugin();
+    ctx.learnSecrets(reg.object);
+    const secretIn = new Set(secretKeys(reg.object));
+    const oldInputs = prior ? unwrapMap(prior.inputs) : {};
+    let news = unwrapMap(reg.object);
+    if (prior && reg.ignoreChanges.length > 0) {
+      news = applyIgnoreChanges(oldInputs, news, reg.ignoreChanges);
+      for (const p of reg.ignoreChanges) {
+        const top = parsePropertyPath(p)[0];
+        if (typeof top === "string" && containsSecret(prior.inputs[top])) secretIn.add(top);
+      }
+    }
+    const check = await plugin.check(goal.urn, oldInputs, news);
+    if (check.failures.length > 0) {
+      throw new StepError(`check failed: ${check.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; ")}`);
+    }
+    const checked = check.inputs;
+    const inputs = markSecretKeys(checked, secretIn);
+    const secretOut = [...secretIn, ...reg.additionalSecretOutputs];
+    const name = reg.name;
+    const renamedNote = prior && prior.urn !== goal.urn ? `(renamed from ${parseUrn(prior.urn).name})` : undefined;
+
+    if (!prior) {
+      const keys: ChangedKeys = { added: [], changed: [], removed: [] };
+      if (ctx.dryRun) {
+        ctx.renderer.planned("create", goal.type, name);
+        ctx.record({ urn: goal.urn, type: goal.type, name, op: "create" });
+        return { id: "", object: inputs };
+      }
+      // A dependent deleted ahead of a delete-before-replace is now created again: it is a replacement.
+      const op = this.#replacedFirst.has(goal.urn) ? "replace" : "create";
+      const state = await this.#create(goal, name, checked, inputs, secretOut, op, keys);
+      ctx.record({ urn: goal.urn, type: goal.type, name, op });
+      return { id: state.id, object: state.outputs, state };
     }
 
-    /** True when a step failed or the program reported an error. */
-    get failed(): boolean {
-        return this.#failed;
-    }
+    const oldOutputs = unwrapMap(prior.outputs);
+    const diff = await plugin.diff(goal.urn, prior.id, oldOutputs, checked, oldInputs);
+    // The plugin answers UNKNOWN when the provider has no diff method: compare inputs ourselves, like the real engine.
+    const changes = diff.changes === "unknown" ? (deepEqual(oldInputs, checked) ? "none" : "some") : diff.changes;
+    const keys = changedKeys(prior.inputs, inputs);
+    const keyNames = changedKeyNames(keys);
+    // replaceOnChanges, as in the real engine, only matches keys the engine itself found changed: the plugin
+    // reports no changed keys, so it applies when the provider has no diff method (answer UNKNOWN).
+    const forced = diff.changes === "unknown" ? replaceOnChangesMatches(reg.replaceOnChanges, keyNames) : [];
+    const replaces = [...diff.replaces, ...forced];
+    const replace = changes === "some" && replaces.length > 0;
+    const hasInitErrors = (prior.initErrors?.length ?? 0) > 0;
 
-    /** Marks the run as failed (e.g. the program logged an error). */
-    markFailed(): void {
-        this.#failed = true;
-    }
-
-    /** Engine.SetRootResource: the Stack's URN. */
-    setRoot(urn: string): void {
-        this.#rootUrn = urn;
-    }
-
-    /** Waits for every registration in progress (the program may exit while answers are in flight). */
-    async settled(): Promise<void> {
-        while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
-    }
-
-    #track<T>(p: Promise<T>): Promise<T> {
-        this.#inflight.add(p);
-        void p.finally(() => this.#inflight.delete(p)).catch(() => undefined);
-        return p;
-    }
-
-    /** ResourceMonitor.RegisterResource. */
-    register(reg: Registration): Promise<MonitorAnswer> {
-        return this.#track(this.#register(reg));
-    }
-
-    /** ResourceMonitor.ReadResource (`Resource.get`). */
-    read(req: ReadRequestInfo): Promise<MonitorAnswer> {
-        return this.#track(this.#read(req));
-    }
-
-    async #register(reg: Registration): Promise<MonitorAnswer> {
-        const { ctx } = this;
-        const urn = makeUrn(ctx.opts.stack, ctx.config.project, reg.type, reg.name, reg.parent);
-        if (this.#registered.has(urn)) {
-            this.#failed = true;
-            ctx.fail(urn, reg.type, "create", `duplicate resource URN: another resource named "${reg.name}" of this type and parent was registered`);
-            return { ok: false, urn };
-        }
-        let settle!: () => void;
-        const entry: { state?: ResourceState; done: Promise<void> } = { done: new Promise<void>((r) => (settle = r)) };
-        this.#registered.set(urn, entry);
-        let prior: ResourceState | undefined;
-        try {
-            // The SDK already waits for the resources an input depends on; also wait for explicit dependencies and
-            // the parent so ordering never rests on the SDK's scheduling alone.
-            await Promise.all([reg.parent, ...reg.dependencies].map((u) => this.#registered.get(u)?.done));
-            // The real engine (no --continue-on-error) cancels the deployment when a step fails, so no later
-            // registration gets a step. SDKs from 3.276 go on registering the dependents of a failed resource with
-            // unknown inputs; without this they would be created with those unknowns.
-            if (this.#failed) return { ok: false, urn };
-            const aliasUrns = computeAliasUrns(
-                {
-                    stack: ctx.opts.stack,
-                    project: ctx.config.project,
-                    type: reg.type,
-                    name: reg.name,
-                    parentUrn: reg.parent,
-                    parentAliases: this.#aliases.get(reg.parent) ?? [],
-                },
-                reg.aliases,
-            );
-            this.#aliases.set(urn, aliasUrns);
-            if (reg.type === ROOT_STACK_TYPE && !reg.parent) this.#rootUrn ||= urn;
-            prior = this.#claimPrior(urn, aliasUrns);
-            const goal: Goal = {
-                urn,
-                type: reg.type,
-                custom: reg.custom,
-                parent: reg.parent,
-                dependencies: reg.dependencies,
-                propertyDependencies: reg.propertyDependencies,
-                protect: reg.protect,
-                retainOnDelete: reg.retainOnDelete,
-                additionalSecretOutputs: reg.additionalSecretOutputs,
-            };
-            const answer = reg.custom ? await this.#customStep(goal, reg, prior) : this.#componentStep(goal, reg, prior);
-            entry.state = answer.state;
-            return { ok: true, urn, id: answer.id, object: answer.object };
-        } catch (e) {
-            this.#failed = true;
-            if (e instanceof StepFailure && e.reported) return { ok: false, urn };
-            const op: StepRecord["op"] = e instanceof StepFailure ? e.op : prior && !prior.external ? "update" : "create";
-            ctx.fail(urn, reg.type, op, describeError(e), e instanceof StepFailure ? e.token : undefined);
-            return { ok: false, urn };
-        } finally {
-            settle();
-        }
-    }
-
-    /** Finds the old state of a registration: by its URN, else by the first unclaimed alias. */
-    #claimPrior(urn: string, aliasUrns: string[]): ResourceState | undefined {
-        for (const candidate of [urn, ...aliasUrns]) {
-            const prior = this.#old.get(candidate);
-            if (!prior || this.#claimed.has(prior)) continue;
-            this.#claimed.add(prior);
-            if (candidate !== urn) this.#renamed.set(candidate, urn);
-            return prior;
-        }
-        return undefined;
-    }
-
-    #componentStep(goal: Goal, reg: Registration, prior: ResourceState | undefined): { id: string; object: PropertyMap; state: ResourceState } {
-        const { ctx } = this;
-        const state: ResourceState = { ...goal, id: "", inputs: reg.object, outputs: prior?.outputs ?? {}, external: false };
-        const op = prior ? "same" : "create";
-        const name = reg.name;
-        const note = prior && prior.urn !== goal.urn ? `(renamed from ${parseUrn(prior.urn).name})` : undefined;
-        if (ctx.dryRun) ctx.renderer.planned(op, goal.type, name, undefined, note);
-        else {
-            ctx.store.upsert(state, prior);
-            if (!prior || !sameRecord(prior, state)) ctx.store.markDirty();
-            ctx.renderer.stepDone(state, op, goal.type, name, undefined, note);
-        }
-        ctx.record({ urn: goal.urn, type: goal.type, name, op });
-        return { id: "", object: reg.object, state };
-    }
-
-    async #customStep(goal: Goal, reg: Registration, priorState: ResourceState | undefined): Promise<{ id: string; object: PropertyMap; state?: ResourceState }> {
-        const { ctx } = this;
-        if (!reg.type.startsWith(DYNAMIC_TYPE_PREFIX)) {
-            throw new StepError(
-                `${reg.type} is not a dynamic resource: the local engine runs dynamic providers only (use the Pulumi CLI for provider packages)`,
-            );
-        }
-        if (reg.importId) throw new StepError("the import option is not supported by the local engine (nor by dynamic providers)");
-        // A resource previously read with Resource.get and now declared is a new managed resource.
-        const prior = priorState?.external ? undefined : priorState;
-        const plugin = await ctx.plugin();
-        ctx.learnSecrets(reg.object);
-        const secretIn = new Set(secretKeys(reg.object));
-        const oldInputs = prior ? unwrapMap(prior.inputs) : {};
-        let news = unwrapMap(reg.object);
-        if (prior && reg.ignoreChanges.length > 0) {
-            news = applyIgnoreChanges(oldInputs, news, reg.ignoreChanges);
-            for (const p of reg.ignoreChanges) {
-                const top = parsePropertyPath(p)[0];
-                if (typeof top === "string" && containsSecret(prior.inputs[top])) secretIn.add(top);
-            }
-        }
-        const check = await plugin.check(goal.urn, oldInputs, news);
-        if (check.failures.length > 0) {
-            throw new StepError(`check failed: ${check.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; ")}`);
-        }
-        const checked = check.inputs;
-        const inputs = markSecretKeys(checked, secretIn);
-        const secretOut = [...secretIn, ...reg.additionalSecretOutputs];
-        const name = reg.name;
-        const renamedNote = prior && prior.urn !== goal.urn ? `(renamed from ${parseUrn(prior.urn).name})` : undefined;
-
-        if (!prior) {
-            const keys: ChangedKeys = { added: [], changed: [], removed: [] };
-            if (ctx.dryRun) {
-                ctx.renderer.planned("create", goal.type, name);
-                ctx.record({ urn: goal.urn, type: goal.type, name, op: "create" });
-                return { id: "", object: inputs };
-            }
-            // A dependent deleted ahead of a delete-before-replace is now created again: it is a replacement.
-            const op = this.#replacedFirst.has(goal.urn) ? "replace" : "create";
-            const state = await this.#create(goal, name, checked, inputs, secretOut, op, keys);
-            ctx.record({ urn: goal.urn, type: goal.type, name, op });
-            return { id: state.id, object: state.outputs, state };
-        }
-
-        const oldOutputs = unwrapMap(prior.outputs);
-        const diff = await plugin.diff(goal.urn, prior.id, oldOutputs, checked, oldInputs);
-        // The plugin answers UNKNOWN when the provider has no diff method: compare inputs ourselves, like the real engine.
-        const changes = diff.changes === "unknown" ? (deepEqual(oldInputs, checked) ? "none" : "some") : diff.changes;
-        const keys = changedKeys(prior.inputs, inputs);
-        const keyNames = changedKeyNames(keys);
-        // replaceOnChanges, as in the real engine, only matches keys the engine itself found changed: the plugin
-        // reports no changed keys, so it applies when the provider has no diff method (answer UNKNOWN).
-        const forced = diff.changes === "unknown" ? replaceOnChangesMatches(reg.replaceOnChanges, keyNames) : [];
-        const replaces = [...diff.replaces, ...forced];
-        const replace = changes === "some" && replaces.length > 0;
-        const hasInitErrors = (prior.initErrors?.length ?? 0) > 0;
-
-        if (changes === "none" && !hasInitErrors) {
-            const state: ResourceState = { ...goal, id: prior.id, inputs, outputs: markSecretKeys(prior.outputs, secretOut), external: false };
-            if (ctx.dryRun) ctx.renderer.planned("same", goal.type, name, undefined, renamedNote);
-            else {
-                ctx.store.upsert(state, prior);
-                // A no-op run must not even serialize the state: only a record that really changed schedules a write.
-                if (!sameRecord(prior, state)) ctx.store.markDirty();
-                ctx.renderer.stepDone(state, "same", goal.type, name, undefined, renamedNote);
-            }
-            ctx.record({ urn: goal.urn, type: goal.type, name, op: "same" });
-            return { id: prior.id, object: state.outputs, state };
-        }
-
-        if (replace) {
-            if (goal.protect || prior.protect) {
-                throw new StepFailure(
-                    "replace",
-                    `cannot replace a protected resource (a change to ${replaces.join(", ")} requires a replacement); ` +
-                        `remove the protect option first if the replacement is intended`,
-                );
-            }
-            // The program's option, when set, wins over the provider's wish (step_generator.go).
-            const dbr = reg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
-            const note = dbr ? "(delete before replace)" : undefined;
-            if (ctx.dryRun) {
-                if (dbr) {
-                    for (const d of await this.#dependentReplacements(prior, false)) {
-                        ctx.renderer.line(`    info: ${d.type} ${parseUrn(d.urn).name} will be replaced first: it depends on ${name}, which is deleted before it is replaced`);
-                    }
-                }
-                ctx.renderer.planned("replace", goal.type, name, keys, note ?? renamedNote);
-                ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
-                return { id: "", object: inputs };
-            }
-            if (dbr) {
-                await this.#replaceDependentsFirst(prior);
-                if (!(await this.#deleteOne(prior, { replacing: true }))) {
-                    throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
-                }
-            }
-            // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
-            const state = await this.#create(goal, name, checked, inputs, secretOut, "replace", keys);
-            if (!dbr) {
-                prior.pendingReplacement = true;
-                this.#deferred.push(prior);
-                ctx.store.markDirty();
-            }
-            ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
-            return { id: state.id, object: state.outputs, state };
-        }
-
-        const note = hasInitErrors && changes === "none" ? "(retrying after initialization errors)" : renamedNote;
-        if (ctx.dryRun) {
-            ctx.renderer.planned("update", goal.type, name, keys, note);
-            ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
-            return { id: prior.id, object: inputs };
-        }
-        const state = await this.#update(goal, name, prior, checked, inputs, oldOutputs, oldInputs, secretOut, keys, note);
-        ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
-        return { id: state.id, object: state.outputs, state };
-    }
-
-    /**
-     * The dependents a delete-before-replace of `x` replaces too, as the real engine computes them
-     * (calculateDependentReplacements): for each resource of the previous state whose inputs came from `x`, those
-     * inputs are set to unknown and the provider's diff says whether that requires a replacement; transitively.
-     * Only resources this run has not registered yet are considered.
-     *
-     * @param claim take them (they will be deleted now and created again when the program registers them).
-     */
-    async #dependentReplacements(x: ResourceState, claim = true): Promise<ResourceState[]> {
-        const plugin = await this.ctx.plugin();
-        const found: ResourceState[] = [];
-        const seen = new Set<ResourceState>([x]);
-        const queue = [x];
-        while (queue.length > 0) {
-            const current = queue.shift()!;
-            for (const d of [...this.#old.values()]) {
-                if (seen.has(d) || this.#claimed.has(d) || !d.custom || d.external) continue;
-                const props = Object.entries(d.propertyDependencies)
-                    .filter(([, urns]) => urns.includes(current.urn))
-                    .map(([k]) => k);
-                if (props.length === 0) continue;
-                const news = unwrapMap(d.inputs);
-                for (const k of props) news[k] = UNKNOWN_SENTINEL;
-                const diff = await plugin.diff(d.urn, d.id, unwrapMap(d.outputs), news, unwrapMap(d.inputs));
-                if (diff.replaces.length === 0 || this.#claimed.has(d)) continue;
-                seen.add(d);
-                if (claim) this.#claimed.add(d);
-                found.push(d);
-                queue.push(d);
-            }
-        }
-        return found;
-    }
-
-    /** Deletes, dependents first, what a delete-before-replace of `x` replaces too (see {@link #dependentReplacements}). */
-    async #replaceDependentsFirst(x: ResourceState): Promise<void> {
-        const { ctx } = this;
-        const dependents = await this.#dependentReplacements(x);
-        if (dependents.length === 0) return;
-        const guarded = dependents.filter((d) => d.protect);
-        if (guarded.length > 0) {
-            throw new StepFailure(
-                "replace",
-                `cannot replace it delete-before-replace: ${guarded.map((d) => parseUrn(d.urn).name).join(", ")} ` +
-                    `depend(s) on it, would be replaced too, and are protected`,
-            );
-        }
-        for (const d of dependents) {
-            this.#old.delete(d.urn);
-            this.#replacedFirst.add(d.urn);
-        }
-        const outcome = await runDeletes(dependents, (r) => this.#deleteOne(r, { replacing: true }), () => ctx.stopped);
-        if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
-            throw new StepFailure("replace", "the resources that depend on it could not be deleted first", undefined, outcome.skipped.length === 0);
-        }
-    }
-
-    /** Refuses a write whose result would hold a secret when the state cannot encrypt it. */
-    #guardSecrets(inputs: PropertyMap, secretOut: string[]): void {
-        if (this.ctx.store.canEncrypt) return;
-        if (secretOut.length > 0 || secretKeys(inputs).length > 0) {
-            throw new StepError("this resource has secret values, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
-        }
-    }
-
-    /**
-     * Refuses to start a provider write once the run must stop: a cancelled run reports it; after a failed state
-     * write the step simply does not start (the run's final error says why, once, with what may be unrecorded).
-     */
-    #guardStop(op: StepRecord["op"]): void {
-        if (this.ctx.cancelled) throw new StepFailure(op, "cancelled before the provider was called");
-        if (this.ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", undefined, true);
-    }
-
-    /**
-     * Creates a resource (also the new half of a replacement): {@link #apply} with the provider's create.
-     */
-    #create(goal: Goal, name: string, checked: PropertyMap, inputs: PropertyMap, secretOut: string[], op: "create" | "replace", keys: ChangedKeys): Promise<ResourceState> {
-        return this.#apply("create", op, goal, name, undefined, inputs, secretOut, op === "replace" ? keys : undefined, undefined, async (plugin, onStart) =>
-            plugin.create(goal.urn, checked, onStart),
-        );
-    }
-
-    /** Updates a resource in place: {@link #apply} with the provider's update. */
-    #update(
-        goal: Goal,
-        name: string,
-        prior: ResourceState,
-        checked: PropertyMap,
-        inputs: PropertyMap,
-        oldOutputs: PropertyMap,
-        oldInputs: PropertyMap,
-        secretOut: string[],
-        keys: ChangedKeys,
-        note: string | undefined,
-    ): Promise<ResourceState> {
-        return this.#apply("update", "update", goal, name, prior, inputs, secretOut, keys, note, async (plugin, onStart) => ({
-            id: prior.id,
-            outputs: await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs, onStart),
-        }));
-    }
-
-    /**
-     * Applies a create or an update, as the real engine's CreateStep/UpdateStep.Apply with the snapshot manager
-     * around it: the pending operation is durable before the provider is called, the result (or a partial result
-     * with its initialization errors) is recorded once and durable before the program hears of it.
-     *
-     * @param prior the resource updated in place (undefined for a create: a replaced resource stays until deleted).
-     */
-    async #apply(
-        kind: "create" | "update",
-        op: StepRecord["op"],
-        goal: Goal,
-        name: string,
-        prior: ResourceState | undefined,
-        inputs: PropertyMap,
-        secretOut: string[],
-        keys: ChangedKeys | undefined,
-        note: string | undefined,
-        call: (plugin: Awaited<ReturnType<RunContext["plugin"]>>, onStart: () => void) => Promise<{ id: string; outputs: PropertyMap }>,
-    ): Promise<ResourceState> {
-        const { ctx } = this;
-        this.#guardSecrets(inputs, secretOut);
-        this.#guardStop(op);
-        const plugin = await ctx.plugin();
-        const token = {};
-        let started = false;
-        const pending = ctx.store.beginOperation(kind, goal.urn, goal.type, prior?.id);
-        let result: { id: string; outputs: PropertyMap; initErrors?: string[] };
-        try {
-            await ctx.store.flush();
-            result = await call(plugin, () => {
-                started = true;
-                ctx.renderer.stepStart(token, op, goal.type, name, keys);
-            });
-        } catch (e) {
-            ctx.store.endOperation(pending);
-            // The state broke before the provider was called: this step never started.
-            if (!started && ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", token, true);
-            if (!(e instanceof ProviderError && e.initFailure)) {
-                await ctx.store.flush().catch(() => undefined);
-                throw new StepFailure(op, describeError(e), token);
-            }
-            result = { id: e.initFailure.id || (prior?.id ?? ""), outputs: e.initFailure.properties, initErrors: e.initFailure.reasons };
-        }
-        const state: ResourceState = {
-            ...goal,
-            id: result.id,
-            inputs,
-            outputs: markSecretKeys(result.outputs, secretOut),
-            external: false,
-            ...(result.initErrors ? { initErrors: result.initErrors } : {}),
-        };
-        ctx.learnSecrets(state.outputs);
+    if (changes === "none" && !hasInitErrors) {
+      const state: ResourceState = { ...goal, id: prior.id, inputs, outputs: markSecretKeys(prior.outputs, secretOut), external: false };
+      if (ctx.dryRun) ctx.renderer.planned("same", goal.type, name, undefined, renamedNote);
+      else {
         ctx.store.upsert(state, prior);
-        ctx.store.endOperation(pending);
-        const done = kind === "create" ? "created" : "updated";
-        try {
-            await ctx.store.flush();
-        } catch (e) {
-            // The write failure itself is reported once at the end of the run, with every object it leaves unrecorded.
-            const why = e instanceof StateWriteError ? "the state cannot be written (see the last error)" : describeError(e);
-            throw new StepFailure(op, `${done} (id ${state.id}), but not recorded: ${why}`, token);
-        }
-        if (result.initErrors) {
-            throw new StepFailure(op, `${done} with initialization errors (the next up retries it): ${result.initErrors.join("; ")}`, token);
-        }
-        ctx.renderer.stepDone(token, op, goal.type, name, keys, note);
-        return state;
+        // A no-op run must not even serialize the state: only a record that really changed schedules a write.
+        if (!sameRecord(prior, state)) ctx.store.markDirty();
+        ctx.renderer.stepDone(state, "same", goal.type, name, undefined, renamedNote);
+      }
+      ctx.record({ urn: goal.urn, type: goal.type, name, op: "same" });
+      return { id: prior.id, object: state.outputs, state };
     }
 
-    /**
-     * Deletes one resource from the provider (unless retained, external or a component) and the state.
-     * Resolves false after reporting a failure.
-     */
-    async #deleteOne(r: ResourceState, how: { replacing?: boolean; record?: boolean } = {}): Promise<boolean> {
-        return deleteResource(this.ctx, r, how);
-    }
-
-    /** ResourceMonitor.RegisterResourceOutputs: component and stack outputs. */
-    registerOutputs(urn: string, outputs: PropertyMap): void {
-        this.ctx.learnSecrets(outputs);
-        if (!this.ctx.dryRun && !this.ctx.store.canEncrypt && secretKeys(outputs).length > 0) {
-            // Refused here, with a clear message, rather than by every later state write.
-            this.#failed = true;
-            const type = urn === this.#rootUrn ? ROOT_STACK_TYPE : parseUrn(urn).type;
-            this.ctx.fail(urn, type, "update", "its outputs hold secrets, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
-            return;
-        }
-        if (urn === this.#rootUrn) {
-            this.#stackOutputs = outputs;
-            return;
-        }
-        const state = this.#registered.get(urn)?.state;
-        if (state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
-            state.outputs = outputs;
-            this.ctx.store.markDirty();
-        }
-    }
-
-    async #read(req: ReadRequestInfo): Promise<MonitorAnswer> {
-        const { ctx } = this;
-        const urn = makeUrn(ctx.opts.stack, ctx.config.project, req.type, req.name, req.parent);
-        let settle!: () => void;
-        const entry: { state?: ResourceState; done: Promise<void> } = { done: new Promise<void>((r) => (settle = r)) };
-        if (this.#registered.has(urn)) {
-            this.#failed = true;
-            ctx.fail(urn, req.type, "read", `duplicate resource URN: another resource named "${req.name}" was registered`);
-            return { ok: false, urn };
-        }
-        this.#registered.set(urn, entry);
-        try {
-            if (!req.type.startsWith(DYNAMIC_TYPE_PREFIX)) throw new StepError(`${req.type} is not a dynamic resource: cannot read it`);
-            const prior = this.#claimPrior(urn, []);
-            const plugin = await ctx.plugin();
-            ctx.learnSecrets(req.properties);
-            if (!ctx.dryRun && !ctx.store.canEncrypt && (secretKeys(req.properties).length > 0 || req.additionalSecretOutputs.length > 0)) {
-                throw new StepError("this resource has secret values, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
-            }
-            const props = unwrapMap(req.properties);
-            const res = await plugin.read(urn, req.id, props, props);
-            if (!res.id) throw new StepError(`resource ${req.id} does not exist (the provider's read found nothing)`);
-            const secretOut = [...secretKeys(req.properties), ...req.additionalSecretOutputs];
-            const outputs = markSecretKeys(res.outputs, secretOut);
-            const state: ResourceState = {
-                urn,
-                type: req.type,
-                custom: true,
-                id: res.id,
-                parent: req.parent,
-                inputs: Object.keys(res.inputs).length ? markSecretKeys(res.inputs, secretOut) : req.properties,
-                outputs,
-                dependencies: req.dependencies,
-                propertyDependencies: {},
-                protect: false,
-                retainOnDelete: false,
-                external: true,
-                additionalSecretOutputs: req.additionalSecretOutputs,
-            };
-            ctx.learnSecrets(outputs);
-            if (!ctx.dryRun) {
-                ctx.store.upsert(state, prior);
-                ctx.store.markDirty();
-            }
-            entry.state = state;
-            ctx.renderer.planned("read", req.type, req.name);
-            ctx.record({ urn, type: req.type, name: req.name, op: "read" });
-            return { ok: true, urn, id: res.id, object: outputs };
-        } catch (e) {
-            this.#failed = true;
-            ctx.fail(urn, req.type, "read", describeError(e));
-            return { ok: false, urn };
-        } finally {
-            settle();
-        }
-    }
-
-    /**
-     * After the program exited: on success, deletes what the program no longer declares and the old halves of
-     * replacements (dependents first; protect checked for the whole set before anything is deleted), records the
-     * stack outputs, and rewrites references to renamed URNs. On failure nothing is deleted and the previous
-     * stack outputs stay.
-     */
-    async finish(programOk: boolean): Promise<void> {
-        const { ctx } = this;
-        if (!programOk || this.#failed) return;
-        const removed = [...this.#old.values()].filter((r) => !this.#claimed.has(r));
-        const leftovers = ctx.store.state.resources.filter((r) => r.pendingReplacement && !this.#deferred.includes(r));
-        const replaced = [...this.#deferred, ...leftovers];
-        const refused = [...removed, ...replaced].filter((r) => r.protect && !r.external);
-        if (refused.length > 0) {
-            for (const r of refused) {
-                ctx.fail(r.urn, r.type, "delete", "cannot delete a protected resource; remove the protect option (and run up) before removing it from the program");
-            }
-            this.#failed = true;
-            return;
-        }
-        if (ctx.dryRun) {
-            for (const r of removed) {
-                const { name } = parseUrn(r.urn);
-                ctx.renderer.planned("delete", r.type, name, undefined, r.retainOnDelete ? "(retained: not deleted from the provider)" : undefined);
-                ctx.record({ urn: r.urn, type: r.type, name, op: "delete" });
-            }
-            return;
-        }
-        const replacedSet = new Set(replaced);
-        const outcome = await runDeletes(
-            [...removed, ...replaced],
-            (r) => this.#deleteOne(r, { replacing: replacedSet.has(r), record: !replacedSet.has(r) }),
-            () => ctx.stopped,
+    if (replace) {
+      if (goal.protect || prior.protect) {
+        throw new StepFailure(
+          "replace",
+          `cannot replace a protected resource (a change to ${replaces.join(", ")} requires a replacement); ` +
+            `remove the protect option first if the replacement is intended`,
         );
-        for (const r of outcome.skipped) {
-            ctx.fail(r.urn, r.type, "delete", "not deleted: a resource that depends on it could not be deleted (or the run was cancelled)");
+      }
+      // The program's option, when set, wins over the provider's wish (step_generator.go).
+      const dbr = reg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
+      const note = dbr ? "(delete before replace)" : undefined;
+      if (ctx.dryRun) {
+        if (dbr) {
+          for (const d of await this.#dependentReplacements(prior, false)) {
+            ctx.renderer.line(
+              `    info: ${d.type} ${parseUrn(d.urn).name} will be replaced first: it depends on ${name}, which is deleted before it is replaced`,
+            );
+          }
         }
-        if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
-            this.#failed = true;
-            return;
+        ctx.renderer.planned("replace", goal.type, name, keys, note ?? renamedNote);
+        ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
+        return { id: "", object: inputs };
+      }
+      if (dbr) {
+        await this.#replaceDependentsFirst(prior);
+        if (!(await this.#deleteOne(prior, { replacing: true }))) {
+          throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
         }
-        ctx.store.state.outputs = this.#stackOutputs ?? {};
-        if (this.#renamed.size > 0) {
-            for (const r of ctx.store.state.resources) {
-                r.dependencies = r.dependencies.map((u) => this.#renamed.get(u) ?? u);
-                r.parent = this.#renamed.get(r.parent) ?? r.parent;
-            }
-        }
-        ctx.store.markDirty(0);
+      }
+      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
+      const state = await this.#create(goal, name, checked, inputs, secretOut, "replace", keys);
+      if (!dbr) {
+        prior.pendingReplacement = true;
+        this.#deferred.push(prior);
+        ctx.store.markDirty();
+      }
+      ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
+      return { id: state.id, object: state.outputs, state };
     }
 
-    /** The stack outputs the program registered (for display), or undefined if it never did. */
-    get stackOutputs(): PropertyMap | undefined {
-        return this.#stackOutputs;
+    const note = hasInitErrors && changes === "none" ? "(retrying after initialization errors)" : renamedNote;
+    if (ctx.dryRun) {
+      ctx.renderer.planned("update", goal.type, name, keys, note);
+      ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
+      return { id: prior.id, object: inputs };
     }
+    const state = await this.#update(goal, name, prior, checked, inputs, oldOutputs, oldInputs, secretOut, keys, note);
+    ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
+    return { id: state.id, object: state.outputs, state };
+  }
+
+  /**
+   * The dependents a delete-before-replace of `x` replaces too, as the real engine computes them
+   * (calculateDependentReplacements): for each resource of the previous state whose inputs came from `x`, those
+   * inputs are set to unknown and the provider's diff says whether that requires a replacement; transitively.
+   * Only resources this run has not registered yet are considered.
+   *
+   * @param claim take them (they will be deleted now and created again when the program registers them).
+   */
+  async #dependentReplacements(x: ResourceState, claim = true): Promise<ResourceState[]> {
+    const plugin = await this.ctx.plugin();
+    const found: ResourceState[] = [];
+    const seen = new Set<ResourceState>([x]);
+    const queue = [x];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      for (const d of [...this.#old.values()]) {
+        if (seen.has(d) || this.#claimed.has(d) || !d.custom || d.external) continue;
+        const props = Object.entries(d.propertyDependencies)
+          .filter(([, urns]) => urns.includes(current.urn))
+          .map(([k]) => k);
+        if (props.length === 0) continue;
+        const news = unwrapMap(d.inputs);
+        for (const k of props) news[k] = UNKNOWN_SENTINEL;
+        const diff = await plugin.diff(d.urn, d.id, unwrapMap(d.outputs), news, unwrapMap(d.inputs));
+        if (diff.replaces.length === 0 || this.#claimed.has(d)) continue;
+        seen.add(d);
+        if (claim) this.#claimed.add(d);
+        found.push(d);
+        queue.push(d);
+      }
+    }
+    return found;
+  }
+
+  /** Deletes, dependents first, what a delete-before-replace of `x` replaces too (see {@link #dependentReplacements}). */
+  async #replaceDependentsFirst(x: ResourceState): Promise<void> {
+    const { ctx } = this;
+    const dependents = await this.#dependentReplacements(x);
+    if (dependents.length === 0) return;
+    const guarded = dependents.filter((d) => d.protect);
+    if (guarded.length > 0) {
+      throw new StepFailure(
+        "replace",
+        `cannot replace it delete-before-replace: ${guarded.map((d) => parseUrn(d.urn).name).join(", ")} ` +
+          `depend(s) on it, would be replaced too, and are protected`,
+      );
+    }
+    for (const d of dependents) {
+      this.#old.delete(d.urn);
+      this.#replacedFirst.add(d.urn);
+    }
+    const outcome = await runDeletes(
+      dependents,
+      (r) => this.#deleteOne(r, { replacing: true }),
+      () => ctx.stopped,
+    );
+    if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
+      throw new StepFailure(
+        "replace",
+        "the resources that depend on it could not be deleted first",
+        undefined,
+        outcome.skipped.length === 0,
+      );
+    }
+  }
+
+  /** Refuses a write whose result would hold a secret when the state cannot encrypt it. */
+  #guardSecrets(inputs: PropertyMap, secretOut: string[]): void {
+    if (this.ctx.store.canEncrypt) return;
+    if (secretOut.length > 0 || secretKeys(inputs).length > 0) {
+      throw new StepError("this resource has secret values, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
+    }
+  }
+
+  /**
+   * Refuses to start a provider write once the run must stop: a cancelled run reports it; after a failed state
+   * write the step simply does not start (the run's final error says why, once, with what may be unrecorded).
+   */
+  #guardStop(op: StepRecord["op"]): void {
+    if (this.ctx.cancelled) throw new StepFailure(op, "cancelled before the provider was called");
+    if (this.ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", undefined, true);
+  }
+
+  /**
+   * Creates a resource (also the new half of a replacement): {@link #apply} with the provider's create.
+   */
+  #create(
+    goal: Goal,
+    name: string,
+    checked: PropertyMap,
+    inputs: PropertyMap,
+    secretOut: string[],
+    op: "create" | "replace",
+    keys: ChangedKeys,
+  ): Promise<ResourceState> {
+    return this.#apply(
+      "create",
+      op,
+      goal,
+      name,
+      undefined,
+      inputs,
+      secretOut,
+      op === "replace" ? keys : undefined,
+      undefined,
+      async (plugin, onStart) => plugin.create(goal.urn, checked, onStart),
+    );
+  }
+
+  /** Updates a resource in place: {@link #apply} with the provider's update. */
+  #update(
+    goal: Goal,
+    name: string,
+    prior: ResourceState,
+    checked: PropertyMap,
+    inputs: PropertyMap,
+    oldOutputs: PropertyMap,
+    oldInputs: PropertyMap,
+    secretOut: string[],
+    keys: ChangedKeys,
+    note: string | undefined,
+  ): Promise<ResourceState> {
+    return this.#apply("update", "update", goal, name, prior, inputs, secretOut, keys, note, async (plugin, onStart) => ({
+      id: prior.id,
+      outputs: await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs, onStart),
+    }));
+  }
+
+  /**
+   * Applies a create or an update, as the real engine's CreateStep/UpdateStep.Apply with the snapshot manager
+   * around it: the pending operation is durable before the provider is called, the result (or a partial result
+   * with its initialization errors) is recorded once and durable before the program hears of it.
+   *
+   * @param prior the resource updated in place (undefined for a create: a replaced resource stays until deleted).
+   */
+  async #apply(
+    kind: "create" | "update",
+    op: StepRecord["op"],
+    goal: Goal,
+    name: string,
+    prior: ResourceState | undefined,
+    inputs: PropertyMap,
+    secretOut: string[],
+    keys: ChangedKeys | undefined,
+    note: string | undefined,
+    call: (plugin: Awaited<ReturnType<RunContext["plugin"]>>, onStart: () => void) => Promise<{ id: string; outputs: PropertyMap }>,
+  ): Promise<ResourceState> {
+    const { ctx } = this;
+    this.#guardSecrets(inputs, secretOut);
+    this.#guardStop(op);
+    const plugin = await ctx.plugin();
+    const token = {};
+    let started = false;
+    const pending = ctx.store.beginOperation(kind, goal.urn, goal.type, prior?.id);
+    let result: { id: string; outputs: PropertyMap; initErrors?: string[] };
+    try {
+      await ctx.store.flush();
+      result = await call(plugin, () => {
+        started = true;
+        ctx.renderer.stepStart(token, op, goal.type, name, keys);
+      });
+    } catch (e) {
+      ctx.store.endOperation(pending);
+      // The state broke before the provider was called: this step never started.
+      if (!started && ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", token, true);
+      if (!(e instanceof ProviderError && e.initFailure)) {
+        await ctx.store.flush().catch(() => undefined);
+        throw new StepFailure(op, describeError(e), token);
+      }
+      result = { id: e.initFailure.id || (prior?.id ?? ""), outputs: e.initFailure.properties, initErrors: e.initFailure.reasons };
+    }
+    const state: ResourceState = {
+      ...goal,
+      id: result.id,
+      inputs,
+      outputs: markSecretKeys(result.outputs, secretOut),
+      external: false,
+      ...(result.initErrors ? { initErrors: result.initErrors } : {}),
+    };
+    ctx.learnSecrets(state.outputs);
+    ctx.store.upsert(state, prior);
+    ctx.store.endOperation(pending);
+    const done = kind === "create" ? "created" : "updated";
+    try {
+      await ctx.store.flush();
+    } catch (e) {
+      // The write failure itself is reported once at the end of the run, with every object it leaves unrecorded.
+      const why = e instanceof StateWriteError ? "the state cannot be written (see the last error)" : describeError(e);
+      throw new StepFailure(op, `${done} (id ${state.id}), but not recorded: ${why}`, token);
+    }
+    if (result.initErrors) {
+      throw new StepFailure(op, `${done} with initialization errors (the next up retries it): ${result.initErrors.join("; ")}`, token);
+    }
+    ctx.renderer.stepDone(token, op, goal.type, name, keys, note);
+    return state;
+  }
+
+  /**
+   * Deletes one resource from the provider (unless retained, external or a component) and the state.
+   * Resolves false after reporting a failure.
+   */
+  async #deleteOne(r: ResourceState, how: { replacing?: boolean; record?: boolean } = {}): Promise<boolean> {
+    return deleteResource(this.ctx, r, how);
+  }
+
+  /** ResourceMonitor.RegisterResourceOutputs: component and stack outputs. */
+  registerOutputs(urn: string, outputs: PropertyMap): void {
+    this.ctx.learnSecrets(outputs);
+    if (!this.ctx.dryRun && !this.ctx.store.canEncrypt && secretKeys(outputs).length > 0) {
+      // Refused here, with a clear message, rather than by every later state write.
+      this.#failed = true;
+      const type = urn === this.#rootUrn ? ROOT_STACK_TYPE : parseUrn(urn).type;
+      this.ctx.fail(urn, type, "update", "its outputs hold secrets, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
+      return;
+    }
+    if (urn === this.#rootUrn) {
+      this.#stackOutputs = outputs;
+      return;
+    }
+    const state = this.#registered.get(urn)?.state;
+    if (state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
+      state.outputs = outputs;
+      this.ctx.store.markDirty();
+    }
+  }
+
+  async #read(req: ReadRequestInfo): Promise<MonitorAnswer> {
+    const { ctx } = this;
+    const urn = makeUrn(ctx.opts.stack, ctx.config.project, req.type, req.name, req.parent);
+    let settle!: () => void;
+    const entry: { state?: ResourceState; done: Promise<void> } = { done: new Promise<void>((r) => (settle = r)) };
+    if (this.#registered.has(urn)) {
+      this.#failed = true;
+      ctx.fail(urn, req.type, "read", `duplicate resource URN: another resource named "${req.name}" was registered`);
+      return { ok: false, urn };
+    }
+    this.#registered.set(urn, entry);
+    try {
+      if (!req.type.startsWith(DYNAMIC_TYPE_PREFIX)) throw new StepError(`${req.type} is not a dynamic resource: cannot read it`);
+      const prior = this.#claimPrior(urn, []);
+      const plugin = await ctx.plugin();
+      ctx.learnSecrets(req.properties);
+      if (!ctx.dryRun && !ctx.store.canEncrypt && (secretKeys(req.properties).length > 0 || req.additionalSecretOutputs.length > 0)) {
+        throw new StepError("this resource has secret values, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
+      }
+      const props = unwrapMap(req.properties);
+      const res = await plugin.read(urn, req.id, props, props);
+      if (!res.id) throw new StepError(`resource ${req.id} does not exist (the provider's read found nothing)`);
+      const secretOut = [...secretKeys(req.properties), ...req.additionalSecretOutputs];
+      const outputs = markSecretKeys(res.outputs, secretOut);
+      const state: ResourceState = {
+        urn,
+        type: req.type,
+        custom: true,
+        id: res.id,
+        parent: req.parent,
+        inputs: Object.keys(res.inputs).length ? markSecretKeys(res.inputs, secretOut) : req.properties,
+        outputs,
+        dependencies: req.dependencies,
+        propertyDependencies: {},
+        protect: false,
+        retainOnDelete: false,
+        external: true,
+        additionalSecretOutputs: req.additionalSecretOutputs,
+      };
+      ctx.learnSecrets(outputs);
+      if (!ctx.dryRun) {
+        ctx.store.upsert(state, prior);
+        ctx.store.markDirty();
+      }
+      entry.state = state;
+      ctx.renderer.planned("read", req.type, req.name);
+      ctx.record({ urn, type: req.type, name: req.name, op: "read" });
+      return { ok: true, urn, id: res.id, object: outputs };
+    } catch (e) {
+      this.#failed = true;
+      ctx.fail(urn, req.type, "read", describeError(e));
+      return { ok: false, urn };
+    } finally {
+      settle();
+    }
+  }
+
+  /**
+   * After the program exited: on success, deletes what the program no longer declares and the old halves of
+   * replacements (dependents first; protect checked for the whole set before anything is deleted), records the
+   * stack outputs, and rewrites references to renamed URNs. On failure nothing is deleted and the previous
+   * stack outputs stay.
+   */
+  async finish(programOk: boolean): Promise<void> {
+    const { ctx } = this;
+    if (!programOk || this.#failed) return;
+    const removed = [...this.#old.values()].filter((r) => !this.#claimed.has(r));
+    const leftovers = ctx.store.state.resources.filter((r) => r.pendingReplacement && !this.#deferred.includes(r));
+    const replaced = [...this.#deferred, ...leftovers];
+    const refused = [...removed, ...replaced].filter((r) => r.protect && !r.external);
+    if (refused.length > 0) {
+      for (const r of refused) {
+        ctx.fail(
+          r.urn,
+          r.type,
+          "delete",
+          "cannot delete a protected resource; remove the protect option (and run up) before removing it from the program",
+        );
+      }
+      this.#failed = true;
+      return;
+    }
+    if (ctx.dryRun) {
+      for (const r of removed) {
+        const { name } = parseUrn(r.urn);
+        ctx.renderer.planned("delete", r.type, name, undefined, r.retainOnDelete ? "(retained: not deleted from the provider)" : undefined);
+        ctx.record({ urn: r.urn, type: r.type, name, op: "delete" });
+      }
+      return;
+    }
+    const replacedSet = new Set(replaced);
+    const outcome = await runDeletes(
+      [...removed, ...replaced],
+      (r) => this.#deleteOne(r, { replacing: replacedSet.has(r), record: !replacedSet.has(r) }),
+      () => ctx.stopped,
+    );
+    for (const r of outcome.skipped) {
+      ctx.fail(r.urn, r.type, "delete", "not deleted: a resource that depends on it could not be deleted (or the run was cancelled)");
+    }
+    if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
+      this.#failed = true;
+      return;
+    }
+    ctx.store.state.outputs = this.#stackOutputs ?? {};
+    if (this.#renamed.size > 0) {
+      for (const r of ctx.store.state.resources) {
+        r.dependencies = r.dependencies.map((u) => this.#renamed.get(u) ?? u);
+        r.parent = this.#renamed.get(r.parent) ?? r.parent;
+      }
+    }
+    ctx.store.markDirty(0);
+  }
+
+  /** The stack outputs the program registered (for display), or undefined if it never did. */
+  get stackOutputs(): PropertyMap | undefined {
+    return this.#stackOutputs;
+  }
 }
 
 /** A failure inside a step, carrying the kind of step and the renderer token of its progress line. */
 export class StepFailure extends StepError {
-    /**
-     * @param op the kind of step that failed.
-     * @param token the renderer token of the step's progress line.
-     * @param reported the failure was already reported (only the run's status must change).
-     */
-    constructor(
-        readonly op: StepRecord["op"],
-        message: string,
-        readonly token?: object,
-        readonly reported = false,
-    ) {
-        super(message);
-    }
+  /**
+   * @param op the kind of step that failed.
+   * @param token the renderer token of the step's progress line.
+   * @param reported the failure was already reported (only the run's status must change).
+   */
+  constructor(
+    readonly op: StepRecord["op"],
+    message: string,
+    readonly token?: object,
+    readonly reported = false,
+  ) {
+    super(message);
+  }
 }
 
 /** True when two records would be stored identically (so nothing needs writing). */
 export function sameRecord(a: ResourceState, b: ResourceState): boolean {
-    return (
-        a.urn === b.urn &&
-        a.type === b.type &&
-        a.custom === b.custom &&
-        a.id === b.id &&
-        a.parent === b.parent &&
-        a.protect === b.protect &&
-        a.retainOnDelete === b.retainOnDelete &&
-        a.external === b.external &&
-        !a.pendingReplacement === !b.pendingReplacement &&
-        (a.initErrors?.length ?? 0) === (b.initErrors?.length ?? 0) &&
-        deepEqual(a.dependencies, b.dependencies) &&
-        deepEqual(a.propertyDependencies, b.propertyDependencies) &&
-        deepEqual(a.additionalSecretOutputs, b.additionalSecretOutputs) &&
-        deepEqual(a.inputs, b.inputs) &&
-        deepEqual(a.outputs, b.outputs)
-    );
+  return (
+    a.urn === b.urn &&
+    a.type === b.type &&
+    a.custom === b.custom &&
+    a.id === b.id &&
+    a.parent === b.parent &&
+    a.protect === b.protect &&
+    a.retainOnDelete === b.retainOnDelete &&
+    a.external === b.external &&
+    !a.pendingReplacement === !b.pendingReplacement &&
+    (a.initErrors?.length ?? 0) === (b.initErrors?.length ?? 0) &&
+    deepEqual(a.dependencies, b.dependencies) &&
+    deepEqual(a.propertyDependencies, b.propertyDependencies) &&
+    deepEqual(a.additionalSecretOutputs, b.additionalSecretOutputs) &&
+    deepEqual(a.inputs, b.inputs) &&
+    deepEqual(a.outputs, b.outputs)
+  );
 }
 
 /** The changed keys a `replaceOnChanges` list selects (`*` selects all; a path selects its top-level key). */
 export function replaceOnChangesMatches(paths: readonly string[], changed: readonly string[]): string[] {
-    if (paths.length === 0) return [];
-    if (paths.includes("*")) return [...changed];
-    const tops = new Set(paths.map((p) => String(parsePropertyPath(p)[0])));
-    return changed.filter((k) => tops.has(k));
+  if (paths.length === 0) return [];
+  if (paths.includes("*")) return [...changed];
+  const tops = new Set(paths.map((p) => String(parsePropertyPath(p)[0])));
+  return changed.filter((k) => tops.has(k));
 }
 
 /** A readable one-line message for anything thrown inside a step. */
 export function describeError(e: unknown): string {
-    if (e instanceof Error) return e.message;
-    return String(e);
+  if (e instanceof Error) return e.message;
+  return String(e);
 }
 
 /**
@@ -681,39 +727,51 @@ export function describeError(e: unknown): string {
  * @param how.record count the deletion as a step (default true unless replacing).
  * @returns false after reporting a failure.
  */
-export async function deleteResource(ctx: RunContext, r: ResourceState, how: { replacing?: boolean; record?: boolean } = {}): Promise<boolean> {
-    const { name } = parseUrn(r.urn);
-    const record = how.record ?? !how.replacing;
-    const note = how.replacing ? "(old half of a replacement)" : r.retainOnDelete ? "(retained: not deleted from the provider)" : r.external ? "(read with get: dropped from the state only)" : undefined;
-    const token = {};
-    if (r.custom && !r.external && !r.retainOnDelete) {
-        if (ctx.cancelled) {
-            ctx.fail(r.urn, r.type, how.replacing ? "replace" : "delete", "cancelled before the provider was called");
-            return false;
-        }
-        // After a failed state write no new step starts; the run's final error says why.
-        if (ctx.store.writeFailure) return false;
-        const pending = ctx.store.beginOperation("delete", r.urn, r.type, r.id);
-        try {
-            await ctx.store.flush();
-            const plugin = await ctx.plugin();
-            await plugin.delete(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs), () => ctx.renderer.stepStart(token, "delete", r.type, name));
-        } catch (e) {
-            ctx.store.endOperation(pending);
-            ctx.store.markDirty(0);
-            if (how.replacing) ctx.fail(r.urn, r.type, "replace", `deleting the old resource failed: ${describeError(e)}`, token);
-            else ctx.fail(r.urn, r.type, "delete", describeError(e), token);
-            return false;
-        }
-        ctx.store.remove(r);
-        ctx.store.endOperation(pending);
-        await ctx.store.flush();
-        ctx.renderer.stepDone(token, "delete", r.type, name, undefined, note);
-    } else {
-        ctx.store.remove(r);
-        ctx.store.markDirty();
-        ctx.renderer.stepDone(token, "delete", r.type, name, undefined, note);
+export async function deleteResource(
+  ctx: RunContext,
+  r: ResourceState,
+  how: { replacing?: boolean; record?: boolean } = {},
+): Promise<boolean> {
+  const { name } = parseUrn(r.urn);
+  const record = how.record ?? !how.replacing;
+  const note = how.replacing
+    ? "(old half of a replacement)"
+    : r.retainOnDelete
+      ? "(retained: not deleted from the provider)"
+      : r.external
+        ? "(read with get: dropped from the state only)"
+        : undefined;
+  const token = {};
+  if (r.custom && !r.external && !r.retainOnDelete) {
+    if (ctx.cancelled) {
+      ctx.fail(r.urn, r.type, how.replacing ? "replace" : "delete", "cancelled before the provider was called");
+      return false;
     }
-    if (record) ctx.record({ urn: r.urn, type: r.type, name, op: "delete" });
-    return true;
+    // After a failed state write no new step starts; the run's final error says why.
+    if (ctx.store.writeFailure) return false;
+    const pending = ctx.store.beginOperation("delete", r.urn, r.type, r.id);
+    try {
+      await ctx.store.flush();
+      const plugin = await ctx.plugin();
+      await plugin.delete(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs), () =>
+        ctx.renderer.stepStart(token, "delete", r.type, name),
+      );
+    } catch (e) {
+      ctx.store.endOperation(pending);
+      ctx.store.markDirty(0);
+      if (how.replacing) ctx.fail(r.urn, r.type, "replace", `deleting the old resource failed: ${describeError(e)}`, token);
+      else ctx.fail(r.urn, r.type, "delete", describeError(e), token);
+      return false;
+    }
+    ctx.store.remove(r);
+    ctx.store.endOperation(pending);
+    await ctx.store.flush();
+    ctx.renderer.stepDone(token, "delete", r.type, name, undefined, note);
+  } else {
+    ctx.store.remove(r);
+    ctx.store.markDirty();
+    ctx.renderer.stepDone(token, "delete", r.type, name, undefined, note);
+  }
+  if (record) ctx.record({ urn: r.urn, type: r.type, name, op: "delete" });
+  return true;
 }

@@ -10,12 +10,7 @@ import { HttpTransport, encodePath, normalizeBaseUrl } from "./http";
 import { locationsApi, type LocationsApi } from "./locations";
 import { poll } from "./poll";
 import { RateGate, realSleep } from "./rate-gate";
-import {
-  CUSTOMER_BUSY_STATUSES,
-  CUSTOMER_TERMINAL_STATUSES,
-  type ApiErrorItem,
-  type Customer,
-} from "./schemas";
+import { CUSTOMER_BUSY_STATUSES, CUSTOMER_TERMINAL_STATUSES, type ApiErrorItem, type Customer } from "./schemas";
 import { subscribersApi, type SubscribersApi } from "./subscribers";
 import { templatesApi, type TemplatesApi } from "./templates";
 
@@ -47,9 +42,7 @@ export const ClientOptionsSchema = z.object({
    * 429 pauses every request of the client until `Retry-After`, and starts a bucket at half the rate
    * observed when the limit hit, which then creeps up until the next 429 (AIMD).
    */
-  rateLimit: z
-    .union([z.literal(false), z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) })])
-    .optional(),
+  rateLimit: z.union([z.literal(false), z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
   /** `User-Agent` header. */
   userAgent: z.string().min(1).optional(),
   /** Items per list request. Default 100 (the API's maximum). */
@@ -132,7 +125,9 @@ function customerErrors(customer: Customer): ApiErrorItem[] {
 /** Builds the error for a customer that ended in a failed status. */
 function failed(customer: Customer, path: string, during: string): ProvisioningFailedError {
   const errors = customerErrors(customer);
-  const descriptions = errors.map((e) => `${e.description ?? "no description"}${e.errorCode !== undefined ? ` [errorCode ${e.errorCode}]` : ""}`);
+  const descriptions = errors.map(
+    (e) => `${e.description ?? "no description"}${e.errorCode !== undefined ? ` [errorCode ${e.errorCode}]` : ""}`,
+  );
   return new ProvisioningFailedError({
     message:
       `Customer ${customer.id} ended ${during} in status ${customer.status}` +

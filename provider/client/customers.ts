@@ -98,12 +98,7 @@ export function customersApi(t: HttpTransport): CustomersApi {
     },
     list(filter = {}, options = {}) {
       const status = Array.isArray(filter.status) ? filter.status.join(",") : filter.status;
-      return t.list(
-        "/v1/wholesale/customers",
-        { externalId: filter.externalId, orgId: filter.orgId, status },
-        CustomerSchema,
-        options,
-      );
+      return t.list("/v1/wholesale/customers", { externalId: filter.externalId, orgId: filter.orgId, status }, CustomerSchema, options);
     },
     async update(id, body) {
       const payload = validateRequest(CustomerUpdateRequestSchema, body, "customer update");

@@ -148,9 +148,7 @@ export class ProvisioningTimeoutError extends ProvisioningApiError {
   /** The timeout that expired, in ms. */
   readonly timeoutMs: number;
   /** Builds the error from what the poller saw. */
-  constructor(
-    init: ProvisioningApiErrorInit & { id?: string; lastStatus?: string; elapsedMs: number; timeoutMs: number },
-  ) {
+  constructor(init: ProvisioningApiErrorInit & { id?: string; lastStatus?: string; elapsedMs: number; timeoutMs: number }) {
     super({ retryable: true, ...init });
     this.id = init.id;
     this.lastStatus = init.lastStatus;
@@ -173,18 +171,15 @@ export const ERROR_CODE_HINTS: Readonly<Record<number, string>> = {
   1101: "Give every quantity as a whole number of at least 1 (zero and negatives are refused).",
   1102: "Quantities can only be raised: set a quantity at least equal to the current one.",
   1103:
-    "Lower the quantity to the subscription's maximum for that package, or have the wholesale subscription's " +
-    "maximum raised first.",
+    "Lower the quantity to the subscription's maximum for that package, or have the wholesale subscription's " + "maximum raised first.",
   1104: "This customer was created without quantities and cannot become limited: remove the quantities.",
   1105: "This customer was created with quantities: give a quantity for every limitable package.",
   1106: "Give a quantity for every limitable package or for none: limits cannot be mixed.",
-  1107:
-    "Remove the quantity from packages that cannot be limited (cisco_calling_plan, the contact-centre and AI packages).",
+  1107: "Remove the quantity from packages that cannot be limited (cisco_calling_plan, the contact-centre and AI packages).",
   1108: "This customer is migrating from Webex for BroadWorks: remove the quantities until the migration is complete.",
   1109: "Move the users holding this package to another package (or remove them) before removing it from the customer.",
   1201:
-    "The package's quantity is used up: raise the customer's quantity for this package, or free a licence, " +
-    "before adding this user.",
+    "The package's quantity is used up: raise the customer's quantity for this package, or free a licence, " + "before adding this user.",
   1202:
     "Give this administrator the customer's admin package (the package level the customer was created with); " +
     "an administrator's package cannot be lowered.",
@@ -199,8 +194,7 @@ export const ERROR_CODE_HINTS: Readonly<Record<number, string>> = {
   1304: "Delete or move the customers created from this template before deleting the template.",
   1305: "Choose another template name, or declare the existing template with matching inputs so it is adopted.",
   1404: "The object no longer exists (deleted outside this program?): refresh to drop it from state, or recreate it.",
-  1423:
-    "The customer is busy provisioning, updating or deleting: wait until it reaches a final status, then retry.",
+  1423: "The customer is busy provisioning, updating or deleting: wait until it reaches a final status, then retry.",
   1429: "Rate limited: slow down (fewer parallel operations) or retry later.",
 };
 
@@ -224,12 +218,10 @@ const STATUS_HINTS: Readonly<Record<number, string>> = {
 };
 
 /** Hint for 5xx answers. */
-const SERVER_HINT =
-  "The service failed: retry later (see status.webex.com); if it persists, contact Cisco support with the tracking id.";
+const SERVER_HINT = "The service failed: retry later (see status.webex.com); if it persists, contact Cisco support with the tracking id.";
 
 /** Added when a POST failed ambiguously. */
-const OUTCOME_UNKNOWN_HINT =
-  "The request may have been applied: look the object up by its natural key before sending it again.";
+const OUTCOME_UNKNOWN_HINT = "The request may have been applied: look the object up by its natural key before sending it again.";
 
 /** Picks the subclass for an HTTP status. Unlisted 4xx (405, 408, 415, 428...) use the base class. */
 function classForStatus(status: number): new (init: ProvisioningApiErrorInit) => ProvisioningApiError {

@@ -13,13 +13,7 @@ import { randomUUID } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
 import { ListBodySchema } from "./schemas";
-import {
-  ProvisioningApiError,
-  connectionError,
-  errorFromResponse,
-  redactor,
-  type ConnectionErrorKind,
-} from "./errors";
+import { ProvisioningApiError, connectionError, errorFromResponse, redactor, type ConnectionErrorKind } from "./errors";
 import { paginate, parseLinkNext, type PaginateOptions } from "./paginate";
 import { RateGate } from "./rate-gate";
 import { backoffDelay, parseRetryAfter, shouldRetry } from "./retry";
@@ -283,11 +277,15 @@ export class HttpTransport {
         const decision = shouldRetry({ method, connectionErrorKind: kind, attempt, maxAttempts, idempotent: spec.idempotent });
         if (decision.retry) {
           const delay = backoffDelay(attempt, { random: this.config.random });
-          this.config.log(`${where}: connection ${kind} after ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${trackingId}); retrying in ${delay} ms`);
+          this.config.log(
+            `${where}: connection ${kind} after ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${trackingId}); retrying in ${delay} ms`,
+          );
           await this.config.sleep(delay);
           continue;
         }
-        this.config.log(`${where}: connection ${kind} after ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${trackingId}); giving up`);
+        this.config.log(
+          `${where}: connection ${kind} after ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${trackingId}); giving up`,
+        );
         throw connectionError({
           kind,
           method,
@@ -326,13 +324,17 @@ export class HttpTransport {
         this.config.gate.pauseFor(delay);
       }
       if (decision.retry) {
-        this.config.log(`${where} -> ${status} in ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${serverTrackingId ?? trackingId}); retrying in ${delay} ms`);
+        this.config.log(
+          `${where} -> ${status} in ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${serverTrackingId ?? trackingId}); retrying in ${delay} ms`,
+        );
         // A 429 waits in the gate's shared pause at the next acquire(); a 423 or 5xx waits alone
         // (a busy customer or a failed call says nothing about other requests).
         if (status !== 429) await this.config.sleep(delay);
         continue;
       }
-      this.config.log(`${where} -> ${status} in ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${serverTrackingId ?? trackingId})`);
+      this.config.log(
+        `${where} -> ${status} in ${tookMs} ms (attempt ${attempt}/${maxAttempts}, TrackingID ${serverTrackingId ?? trackingId})`,
+      );
       throw errorFromResponse({
         status,
         body,
@@ -354,13 +356,7 @@ export class HttpTransport {
    * Validates a 2xx body against a response schema. A mismatch is the API changing under us:
    * reported as a non-retryable {@link ProvisioningApiError} naming the fields, never with values.
    */
-  parse<S extends z.ZodType>(
-    schema: S,
-    res: HttpResponse,
-    method: HttpMethod,
-    body: unknown = res.body,
-    where = "",
-  ): z.output<S> {
+  parse<S extends z.ZodType>(schema: S, res: HttpResponse, method: HttpMethod, body: unknown = res.body, where = ""): z.output<S> {
     const result = schema.safeParse(body);
     if (result.success) return result.data;
     const issues = result.error.issues

@@ -94,9 +94,7 @@ export class RateGate {
     if (options.rateLimit) {
       const { perSecond, burst } = options.rateLimit;
       if (!(perSecond > 0) || !Number.isFinite(perSecond) || !(burst >= 1) || !Number.isInteger(burst)) {
-        throw new TypeError(
-          `rateLimit needs perSecond > 0 and a whole burst >= 1 (got perSecond=${perSecond}, burst=${burst})`,
-        );
+        throw new TypeError(`rateLimit needs perSecond > 0 and a whole burst >= 1 (got perSecond=${perSecond}, burst=${burst})`);
       }
       this.mode = "configured";
       this.rate = perSecond;

@@ -58,12 +58,7 @@ export const LIMITABLE_PACKAGE_NAMES = [
 ] as const;
 
 /** Customer statuses after which nothing changes without a new write (spec: `Customer.status`). */
-export const CUSTOMER_TERMINAL_STATUSES = [
-  "provisioned",
-  "provisioned_with_errors",
-  "error",
-  "pending_rpl_review",
-] as const;
+export const CUSTOMER_TERMINAL_STATUSES = ["provisioned", "provisioned_with_errors", "error", "pending_rpl_review"] as const;
 
 /** Customer statuses during which the service is working and refuses writes with 423. */
 export const CUSTOMER_BUSY_STATUSES = ["provisioning", "updating", "deleting"] as const;
@@ -157,9 +152,7 @@ const CustomerCreateFieldsSchema = z.object({
   externalId: z.string(),
   orgId: z.string().optional(),
   address: AddressSchema,
-  customerInfo: z
-    .object({ name: z.string(), primaryEmail: z.string(), language: z.string().optional() })
-    .optional(),
+  customerInfo: z.object({ name: z.string(), primaryEmail: z.string(), language: z.string().optional() }).optional(),
   provisioningParameters: CustomerProvisioningParametersSchema.optional(),
   subPartnerAdminEmail: z.string().optional(),
 });

@@ -32,12 +32,21 @@ export interface ResourceOperations {
   /** Remembers the `webex:*` settings of `owner`. */
   configure(owner: object, req: { config: { get(key: string): string | undefined } }): void;
   /** Pure validation and defaults; never throws. */
-  check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): {
+  check(
+    owner: object,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): {
     inputs?: Record<string, unknown>;
     failures?: { property: string; reason: string }[];
   };
   /** Pure diff by the rule table; throws for a refused change. */
-  diff(owner: object, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): {
+  diff(
+    owner: object,
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): {
     changes?: boolean;
     replaces?: string[];
     deleteBeforeReplace?: boolean;
@@ -45,9 +54,18 @@ export interface ResourceOperations {
   /** Creates (or adopts) the object and waits for it. */
   create(owner: object, news: Record<string, unknown>): Promise<{ id: string; outs?: Record<string, unknown> }>;
   /** Reads the object; an empty id means it is gone. */
-  read(owner: object, id: string, props?: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  read(
+    owner: object,
+    id: string,
+    props?: Record<string, unknown>,
+  ): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
   /** Updates the object in place. */
-  update(owner: object, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs?: Record<string, unknown> }>;
+  update(
+    owner: object,
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ outs?: Record<string, unknown> }>;
   /** Deletes the object; already gone is success. */
   remove(owner: object, id: string, props: Record<string, unknown>): Promise<void>;
 }

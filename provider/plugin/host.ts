@@ -68,8 +68,10 @@ function failureList(failures: readonly { property: string; reason: string }[] |
 /** The SDK's service object, with the methods above answered by `provider`. */
 function extend(host: HostService, provider: WholesaleProvider): HostService {
   /** Runs one of the SDK's handlers with a `this.provider` that passes the request's timeout on. */
-  const withTimeout = <Req extends { getTimeout(): number }, Res>(handler: Handler<Req, Res>, facade: (timeout: number) => object): Handler<Req, Res> =>
-    (call, callback) => handler.call(Object.create(host, { provider: { value: facade(call.request.getTimeout()) } }), call, callback);
+  const withTimeout =
+    <Req extends { getTimeout(): number }, Res>(handler: Handler<Req, Res>, facade: (timeout: number) => object): Handler<Req, Res> =>
+    (call, callback) =>
+      handler.call(Object.create(host, { provider: { value: facade(call.request.getTimeout()) } }), call, callback);
 
   return Object.assign(Object.create(host) as HostService, {
     configure(call: Call<provproto.ConfigureRequest>, callback: Callback<provproto.ConfigureResponse>) {
@@ -135,7 +137,8 @@ function extend(host: HostService, provider: WholesaleProvider): HostService {
       create: (urn: string, props: Record<string, unknown>) => provider.create(urn, props, timeout),
     })),
     update: withTimeout(host.update, (timeout) => ({
-      update: (id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>) => provider.update(id, urn, olds, news, timeout),
+      update: (id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>) =>
+        provider.update(id, urn, olds, news, timeout),
     })),
     delete: withTimeout(host.delete, (timeout) => ({
       delete: (id: string, urn: string, props: Record<string, unknown>) => provider.delete(id, urn, props, timeout),
@@ -151,7 +154,10 @@ function extend(host: HostService, provider: WholesaleProvider): HostService {
 export async function serve(provider: WholesaleProvider, args: string[]): Promise<void> {
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (this: grpcTypes.Server, service, implementation) {
-    const extended = service === (provrpc.ResourceProviderService as unknown) ? extend(implementation as unknown as HostService, provider) : implementation;
+    const extended =
+      service === (provrpc.ResourceProviderService as unknown)
+        ? extend(implementation as unknown as HostService, provider)
+        : implementation;
     return addService.call(this, service, extended as typeof implementation);
   };
   try {

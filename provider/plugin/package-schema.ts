@@ -189,7 +189,8 @@ function settingSpec(name: SettingName): PropertySpec {
   const target = unwrap(def.type === "pipe" && def.out !== undefined ? def.out : (ProviderSettingsSchema.shape[name] as z.ZodType));
   const type = target instanceof z.ZodNumber ? (target.isInt ? "integer" : "number") : "string";
   const description =
-    `${entry.description} Environment fallback: \`${entry.env}\`` + (entry.defaultValue !== undefined ? `; default \`${entry.defaultValue}\`.` : ".");
+    `${entry.description} Environment fallback: \`${entry.env}\`` +
+    (entry.defaultValue !== undefined ? `; default \`${entry.defaultValue}\`.` : ".");
   return { type, description, ...(entry.secret ? { secret: true } : {}) };
 }
 

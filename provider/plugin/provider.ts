@@ -34,7 +34,9 @@ export interface PluginDiffResult extends provider.DiffResult {
  * environment variables are the same for both.
  */
 export function pluginWording(message: string): string {
-  return message.replace(/\bwebex:(\w+)/g, (whole, key: string) => (SETTING_NAMES.includes(key as SettingName) ? `${PACKAGE_NAME}:${key}` : whole));
+  return message.replace(/\bwebex:(\w+)/g, (whole, key: string) =>
+    SETTING_NAMES.includes(key as SettingName) ? `${PACKAGE_NAME}:${key}` : whole,
+  );
 }
 
 /** Runs `f`, rewording the message of anything it throws (same error object, class and fields). */
@@ -65,12 +67,20 @@ function configString(value: unknown): string | undefined {
 function resourceOfUrn(urn: string): PluginResource {
   const type = urn.split("::")[2]?.split("$").pop() ?? "";
   const r = resourceByToken(type);
-  if (r === undefined) throw new Error(`${PACKAGE_NAME}: unknown resource type ${type}; this plugin serves ${PLUGIN_RESOURCES.map((x) => x.token).join(", ")}`);
+  if (r === undefined)
+    throw new Error(
+      `${PACKAGE_NAME}: unknown resource type ${type}; this plugin serves ${PLUGIN_RESOURCES.map((x) => x.token).join(", ")}`,
+    );
   return r;
 }
 
 /** How one top-level input changed between old outputs and new inputs, or undefined when it did not. */
-function changeOf(key: string, olds: Record<string, unknown>, news: Record<string, unknown>, replaces: readonly string[]): PropertyChange | undefined {
+function changeOf(
+  key: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  replaces: readonly string[],
+): PropertyChange | undefined {
   const before = olds[key];
   const after = news[key];
   if (before === undefined && after === undefined) return undefined;
@@ -227,7 +237,13 @@ export class WholesaleProvider implements provider.Provider {
   }
 
   /** Updates the object; `timeoutSeconds` is the resource's `customTimeouts.update`. */
-  async update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>, timeoutSeconds?: number): Promise<provider.UpdateResult> {
+  async update(
+    id: string,
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    timeoutSeconds?: number,
+  ): Promise<provider.UpdateResult> {
     const r = resourceOfUrn(urn);
     return reworded(() => r.operations.update(this.ownerFor(timeoutSeconds), id, olds, news));
   }
@@ -240,7 +256,8 @@ export class WholesaleProvider implements provider.Provider {
 
   /** `webex-wholesale:index:getCustomerOrg`: bad arguments are failures, not errors. */
   async invoke(fn: string, inputs: Record<string, unknown>): Promise<provider.InvokeResult> {
-    if (fn !== CUSTOMER_ORG_LOOKUP.token) throw new Error(`${PACKAGE_NAME}: unknown function ${fn}; this plugin serves ${CUSTOMER_ORG_LOOKUP.token}`);
+    if (fn !== CUSTOMER_ORG_LOOKUP.token)
+      throw new Error(`${PACKAGE_NAME}: unknown function ${fn}; this plugin serves ${CUSTOMER_ORG_LOOKUP.token}`);
     const failures = checkLookupArgs(inputs);
     if (failures.length > 0) return { failures };
     return { outputs: await reworded(() => lookupCustomerOrg(contextFor(this.owner), inputs)) };

@@ -11,183 +11,191 @@ import { Redactor, Renderer } from "../../local/engine/renderer";
 import { escapeControl, findControlCharacter } from "../../provider/text";
 
 const rules: CatalogRules = {
-    packages: { webex_meetings: { calling: false, limitable: true, adminRank: 3 } },
-    checkTemplate: async () => [],
-    checkCustomer: async () => [],
-    checkUser: async () => [],
+  packages: { webex_meetings: { calling: false, limitable: true, adminRank: 3 } },
+  checkTemplate: async () => [],
+  checkCustomer: async () => [],
+  checkUser: async () => [],
 };
 
 /** A valid catalog of two customers; `ids` and `emails` set the keys under test. */
 function catalog(ids: [string, string], emails: [string, string] = ["u1@one.example", "u2@one.example"]): string {
-    const customer = (externalId: string) => ({
-        externalId,
-        provisioningId: "P1",
-        supportedLocationConfirmed: true,
-        address: { line1: "1 rue", city: "Lyon", country: "FR" },
-        packages: [{ name: "webex_meetings", quantity: 5 }],
-    });
-    const user = (email: string) => ({ email, customer: ids[0], firstName: "A", lastName: "B", package: "webex_meetings" });
-    return stringify({ customers: ids.map(customer), users: emails.map(user) });
+  const customer = (externalId: string) => ({
+    externalId,
+    provisioningId: "P1",
+    supportedLocationConfirmed: true,
+    address: { line1: "1 rue", city: "Lyon", country: "FR" },
+    packages: [{ name: "webex_meetings", quantity: 5 }],
+  });
+  const user = (email: string) => ({ email, customer: ids[0], firstName: "A", lastName: "B", package: "webex_meetings" });
+  return stringify({ customers: ids.map(customer), users: emails.map(user) });
 }
 
 /** The 1-based line of `needle`'s first occurrence in `text`. */
 function lineOf(text: string, needle: string): number {
-    const i = text.split("\n").findIndex((l) => l.includes(needle));
-    expect(i, needle).to.be.greaterThanOrEqual(0);
-    return i + 1;
+  const i = text.split("\n").findIndex((l) => l.includes(needle));
+  expect(i, needle).to.be.greaterThanOrEqual(0);
+  return i + 1;
 }
 
 describe("catalog: control characters", () => {
-    const controls: { name: string; ch: string }[] = [
-        { name: "ESC (terminal escape codes)", ch: "\u001b" },
-        { name: "CR", ch: "\r" },
-        { name: "LF", ch: "\n" },
-        { name: "DEL", ch: "\u007f" },
-        { name: "C1 CSI", ch: "\u009b" },
-        { name: "right-to-left override", ch: "\u202e" },
-        { name: "NUL", ch: "\u0000" },
-    ];
-    for (const c of controls) {
-        it(`refuses ${c.name} in a key value, naming its path and line`, async () => {
-            const text = catalog(["acme", `evil${c.ch}[31m`]);
-            const result = await validateCatalog(text, rules);
-            expect(result.ok).to.equal(false);
-            const issue = result.issues.find((i) => i.path === "customers[1].externalId");
-            expect(issue, JSON.stringify(result.issues)).to.not.equal(undefined);
-            expect(issue!.message).to.match(/control character U\+[0-9A-F]{4} at position 5/);
-            // The key's own line: the second customer's `externalId:` (a line break may move the value below it).
-            const keyLines = text.split("\n").flatMap((l, i) => (l.includes("externalId:") ? [i + 1] : []));
-            expect(issue!.line).to.equal(keyLines[1]);
-        });
+  const controls: { name: string; ch: string }[] = [
+    { name: "ESC (terminal escape codes)", ch: "\u001b" },
+    { name: "CR", ch: "\r" },
+    { name: "LF", ch: "\n" },
+    { name: "DEL", ch: "\u007f" },
+    { name: "C1 CSI", ch: "\u009b" },
+    { name: "right-to-left override", ch: "\u202e" },
+    { name: "NUL", ch: "\u0000" },
+  ];
+  for (const c of controls) {
+    it(`refuses ${c.name} in a key value, naming its path and line`, async () => {
+      const text = catalog(["acme", `evil${c.ch}[31m`]);
+      const result = await validateCatalog(text, rules);
+      expect(result.ok).to.equal(false);
+      const issue = result.issues.find((i) => i.path === "customers[1].externalId");
+      expect(issue, JSON.stringify(result.issues)).to.not.equal(undefined);
+      expect(issue!.message).to.match(/control character U\+[0-9A-F]{4} at position 5/);
+      // The key's own line: the second customer's `externalId:` (a line break may move the value below it).
+      const keyLines = text.split("\n").flatMap((l, i) => (l.includes("externalId:") ? [i + 1] : []));
+      expect(issue!.line).to.equal(keyLines[1]);
+    });
+  }
+
+  it("refuses one in a nested value and in a map key, each on its own path", async () => {
+    const text = catalog(["acme", "beta"]).replace("city: Lyon", 'city: "Ly\\x1bon"').replace("line1: 1 rue", '"line1\\x1b": 1 rue');
+    const result = await validateCatalog(text, rules);
+    const paths = result.issues.filter((i) => /control character/.test(i.message)).map((i) => i.path);
+    expect(paths).to.include.members(["customers[0].address.city", "customers[0].address.line1\u001b"]);
+  });
+
+  it("prints the problem with the character escaped, never raw", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalog-ctl-"));
+    try {
+      const file = join(dir, "c.yaml");
+      writeFileSync(file, catalog(["acme", "x\u001b[2J\r\n + webex:CustomerOrg forged created"]));
+      const err = (await loadCatalog(file, rules).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as CatalogError;
+      expect(err).to.be.instanceOf(CatalogError);
+      expect(findControlCharacter(err.message.replace(/\n/g, " "))).to.equal(undefined);
+      expect(err.message).to.not.match(/\n \+ webex/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
+  });
 
-    it("refuses one in a nested value and in a map key, each on its own path", async () => {
-        const text = catalog(["acme", "beta"]).replace("city: Lyon", 'city: "Ly\\x1bon"').replace("line1: 1 rue", '"line1\\x1b": 1 rue');
-        const result = await validateCatalog(text, rules);
-        const paths = result.issues.filter((i) => /control character/.test(i.message)).map((i) => i.path);
-        expect(paths).to.include.members(["customers[0].address.city", "customers[0].address.line1\u001b"]);
-    });
+  it("the local engine prints names and messages from programs and the API escaped", () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalog-render-"));
+    const printed: string[] = [];
+    const renderer = new Renderer((l) => printed.push(l), join(dir, "log"), new Redactor(), false);
+    try {
+      renderer.stepFailed(undefined, "webex:index:CustomerOrg", "x\u001b[2J", "HTTP 400: bad\r + webex:index:CustomerOrg y created");
+      renderer.planned("create", "webex:index:CustomerOrg", "acme\u202e");
+    } finally {
+      renderer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(printed).to.deep.equal([
+      " error: webex:index:CustomerOrg x\\x1b[2J: HTTP 400: bad\\r + webex:index:CustomerOrg y created",
+      " +  webex:index:CustomerOrg acme\\u202e create",
+    ]);
+  });
 
-    it("prints the problem with the character escaped, never raw", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "catalog-ctl-"));
-        try {
-            const file = join(dir, "c.yaml");
-            writeFileSync(file, catalog(["acme", "x\u001b[2J\r\n + webex:CustomerOrg forged created"]));
-            const err = (await loadCatalog(file, rules).then(() => undefined, (e: unknown) => e)) as CatalogError;
-            expect(err).to.be.instanceOf(CatalogError);
-            expect(findControlCharacter(err.message.replace(/\n/g, " "))).to.equal(undefined);
-            expect(err.message).to.not.match(/\n \+ webex/);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
-    });
-
-    it("the local engine prints names and messages from programs and the API escaped", () => {
-        const dir = mkdtempSync(join(tmpdir(), "catalog-render-"));
-        const printed: string[] = [];
-        const renderer = new Renderer((l) => printed.push(l), join(dir, "log"), new Redactor(), false);
-        try {
-            renderer.stepFailed(undefined, "webex:index:CustomerOrg", "x\u001b[2J", "HTTP 400: bad\r + webex:index:CustomerOrg y created");
-            renderer.planned("create", "webex:index:CustomerOrg", "acme\u202e");
-        } finally {
-            renderer.close();
-            rmSync(dir, { recursive: true, force: true });
-        }
-        expect(printed).to.deep.equal([
-            " error: webex:index:CustomerOrg x\\x1b[2J: HTTP 400: bad\\r + webex:index:CustomerOrg y created",
-            " +  webex:index:CustomerOrg acme\\u202e create",
-        ]);
-    });
-
-    it("escapeControl shows every control character visibly and keeps other text", () => {
-        expect(escapeControl("a\u001b[31mb\r\nc\u202ed\tüé")).to.equal("a\\x1b[31mb\\r\\nc\\u202ed\\tüé");
-    });
+  it("escapeControl shows every control character visibly and keeps other text", () => {
+    expect(escapeControl("a\u001b[31mb\r\nc\u202ed\tüé")).to.equal("a\\x1b[31mb\\r\\nc\\u202ed\\tüé");
+  });
 });
 
 describe("catalog: lookalike keys", () => {
-    const pairs: { name: string; ids: [string, string] }[] = [
-        { name: "case", ids: ["acme", "ACME"] },
-        { name: "trailing space", ids: ["acme", "acme "] },
-        { name: "Unicode normalisation (precomposed é against e + combining accent)", ids: ["caf\u00e9", "cafe\u0301"] },
-    ];
-    for (const p of pairs) {
-        it(`refuses two customers that differ only by ${p.name}, naming both keys and lines`, async () => {
-            const text = catalog(p.ids);
-            const result = await validateCatalog(text, rules);
-            expect(result.ok).to.equal(false);
-            const issue = result.issues.find((i) => i.path === "customers[1].externalId");
-            expect(issue, JSON.stringify(result.issues)).to.not.equal(undefined);
-            const [first, second] = p.ids.map((id) => JSON.stringify(id));
-            expect(issue!.message).to.include(`${second} (line ${issue!.line})`).and.include(`${first} of customers[0] (line ${lineOf(text, "externalId:")})`);
-            expect(issue!.message).to.include("--allow-lookalikes");
-        });
+  const pairs: { name: string; ids: [string, string] }[] = [
+    { name: "case", ids: ["acme", "ACME"] },
+    { name: "trailing space", ids: ["acme", "acme "] },
+    { name: "Unicode normalisation (precomposed é against e + combining accent)", ids: ["caf\u00e9", "cafe\u0301"] },
+  ];
+  for (const p of pairs) {
+    it(`refuses two customers that differ only by ${p.name}, naming both keys and lines`, async () => {
+      const text = catalog(p.ids);
+      const result = await validateCatalog(text, rules);
+      expect(result.ok).to.equal(false);
+      const issue = result.issues.find((i) => i.path === "customers[1].externalId");
+      expect(issue, JSON.stringify(result.issues)).to.not.equal(undefined);
+      const [first, second] = p.ids.map((id) => JSON.stringify(id));
+      expect(issue!.message)
+        .to.include(`${second} (line ${issue!.line})`)
+        .and.include(`${first} of customers[0] (line ${lineOf(text, "externalId:")})`);
+      expect(issue!.message).to.include("--allow-lookalikes");
+    });
+  }
+
+  it("refuses user emails that differ by a trailing space (the same email in any case stays the unique-key rule's)", async () => {
+    const spaced = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "u@one.example "]), rules);
+    expect(spaced.issues.map((i) => i.message).join("\n")).to.match(/differ only by case, Unicode normalisation or surrounding spaces/);
+    const cased = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "U@one.example"]), rules);
+    expect(cased.issues.map((i) => i.message)).to.have.length(1);
+    expect(cased.issues[0]!.message).to.match(/already used/);
+  });
+
+  it("with allowLookalikes, accepts them and returns the same problem as a warning", async () => {
+    const result = await validateCatalog(catalog(["acme", "ACME"]), rules, { allowLookalikes: true });
+    expect(result.ok).to.equal(true);
+    expect(result.warnings.map((w) => w.path)).to.deep.equal(["customers[1].externalId"]);
+    const warned: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), "catalog-look-"));
+    try {
+      const file = join(dir, "c.yaml");
+      writeFileSync(file, catalog(["acme", "ACME"]));
+      const loaded = await loadCatalog(file, rules, { allowLookalikes: true, warn: (t) => warned.push(t) });
+      expect(loaded.customers).to.have.length(2);
+      expect(warned.join("\n")).to.match(/lookalike keys are allowed[\s\S]*customers\[1\]\.externalId/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
+  });
 
-    it("refuses user emails that differ by a trailing space (the same email in any case stays the unique-key rule's)", async () => {
-        const spaced = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "u@one.example "]), rules);
-        expect(spaced.issues.map((i) => i.message).join("\n")).to.match(/differ only by case, Unicode normalisation or surrounding spaces/);
-        const cased = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "U@one.example"]), rules);
-        expect(cased.issues.map((i) => i.message)).to.have.length(1);
-        expect(cased.issues[0]!.message).to.match(/already used/);
-    });
-
-    it("with allowLookalikes, accepts them and returns the same problem as a warning", async () => {
-        const result = await validateCatalog(catalog(["acme", "ACME"]), rules, { allowLookalikes: true });
-        expect(result.ok).to.equal(true);
-        expect(result.warnings.map((w) => w.path)).to.deep.equal(["customers[1].externalId"]);
-        const warned: string[] = [];
-        const dir = mkdtempSync(join(tmpdir(), "catalog-look-"));
-        try {
-            const file = join(dir, "c.yaml");
-            writeFileSync(file, catalog(["acme", "ACME"]));
-            const loaded = await loadCatalog(file, rules, { allowLookalikes: true, warn: (t) => warned.push(t) });
-            expect(loaded.customers).to.have.length(2);
-            expect(warned.join("\n")).to.match(/lookalike keys are allowed[\s\S]*customers\[1\]\.externalId/);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
-    });
-
-    it("distinct keys are not lookalikes", async () => {
-        expect((await validateCatalog(catalog(["acme", "acme-2"]), rules)).ok).to.equal(true);
-        expect(foldKey(" Caf\u0065\u0301 ")).to.equal(foldKey("caf\u00e9"));
-    });
+  it("distinct keys are not lookalikes", async () => {
+    expect((await validateCatalog(catalog(["acme", "acme-2"]), rules)).ok).to.equal(true);
+    expect(foldKey(" Caf\u0065\u0301 ")).to.equal(foldKey("caf\u00e9"));
+  });
 });
 
 describe("catalog: every YAML loader failure is a located problem", () => {
-    const bomb = [
-        'a: &a ["x","x","x","x","x","x","x","x","x"]',
-        "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
-        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
-        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
-        "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
-        "customers: [*e,*e,*e,*e,*e,*e,*e,*e,*e]",
-        "",
-    ].join("\n");
-    const cases: { name: string; text: string; message: RegExp; line: number }[] = [
-        { name: "an alias bomb (maxAliasCount)", text: bomb, message: /^YAML: Excessive alias count/, line: 2 },
-        { name: "an alias without its anchor", text: "customers: []\nusers: *nobody\n", message: /^YAML: Unresolved alias.*nobody/, line: 2 },
-        { name: "a duplicate key", text: "customers: []\nusers: []\nusers: []\n", message: /^YAML:.*unique/i, line: 3 },
-        { name: "a syntax error", text: "customers: [\n  - a\n", message: /^YAML:/, line: 2 },
-        { name: "several documents", text: "customers: []\n---\ncustomers: []\n", message: /^YAML:.*multiple documents/, line: 2 },
-    ];
-    for (const c of cases) {
-        it(`${c.name}: a problem with a line, not an exception`, async () => {
-            const result = await validateCatalog(c.text, rules);
-            expect(result.ok).to.equal(false);
-            expect(result.issues[0]!.message).to.match(c.message);
-            expect(result.issues[0]!.line).to.equal(c.line);
-        });
-    }
-
-    it("loadCatalog turns an alias bomb into a CatalogError naming the line", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "catalog-bomb-"));
-        try {
-            const file = join(dir, "bomb.yaml");
-            writeFileSync(file, bomb);
-            await expect(loadCatalog(file, rules)).to.be.rejectedWith(CatalogError, /\(file\) \(line 2, column \d+\): YAML: Excessive alias count/);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+  const bomb = [
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
+    "customers: [*e,*e,*e,*e,*e,*e,*e,*e,*e]",
+    "",
+  ].join("\n");
+  const cases: { name: string; text: string; message: RegExp; line: number }[] = [
+    { name: "an alias bomb (maxAliasCount)", text: bomb, message: /^YAML: Excessive alias count/, line: 2 },
+    { name: "an alias without its anchor", text: "customers: []\nusers: *nobody\n", message: /^YAML: Unresolved alias.*nobody/, line: 2 },
+    { name: "a duplicate key", text: "customers: []\nusers: []\nusers: []\n", message: /^YAML:.*unique/i, line: 3 },
+    { name: "a syntax error", text: "customers: [\n  - a\n", message: /^YAML:/, line: 2 },
+    { name: "several documents", text: "customers: []\n---\ncustomers: []\n", message: /^YAML:.*multiple documents/, line: 2 },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: a problem with a line, not an exception`, async () => {
+      const result = await validateCatalog(c.text, rules);
+      expect(result.ok).to.equal(false);
+      expect(result.issues[0]!.message).to.match(c.message);
+      expect(result.issues[0]!.line).to.equal(c.line);
     });
+  }
+
+  it("loadCatalog turns an alias bomb into a CatalogError naming the line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalog-bomb-"));
+    try {
+      const file = join(dir, "bomb.yaml");
+      writeFileSync(file, bomb);
+      await expect(loadCatalog(file, rules)).to.be.rejectedWith(
+        CatalogError,
+        /\(file\) \(line 2, column \d+\): YAML: Excessive alias count/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

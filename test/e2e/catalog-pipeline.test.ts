@@ -46,7 +46,9 @@ describe("the catalog's sample pipeline", function () {
     const lowest = Number(/>=\s*(\d+)/.exec(pkg.engines.node)![1]);
     expect(Number(workflow.env.NODE_VERSION)).to.be.at.least(lowest);
     for (const job of [preview, up]) {
-      expect(job.steps.find((s) => s.uses?.startsWith("actions/setup-node"))!.with).to.include({ "node-version": "${{ env.NODE_VERSION }}" });
+      expect(job.steps.find((s) => s.uses?.startsWith("actions/setup-node"))!.with).to.include({
+        "node-version": "${{ env.NODE_VERSION }}",
+      });
     }
   });
 

@@ -5,68 +5,89 @@ import { parseArgs } from "../../scripts/start";
 import { changes, failureText, stepCounts, useScenario, writes } from "./harness";
 
 describe("e2e: the main job (root program, sample catalog)", function () {
-    this.timeout(120_000);
-    const s = useScenario("main-job", undefined, ".");
+  this.timeout(120_000);
+  const s = useScenario("main-job", undefined, ".");
 
-    it("up creates the sample catalog: limited quantities kept, calling users at their headquarters", async () => {
-        const r = await s.run("up");
-        expect(r.ok, failureText(r)).to.equal(true);
-        expect(stepCounts(r).create).to.equal(1 + 2 + 4 + 8); // the deletion guard, templates, customers, users
-        const state = await s.state();
-        const customers = Object.values(state.customers);
-        expect(customers.map((c) => c.status)).to.deep.equal(customers.map(() => "provisioned"));
-        const byExternalId = new Map(customers.map((c) => [c.externalId, c]));
-        expect(byExternalId.get("boulangerie-dupont-001")?.limits).to.deep.equal({ webex_meetings: 10 });
-        expect(byExternalId.get("cabinet-martin-002")?.limits).to.equal(null);
-        for (const externalId of ["acme-corp-003", "northwind-004"]) {
-            const customer = byExternalId.get(externalId)!;
-            const hq = customer.headquarters?.id;
-            expect(hq, `${externalId} headquarters`).to.be.a("string");
-            const calling = Object.values(state.subscribers).filter((u) => u.customerId === customer.id && u.packages[0] !== "webex_meetings");
-            expect(calling.length, `${externalId} calling users`).to.be.greaterThan(0);
-            for (const u of calling) expect(u.locationId, u.email).to.equal(hq);
-        }
-        expect(r.outputs.counts).to.deep.equal({ templates: 2, customers: 4, users: 8 });
-    });
+  it("up creates the sample catalog: limited quantities kept, calling users at their headquarters", async () => {
+    const r = await s.run("up");
+    expect(r.ok, failureText(r)).to.equal(true);
+    expect(stepCounts(r).create).to.equal(1 + 2 + 4 + 8); // the deletion guard, templates, customers, users
+    const state = await s.state();
+    const customers = Object.values(state.customers);
+    expect(customers.map((c) => c.status)).to.deep.equal(customers.map(() => "provisioned"));
+    const byExternalId = new Map(customers.map((c) => [c.externalId, c]));
+    expect(byExternalId.get("boulangerie-dupont-001")?.limits).to.deep.equal({ webex_meetings: 10 });
+    expect(byExternalId.get("cabinet-martin-002")?.limits).to.equal(null);
+    for (const externalId of ["acme-corp-003", "northwind-004"]) {
+      const customer = byExternalId.get(externalId)!;
+      const hq = customer.headquarters?.id;
+      expect(hq, `${externalId} headquarters`).to.be.a("string");
+      const calling = Object.values(state.subscribers).filter((u) => u.customerId === customer.id && u.packages[0] !== "webex_meetings");
+      expect(calling.length, `${externalId} calling users`).to.be.greaterThan(0);
+      for (const u of calling) expect(u.locationId, u.email).to.equal(hq);
+    }
+    expect(r.outputs.counts).to.deep.equal({ templates: 2, customers: 4, users: 8 });
+  });
 
-    it("a second up changes nothing and writes nothing", async () => {
-        await s.resetRequests();
-        const r = await s.run("up");
-        expect(r.ok, failureText(r)).to.equal(true);
-        expect(changes(r)).to.equal(0);
-        expect(writes(await s.requests())).to.equal(0);
-    });
+  it("a second up changes nothing and writes nothing", async () => {
+    await s.resetRequests();
+    const r = await s.run("up");
+    expect(r.ok, failureText(r)).to.equal(true);
+    expect(changes(r)).to.equal(0);
+    expect(writes(await s.requests())).to.equal(0);
+  });
 
-    it("destroy leaves the emulator empty", async () => {
-        const r = await s.run("destroy");
-        expect(r.ok, failureText(r)).to.equal(true);
-        const state = await s.state();
-        expect([Object.keys(state.templates), Object.keys(state.customers), Object.keys(state.subscribers)]).to.deep.equal([[], [], []]);
-        expect(await s.invariants()).to.include({ ok: true });
-    });
+  it("destroy leaves the emulator empty", async () => {
+    const r = await s.run("destroy");
+    expect(r.ok, failureText(r)).to.equal(true);
+    const state = await s.state();
+    expect([Object.keys(state.templates), Object.keys(state.customers), Object.keys(state.subscribers)]).to.deep.equal([[], [], []]);
+    expect(await s.invariants()).to.include({ ok: true });
+  });
 });
 
 describe("npm start arguments", () => {
-    const valid: { argv: string[]; expected: ReturnType<typeof parseArgs> }[] = [
-        { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false } },
-        { argv: ["preview"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false } },
-        { argv: ["destroy", "--local-engine"], expected: { operation: "destroy", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false } },
-        { argv: ["--local-engine", "refresh"], expected: { operation: "refresh", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false } },
-        { argv: ["--engine", "local"], expected: { operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false } },
-        { argv: ["preview", "--engine=cli"], expected: { operation: "preview", forceLocalEngine: false, requireCli: true, allowDeletes: false, allowLookalikes: false } },
-        { argv: ["up", "--allow-deletes"], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true, allowLookalikes: false } },
-        { argv: ["preview", "--allow-lookalikes"], expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: true } },
-    ];
-    for (const c of valid) {
-        it(`accepts ${JSON.stringify(c.argv)}`, () => expect(parseArgs(c.argv)).to.deep.equal(c.expected));
-    }
-    const invalid: { argv: string[]; reason: RegExp }[] = [
-        { argv: ["deploy"], reason: /unexpected argument "deploy"/ },
-        { argv: ["up", "preview"], reason: /unexpected argument "preview"/ },
-        { argv: ["--yes"], reason: /usage: npm start/ },
-        { argv: ["--engine", "docker"], reason: /--engine takes cli or local/ },
-    ];
-    for (const c of invalid) {
-        it(`refuses ${JSON.stringify(c.argv)} with the usage`, () => expect(() => parseArgs(c.argv)).to.throw(c.reason));
-    }
+  const valid: { argv: string[]; expected: ReturnType<typeof parseArgs> }[] = [
+    { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+    {
+      argv: ["preview"],
+      expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false },
+    },
+    {
+      argv: ["destroy", "--local-engine"],
+      expected: { operation: "destroy", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
+    },
+    {
+      argv: ["--local-engine", "refresh"],
+      expected: { operation: "refresh", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
+    },
+    {
+      argv: ["--engine", "local"],
+      expected: { operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
+    },
+    {
+      argv: ["preview", "--engine=cli"],
+      expected: { operation: "preview", forceLocalEngine: false, requireCli: true, allowDeletes: false, allowLookalikes: false },
+    },
+    {
+      argv: ["up", "--allow-deletes"],
+      expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true, allowLookalikes: false },
+    },
+    {
+      argv: ["preview", "--allow-lookalikes"],
+      expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: true },
+    },
+  ];
+  for (const c of valid) {
+    it(`accepts ${JSON.stringify(c.argv)}`, () => expect(parseArgs(c.argv)).to.deep.equal(c.expected));
+  }
+  const invalid: { argv: string[]; reason: RegExp }[] = [
+    { argv: ["deploy"], reason: /unexpected argument "deploy"/ },
+    { argv: ["up", "preview"], reason: /unexpected argument "preview"/ },
+    { argv: ["--yes"], reason: /usage: npm start/ },
+    { argv: ["--engine", "docker"], reason: /--engine takes cli or local/ },
+  ];
+  for (const c of invalid) {
+    it(`refuses ${JSON.stringify(c.argv)} with the usage`, () => expect(() => parseArgs(c.argv)).to.throw(c.reason));
+  }
 });

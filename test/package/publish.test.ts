@@ -34,7 +34,8 @@ describe("the published package", function () {
   this.timeout(240_000);
   let files: string[];
   before(() => {
-    if (!existsSync(join(ROOT, "dist", "provider", "index.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test's pretest does)");
+    if (!existsSync(join(ROOT, "dist", "provider", "index.js")))
+      throw new Error("dist/ is missing: run `npm run build` (npm test's pretest does)");
     files = packedFiles();
   });
 
@@ -52,12 +53,15 @@ describe("the published package", function () {
 
   it("ships README, LICENSE, CHANGELOG and package.json, and nothing but dist/provider beside them", () => {
     expect(files).to.include.members(["README.md", "LICENSE", "CHANGELOG.md", "package.json"]);
-    const other = files.filter((f) => !f.startsWith("dist/provider/") && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f));
+    const other = files.filter(
+      (f) => !f.startsWith("dist/provider/") && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f),
+    );
     expect(other, "files outside dist/provider/").to.deep.equal([]);
   });
 
   it("ships no tests, stand-ins (emulator, engine), sources, source maps of unshipped sources, or .local/", () => {
-    const forbidden = /^(test|local|\.local|bench|scripts|examples|catalog|provider|dist\/(local|test|bench|scripts|examples|catalog))\/|\.test\.|\.map$|\.ts$(?<!\.d\.ts)/;
+    const forbidden =
+      /^(test|local|\.local|bench|scripts|examples|catalog|provider|dist\/(local|test|bench|scripts|examples|catalog))\/|\.test\.|\.map$|\.ts$(?<!\.d\.ts)/;
     expect(files.filter((f) => forbidden.test(f))).to.deep.equal([]);
   });
 
@@ -99,7 +103,11 @@ describe("the published package", function () {
             diff: { changes: diff.changes, replaces: diff.replaces || [] },
           }));
         })().catch((e) => { console.error(e); process.exit(1); });`;
-      const run = spawnSync(process.execPath, ["-e", script], { cwd: program, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+      const run = spawnSync(process.execPath, ["-e", script], {
+        cwd: program,
+        encoding: "utf8",
+        env: { ...process.env, NODE_OPTIONS: "" },
+      });
       expect(run.status, run.stderr).to.equal(0);
       expect(JSON.parse(run.stdout)).to.deep.equal({
         classes: ["function", "function", "function"],

@@ -56,7 +56,10 @@ pulumi.export("customerId", customer.customer_id)
 const cli = findCli();
 describeQuickstartUnderCli({
   language: "Python",
-  missing: cli.found && !cli.pythonVenv ? "no virtualenv with the generated Python SDK for this schema (npm run pulumi:install -- --python)" : undefined,
+  missing:
+    cli.found && !cli.pythonVenv
+      ? "no virtualenv with the generated Python SDK for this schema (npm run pulumi:install -- --python)"
+      : undefined,
   // `pulumi import` asks the language host to write the imported resource as code (GenerateProgram);
   // our host does not generate code (tools/README.md), so the import adopts the customer without it.
   importFlags: ["--generate-code=false"],

@@ -57,7 +57,9 @@ if (!genSdk) {
       }
       const init = readFileSync(join(dir, "pulumi_webex_wholesale", "__init__.py"), "utf8");
       expect(init).to.match(/from \.get_customer_org import \*/);
-      expect(readFileSync(join(dir, "pulumi_webex_wholesale", "customer_org.py"), "utf8")).to.include('"webex-wholesale:index:CustomerOrg"');
+      expect(readFileSync(join(dir, "pulumi_webex_wholesale", "customer_org.py"), "utf8")).to.include(
+        '"webex-wholesale:index:CustomerOrg"',
+      );
       const py = all.filter((f) => f.endsWith(".py"));
       expect(py.length).to.be.greaterThan(8);
       const r = spawnSync(process.env.PULUMI_PYTHON_CMD || "python3", ["-m", "py_compile", ...py], { cwd: dir, encoding: "utf8" });

@@ -17,7 +17,11 @@ describe("getCustomerOrg (TypeScript function) against the emulator", function (
     const values: Record<string, string> = { "webex:accessToken": emu.token, "webex:baseUrl": emu.url };
     config = { get: (key) => values[key] };
     const api = (path: string, body: object) =>
-      fetch(`${emu.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${emu.token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${emu.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${emu.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const template = (await (
       await api("/v1/wholesale/onboardingTemplates", {
         name: "T",

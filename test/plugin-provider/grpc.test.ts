@@ -61,7 +61,13 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
     const r = await plugin.call<provproto.DiffRequest, provproto.DiffResponse>(plugin.client.diff, req);
     const detailed: Record<string, number> = {};
     r.getDetaileddiffMap().forEach((v, k) => (detailed[k] = v.getKind()));
-    return { changes: r.getChanges(), replaces: r.getReplacesList(), diffs: r.getDiffsList(), detailed, deleteBeforeReplace: r.getDeletebeforereplace() };
+    return {
+      changes: r.getChanges(),
+      replaces: r.getReplacesList(),
+      diffs: r.getDiffsList(),
+      detailed,
+      deleteBeforeReplace: r.getDeletebeforereplace(),
+    };
   }
 
   async function create(type: string, name: string, props: object, timeoutSeconds = 0) {
@@ -78,7 +84,10 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
     req.setTok("webex-wholesale:index:getCustomerOrg");
     req.setArgs(S(args));
     const r = await plugin.call<provproto.InvokeRequest, provproto.InvokeResponse>(plugin.client.invoke, req);
-    return { outputs: r.getReturn()?.toJavaScript() ?? {}, failures: r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+    return {
+      outputs: r.getReturn()?.toJavaScript() ?? {},
+      failures: r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
   }
 
   before(async function () {
@@ -111,7 +120,9 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
     };
     const bad = await check({ clientRules: "lenient", provisioningTimeout: "10", version: "0.1.0" });
     expect(bad.map((f) => f.property)).to.have.members(["clientRules", "provisioningTimeout"]);
-    expect(bad.find((f) => f.property === "clientRules")!.reason).to.include("webex-wholesale:clientRules").and.not.include("webex:clientRules");
+    expect(bad.find((f) => f.property === "clientRules")!.reason)
+      .to.include("webex-wholesale:clientRules")
+      .and.not.include("webex:clientRules");
     expect(await check({ baseUrl: emu.url, provisioningTimeoutSeconds: 60, clientRules: "server", accessToken: "t" })).to.deep.equal([]);
   });
 
@@ -125,7 +136,11 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
   };
   it("without a token anywhere, create fails naming webex-wholesale:accessToken and WEBEX_ACCESS_TOKEN", async () => {
     await configure({ baseUrl: emu.url });
-    const failed = await create("OnboardingTemplate", "t0", { ...template, allowAdminInviteEmails: false, allowWebexToWebexCalls: true }).then(
+    const failed = await create("OnboardingTemplate", "t0", {
+      ...template,
+      allowAdminInviteEmails: false,
+      allowWebexToWebexCalls: true,
+    }).then(
       () => undefined,
       (e: PluginError) => e,
     );
@@ -151,7 +166,13 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
       [
         "CustomerUser",
         "ada",
-        () => ({ customerId: state.CustomerOrg!.id, email: "ada@acme.example", firstName: "Ada", lastName: "L", package: "webex_meetings" }),
+        () => ({
+          customerId: state.CustomerOrg!.id,
+          email: "ada@acme.example",
+          firstName: "Ada",
+          lastName: "L",
+          package: "webex_meetings",
+        }),
       ],
     ] as const) {
       const checked = await plugin.check(urn(type, name), {}, args());
@@ -182,7 +203,10 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
 
   it("reports the changed keys and a detailed diff: packages update in place, email replaces (delete first)", async () => {
     const c = state.CustomerOrg!;
-    const updated = await diff("CustomerOrg", c.id, c.outs, { ...c.inputs, packages: [{ name: "webex_meetings" }, { name: "webex_calling" }] });
+    const updated = await diff("CustomerOrg", c.id, c.outs, {
+      ...c.inputs,
+      packages: [{ name: "webex_meetings" }, { name: "webex_calling" }],
+    });
     expect(updated).to.deep.include({ changes: DIFF_SOME, replaces: [], diffs: ["packages"] });
     expect(updated.detailed).to.deep.equal({ packages: provproto.PropertyDiff.Kind.UPDATE });
     const same = await diff("CustomerOrg", c.id, c.outs, c.inputs);
@@ -240,7 +264,12 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
   it("getCustomerOrg: finds by externalId and by customerId; bad arguments are failures", async () => {
     const byExternal = await invoke({ externalId: "acme-001" });
     expect(byExternal.failures).to.deep.equal([]);
-    expect(byExternal.outputs).to.deep.include({ customerId: state.CustomerOrg!.id, externalId: "acme-001", status: "provisioned", packages: ["webex_meetings"] });
+    expect(byExternal.outputs).to.deep.include({
+      customerId: state.CustomerOrg!.id,
+      externalId: "acme-001",
+      status: "provisioned",
+      packages: ["webex_meetings"],
+    });
     expect((await invoke({ customerId: state.CustomerOrg!.id })).outputs).to.deep.include({ externalId: "acme-001" });
     expect((await invoke({})).failures.map((f) => f.property)).to.deep.equal(["externalId"]);
     expect((await invoke({ externalId: "a", customerId: "b" })).failures.map((f) => f.property)).to.deep.equal(["customerId"]);
@@ -254,10 +283,14 @@ describe("provider plugin pulumi-resource-webex-wholesale over gRPC against the 
   it("customTimeouts: a create timeout shorter than provisioning records the customer as partially created", async () => {
     await emu.admin.configure({ provisioningDelayMs: 4000 });
     try {
-      const checked = await plugin.check(urn("CustomerOrg", "slow-001"), {}, {
-        ...customer(state.OnboardingTemplate!.outs.provisioningId as string),
-        externalId: "slow-001",
-      });
+      const checked = await plugin.check(
+        urn("CustomerOrg", "slow-001"),
+        {},
+        {
+          ...customer(state.OnboardingTemplate!.outs.provisioningId as string),
+          externalId: "slow-001",
+        },
+      );
       const failed = await create("CustomerOrg", "slow-001", checked.inputs, 1).then(
         () => undefined,
         (e: PluginError) => e,

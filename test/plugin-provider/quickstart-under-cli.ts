@@ -54,7 +54,10 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
       /** Runs `pulumi <args>` in the program folder (asynchronously: the emulator answers in this process). */
       function pulumi(args: string[]): Promise<{ code: number | null; out: string }> {
         return new Promise((resolve) => {
-          const child = spawn(cli.found ? cli.pulumi : "pulumi", [...args, "--non-interactive", "--stack", "dev"], { cwd: join(dir, "prog"), env });
+          const child = spawn(cli.found ? cli.pulumi : "pulumi", [...args, "--non-interactive", "--stack", "dev"], {
+            cwd: join(dir, "prog"),
+            env,
+          });
           let out = "";
           child.stdout.on("data", (d) => (out += String(d)));
           child.stderr.on("data", (d) => (out += String(d)));
@@ -110,16 +113,20 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
 
       it("renaming the customer fails preview with the TypeScript package's message, without an API call", async () => {
         const owner = {};
-        const inputs = customerOrgOperations.check(owner, {}, {
-          provisioningId: "p",
-          externalId: "quickstart-001",
-          companyName: "Quickstart Bistro",
-          adminEmail: "claire@quickstart-bistro.example",
-          language: "fr_FR",
-          supportedLocationConfirmed: true,
-          address: { line1: "3 rue du Port", city: "Marseille", postalCode: "13002", country: "FR" },
-          packages: [{ name: "webex_meetings" }],
-        }).inputs!;
+        const inputs = customerOrgOperations.check(
+          owner,
+          {},
+          {
+            provisioningId: "p",
+            externalId: "quickstart-001",
+            companyName: "Quickstart Bistro",
+            adminEmail: "claire@quickstart-bistro.example",
+            language: "fr_FR",
+            supportedLocationConfirmed: true,
+            address: { line1: "3 rue du Port", city: "Marseille", postalCode: "13002", country: "FR" },
+            packages: [{ name: "webex_meetings" }],
+          },
+        ).inputs!;
         // Refusals are check's (previous inputs against new ones), so a refresh's diff never meets them.
         const refused = customerOrgOperations.check(owner, inputs, { ...inputs, companyName: "Quickstart Brasserie" }).failures ?? [];
         expect(refused.map((f) => f.property)).to.deep.equal(["companyName"]);
@@ -131,8 +138,8 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         quickstart.write(join(dir, "prog"), join(dir, "plugin"), "Quickstart Bistro");
         expect(r.code, r.out).not.to.equal(0);
         expect(r.out).to.include(expected);
-      // The language host bails (the engine shows the refusal); no second error from the program's end.
-      expect(r.out).not.to.match(/Program exited with non-zero exit code|Resource monitor has terminated/);
+        // The language host bails (the engine shows the refusal); no second error from the program's end.
+        expect(r.out).not.to.match(/Program exited with non-zero exit code|Resource monitor has terminated/);
         expect((await emu.admin.counters()).total).to.equal(0);
       });
 
@@ -141,7 +148,14 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
           await fetch(`${emu.url}/v1/wholesale/onboardingTemplates`, {
             method: "POST",
             headers: { authorization: `Bearer ${emu.token}`, "content-type": "application/json" },
-            body: JSON.stringify({ name: "Other", serviceProviderAdmin: "ops@partner.example", country: "FR", defaultEmailLanguage: "fr_FR", wholesaleSubscriptionId: "S", emailBrandName: "B" }),
+            body: JSON.stringify({
+              name: "Other",
+              serviceProviderAdmin: "ops@partner.example",
+              country: "FR",
+              defaultEmailLanguage: "fr_FR",
+              wholesaleSubscriptionId: "S",
+              emailBrandName: "B",
+            }),
           })
         ).json()) as { provisioningId: string };
         const posted = await fetch(`${emu.url}/v1/wholesale/customers`, {
@@ -159,7 +173,15 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         const id = decodeURIComponent(posted.headers.get("location")!.split("/").pop()!);
         await new Promise((r) => setTimeout(r, 300));
         await emu.admin.resetCounters();
-        const r = await pulumi(["import", "webex-wholesale:index:CustomerOrg", "outside-001", id, "--yes", "--protect=false", ...(quickstart.importFlags ?? [])]);
+        const r = await pulumi([
+          "import",
+          "webex-wholesale:index:CustomerOrg",
+          "outside-001",
+          id,
+          "--yes",
+          "--protect=false",
+          ...(quickstart.importFlags ?? []),
+        ]);
         expect(r.code, r.out).to.equal(0);
         expect(r.out).to.include("imported");
         expect(await writes()).to.equal(0);

@@ -14,7 +14,11 @@ type Spec = { properties: Record<string, { replaceOnChanges?: boolean; secret?: 
 type ResourceSpec = Spec & { inputProperties: Spec["properties"]; requiredInputs: string[] };
 
 describe("provider plugin schema", () => {
-  const schema = packageSchema(packageVersion()) as { resources: Record<string, ResourceSpec>; config: { variables: Spec["properties"] }; version: string };
+  const schema = packageSchema(packageVersion()) as {
+    resources: Record<string, ResourceSpec>;
+    config: { variables: Spec["properties"] };
+    version: string;
+  };
 
   it("schema.json is up to date (else run npm run plugin:schema)", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).to.equal(schemaText(packageVersion()));
@@ -34,7 +38,9 @@ describe("provider plugin schema", () => {
       });
 
       it("requires exactly the arguments without a default that are not optional", () => {
-        const required = Object.entries(r.args.shape).filter(([, f]) => !(f as { isOptional(): boolean }).isOptional()).map(([k]) => k);
+        const required = Object.entries(r.args.shape)
+          .filter(([, f]) => !(f as { isOptional(): boolean }).isOptional())
+          .map(([k]) => k);
         expect(spec().requiredInputs).to.deep.equal(required);
       });
 
@@ -49,14 +55,19 @@ describe("provider plugin schema", () => {
   }
 
   it("CustomerUser replaces on customerId and email; no other input replaces", () => {
-    const replacing = Object.entries(schema.resources)
-      .flatMap(([t, s]) => Object.entries(s.inputProperties).filter(([, p]) => p.replaceOnChanges).map(([k]) => `${t.split(":")[2]}.${k}`));
+    const replacing = Object.entries(schema.resources).flatMap(([t, s]) =>
+      Object.entries(s.inputProperties)
+        .filter(([, p]) => p.replaceOnChanges)
+        .map(([k]) => `${t.split(":")[2]}.${k}`),
+    );
     expect(replacing).to.have.members(["CustomerUser.customerId", "CustomerUser.email"]);
   });
 
   it("configuration: every setting of the table, the token (only) secret", () => {
     expect(Object.keys(schema.config.variables)).to.deep.equal(Object.keys(CONFIG_TABLE));
-    const secret = Object.entries(schema.config.variables).filter(([, v]) => v.secret).map(([k]) => k);
+    const secret = Object.entries(schema.config.variables)
+      .filter(([, v]) => v.secret)
+      .map(([k]) => k);
     expect(secret).to.deep.equal(["accessToken"]);
   });
 });

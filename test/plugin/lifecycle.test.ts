@@ -60,11 +60,15 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     await plugin?.close();
     await emu?.close();
     if (figures.length > 0) {
-      const sizes = Object.entries(code).map(([k, v]) => `${k} ${v.length} chars`).join(", ");
+      const sizes = Object.entries(code)
+        .map(([k, v]) => `${k} ${v.length} chars`)
+        .join(", ");
       const lines = figures.map(
         (f) =>
           `  ${f.resource.padEnd(18)} ${f.operation.padEnd(7)} calls=${String(f.calls.total).padEnd(3)} writes=${f.calls.writes}  ` +
-          Object.entries(f.calls.byRoute).map(([r, n]) => `${r}×${n}`).join(", "),
+          Object.entries(f.calls.byRoute)
+            .map(([r, n]) => `${r}×${n}`)
+            .join(", "),
       );
       console.log(`\n  __provider sizes: ${sizes}\n  API calls per operation:\n${lines.join("\n")}\n`);
     }
@@ -143,15 +147,36 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     expect(created.outs).to.include({ status: "provisioned", assignedLocationId: state.CustomerOrg!.outs.headquartersLocationId });
   });
 
-  const updates: { type: string; name: string; change: (inputs: Record<string, unknown>) => Record<string, unknown>; expectOut: Record<string, unknown> }[] = [
-    { type: "OnboardingTemplate", name: "smb", change: (i) => ({ ...i, emailBrandName: "Partner Voice Pro" }), expectOut: { emailBrandName: "Partner Voice Pro" } },
+  const updates: {
+    type: string;
+    name: string;
+    change: (inputs: Record<string, unknown>) => Record<string, unknown>;
+    expectOut: Record<string, unknown>;
+  }[] = [
+    {
+      type: "OnboardingTemplate",
+      name: "smb",
+      change: (i) => ({ ...i, emailBrandName: "Partner Voice Pro" }),
+      expectOut: { emailBrandName: "Partner Voice Pro" },
+    },
     {
       type: "CustomerOrg",
       name: "acme-001",
-      change: (i) => ({ ...i, packages: [{ name: "webex_calling", quantity: 20 }, { name: "webex_suite", quantity: 5 }] }),
+      change: (i) => ({
+        ...i,
+        packages: [
+          { name: "webex_calling", quantity: 20 },
+          { name: "webex_suite", quantity: 5 },
+        ],
+      }),
       expectOut: { status: "provisioned", limited: true },
     },
-    { type: "CustomerUser", name: "bob@acme.example", change: (i) => ({ ...i, package: "webex_suite" }), expectOut: { package: "webex_suite", status: "provisioned" } },
+    {
+      type: "CustomerUser",
+      name: "bob@acme.example",
+      change: (i) => ({ ...i, package: "webex_suite" }),
+      expectOut: { package: "webex_suite", status: "provisioned" },
+    },
   ];
   for (const u of updates) {
     it(`${u.type}: diff (no call; unchanged → none, changed → some) → update (one write) → read`, async () => {
@@ -213,17 +238,21 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     await emu.admin.loadFixtures({ asyncOutcomes: { "broken-001": "provisioned_with_errors" } });
     const type = "CustomerOrg";
     const name = "broken-001";
-    const checked = await plugin.check(urn(type, name), {}, {
-      provisioningId: state.OnboardingTemplate!.outs.provisioningId,
-      externalId: "broken-001",
-      companyName: "Broken",
-      adminEmail: "admin@broken.example",
-      supportedLocationConfirmed: true,
-      address: { line1: "2 Main St", city: "Austin", stateOrProvince: "TX", postalCode: "78701", country: "US" },
-      packages: [{ name: "webex_meetings" }, { name: "webex_calling" }],
-      headquarters: { timeZone: "America/Chicago" },
-      __provider: code[type]!,
-    });
+    const checked = await plugin.check(
+      urn(type, name),
+      {},
+      {
+        provisioningId: state.OnboardingTemplate!.outs.provisioningId,
+        externalId: "broken-001",
+        companyName: "Broken",
+        adminEmail: "admin@broken.example",
+        supportedLocationConfirmed: true,
+        address: { line1: "2 Main St", city: "Austin", stateOrProvince: "TX", postalCode: "78701", country: "US" },
+        packages: [{ name: "webex_meetings" }, { name: "webex_calling" }],
+        headquarters: { timeZone: "America/Chicago" },
+        __provider: code[type]!,
+      },
+    );
     let error: PluginError | undefined;
     await emu.admin.resetCounters();
     try {
@@ -253,7 +282,10 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
     expect(outs).to.include({ status: "provisioned", customerId: partial.id });
     expect(calls.writes, "one retried write, no second customer").to.equal(1);
     const puts = Object.entries(calls.byRoute).filter(([route]) => route.startsWith("PUT "));
-    expect(puts.reduce((n, [, count]) => n + count, 0), `exactly one PUT (${JSON.stringify(calls.byRoute)})`).to.equal(1);
+    expect(
+      puts.reduce((n, [, count]) => n + count, 0),
+      `exactly one PUT (${JSON.stringify(calls.byRoute)})`,
+    ).to.equal(1);
     expect(calls.byRoute["POST /v1/wholesale/customers"] ?? 0).to.equal(0);
     await plugin.delete(urn(type, name), partial.id, outs);
   });

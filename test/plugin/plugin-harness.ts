@@ -78,13 +78,21 @@ export interface Plugin {
   /** `Configure` with the namespaced stack config. */
   configure(config: Record<string, string>): Promise<void>;
   /** `Check`: the checked inputs and failures. */
-  check(urn: string, olds: object, news: object): Promise<{ inputs: Record<string, unknown>; failures: { property: string; reason: string }[] }>;
+  check(
+    urn: string,
+    olds: object,
+    news: object,
+  ): Promise<{ inputs: Record<string, unknown>; failures: { property: string; reason: string }[] }>;
   /** `Diff`: changes as the wire enum (0 unknown, 1 none, 2 some), replaces, deleteBeforeReplace. */
   diff(urn: string, id: string, olds: object, news: object): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
   /** `Create`: id and outputs (with `__provider`). */
   create(urn: string, props: object): Promise<{ id: string; outs: Record<string, unknown> }>;
   /** `Read`: id (empty = gone), props and inputs. */
-  read(urn: string, id: string, props: object): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> | undefined }>;
+  read(
+    urn: string,
+    id: string,
+    props: object,
+  ): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> | undefined }>;
   /** `Update`: outputs. */
   update(urn: string, id: string, olds: object, news: object): Promise<Record<string, unknown>>;
   /** `Delete`. */

@@ -47,14 +47,42 @@ describe("package catalogue", () => {
       { name: "isCallingPackage of webex_calling", run: () => isCallingPackage("webex_calling"), expected: true },
       { name: "isCallingPackage of webex_meetings", run: () => isCallingPackage("webex_meetings"), expected: false },
       { name: "isCallingPackage of an unknown name", run: () => isCallingPackage("nope"), expected: false },
-      { name: "subscriber packages exclude customer-only add-ons", run: () => SUBSCRIBER_PACKAGE_NAMES.includes("cisco_calling_plan"), expected: false },
-      { name: "adminPackageOf picks the highest rank", run: () => adminPackageOf(["webex_meetings", "webex_suite", "webex_calling"]), expected: "webex_suite" },
-      { name: "adminPackageOf ignores unranked and unknown names", run: () => adminPackageOf(["cisco_calling_plan", "attendant_console", "x", "webex_voice"]), expected: "webex_voice" },
+      {
+        name: "subscriber packages exclude customer-only add-ons",
+        run: () => SUBSCRIBER_PACKAGE_NAMES.includes("cisco_calling_plan"),
+        expected: false,
+      },
+      {
+        name: "adminPackageOf picks the highest rank",
+        run: () => adminPackageOf(["webex_meetings", "webex_suite", "webex_calling"]),
+        expected: "webex_suite",
+      },
+      {
+        name: "adminPackageOf ignores unranked and unknown names",
+        run: () => adminPackageOf(["cisco_calling_plan", "attendant_console", "x", "webex_voice"]),
+        expected: "webex_voice",
+      },
       { name: "adminPackageOf of no ranked package", run: () => adminPackageOf(["cx_premium_agent"]), expected: undefined },
-      { name: "cisco_calling_plan alone misses a calling package", run: () => missingDependencies(["cisco_calling_plan"]).map((d) => d.dependent), expected: ["cisco_calling_plan"] },
-      { name: "cisco_calling_plan with webex_voice is satisfied", run: () => missingDependencies(["cisco_calling_plan", "webex_voice"]), expected: [] },
-      { name: "attendant_console with webex_voice misses its base", run: () => missingDependencies(["attendant_console", "webex_voice"]).map((d) => d.dependent), expected: ["attendant_console"] },
-      { name: "attendant_console with cx_essentials is satisfied", run: () => missingDependencies(["attendant_console", "cx_essentials"]), expected: [] },
+      {
+        name: "cisco_calling_plan alone misses a calling package",
+        run: () => missingDependencies(["cisco_calling_plan"]).map((d) => d.dependent),
+        expected: ["cisco_calling_plan"],
+      },
+      {
+        name: "cisco_calling_plan with webex_voice is satisfied",
+        run: () => missingDependencies(["cisco_calling_plan", "webex_voice"]),
+        expected: [],
+      },
+      {
+        name: "attendant_console with webex_voice misses its base",
+        run: () => missingDependencies(["attendant_console", "webex_voice"]).map((d) => d.dependent),
+        expected: ["attendant_console"],
+      },
+      {
+        name: "attendant_console with cx_essentials is satisfied",
+        run: () => missingDependencies(["attendant_console", "cx_essentials"]),
+        expected: [],
+      },
     ];
     for (const c of cases) it(c.name, () => expect(c.run()).to.deep.equal(c.expected));
   });

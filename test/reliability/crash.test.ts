@@ -5,15 +5,15 @@ import { expect } from "chai";
 import { crashScenario } from "./support/scenarios";
 
 describe("reliability: engine killed mid-run (short form)", function () {
-    this.timeout(300_000);
+  this.timeout(300_000);
 
-    const cases = [{ name: "5 × 3 catalog, 3 seeded crashes", size: { customers: 5, usersPerCustomer: 3 }, trials: 3, seed: 20261126 }];
-    for (const c of cases) {
-        it(`${c.name}: every rerun converges with 0 duplicates and state = emulator`, async () => {
-            const trials = await crashScenario(c.size, c.trials, c.seed);
-            expect(trials).to.have.length(c.trials);
-            // At least one kill must have landed mid-run, or the test proved nothing.
-            expect(trials.filter((t) => t.killed).length, JSON.stringify(trials)).to.be.greaterThan(0);
-        });
-    }
+  const cases = [{ name: "5 × 3 catalog, 3 seeded crashes", size: { customers: 5, usersPerCustomer: 3 }, trials: 3, seed: 20261126 }];
+  for (const c of cases) {
+    it(`${c.name}: every rerun converges with 0 duplicates and state = emulator`, async () => {
+      const trials = await crashScenario(c.size, c.trials, c.seed);
+      expect(trials).to.have.length(c.trials);
+      // At least one kill must have landed mid-run, or the test proved nothing.
+      expect(trials.filter((t) => t.killed).length, JSON.stringify(trials)).to.be.greaterThan(0);
+    });
+  }
 });

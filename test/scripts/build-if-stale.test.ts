@@ -15,7 +15,15 @@ describe("npm start: build only when dist/ is older than a source", () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), "build-if-stale-"));
     for (const d of ["provider/resources", "dist/provider", ".local"]) mkdirSync(join(root, d), { recursive: true });
-    for (const f of ["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json", "provider/index.ts", "provider/resources/a.ts", "dist/provider/index.js"]) {
+    for (const f of [
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "package.json",
+      "package-lock.json",
+      "provider/index.ts",
+      "provider/resources/a.ts",
+      "dist/provider/index.js",
+    ]) {
       writeFileSync(join(root, f), "");
       at(f, 1_000);
     }

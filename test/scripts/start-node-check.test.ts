@@ -15,7 +15,9 @@ describe("npm start on a Node below the supported range", () => {
     expect(run.status, run.stderr).to.equal(2); // went on to parse the arguments
     const lines = run.stderr.split("\n").filter((l) => l.includes("below the supported range"));
     if (Number(process.versions.node.split(".")[0]) < lowest) {
-      expect(lines).to.deep.equal([`npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`]);
+      expect(lines).to.deep.equal([
+        `npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`,
+      ]);
     } else {
       expect(lines).to.deep.equal([]);
     }

@@ -23,19 +23,19 @@ export const EXIT_AFTER_REPORTED_ERROR = 32;
 
 /** The program's runtime options from Pulumi.yaml (`runtime.options`), as plain values. */
 export function runtimeOptions(info: languagePb.ProgramInfo | undefined): Record<string, unknown> {
-    return (info?.getOptions()?.toJavaScript() ?? {}) as Record<string, unknown>;
+  return (info?.getOptions()?.toJavaScript() ?? {}) as Record<string, unknown>;
 }
 
 /** The program's folder: the request's program info, else its working directory. */
 export function programDirectory(req: { getInfo(): languagePb.ProgramInfo | undefined; getPwd?(): string }): string {
-    return req.getInfo()?.getProgramDirectory() || req.getPwd?.() || process.cwd();
+  return req.getInfo()?.getProgramDirectory() || req.getPwd?.() || process.cwd();
 }
 
 /** The environment every SDK reads its config from: `PULUMI_CONFIG` and `PULUMI_CONFIG_SECRET_KEYS` (JSON). */
 export function configEnvironment(req: languagePb.RunRequest): NodeJS.ProcessEnv {
-    const config: Record<string, string> = {};
-    req.getConfigMap().forEach((value, key) => (config[key] = value));
-    return { PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()) };
+  const config: Record<string, string> = {};
+  req.getConfigMap().forEach((value, key) => (config[key] = value));
+  return { PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()) };
 }
 
 /** One program start: the executable, its arguments, working directory and environment. */
@@ -50,49 +50,51 @@ const running = new Set<ChildProcess>();
  * exit code: N" (the Go hosts' wording).
  */
 export async function runProgram(program: ProgramCommand): Promise<languagePb.RunResponse> {
-    const response = new languagePb.RunResponse();
-    const child = spawn(program.command, program.args, {
-        cwd: program.cwd,
-        env: program.env,
-        // The CLI reads the host's stdout and stderr and shows them as the program's output.
-        stdio: ["ignore", "inherit", "inherit"],
-    });
-    running.add(child);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
-        child.on("error", () => done([null, null]));
-        child.on("exit", (c, s) => done([c, s]));
-    });
-    running.delete(child);
-    if (code === 0) return response;
-    if (code === EXIT_AFTER_REPORTED_ERROR) return response.setBail(true);
-    if (code !== null) return response.setError(`Program exited with non-zero exit code: ${code}`);
-    return response.setError(signal ? `Program exited unexpectedly: killed by ${signal}` : `Problem executing program (could not run ${program.command})`);
+  const response = new languagePb.RunResponse();
+  const child = spawn(program.command, program.args, {
+    cwd: program.cwd,
+    env: program.env,
+    // The CLI reads the host's stdout and stderr and shows them as the program's output.
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  running.add(child);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
+    child.on("error", () => done([null, null]));
+    child.on("exit", (c, s) => done([c, s]));
+  });
+  running.delete(child);
+  if (code === 0) return response;
+  if (code === EXIT_AFTER_REPORTED_ERROR) return response.setBail(true);
+  if (code !== null) return response.setError(`Program exited with non-zero exit code: ${code}`);
+  return response.setError(
+    signal ? `Program exited unexpectedly: killed by ${signal}` : `Problem executing program (could not run ${program.command})`,
+  );
 }
 
 /** What one language host supplies to {@link serveLanguageRuntime}. */
 export type LanguageHost = {
-    /** The plugin's name, for messages (`pulumi-language-nodejs`). */
-    name: string;
-    /** The host's version reported to the CLI (`pulumi about` prints it). */
-    version: string;
-    /** The resource plugins a program needs (`GetRequiredPlugins`). */
-    requiredPlugins(programDir: string): pluginPb.PluginDependency[];
-    /** Runs one program (`Run`); the engine's address is the host's last positional argument. */
-    run(req: languagePb.RunRequest, engineAddress: string): Promise<languagePb.RunResponse>;
-    /** The runtime's executable and version (`About`). */
-    about(): { executable: string; version: string };
+  /** The plugin's name, for messages (`pulumi-language-nodejs`). */
+  name: string;
+  /** The host's version reported to the CLI (`pulumi about` prints it). */
+  version: string;
+  /** The resource plugins a program needs (`GetRequiredPlugins`). */
+  requiredPlugins(programDir: string): pluginPb.PluginDependency[];
+  /** Runs one program (`Run`); the engine's address is the host's last positional argument. */
+  run(req: languagePb.RunRequest, engineAddress: string): Promise<languagePb.RunResponse>;
+  /** The runtime's executable and version (`About`). */
+  about(): { executable: string; version: string };
 };
 
 /** Wraps a promise-returning handler as a gRPC unary handler; errors become INTERNAL with their message. */
 function unary<Req, Res>(handler: (req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
-    return (call, callback) => {
-        Promise.resolve()
-            .then(() => handler(call.request))
-            .then(
-                (res) => callback(null, res),
-                (e: unknown) => callback({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) }),
-            );
-    };
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => handler(call.request))
+      .then(
+        (res) => callback(null, res),
+        (e: unknown) => callback({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) }),
+      );
+  };
 }
 
 /**
@@ -101,38 +103,40 @@ function unary<Req, Res>(handler: (req: Req) => Promise<Res> | Res): grpc.handle
  * `pulumi-language-<lang> [flags] <engine address>` with the program's folder as working directory.
  */
 export function serveLanguageRuntime(host: LanguageHost, argv: readonly string[]): void {
-    // Flags (`-tracing`, `-root`, `--logtostderr`, `-v=N`...) are accepted and ignored; the last
-    // positional argument is the engine's address.
-    const positional = argv.filter((a) => !a.startsWith("-"));
-    const engineAddress = positional[positional.length - 1] ?? "";
-    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-    // Methods left out (install, new, convert, package generation, debugging) answer UNIMPLEMENTED,
-    // grpc-js's default, which the CLI handles.
-    server.addService(languageGrpc.LanguageRuntimeService, {
-        getRequiredPlugins: unary((req: languagePb.GetRequiredPluginsRequest) =>
-            new languagePb.GetRequiredPluginsResponse().setPluginsList(host.requiredPlugins(req.getInfo()?.getProgramDirectory() || req.getProgram() || process.cwd())),
-        ),
-        run: unary((req: languagePb.RunRequest) => host.run(req, engineAddress)),
-        getPluginInfo: unary(() => new pluginPb.PluginInfo().setVersion(host.version)),
-        about: unary(() => {
-            const { executable, version } = host.about();
-            return new languagePb.AboutResponse().setExecutable(executable).setVersion(version);
-        }),
-        getProgramDependencies: unary(() => new languagePb.GetProgramDependenciesResponse()),
-        cancel: unary(() => new emptyPb.Empty()),
-    } as Partial<languageGrpc.ILanguageRuntimeServer> as languageGrpc.ILanguageRuntimeServer);
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
-        if (err) {
-            console.error(`${host.name}: could not listen: ${err.message}`);
-            process.exit(1);
-        }
-        process.stdout.write(`${port}\n`);
-    });
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.on(signal, () => {
-            for (const child of running) child.kill(signal);
-            server.forceShutdown();
-            process.exit(0);
-        });
+  // Flags (`-tracing`, `-root`, `--logtostderr`, `-v=N`...) are accepted and ignored; the last
+  // positional argument is the engine's address.
+  const positional = argv.filter((a) => !a.startsWith("-"));
+  const engineAddress = positional[positional.length - 1] ?? "";
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  // Methods left out (install, new, convert, package generation, debugging) answer UNIMPLEMENTED,
+  // grpc-js's default, which the CLI handles.
+  server.addService(languageGrpc.LanguageRuntimeService, {
+    getRequiredPlugins: unary((req: languagePb.GetRequiredPluginsRequest) =>
+      new languagePb.GetRequiredPluginsResponse().setPluginsList(
+        host.requiredPlugins(req.getInfo()?.getProgramDirectory() || req.getProgram() || process.cwd()),
+      ),
+    ),
+    run: unary((req: languagePb.RunRequest) => host.run(req, engineAddress)),
+    getPluginInfo: unary(() => new pluginPb.PluginInfo().setVersion(host.version)),
+    about: unary(() => {
+      const { executable, version } = host.about();
+      return new languagePb.AboutResponse().setExecutable(executable).setVersion(version);
+    }),
+    getProgramDependencies: unary(() => new languagePb.GetProgramDependenciesResponse()),
+    cancel: unary(() => new emptyPb.Empty()),
+  } as Partial<languageGrpc.ILanguageRuntimeServer> as languageGrpc.ILanguageRuntimeServer);
+  server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
+    if (err) {
+      console.error(`${host.name}: could not listen: ${err.message}`);
+      process.exit(1);
     }
+    process.stdout.write(`${port}\n`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      for (const child of running) child.kill(signal);
+      server.forceShutdown();
+      process.exit(0);
+    });
+  }
 }

@@ -33,60 +33,65 @@ const HOST_VERSION = "3.276.0-ts";
  * (so hoisted workspace layouts work), or undefined when the SDK is not installed there.
  */
 function findRunScript(programDir: string): string | undefined {
-    try {
-        return createRequire(join(programDir, "package.json")).resolve("@pulumi/pulumi/cmd/run");
-    } catch {
-        return undefined;
-    }
+  try {
+    return createRequire(join(programDir, "package.json")).resolve("@pulumi/pulumi/cmd/run");
+  } catch {
+    return undefined;
+  }
 }
 
 /** The command line of `node` for one Run, as the Go host builds it (`constructArguments`). */
 function runArguments(req: languagePb.RunRequest, engineAddress: string, runScript: string): string[] {
-    const info = req.getInfo();
-    const options = runtimeOptions(info);
-    const args: string[] = [];
-    if (typeof options.nodeargs === "string") args.push(...options.nodeargs.split(/\s+/).filter(Boolean));
-    args.push(runScript);
-    const flag = (name: string, value: string | number | undefined) => {
-        if (value !== undefined && value !== "" && value !== 0) args.push(`--${name}`, String(value));
-    };
-    flag("monitor", req.getMonitorAddress());
-    flag("engine", engineAddress);
-    flag("organization", req.getOrganization());
-    flag("project", req.getProject());
-    flag("stack", req.getStack());
-    flag("pwd", req.getPwd());
-    if (req.getDryrun()) args.push("--dry-run");
-    flag("parallel", req.getParallel());
-    flag("root-directory", info?.getRootDirectory());
-    // The entry point is relative to the program directory; "." lets run.js read package.json's main.
-    const programDir = info?.getProgramDirectory() || req.getPwd();
-    const entry = info?.getEntryPoint() || req.getProgram() || ".";
-    args.push(entry === "." ? "." : isAbsolute(entry) ? entry : join(programDir, entry));
-    args.push(...req.getArgsList());
-    return args;
+  const info = req.getInfo();
+  const options = runtimeOptions(info);
+  const args: string[] = [];
+  if (typeof options.nodeargs === "string") args.push(...options.nodeargs.split(/\s+/).filter(Boolean));
+  args.push(runScript);
+  const flag = (name: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== "" && value !== 0) args.push(`--${name}`, String(value));
+  };
+  flag("monitor", req.getMonitorAddress());
+  flag("engine", engineAddress);
+  flag("organization", req.getOrganization());
+  flag("project", req.getProject());
+  flag("stack", req.getStack());
+  flag("pwd", req.getPwd());
+  if (req.getDryrun()) args.push("--dry-run");
+  flag("parallel", req.getParallel());
+  flag("root-directory", info?.getRootDirectory());
+  // The entry point is relative to the program directory; "." lets run.js read package.json's main.
+  const programDir = info?.getProgramDirectory() || req.getPwd();
+  const entry = info?.getEntryPoint() || req.getProgram() || ".";
+  args.push(entry === "." ? "." : isAbsolute(entry) ? entry : join(programDir, entry));
+  args.push(...req.getArgsList());
+  return args;
 }
 
 /** The environment of one Run: config as the SDK reads it, TypeScript switches from Pulumi.yaml. */
 function runEnvironment(req: languagePb.RunRequest): NodeJS.ProcessEnv {
-    const options = runtimeOptions(req.getInfo());
-    const env: NodeJS.ProcessEnv = { ...process.env, ...configEnvironment(req) };
-    // As the Go host: TypeScript unless Pulumi.yaml says `typescript: false`.
-    if (options.typescript !== false && options.typescript !== "false") env.PULUMI_NODEJS_TYPESCRIPT = "true";
-    if (typeof options.tsconfig === "string") env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
-    return env;
+  const options = runtimeOptions(req.getInfo());
+  const env: NodeJS.ProcessEnv = { ...process.env, ...configEnvironment(req) };
+  // As the Go host: TypeScript unless Pulumi.yaml says `typescript: false`.
+  if (options.typescript !== false && options.typescript !== "false") env.PULUMI_NODEJS_TYPESCRIPT = "true";
+  if (typeof options.tsconfig === "string") env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
+  return env;
 }
 
 /** Runs the program through its own `@pulumi/pulumi/cmd/run`; resolves to the Run response the CLI expects. */
 async function run(req: languagePb.RunRequest, engineAddress: string): Promise<languagePb.RunResponse> {
-    const programDir = programDirectory(req);
-    const runScript = findRunScript(programDir);
-    if (!runScript) {
-        return new languagePb.RunResponse().setError(
-            `It looks like the Pulumi SDK has not been installed in ${programDir}. Have you run npm install or yarn install?`,
-        );
-    }
-    return runProgram({ command: process.execPath, args: runArguments(req, engineAddress, runScript), cwd: req.getPwd() || programDir, env: runEnvironment(req) });
+  const programDir = programDirectory(req);
+  const runScript = findRunScript(programDir);
+  if (!runScript) {
+    return new languagePb.RunResponse().setError(
+      `It looks like the Pulumi SDK has not been installed in ${programDir}. Have you run npm install or yarn install?`,
+    );
+  }
+  return runProgram({
+    command: process.execPath,
+    args: runArguments(req, engineAddress, runScript),
+    cwd: req.getPwd() || programDir,
+    env: runEnvironment(req),
+  });
 }
 
 /**
@@ -95,44 +100,57 @@ async function run(req: languagePb.RunRequest, engineAddress: string): Promise<l
  * providers need none: the CLI finds `pulumi-resource-pulumi-nodejs` on PATH.
  */
 function requiredPlugins(programDir: string): pluginPb.PluginDependency[] {
-    const found = new Map<string, pluginPb.PluginDependency>();
-    const visit = (modules: string) => {
-        let names: string[];
-        try {
-            names = readdirSync(modules);
-        } catch {
-            return;
-        }
-        for (const name of names) {
-            const dir = join(modules, name);
-            if (name.startsWith("@")) {
-                visit(dir);
-                continue;
-            }
-            const pkgFile = join(dir, "package.json");
-            if (!existsSync(pkgFile)) continue;
-            try {
-                const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
-                if (pkg?.pulumi?.resource === true && typeof pkg.name === "string") {
-                    const plugin = String(pkg.pulumi.name ?? pkg.name.replace(/^@pulumi\//, "").replace(/^@/, ""));
-                    const version = String(pkg.pulumi.version ?? pkg.version ?? "");
-                    found.set(plugin, new pluginPb.PluginDependency().setName(plugin).setKind("resource").setVersion(version.startsWith("v") ? version : `v${version}`).setServer(pkg.pulumi.server ?? ""));
-                }
-            } catch {
-                // an unreadable package.json is not a plugin
-            }
-            if (statSync(dir).isDirectory()) visit(join(dir, "node_modules"));
-        }
-    };
-    // Like Node's own resolution: the program's node_modules and every parent's (workspace layouts).
-    for (let dir = resolve(programDir); ; dir = dirname(dir)) {
-        visit(join(dir, "node_modules"));
-        if (dirname(dir) === dir) break;
+  const found = new Map<string, pluginPb.PluginDependency>();
+  const visit = (modules: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(modules);
+    } catch {
+      return;
     }
-    return [...found.values()];
+    for (const name of names) {
+      const dir = join(modules, name);
+      if (name.startsWith("@")) {
+        visit(dir);
+        continue;
+      }
+      const pkgFile = join(dir, "package.json");
+      if (!existsSync(pkgFile)) continue;
+      try {
+        const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
+        if (pkg?.pulumi?.resource === true && typeof pkg.name === "string") {
+          const plugin = String(pkg.pulumi.name ?? pkg.name.replace(/^@pulumi\//, "").replace(/^@/, ""));
+          const version = String(pkg.pulumi.version ?? pkg.version ?? "");
+          found.set(
+            plugin,
+            new pluginPb.PluginDependency()
+              .setName(plugin)
+              .setKind("resource")
+              .setVersion(version.startsWith("v") ? version : `v${version}`)
+              .setServer(pkg.pulumi.server ?? ""),
+          );
+        }
+      } catch {
+        // an unreadable package.json is not a plugin
+      }
+      if (statSync(dir).isDirectory()) visit(join(dir, "node_modules"));
+    }
+  };
+  // Like Node's own resolution: the program's node_modules and every parent's (workspace layouts).
+  for (let dir = resolve(programDir); ; dir = dirname(dir)) {
+    visit(join(dir, "node_modules"));
+    if (dirname(dir) === dir) break;
+  }
+  return [...found.values()];
 }
 
 serveLanguageRuntime(
-    { name: "pulumi-language-nodejs", version: HOST_VERSION, requiredPlugins, run, about: () => ({ executable: process.execPath, version: process.version }) },
-    process.argv.slice(2),
+  {
+    name: "pulumi-language-nodejs",
+    version: HOST_VERSION,
+    requiredPlugins,
+    run,
+    about: () => ({ executable: process.execPath, version: process.version }),
+  },
+  process.argv.slice(2),
 );

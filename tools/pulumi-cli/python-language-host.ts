@@ -32,61 +32,61 @@ const EXEC_SCRIPT = join(__dirname, "python-exec.py");
 
 /** The Python executable for a program (see the file comment for the order). */
 function pythonFor(info: languagePb.ProgramInfo | undefined, programDir: string): { python: string; virtualenv?: string } {
-    const virtualenv = runtimeOptions(info).virtualenv;
-    if (typeof virtualenv === "string" && virtualenv !== "") {
-        const dir = isAbsolute(virtualenv) ? virtualenv : join(programDir, virtualenv);
-        return { python: join(dir, "bin", "python"), virtualenv: dir };
-    }
-    return { python: process.env.PULUMI_PYTHON_CMD || "python3" };
+  const virtualenv = runtimeOptions(info).virtualenv;
+  if (typeof virtualenv === "string" && virtualenv !== "") {
+    const dir = isAbsolute(virtualenv) ? virtualenv : join(programDir, virtualenv);
+    return { python: join(dir, "bin", "python"), virtualenv: dir };
+  }
+  return { python: process.env.PULUMI_PYTHON_CMD || "python3" };
 }
 
 /** Runs the program under the exec script; resolves to the Run response the CLI expects. */
 async function run(req: languagePb.RunRequest, engineAddress: string): Promise<languagePb.RunResponse> {
-    const info = req.getInfo();
-    const programDir = programDirectory(req);
-    const { python, virtualenv } = pythonFor(info, programDir);
-    if (virtualenv && !existsSync(python)) {
-        return new languagePb.RunResponse().setError(
-            `The virtualenv ${virtualenv} (Pulumi.yaml runtime.options.virtualenv) does not exist; create it and pip install the program's requirements there (or run \`npm run pulumi:install -- --python\`)`,
-        );
-    }
-    const args = ["-u", EXEC_SCRIPT];
-    const flag = (name: string, value: string | number | undefined) => {
-        if (value !== undefined && value !== "" && value !== 0) args.push(`--${name}`, String(value));
-    };
-    flag("monitor", req.getMonitorAddress());
-    flag("engine", engineAddress);
-    flag("organization", req.getOrganization());
-    flag("project", req.getProject());
-    flag("stack", req.getStack());
-    flag("pwd", req.getPwd());
-    flag("root_directory", info?.getRootDirectory());
-    if (req.getDryrun()) args.push("--dry_run", "true");
-    flag("parallel", req.getParallel());
-    // The program is the entry point (a file or a folder with __main__.py), relative to the program's folder.
-    const entry = info?.getEntryPoint() || req.getProgram() || ".";
-    args.push(isAbsolute(entry) ? entry : join(programDir, entry), ...req.getArgsList());
-    const env: NodeJS.ProcessEnv = { ...process.env, ...configEnvironment(req), PYTHONUNBUFFERED: "true" };
-    // As an activated virtualenv: its bin first on PATH, VIRTUAL_ENV set, no PYTHONHOME from outside.
-    if (virtualenv) {
-        env.VIRTUAL_ENV = virtualenv;
-        env.PATH = [join(virtualenv, "bin"), env.PATH ?? ""].join(":");
-        delete env.PYTHONHOME;
-    }
-    return runProgram({ command: python, args, cwd: req.getPwd() || programDir, env });
+  const info = req.getInfo();
+  const programDir = programDirectory(req);
+  const { python, virtualenv } = pythonFor(info, programDir);
+  if (virtualenv && !existsSync(python)) {
+    return new languagePb.RunResponse().setError(
+      `The virtualenv ${virtualenv} (Pulumi.yaml runtime.options.virtualenv) does not exist; create it and pip install the program's requirements there (or run \`npm run pulumi:install -- --python\`)`,
+    );
+  }
+  const args = ["-u", EXEC_SCRIPT];
+  const flag = (name: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== "" && value !== 0) args.push(`--${name}`, String(value));
+  };
+  flag("monitor", req.getMonitorAddress());
+  flag("engine", engineAddress);
+  flag("organization", req.getOrganization());
+  flag("project", req.getProject());
+  flag("stack", req.getStack());
+  flag("pwd", req.getPwd());
+  flag("root_directory", info?.getRootDirectory());
+  if (req.getDryrun()) args.push("--dry_run", "true");
+  flag("parallel", req.getParallel());
+  // The program is the entry point (a file or a folder with __main__.py), relative to the program's folder.
+  const entry = info?.getEntryPoint() || req.getProgram() || ".";
+  args.push(isAbsolute(entry) ? entry : join(programDir, entry), ...req.getArgsList());
+  const env: NodeJS.ProcessEnv = { ...process.env, ...configEnvironment(req), PYTHONUNBUFFERED: "true" };
+  // As an activated virtualenv: its bin first on PATH, VIRTUAL_ENV set, no PYTHONHOME from outside.
+  if (virtualenv) {
+    env.VIRTUAL_ENV = virtualenv;
+    env.PATH = [join(virtualenv, "bin"), env.PATH ?? ""].join(":");
+    delete env.PYTHONHOME;
+  }
+  return runProgram({ command: python, args, cwd: req.getPwd() || programDir, env });
 }
 
 serveLanguageRuntime(
-    {
-        name: "pulumi-language-python",
-        version: HOST_VERSION,
-        requiredPlugins: () => [],
-        run,
-        about: () => {
-            const python = process.env.PULUMI_PYTHON_CMD || "python3";
-            const version = spawnSync(python, ["--version"], { encoding: "utf8" });
-            return { executable: python, version: (version.stdout || version.stderr || "").trim().replace(/^Python /, "") };
-        },
+  {
+    name: "pulumi-language-python",
+    version: HOST_VERSION,
+    requiredPlugins: () => [],
+    run,
+    about: () => {
+      const python = process.env.PULUMI_PYTHON_CMD || "python3";
+      const version = spawnSync(python, ["--version"], { encoding: "utf8" });
+      return { executable: python, version: (version.stdout || version.stderr || "").trim().replace(/^Python /, "") };
     },
-    process.argv.slice(2),
+  },
+  process.argv.slice(2),
 );

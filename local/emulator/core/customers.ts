@@ -89,7 +89,10 @@ function checkCreate(
     template = templateByProvisioningId(state, body.provisioningId);
     if (template === undefined) {
       problems.push(
-        violation(1001, `provisioningId: no onboarding template has provisioningId ${body.provisioningId}; create the template first or copy its provisioningId`),
+        violation(
+          1001,
+          `provisioningId: no onboarding template has provisioningId ${body.provisioningId}; create the template first or copy its provisioningId`,
+        ),
       );
     }
   }
@@ -299,7 +302,11 @@ export function updateCustomer(h: HandlerInput): HandlerResult {
     resourceDetails: { packages: body.packages.map((name) => ({ name, status: "updating", warnings: [], errors: [] })) },
     lastStatusChange: h.now,
   };
-  const state: State = { ...h.state, customers: putRecord(h.state.customers, current.id, next), inFlight: [...h.state.inFlight, current.id] };
+  const state: State = {
+    ...h.state,
+    customers: putRecord(h.state.customers, current.id, next),
+    inFlight: [...h.state.inFlight, current.id],
+  };
   return accepted(state, h.baseUrl, current.id);
 }
 
@@ -313,6 +320,10 @@ export function deleteCustomer(h: HandlerInput): HandlerResult {
     transition: { kind: "deleting", startedAt: h.now, dueAt: h.now + h.provisioningDelayMs, outcome: "provisioned" },
     lastStatusChange: h.now,
   };
-  const state: State = { ...h.state, customers: putRecord(h.state.customers, current.id, next), inFlight: [...h.state.inFlight, current.id] };
+  const state: State = {
+    ...h.state,
+    customers: putRecord(h.state.customers, current.id, next),
+    inFlight: [...h.state.inFlight, current.id],
+  };
   return accepted(state, h.baseUrl, current.id);
 }

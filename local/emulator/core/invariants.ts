@@ -40,17 +40,53 @@ export function checkInvariants(state: State): InvariantReport {
   const templates = Object.values(state.templates);
   const provisioningIds = new Set(templates.map((t) => t.provisioningId));
   const duplicates: Finding[] = [
-    ...duplicatesOf("customer.externalId", customers, (c) => c.externalId, (c) => c.id),
-    ...duplicatesOf("customer.orgId", customers.filter((c) => c.attachedOrg || c.everProvisioned), (c) => c.orgId, (c) => c.id),
-    ...duplicatesOf("subscriber.email", subscribers, (s) => s.email.toLowerCase(), (s) => s.id),
-    ...duplicatesOf("subscriber.primaryPhoneNumber", subscribers, (s) => (s.primaryPhoneNumber === undefined ? undefined : `${s.customerId} ${s.primaryPhoneNumber}`), (s) => s.id),
-    ...duplicatesOf("subscriber.extension", subscribers, (s) => (s.extension === undefined ? undefined : `${s.customerId} ${s.extension}`), (s) => s.id),
-    ...duplicatesOf("template.name", templates, (t) => t.name.toLowerCase(), (t) => t.id),
+    ...duplicatesOf(
+      "customer.externalId",
+      customers,
+      (c) => c.externalId,
+      (c) => c.id,
+    ),
+    ...duplicatesOf(
+      "customer.orgId",
+      customers.filter((c) => c.attachedOrg || c.everProvisioned),
+      (c) => c.orgId,
+      (c) => c.id,
+    ),
+    ...duplicatesOf(
+      "subscriber.email",
+      subscribers,
+      (s) => s.email.toLowerCase(),
+      (s) => s.id,
+    ),
+    ...duplicatesOf(
+      "subscriber.primaryPhoneNumber",
+      subscribers,
+      (s) => (s.primaryPhoneNumber === undefined ? undefined : `${s.customerId} ${s.primaryPhoneNumber}`),
+      (s) => s.id,
+    ),
+    ...duplicatesOf(
+      "subscriber.extension",
+      subscribers,
+      (s) => (s.extension === undefined ? undefined : `${s.customerId} ${s.extension}`),
+      (s) => s.id,
+    ),
+    ...duplicatesOf(
+      "template.name",
+      templates,
+      (t) => t.name.toLowerCase(),
+      (t) => t.id,
+    ),
   ];
   const orphans: Finding[] = [
-    ...subscribers.filter((s) => state.customers[s.customerId] === undefined).map((s) => ({ kind: "subscriber.customerId", value: s.customerId, ids: [s.id] })),
-    ...customers.filter((c) => !provisioningIds.has(c.provisioningId)).map((c) => ({ kind: "customer.provisioningId", value: c.provisioningId, ids: [c.id] })),
-    ...state.inFlight.filter((id) => state.customers[id]?.transition === undefined).map((id) => ({ kind: "inFlight", value: id, ids: [id] })),
+    ...subscribers
+      .filter((s) => state.customers[s.customerId] === undefined)
+      .map((s) => ({ kind: "subscriber.customerId", value: s.customerId, ids: [s.id] })),
+    ...customers
+      .filter((c) => !provisioningIds.has(c.provisioningId))
+      .map((c) => ({ kind: "customer.provisioningId", value: c.provisioningId, ids: [c.id] })),
+    ...state.inFlight
+      .filter((id) => state.customers[id]?.transition === undefined)
+      .map((id) => ({ kind: "inFlight", value: id, ids: [id] })),
   ];
   for (const c of customers) {
     if (c.limits === null) continue;

@@ -42,7 +42,9 @@ export function completeWrite(c: CustomerRecord, outcome: Outcome, at: number): 
       errors: [error],
       resourceDetails: {
         packages: c.packages.map((name) =>
-          name === bad ? { name, status: "error", warnings: [], errors: [error] } : { name, status: "provisioned", warnings: [], errors: [] },
+          name === bad
+            ? { name, status: "error", warnings: [], errors: [error] }
+            : { name, status: "provisioned", warnings: [], errors: [] },
         ),
       },
     };
@@ -85,7 +87,11 @@ export function settle(state: State, now: number): State {
   }
   if (gone.size > 0) {
     customers = withoutRecords(customers, gone);
-    const orphans = new Set(Object.values(subscribers).filter((s) => gone.has(s.customerId)).map((s) => s.id));
+    const orphans = new Set(
+      Object.values(subscribers)
+        .filter((s) => gone.has(s.customerId))
+        .map((s) => s.id),
+    );
     if (orphans.size > 0) subscribers = withoutRecords(subscribers, orphans);
   }
   const dueSet = new Set(due);

@@ -76,7 +76,9 @@ export const LIMIT_RULES: readonly LimitRule[] = [
     summary: "a customer created without limits cannot become limited",
     check: (ctx) =>
       ctx.mode === "update" && ctx.current?.limits === null && ctx.limits !== undefined
-        ? [`${LIMITS_PATH}: customer ${ctx.current.id} was created without limits and cannot be switched to limits; remove them or recreate the customer`]
+        ? [
+            `${LIMITS_PATH}: customer ${ctx.current.id} was created without limits and cannot be switched to limits; remove them or recreate the customer`,
+          ]
         : [],
   },
   {

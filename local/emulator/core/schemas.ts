@@ -29,7 +29,10 @@ export const AddressSchema = z.strictObject({
 
 /** The customer's first administrator and name. */
 export const CustomerInfoSchema = z.strictObject({
-  name: z.string().min(1).refine((s) => !s.includes("%"), "must not contain %"),
+  name: z
+    .string()
+    .min(1)
+    .refine((s) => !s.includes("%"), "must not contain %"),
   primaryEmail: z.email(),
   language: z.string().min(1).optional(),
 });

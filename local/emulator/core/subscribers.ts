@@ -5,7 +5,16 @@
  * GET never returns names, numbers or location, like the real API.
  */
 import { fail, RuleFailure, violation, type Violation } from "./catalog";
-import { type HandlerInput, type HandlerResult, iso, parseBody, putRecord, requireCustomer, requireNotBusy, withoutRecords } from "./context";
+import {
+  type HandlerInput,
+  type HandlerResult,
+  iso,
+  parseBody,
+  putRecord,
+  requireCustomer,
+  requireNotBusy,
+  withoutRecords,
+} from "./context";
 import { packageInfo, PACKAGES } from "./packages";
 import { paginate } from "./paging";
 import { webexId } from "./random";
@@ -78,9 +87,16 @@ function licenceViolations(state: State, customer: CustomerRecord, pkg: string, 
   }
   const limit = customer.limits?.[pkg];
   if (customer.limits === null || limit === undefined) return [];
-  const used = Object.values(state.subscribers).filter((s) => s.customerId === customer.id && s.id !== exceptId && s.packages.includes(pkg)).length;
+  const used = Object.values(state.subscribers).filter(
+    (s) => s.customerId === customer.id && s.id !== exceptId && s.packages.includes(pkg),
+  ).length;
   return used >= limit
-    ? [violation(1201, `packages[0]: all ${limit} "${pkg}" licences of customer ${customer.id} are assigned; raise the customer's limit first`)]
+    ? [
+        violation(
+          1201,
+          `packages[0]: all ${limit} "${pkg}" licences of customer ${customer.id} are assigned; raise the customer's limit first`,
+        ),
+      ]
     : [];
 }
 
@@ -110,7 +126,12 @@ function callingViolations(customer: CustomerRecord, pkg: string, n: Numbers): V
       out.push(violation(1203, `provisioningParameters: "${pkg}" needs primaryPhoneNumber or extension (or both)`));
     }
     if (n.locationId === undefined) {
-      out.push(violation(1001, "provisioningParameters.locationId: is required for a calling package (GET /v1/locations?orgId= lists the headquarters)"));
+      out.push(
+        violation(
+          1001,
+          "provisioningParameters.locationId: is required for a calling package (GET /v1/locations?orgId= lists the headquarters)",
+        ),
+      );
     } else if (customer.headquarters?.id !== n.locationId) {
       out.push(violation(1001, `provisioningParameters.locationId: ${n.locationId} is not a location of customer ${customer.id}`));
     }
@@ -123,7 +144,9 @@ function callingViolations(customer: CustomerRecord, pkg: string, n: Numbers): V
 /** 10022: emails are unique across customers. */
 function emailViolations(state: State, email: string, exceptId?: string): Violation[] {
   const other = Object.values(state.subscribers).find((s) => s.id !== exceptId && lower(s.email) === lower(email));
-  return other === undefined ? [] : [violation(10022, `email: ${email} is already associated with an existing user (subscriber ${other.id})`)];
+  return other === undefined
+    ? []
+    : [violation(10022, `email: ${email} is already associated with an existing user (subscriber ${other.id})`)];
 }
 
 /** 1303: numbers and extensions are unique within a customer. */
@@ -195,7 +218,11 @@ export function validateSubscriber(h: HandlerInput): HandlerResult {
     const customer = requireCustomer(h.state, body.customerId);
     requireUsableCustomer(customer, h.now);
     if (pkg !== undefined) {
-      throwIfAny([...callingViolations(customer, pkg, p), ...adminViolations(customer, body.email, pkg), ...licenceViolations(h.state, customer, pkg)]);
+      throwIfAny([
+        ...callingViolations(customer, pkg, p),
+        ...adminViolations(customer, body.email, pkg),
+        ...licenceViolations(h.state, customer, pkg),
+      ]);
     }
     throwIfAny(numberViolations(h.state, customer.id, p));
   }
@@ -241,9 +268,12 @@ export function updateSubscriber(h: HandlerInput): HandlerResult {
 
   const immutable: Violation[] = [];
   if (body.email !== undefined && lower(body.email) !== lower(current.email)) immutable.push(violation(1001, "email: cannot be changed"));
-  if (body.customerId !== undefined && body.customerId !== current.customerId) immutable.push(violation(1001, "customerId: cannot be changed"));
-  if (p.firstName !== undefined && p.firstName !== current.firstName) immutable.push(violation(1001, "provisioningParameters.firstName: cannot be changed"));
-  if (p.lastName !== undefined && p.lastName !== current.lastName) immutable.push(violation(1001, "provisioningParameters.lastName: cannot be changed"));
+  if (body.customerId !== undefined && body.customerId !== current.customerId)
+    immutable.push(violation(1001, "customerId: cannot be changed"));
+  if (p.firstName !== undefined && p.firstName !== current.firstName)
+    immutable.push(violation(1001, "provisioningParameters.firstName: cannot be changed"));
+  if (p.lastName !== undefined && p.lastName !== current.lastName)
+    immutable.push(violation(1001, "provisioningParameters.lastName: cannot be changed"));
   throwIfAny(immutable);
 
   const wasCalling = packageInfo(current.packages[0] ?? "")?.calling === true;
@@ -258,7 +288,8 @@ export function updateSubscriber(h: HandlerInput): HandlerResult {
       (sent.primaryPhoneNumber !== undefined && sent.primaryPhoneNumber !== current.primaryPhoneNumber) ||
       (sent.extension !== undefined && sent.extension !== current.extension) ||
       (sent.locationId !== undefined && sent.locationId !== current.locationId);
-    if (changed) fail(1001, "provisioningParameters: numbers and location change only when moving from a non-calling package to a calling one");
+    if (changed)
+      fail(1001, "provisioningParameters: numbers and location change only when moving from a non-calling package to a calling one");
     numbers = { primaryPhoneNumber: current.primaryPhoneNumber, extension: current.extension, locationId: current.locationId };
   } else {
     if (anyNumbers) fail(1001, `provisioningParameters: numbers and location are only for calling packages, not "${pkg}"`);

@@ -192,7 +192,6 @@ export interface DiffOutcome {
   changedKeys: string[];
 }
 
-
 /** The serialized provider, added to inputs and outputs by Pulumi; never a change. */
 export const PROVIDER_KEY = "__provider";
 
@@ -292,14 +291,7 @@ function judgeObject(
   }
 }
 
-function applyKind(
-  ctx: ChangeContext,
-  rule: FieldRule,
-  path: string,
-  oldValue: unknown,
-  newValue: unknown,
-  acc: Accumulator,
-): void {
+function applyKind(ctx: ChangeContext, rule: FieldRule, path: string, oldValue: unknown, newValue: unknown, acc: Accumulator): void {
   switch (rule.kind) {
     case "ignored":
       return;

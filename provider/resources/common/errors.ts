@@ -57,7 +57,8 @@ export function explainApiError<E>(e: E, context: string, extra?: string): E {
   if (message === e.message) return e;
   const copy = Object.create(Object.getPrototypeOf(e)) as Error;
   // Descriptors are copied as configurable, so a frozen original still yields a labelled copy.
-  for (const key of Reflect.ownKeys(e)) Object.defineProperty(copy, key, { ...Object.getOwnPropertyDescriptor(e, key)!, configurable: true });
+  for (const key of Reflect.ownKeys(e))
+    Object.defineProperty(copy, key, { ...Object.getOwnPropertyDescriptor(e, key)!, configurable: true });
   const hidden = { configurable: true, writable: true, enumerable: false };
   Object.defineProperty(copy, "message", { ...hidden, value: message });
   const frames = (e.stack ?? "").split("\n").filter((line) => line.startsWith("    at "));

@@ -53,7 +53,12 @@ function pushIssues(out: CheckFailure[], issues: readonly z.core.$ZodIssue[], pa
  */
 type Plan =
   | { kind: "wrapper"; schema: z.ZodType; inner: z.ZodType }
-  | { kind: "object"; schema: z.ZodType; fields: readonly { key: string; schema: z.ZodType; description?: string }[]; keys: ReadonlySet<string> }
+  | {
+      kind: "object";
+      schema: z.ZodType;
+      fields: readonly { key: string; schema: z.ZodType; description?: string }[];
+      keys: ReadonlySet<string>;
+    }
   | { kind: "array"; schema: z.ZodType; element: z.ZodType }
   | { kind: "union"; schema: z.ZodType; discriminator: string; options: readonly { tags: ReadonlySet<unknown>; schema: z.ZodType }[] }
   | { kind: "leaf"; schema: z.ZodType };
@@ -128,7 +133,8 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
         const parsed = walk(planOf(field.schema), given, path, failures);
         path.pop();
         if (parsed !== undefined) out[field.key] = parsed;
-        if (given === undefined) for (let i = before; i < failures.length; i++) failures[i] = requiredReason(failures[i]!, field.description);
+        if (given === undefined)
+          for (let i = before; i < failures.length; i++) failures[i] = requiredReason(failures[i]!, field.description);
       }
       for (const key of Object.keys(value)) {
         if (plan.keys.has(key)) continue;
@@ -256,7 +262,9 @@ export function checkWithSchema(
   } catch (err) {
     return {
       inputs: { ...given },
-      failures: [{ property: "", reason: `the inputs could not be checked (${err instanceof Error ? err.name : "error"}); please report this` }],
+      failures: [
+        { property: "", reason: `the inputs could not be checked (${err instanceof Error ? err.name : "error"}); please report this` },
+      ],
     };
   }
 }

@@ -43,12 +43,13 @@ export function boundedString(min: number, max: number) {
 
 /** An email address, e.g. `admin@acme.example`. */
 export function emailSchema() {
-  return z.email({
-    error: (iss) =>
-      typeof iss.input === "string"
-        ? `${JSON.stringify(iss.input)} is not an email address; write one like admin@acme.example`
-        : typeMessage(iss.input, "an email address"),
-  })
+  return z
+    .email({
+      error: (iss) =>
+        typeof iss.input === "string"
+          ? `${JSON.stringify(iss.input)} is not an email address; write one like admin@acme.example`
+          : typeMessage(iss.input, "an email address"),
+    })
     .meta({ docType: "email" });
 }
 
@@ -69,8 +70,7 @@ export function countryCodeSchema() {
     .trim()
     .toUpperCase()
     .refine((c) => ISO_COUNTRY_CODES.has(c), {
-      error: (iss) =>
-        `${JSON.stringify(iss.input)} is not an ISO 3166-1 alpha-2 country code; write two letters, e.g. US, FR, GB`,
+      error: (iss) => `${JSON.stringify(iss.input)} is not an ISO 3166-1 alpha-2 country code; write two letters, e.g. US, FR, GB`,
     })
     .meta({ docType: "ISO 3166-1 alpha-2 code" });
 }
@@ -102,8 +102,7 @@ export function timeZoneSchema() {
   return z
     .string({ error: (iss) => typeMessage(iss.input, "an IANA time zone such as America/New_York") })
     .refine(isTimeZone, {
-      error: (iss) =>
-        `${JSON.stringify(iss.input)} is not an IANA time zone; write one like America/New_York or Europe/Paris`,
+      error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone; write one like America/New_York or Europe/Paris`,
     })
     .meta({ docType: "IANA time zone" });
 }
@@ -122,7 +121,7 @@ export function e164Schema() {
 /** An extension: 2 to 10 digits (leading zeros kept, so it is a string). */
 export function extensionSchema() {
   return z
-    .string({ error: (iss) => typeMessage(iss.input, "an extension of 2 to 10 digits, as a string such as \"0100\"") })
+    .string({ error: (iss) => typeMessage(iss.input, 'an extension of 2 to 10 digits, as a string such as "0100"') })
     .regex(/^[0-9]{2,10}$/, {
       error: (iss) => `${JSON.stringify(iss.input)} is not an extension; write 2 to 10 digits, e.g. "0100"`,
     })

@@ -11,11 +11,7 @@ import { ResourceInitError } from "./errors";
  * Runs a write; when the API answers 423 (the customer is provisioning, updating or deleting), waits
  * until it is idle and tries again, up to `attempts` times in all. Other errors pass through.
  */
-export async function retryWhileLocked<T>(
-  write: () => Promise<T>,
-  waitUntilIdle: () => Promise<unknown>,
-  attempts = 5,
-): Promise<T> {
+export async function retryWhileLocked<T>(write: () => Promise<T>, waitUntilIdle: () => Promise<unknown>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
@@ -89,10 +85,7 @@ export async function createOrAdopt<T, R>(spec: CreateOrAdoptSpec<T, R>): Promis
 }
 
 /** What a natural-key lookup decided before a create. */
-export type AdoptionDecision<T> =
-  | { kind: "create" }
-  | { kind: "adopt"; existing: T }
-  | { kind: "conflict"; error: ConflictError };
+export type AdoptionDecision<T> = { kind: "create" } | { kind: "adopt"; existing: T } | { kind: "conflict"; error: ConflictError };
 
 /**
  * Decides what to do with the objects a natural-key lookup found: none → create; exactly one that
@@ -222,7 +215,11 @@ export type CheckFunction = (news: Record<string, unknown>) => {
 export function parseInputs<T>(
   kind: string,
   check: CheckFunction,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } },
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  },
   news: Record<string, unknown>,
 ): T {
   const checked = check(withoutProviderField(news));

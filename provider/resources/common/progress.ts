@@ -56,11 +56,7 @@ export interface ProgressReporter {
  * @param label the object's natural key, e.g. its externalId or email.
  * @param opts `now` (ms clock) and `everyMs` (minimum interval between repeated lines; 60 s).
  */
-export function progressReporter(
-  kind: string,
-  label: string,
-  opts: { now?: () => number; everyMs?: number } = {},
-): ProgressReporter {
+export function progressReporter(kind: string, label: string, opts: { now?: () => number; everyMs?: number } = {}): ProgressReporter {
   const now = opts.now ?? Date.now;
   const everyMs = opts.everyMs ?? HEARTBEAT_MS;
   const started = now();

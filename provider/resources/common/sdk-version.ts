@@ -7,11 +7,18 @@
  */
 
 /** The oldest `@pulumi/pulumi` this package supports, and why (the peer dependency's floor). */
-export const MINIMUM_SDK = { version: "3.216.0", why: "`read` returning inputs needs 3.216 and `configure` (stack config) needs 3.139" } as const;
+export const MINIMUM_SDK = {
+  version: "3.216.0",
+  why: "`read` returning inputs needs 3.216 and `configure` (stack config) needs 3.139",
+} as const;
 
 /** Whether dotted version `a` is older than `b` (numeric parts; a pre-release tag is ignored). */
 export function isOlder(a: string, b: string): boolean {
-  const parts = (v: string) => v.split("-")[0]!.split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .split("-")[0]!
+      .split(".")
+      .map((n) => Number.parseInt(n, 10) || 0);
   const [x, y] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);

@@ -25,10 +25,17 @@ const identityRequired: CrossFieldRule = {
     if (inputs.existingOrgId !== undefined) return [];
     const out: CheckFailure[] = [];
     if (inputs.companyName === undefined) {
-      out.push({ property: "companyName", reason: "is required to create a new organisation: give the company name (or set `existingOrgId` to attach an existing organisation)" });
+      out.push({
+        property: "companyName",
+        reason:
+          "is required to create a new organisation: give the company name (or set `existingOrgId` to attach an existing organisation)",
+      });
     }
     if (inputs.adminEmail === undefined) {
-      out.push({ property: "adminEmail", reason: "is required to create a new organisation: give the email of its first full administrator (or set `existingOrgId`)" });
+      out.push({
+        property: "adminEmail",
+        reason: "is required to create a new organisation: give the email of its first full administrator (or set `existingOrgId`)",
+      });
     }
     return out;
   },
@@ -78,8 +85,7 @@ const uniquePackages: CrossFieldRule = {
 
 const quantityOnlyWhenLimitable: CrossFieldRule = {
   id: "quantity-only-when-limitable",
-  description:
-    "a package that cannot be limited (`cisco_calling_plan`, the contact-centre and AI packages) never carries a `quantity`",
+  description: "a package that cannot be limited (`cisco_calling_plan`, the contact-centre and AI packages) never carries a `quantity`",
   failures: (inputs) =>
     packageEntries(inputs).flatMap(([i, p]): CheckFailure[] =>
       isPackageName(p.name) && !PACKAGES[p.name].limitable && p.quantity !== undefined && !isUnknown(p.quantity)
@@ -99,9 +105,7 @@ const noMixing: CrossFieldRule = {
     "a customer is limited when a package carries a `quantity`; then every limitable package must carry one (no mixing of limited and unlimited packages)",
   failures: (inputs) => {
     const entries = packageEntries(inputs);
-    const limitedBy = entries.find(
-      ([, p]) => isPackageName(p.name) && PACKAGES[p.name].limitable && typeof p.quantity === "number",
-    );
+    const limitedBy = entries.find(([, p]) => isPackageName(p.name) && PACKAGES[p.name].limitable && typeof p.quantity === "number");
     if (!limitedBy) return [];
     const [j, q] = limitedBy;
     return entries.flatMap(([i, p]): CheckFailure[] =>
@@ -119,9 +123,9 @@ const noMixing: CrossFieldRule = {
 
 const dependencies: CrossFieldRule = {
   id: "package-dependencies",
-  description: PACKAGE_DEPENDENCIES.map(
-    (d) => `\`${d.dependent}\` needs one of ${d.requiresAnyOf.map((r) => `\`${r}\``).join(", ")}`,
-  ).join("; "),
+  description: PACKAGE_DEPENDENCIES.map((d) => `\`${d.dependent}\` needs one of ${d.requiresAnyOf.map((r) => `\`${r}\``).join(", ")}`).join(
+    "; ",
+  ),
   failures: (inputs) => {
     const entries = packageEntries(inputs);
     // A name still unknown might be the one that satisfies a dependency.

@@ -9,11 +9,6 @@ import { customerOrgRules } from "./rules";
  * Throws `RefusedChangeError` for a change the service refuses (in `strict` mode): what `update`
  * needs once unknowns are known; the provider's `diff` runs it in `server` mode.
  */
-export function diffCustomerOrg(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  opts: DiffOptions,
-): DiffOutcome {
+export function diffCustomerOrg(olds: Record<string, unknown>, news: Record<string, unknown>, opts: DiffOptions): DiffOutcome {
   return diffByRules(customerOrgRules, olds, news, opts);
 }
-

@@ -45,15 +45,7 @@ import {
   type CustomerOrgState,
   CUSTOMER_ORG_COMPUTED,
 } from "./schema";
-import {
-  adminPackage,
-  differencesFromServer,
-  fromWireAddress,
-  hasCallingPackage,
-  isLimited,
-  toCreateBody,
-  toUpdateBody,
-} from "./wire";
+import { adminPackage, differencesFromServer, fromWireAddress, hasCallingPackage, isLimited, toCreateBody, toUpdateBody } from "./wire";
 
 const KIND = "CustomerOrg";
 const COLLECTION = "/v1/wholesale/customers";
@@ -93,7 +85,10 @@ export function check(owner: object, olds: Record<string, unknown>, news: Record
  * retrying it (`update` reads the customer and re-sends its desired state once).
  */
 export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffCustomerOrg(olds, news, { clientRules: "server", refusalsInCheck: refusalsInCheck(owner) });
+  const { changes, replaces, deleteBeforeReplace } = diffCustomerOrg(olds, news, {
+    clientRules: "server",
+    refusalsInCheck: refusalsInCheck(owner),
+  });
   return { changes: changes || isUnsettled(olds, SETTLED_STATUSES), replaces, deleteBeforeReplace };
 }
 
@@ -155,7 +150,11 @@ function findForCreate(ctx: OperationContext, externalId: string): Promise<Custo
       if (ids.size > 1) {
         const page = await collect(ctx.client.customers.list({}, { pageSize: LISTING_PAGE, max: LISTING_PAGE }), () => true, LISTING_PAGE);
         if (page.length < LISTING_PAGE) {
-          for (const id of ids) found.set(id, page.filter((c) => c.externalId === id));
+          for (const id of ids)
+            found.set(
+              id,
+              page.filter((c) => c.externalId === id),
+            );
           return found;
         }
       }
@@ -424,8 +423,7 @@ async function updateInner(
   }
 
   const serverDiffers = differencesFromServer(inputs, customer).length > 0;
-  const stateDiffers =
-    quantitiesDiffer(olds, inputs) || changedKeys.some((k) => !SERVER_VISIBLE_INPUTS.includes(k) && k !== "packages");
+  const stateDiffers = quantitiesDiffer(olds, inputs) || changedKeys.some((k) => !SERVER_VISIBLE_INPUTS.includes(k) && k !== "packages");
   // A customer left failed (provisioned_with_errors/error) differs from the desired state too: it
   // is re-sent its complete desired state once per run, a deliberate retry decided after reading it
   // (Partner Hub's own advice: fix the cause, then apply again), never a blind repeat of a write

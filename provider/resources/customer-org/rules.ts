@@ -37,9 +37,7 @@ export function packagesByName(value: unknown): Map<string, PackageEntry> | unde
 function packagesEqual(a: unknown, b: unknown): boolean {
   if (!Array.isArray(a) || !Array.isArray(b)) return deepEqual(a, b);
   const canon = (l: unknown[]) =>
-    l
-      .map((p) => (isPlainObject(p) ? JSON.stringify([p.name, p.quantity ?? null]) : JSON.stringify(p)))
-      .sort();
+    l.map((p) => (isPlainObject(p) ? JSON.stringify([p.name, p.quantity ?? null]) : JSON.stringify(p))).sort();
   return deepEqual(canon(a), canon(b));
 }
 
@@ -83,8 +81,7 @@ const quantityLowered: ChangeCheck = {
         property: `packages[${name}].quantity`,
         oldValue: old.quantity,
         newValue: p.quantity,
-        reason:
-          "Partner Hub only accepts a package quantity greater than the one currently assigned to the customer",
+        reason: "Partner Hub only accepts a package quantity greater than the one currently assigned to the customer",
         instead: `keep quantity ${String(old.quantity)} or raise it; to stop paying for unused licences, remove users and ask the service provider operations team, or remove the package`,
         fromSeed: true,
       });
@@ -178,7 +175,8 @@ export const customerOrgRules: ResourceRules<keyof CustomerOrgInputs & string> =
       kind: "refused",
       description: "changing `adminEmail` is **refused** (no API)",
       reason: "the Wholesale API cannot change a customer's first administrator",
-      instead: "keep the current `adminEmail`; add or change administrators in Control Hub (and declare them as CustomerUser with `administrator: true`)",
+      instead:
+        "keep the current `adminEmail`; add or change administrators in Control Hub (and declare them as CustomerUser with `administrator: true`)",
     },
     language: {
       kind: "refused",

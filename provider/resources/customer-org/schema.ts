@@ -21,17 +21,19 @@ export const CUSTOMER_ORG_SCHEMA_VERSION = 1;
 const objectError = (what: string) => ({ error: (iss: { input: unknown }) => typeMessage(iss.input, what) });
 
 /** A postal address; lines at most 50 characters (the API's limit). */
-export const AddressSchema = z.object(
-  {
-    line1: boundedString(1, 50).describe("First address line (≤ 50 characters)."),
-    line2: boundedString(1, 50).optional().describe("Second address line (≤ 50 characters)."),
-    city: boundedString(1, 100).describe("City."),
-    stateOrProvince: boundedString(1, 100).optional().describe("State or province; required for `US` and `CA`."),
-    postalCode: boundedString(1, 20).optional().describe("ZIP or postal code; required for `US` and `CA`."),
-    country: countryCodeSchema().describe("ISO 3166-1 alpha-2 country code; stored upper-case."),
-  },
-  objectError("an address object { line1, city, country, ... }"),
-).describe("`{ line1, line2?, city, stateOrProvince?, postalCode?, country }`");
+export const AddressSchema = z
+  .object(
+    {
+      line1: boundedString(1, 50).describe("First address line (≤ 50 characters)."),
+      line2: boundedString(1, 50).optional().describe("Second address line (≤ 50 characters)."),
+      city: boundedString(1, 100).describe("City."),
+      stateOrProvince: boundedString(1, 100).optional().describe("State or province; required for `US` and `CA`."),
+      postalCode: boundedString(1, 20).optional().describe("ZIP or postal code; required for `US` and `CA`."),
+      country: countryCodeSchema().describe("ISO 3166-1 alpha-2 country code; stored upper-case."),
+    },
+    objectError("an address object { line1, city, country, ... }"),
+  )
+  .describe("`{ line1, line2?, city, stateOrProvince?, postalCode?, country }`");
 
 /** One package of a customer, with its quantity when the customer is limited. */
 export const CustomerPackageSchema = z.object(
@@ -47,7 +49,10 @@ export const CustomerPackageSchema = z.object(
     quantity: z
       .number({ error: (iss) => typeMessage(iss.input, "a whole number ≥ 1") })
       .int({ error: (iss) => `${String(iss.input)} is not a whole number; give a whole number of licences ≥ 1` })
-      .min(1, { error: (iss) => `${String(iss.input)} is not allowed: a quantity is at least 1 (Partner Hub forbids zero); leave the package out instead` })
+      .min(1, {
+        error: (iss) =>
+          `${String(iss.input)} is not allowed: a quantity is at least 1 (Partner Hub forbids zero); leave the package out instead`,
+      })
       .optional()
       .describe("Number of licences; giving one makes the customer limited."),
   },
@@ -71,11 +76,15 @@ export const HeadquartersSchema = z
 /** The inputs of a CustomerOrg, with their defaults. */
 export const CustomerOrgArgsSchema = z.object(
   {
-    provisioningId: boundedString(1, 256).describe("The onboarding template's `provisioningId` (from Partner Hub or an `OnboardingTemplate`)."),
+    provisioningId: boundedString(1, 256).describe(
+      "The onboarding template's `provisioningId` (from Partner Hub or an `OnboardingTemplate`).",
+    ),
     externalId: boundedString(1, 64).describe("Your identifier for the customer, unique per partner (1–64 characters)."),
     existingOrgId: boundedString(1, 256).optional().describe("Attach this existing Webex organisation instead of creating one."),
     companyName: boundedString(1, 120)
-      .refine((s) => !s.includes("%"), { error: "must not contain %: the service refuses it in a company name; remove or spell it out (percent)" })
+      .refine((s) => !s.includes("%"), {
+        error: "must not contain %: the service refuses it in a company name; remove or spell it out (percent)",
+      })
       .optional()
       .describe("Company name (1–120 characters, no `%`); required unless `existingOrgId`."),
     adminEmail: emailSchema().optional().describe("Email of the customer's first full administrator; required unless `existingOrgId`."),
@@ -90,8 +99,8 @@ export const CustomerOrgArgsSchema = z.object(
       .describe("Must be `true`: you verify the customer is in a location Cisco Webex supports."),
     address: AddressSchema,
     packages: z
-      .array(CustomerPackageSchema, objectError("a list of packages such as [{ name: \"webex_calling\" }]"))
-      .min(1, { error: "must list at least one package, e.g. [{ name: \"webex_calling\" }]" })
+      .array(CustomerPackageSchema, objectError('a list of packages such as [{ name: "webex_calling" }]'))
+      .min(1, { error: 'must list at least one package, e.g. [{ name: "webex_calling" }]' })
       .describe("Non-empty list of `{ name, quantity? }` with unique names."),
     headquarters: HeadquartersSchema.optional().describe(
       "`{ name?, address?, timeZone, language?, emergencyLocationIdentifier? }`; required with a calling package.",

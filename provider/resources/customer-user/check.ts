@@ -11,7 +11,11 @@ const callingNeedsNumber: CrossFieldRule = {
   id: "calling-needs-number",
   description: "a calling package needs a `phoneNumber` or an `extension` (or both)",
   failures: (inputs) =>
-    isPackageName(inputs.package) && PACKAGES[inputs.package].subscriber && isCallingPackage(inputs.package) && inputs.phoneNumber === undefined && inputs.extension === undefined
+    isPackageName(inputs.package) &&
+    PACKAGES[inputs.package].subscriber &&
+    isCallingPackage(inputs.package) &&
+    inputs.phoneNumber === undefined &&
+    inputs.extension === undefined
       ? [
           {
             property: "phoneNumber",

@@ -9,11 +9,6 @@ import { customerUserRules } from "./rules";
  * Throws `RefusedChangeError` for a change the service refuses (in `strict` mode): what `update`
  * needs once unknowns are known; the provider's `diff` runs it in `server` mode.
  */
-export function diffCustomerUser(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  opts: DiffOptions,
-): DiffOutcome {
+export function diffCustomerUser(olds: Record<string, unknown>, news: Record<string, unknown>, opts: DiffOptions): DiffOutcome {
   return diffByRules(customerUserRules, olds, news, opts);
 }
-

@@ -4,14 +4,7 @@
  * meet its customer busy (423), which is waited out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  encodePath,
-  NotFoundError,
-  poll,
-  CUSTOMER_BUSY_STATUSES,
-  type Customer,
-  type Subscriber,
-} from "../../client";
+import { encodePath, NotFoundError, poll, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
 import { isCallingPackage } from "../../packages";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
@@ -47,7 +40,6 @@ import { differencesFromServer, packageOf, toCreateBody, toUpdateBody } from "./
 
 const KIND = "CustomerUser";
 const COLLECTION = "/v1/wholesale/subscribers";
-
 
 /** Statuses after which an unchanged user needs no API call (a state migration is local). */
 const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_user_migration"];
@@ -86,7 +78,10 @@ export function check(owner: object, olds: Record<string, unknown>, news: Record
  * retrying it (`update` reads the user and re-sends its desired state once).
  */
 export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffCustomerUser(olds, news, { clientRules: "server", refusalsInCheck: refusalsInCheck(owner) });
+  const { changes, replaces, deleteBeforeReplace } = diffCustomerUser(olds, news, {
+    clientRules: "server",
+    refusalsInCheck: refusalsInCheck(owner),
+  });
   return { changes: changes || isUnsettled(olds, SETTLED_STATUSES), replaces, deleteBeforeReplace };
 }
 
@@ -127,7 +122,12 @@ function waitCustomerIdle(ctx: OperationContext, customerId: string, label: stri
     sleep: ctx.sleep,
     minDelayMs: 1000,
     onProgress: (p) => progress.report(p.status),
-    target: { id: customerId, what: `the customer of ${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/customers/${customerId}` },
+    target: {
+      id: customerId,
+      what: `the customer of ${KIND} ${label}`,
+      method: "GET",
+      path: encodePath`/v1/wholesale/customers/${customerId}`,
+    },
   });
 }
 
@@ -234,7 +234,11 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
       find: () => findByEmail(ctx, inputs.email),
       differences: (s) => differencesFromServer(inputs, s),
       idOf: (s) => s.id,
-      post: () => retryWhileLocked(() => ctx.client.subscribers.create(toCreateBody(inputs, locationId)), () => waitCustomerIdle(ctx, inputs.customerId, label)),
+      post: () =>
+        retryWhileLocked(
+          () => ctx.client.subscribers.create(toCreateBody(inputs, locationId)),
+          () => waitCustomerIdle(ctx, inputs.customerId, label),
+        ),
       adopted: (s) => s,
     }));
     subscriber = await settle(ctx, subscriber, label);

@@ -4,14 +4,7 @@
  * and a new customer or email is a new subscriber.
  */
 import { adminRankOf, isCallingPackage, isPackageName } from "../../packages";
-import {
-  isUnknown,
-  type ChangeCheck,
-  type ChangeContext,
-  type FieldRule,
-  type Refusal,
-  type ResourceRules,
-} from "../common/change-rules";
+import { isUnknown, type ChangeCheck, type ChangeContext, type FieldRule, type Refusal, type ResourceRules } from "../common/change-rules";
 import { CUSTOMER_USER_SCHEMA_VERSION, type CustomerUserInputs } from "./schema";
 
 /**

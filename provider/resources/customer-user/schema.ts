@@ -11,17 +11,16 @@ import { boundedString, e164Schema, emailSchema, extensionSchema, typeMessage, c
 export const CUSTOMER_USER_SCHEMA_VERSION = 1;
 
 /** A package a subscriber may hold; customer-only add-ons are refused with the list of valid ones. */
-export const SubscriberPackageSchema = z
-  .enum(SUBSCRIBER_PACKAGE_NAMES as [PackageName, ...PackageName[]], {
-    error: (iss) => {
-      const valid = SUBSCRIBER_PACKAGE_NAMES.join(", ");
-      if (typeof iss.input !== "string") return typeMessage(iss.input, `a subscriber package (one of ${valid})`);
-      if (Object.prototype.hasOwnProperty.call(PACKAGES, iss.input)) {
-        return `${JSON.stringify(iss.input)} is a customer package that cannot be assigned to a user; use one of ${valid}`;
-      }
-      return `${JSON.stringify(iss.input)} is not a Webex Wholesale package; use one of ${valid}`;
-    },
-  });
+export const SubscriberPackageSchema = z.enum(SUBSCRIBER_PACKAGE_NAMES as [PackageName, ...PackageName[]], {
+  error: (iss) => {
+    const valid = SUBSCRIBER_PACKAGE_NAMES.join(", ");
+    if (typeof iss.input !== "string") return typeMessage(iss.input, `a subscriber package (one of ${valid})`);
+    if (Object.prototype.hasOwnProperty.call(PACKAGES, iss.input)) {
+      return `${JSON.stringify(iss.input)} is a customer package that cannot be assigned to a user; use one of ${valid}`;
+    }
+    return `${JSON.stringify(iss.input)} is not a Webex Wholesale package; use one of ${valid}`;
+  },
+});
 
 /** The inputs of a CustomerUser, with their defaults. */
 export const CustomerUserArgsSchema = z.object(
@@ -39,7 +38,7 @@ export const CustomerUserArgsSchema = z.object(
       ),
     locationId: boundedString(1, 256).optional().describe("Calling location; absent = the customer's headquarters."),
     phoneNumber: e164Schema().optional().describe("Phone number in E.164 form, e.g. `+14155550100`."),
-    extension: extensionSchema().optional().describe("Extension, 2–10 digits, e.g. `\"0100\"`."),
+    extension: extensionSchema().optional().describe('Extension, 2–10 digits, e.g. `"0100"`.'),
   },
   { error: (iss) => typeMessage(iss.input, "an object of CustomerUser arguments") },
 );

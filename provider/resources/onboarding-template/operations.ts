@@ -7,15 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, type Template } from "../../client";
 import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../common/errors";
-import {
-  collect,
-  createOrAdopt,
-  omitKeys,
-  parseInputs,
-  stateString,
-  toPlain,
-  withoutProviderField,
-} from "../common/lifecycle";
+import { collect, createOrAdopt, omitKeys, parseInputs, stateString, toPlain, withoutProviderField } from "../common/lifecycle";
 import { refusalFailures } from "../common/change-rules";
 import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
@@ -32,7 +24,6 @@ import { differencesFromServer, inputsFromServer, toTemplateBody } from "./wire"
 
 const KIND = "OnboardingTemplate";
 const COLLECTION = "/v1/wholesale/onboardingTemplates";
-
 
 /** Stores the `webex:*` stack configuration for this provider object. */
 export function configure(owner: object, req: ConfigSource): void {
@@ -56,7 +47,10 @@ export function check(owner: object, olds: Record<string, unknown>, news: Record
  * `diff` with the refreshed outputs and drift must never fail it.
  */
 export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, { clientRules: "server", refusalsInCheck: refusalsInCheck(owner) });
+  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, {
+    clientRules: "server",
+    refusalsInCheck: refusalsInCheck(owner),
+  });
   return { changes, replaces, deleteBeforeReplace };
 }
 

@@ -13,7 +13,10 @@ export const onboardingTemplateRules: ResourceRules<keyof OnboardingTemplateInpu
   fields: {
     templateName: { kind: "update", description: "changing `templateName` renames the template in place" },
     serviceProviderAdmin: { kind: "update", description: "changing `serviceProviderAdmin` updates the template in place" },
-    countryCode: { kind: "update", description: "changing `countryCode` updates the template in place (existing customers keep their country)" },
+    countryCode: {
+      kind: "update",
+      description: "changing `countryCode` updates the template in place (existing customers keep their country)",
+    },
     defaultEmailLanguage: { kind: "update", description: "changing `defaultEmailLanguage` updates the template in place" },
     wholesaleSubscriptionId: { kind: "update", description: "changing `wholesaleSubscriptionId` updates the template in place" },
     pstnProviderId: { kind: "update", description: "setting, changing or removing `pstnProviderId` updates the template in place" },

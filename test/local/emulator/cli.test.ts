@@ -9,12 +9,28 @@ import { parseCli } from "../../../local/emulator/cli";
 
 describe("emulator CLI", () => {
   const cases: { name: string; argv: string[]; expect: Record<string, unknown> }[] = [
-    { name: "no flags: reference rate limit, no latency", argv: [], expect: { rateLimit: { perSecond: 20, burst: 40 }, latencyMs: { fixed: 0, jitter: 0 } } },
-    { name: "port and state", argv: ["--port", "8080", "--state", ".local/state.json"], expect: { port: 8080, stateFile: ".local/state.json" } },
-    { name: "delay and latency", argv: ["--delay-ms", "50", "--latency-ms", "100", "--jitter-ms", "30"], expect: { provisioningDelayMs: 50, latencyMs: { fixed: 100, jitter: 30 } } },
+    {
+      name: "no flags: reference rate limit, no latency",
+      argv: [],
+      expect: { rateLimit: { perSecond: 20, burst: 40 }, latencyMs: { fixed: 0, jitter: 0 } },
+    },
+    {
+      name: "port and state",
+      argv: ["--port", "8080", "--state", ".local/state.json"],
+      expect: { port: 8080, stateFile: ".local/state.json" },
+    },
+    {
+      name: "delay and latency",
+      argv: ["--delay-ms", "50", "--latency-ms", "100", "--jitter-ms", "30"],
+      expect: { provisioningDelayMs: 50, latencyMs: { fixed: 100, jitter: 30 } },
+    },
     { name: "custom rate", argv: ["--rate", "5", "--burst", "10"], expect: { rateLimit: { perSecond: 5, burst: 10 } } },
     { name: "no rate limit", argv: ["--no-rate-limit"], expect: { rateLimit: false } },
-    { name: "faults", argv: ["--faults", "0.2", "--fault-kinds", "500,hang", "--seed", "1"], expect: { faults: { probability: 0.2, kinds: ["500", "hang"], seed: 1 } } },
+    {
+      name: "faults",
+      argv: ["--faults", "0.2", "--fault-kinds", "500,hang", "--seed", "1"],
+      expect: { faults: { probability: 0.2, kinds: ["500", "hang"], seed: 1 } },
+    },
   ];
   for (const c of cases) {
     it(`parses ${c.name}`, () => {
@@ -39,7 +55,15 @@ describe("emulator CLI", () => {
     const stateFile = join(dir, "state.json");
     const child = spawn(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", join(__dirname, "../../../local/emulator/cli.ts"), "--state", stateFile, "--no-rate-limit", "--verbose"],
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        join(__dirname, "../../../local/emulator/cli.ts"),
+        "--state",
+        stateFile,
+        "--no-rate-limit",
+        "--verbose",
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     try {
@@ -54,7 +78,12 @@ describe("emulator CLI", () => {
       expect(res.status).to.equal(200);
       await new Promise((r) => setTimeout(r, 100));
       expect(out).to.match(/GET \/v1\/wholesale\/customers → 200/);
-      expect(out.split("\n").filter((l) => l.includes("→")).join("\n")).to.not.include(token ?? "no-token");
+      expect(
+        out
+          .split("\n")
+          .filter((l) => l.includes("→"))
+          .join("\n"),
+      ).to.not.include(token ?? "no-token");
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       expect(await exited).to.equal(0);

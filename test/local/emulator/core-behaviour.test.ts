@@ -66,7 +66,7 @@ describe("emulator core: customer lifecycle", () => {
       const w = new World(o.via === "fixture" ? { asyncOutcomes: { "acme-001": o.outcome } } : {});
       const body = customerBody(w.template()["provisioningId"] ?? "");
       const r = w.call("POST", C, body, o.via === "header" ? { scenario: o.outcome } : {});
-      const id = decodeURIComponent(((r.body as { url: string }).url.split("/").pop()) ?? "");
+      const id = decodeURIComponent((r.body as { url: string }).url.split("/").pop() ?? "");
       w.settle();
       const got = w.ok(w.call("GET", w.path("customers", id)), 200) as {
         status: string;
@@ -114,14 +114,27 @@ describe("emulator core: stingy reads", () => {
       provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 5, webex_meetings: 5 } } },
     });
     const got = w.ok(w.call("GET", w.path("customers", id)), 200);
-    expect(Object.keys(got).sort()).to.deep.equal(["address", "errors", "externalId", "id", "orgId", "packages", "resourceDetails", "status"]);
+    expect(Object.keys(got).sort()).to.deep.equal([
+      "address",
+      "errors",
+      "externalId",
+      "id",
+      "orgId",
+      "packages",
+      "resourceDetails",
+      "status",
+    ]);
     expect(w.state.customers[id]?.limits).to.deep.equal({ webex_calling: 5, webex_meetings: 5 });
   });
 
   it("GET subscriber returns no names, numbers or location", () => {
     const w = new World();
     const cid = w.customer(w.template()["provisioningId"] ?? "");
-    const sid = w.subscriber(cid, "a@acme.example", "webex_calling", { primaryPhoneNumber: "+14155550100", extension: "0100", locationId: w.location(cid) });
+    const sid = w.subscriber(cid, "a@acme.example", "webex_calling", {
+      primaryPhoneNumber: "+14155550100",
+      extension: "0100",
+      locationId: w.location(cid),
+    });
     const got = w.ok(w.call("GET", w.path("subscribers", sid)), 200);
     expect(Object.keys(got).sort()).to.deep.equal(
       ["created", "customerId", "email", "errors", "externalCustomerId", "id", "lastStatusChange", "packages", "personId", "status"].sort(),
@@ -184,7 +197,11 @@ describe("emulator core: lists, filters and pagination", () => {
   const filters: { name: string; query: (w: World) => string; expect: string[] }[] = [
     { name: "customers by externalId", query: () => "externalId=c-1", expect: ["c-1"] },
     { name: "customers by status", query: () => "status=provisioning", expect: [] },
-    { name: "customers by orgId", query: (w) => `orgId=${encodeURIComponent(Object.values(w.state.customers)[2]?.orgId ?? "")}`, expect: ["c-2"] },
+    {
+      name: "customers by orgId",
+      query: (w) => `orgId=${encodeURIComponent(Object.values(w.state.customers)[2]?.orgId ?? "")}`,
+      expect: ["c-2"],
+    },
   ];
   for (const f of filters) {
     it(`filter: ${f.name}`, () => {
@@ -209,7 +226,9 @@ describe("emulator core: lists, filters and pagination", () => {
     const w = new World();
     w.template();
     w.template({ name: "Other" });
-    const items = w.ok(w.call("GET", "/v1/wholesale/onboardingTemplates", undefined, { query: "name=Other" }), 200)["items"] as { name: string }[];
+    const items = w.ok(w.call("GET", "/v1/wholesale/onboardingTemplates", undefined, { query: "name=Other" }), 200)["items"] as {
+      name: string;
+    }[];
     expect(items.map((t) => t.name)).to.deep.equal(["Other"]);
   });
 });
@@ -258,27 +277,53 @@ describe("emulator core: locations, subscribers, templates", () => {
     w.subscriber(cid, "admin@acme.example", "webex_calling", { extension: "1000", locationId: w.location(cid) });
     const body = {
       packages: ["webex_calling", "webex_meetings", "webex_suite"],
-      provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 3, webex_meetings: 2, webex_suite: 1 } } },
+      provisioningParameters: {
+        calling: { location: LOCATION },
+        packages: { limits: { webex_calling: 3, webex_meetings: 2, webex_suite: 1 } },
+      },
     };
     w.ok(w.call("PUT", w.path("customers", cid), body), 202);
     w.settle();
-    expect(w.state.customers[cid]).to.deep.include({ limits: { webex_calling: 3, webex_meetings: 2, webex_suite: 1 }, adminPackage: "webex_calling" });
+    expect(w.state.customers[cid]).to.deep.include({
+      limits: { webex_calling: 3, webex_meetings: 2, webex_suite: 1 },
+      adminPackage: "webex_calling",
+    });
   });
 
   it("template PUT keeps id and provisioningId; DELETE answers 204 once unused", () => {
     const w = new World();
     const t = w.template();
-    const put = w.ok(w.call("PUT", w.path("onboardingTemplates", t["id"] ?? ""), { name: "Renamed", serviceProviderAdmin: "x@partner.example", country: "FR", defaultEmailLanguage: "fr_FR", wholesaleSubscriptionId: "Sub-9", provisioningId: t["provisioningId"] }), 200);
+    const put = w.ok(
+      w.call("PUT", w.path("onboardingTemplates", t["id"] ?? ""), {
+        name: "Renamed",
+        serviceProviderAdmin: "x@partner.example",
+        country: "FR",
+        defaultEmailLanguage: "fr_FR",
+        wholesaleSubscriptionId: "Sub-9",
+        provisioningId: t["provisioningId"],
+      }),
+      200,
+    );
     expect([put["id"], put["provisioningId"], put["name"]]).to.deep.equal([t["id"], t["provisioningId"], "Renamed"]);
     expect(w.call("DELETE", w.path("onboardingTemplates", t["id"] ?? "")).status).to.equal(204);
     expect(w.call("GET", w.path("onboardingTemplates", t["id"] ?? "")).status).to.equal(404);
   });
 
   const prechecks: { name: string; path: string; body: (w: World, pid: string, cid: string) => unknown; status: number }[] = [
-    { name: "customer precheck of a valid body", path: `${C}/validate`, body: (_w, pid) => customerBody(pid, { externalId: "new" }), status: 200 },
+    {
+      name: "customer precheck of a valid body",
+      path: `${C}/validate`,
+      body: (_w, pid) => customerBody(pid, { externalId: "new" }),
+      status: 200,
+    },
     { name: "customer precheck of a taken externalId", path: `${C}/validate`, body: (_w, pid) => customerBody(pid), status: 409 },
     { name: "customer precheck with address only", path: `${C}/validate`, body: () => ({ address: LOCATION.address }), status: 200 },
-    { name: "subscriber precheck of a free email", path: `${S}/validate`, body: (_w, _p, cid) => ({ customerId: cid, email: "new@acme.example", packages: ["webex_meetings"] }), status: 200 },
+    {
+      name: "subscriber precheck of a free email",
+      path: `${S}/validate`,
+      body: (_w, _p, cid) => ({ customerId: cid, email: "new@acme.example", packages: ["webex_meetings"] }),
+      status: 200,
+    },
     { name: "subscriber precheck of a taken email", path: `${S}/validate`, body: () => ({ email: "a@acme.example" }), status: 409 },
   ];
   for (const p of prechecks) {
@@ -304,7 +349,14 @@ describe("emulator core: purity and determinism", () => {
     const cid = w.customer(pid);
     const frozen = deepFreeze(structuredClone(w.state));
     const copy = JSON.stringify(frozen);
-    const req = { method: "POST", path: S, query: new URLSearchParams(), authorization: `Bearer ${TOKEN}`, baseUrl: BASE, body: { customerId: cid, email: "x@acme.example", packages: ["webex_meetings"] } };
+    const req = {
+      method: "POST",
+      path: S,
+      query: new URLSearchParams(),
+      authorization: `Bearer ${TOKEN}`,
+      baseUrl: BASE,
+      body: { customerId: cid, email: "x@acme.example", packages: ["webex_meetings"] },
+    };
     const r = handle(frozen, req, { now: w.now, provisioningDelayMs: 0 });
     expect(r.response.status).to.equal(200);
     expect(JSON.stringify(frozen)).to.equal(copy);
@@ -349,7 +401,11 @@ describe("emulator core: purity and determinism", () => {
     const c = w.state.customers[cid];
     const s = w.state.subscribers[sid];
     if (c === undefined || s === undefined) throw new Error("setup failed");
-    const planted = { ...w.state, customers: { ...w.state.customers, twin: { ...c, id: "twin" } }, subscribers: { ...w.state.subscribers, lost: { ...s, id: "lost", email: "l@x.example", customerId: "gone" } } };
+    const planted = {
+      ...w.state,
+      customers: { ...w.state.customers, twin: { ...c, id: "twin" } },
+      subscribers: { ...w.state.subscribers, lost: { ...s, id: "lost", email: "l@x.example", customerId: "gone" } },
+    };
     const report = checkInvariants(planted);
     expect(report.ok).to.equal(false);
     expect(report.duplicates).to.deep.include({ kind: "customer.externalId", value: "acme-001", ids: [cid, "twin"] });

@@ -130,7 +130,10 @@ const cases: Case[] = [
         C,
         customerBody(pid, {
           externalId: "x",
-          provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 1, webex_meetings: 1, webex_suite: 1 } } },
+          provisioningParameters: {
+            calling: { location: LOCATION },
+            packages: { limits: { webex_calling: 1, webex_meetings: 1, webex_suite: 1 } },
+          },
         }),
       );
     },
@@ -209,7 +212,11 @@ const cases: Case[] = [
     mentions: "cisco_calling_plan",
     run: () => {
       const { w, pid } = basic();
-      return w.call("POST", C, customerBody(pid, { externalId: "x", packages: ["webex_meetings", "cisco_calling_plan"], provisioningParameters: {} }));
+      return w.call(
+        "POST",
+        C,
+        customerBody(pid, { externalId: "x", packages: ["webex_meetings", "cisco_calling_plan"], provisioningParameters: {} }),
+      );
     },
   },
   {
@@ -231,7 +238,10 @@ const cases: Case[] = [
       return w.call(
         "POST",
         C,
-        customerBody(pid, { externalId: "x", provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 1, webex_meetings: 0 } } } }),
+        customerBody(pid, {
+          externalId: "x",
+          provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 1, webex_meetings: 0 } } },
+        }),
       );
     },
   },
@@ -244,14 +254,49 @@ const cases: Case[] = [
       return w.call(
         "POST",
         C,
-        customerBody(pid, { externalId: "x", provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 1.5, webex_meetings: 1 } } } }),
+        customerBody(pid, {
+          externalId: "x",
+          provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 1.5, webex_meetings: 1 } } },
+        }),
       );
     },
   },
-  { name: "lowering a limit", code: 1102, mentions: "lower", run: () => { const { w, cid } = limited(); return limitedPut(w, cid, { webex_calling: 1, webex_meetings: 3 }); } },
-  { name: "a limit above the subscription maximum", code: 1103, mentions: "50", run: () => { const { w, cid } = limited(); return limitedPut(w, cid, { webex_calling: 51, webex_meetings: 3 }); } },
-  { name: "limits added to a customer created without", code: 1104, mentions: "without limits", run: () => { const { w, cid } = basic(); return limitedPut(w, cid, { webex_calling: 5, webex_meetings: 5 }); } },
-  { name: "limits dropped from a customer created with", code: 1105, mentions: "with limits", run: () => { const { w, cid } = limited(); return limitedPut(w, cid, undefined); } },
+  {
+    name: "lowering a limit",
+    code: 1102,
+    mentions: "lower",
+    run: () => {
+      const { w, cid } = limited();
+      return limitedPut(w, cid, { webex_calling: 1, webex_meetings: 3 });
+    },
+  },
+  {
+    name: "a limit above the subscription maximum",
+    code: 1103,
+    mentions: "50",
+    run: () => {
+      const { w, cid } = limited();
+      return limitedPut(w, cid, { webex_calling: 51, webex_meetings: 3 });
+    },
+  },
+  {
+    name: "limits added to a customer created without",
+    code: 1104,
+    mentions: "without limits",
+    run: () => {
+      const { w, cid } = basic();
+      return limitedPut(w, cid, { webex_calling: 5, webex_meetings: 5 });
+    },
+  },
+  {
+    name: "limits dropped from a customer created with",
+    code: 1105,
+    mentions: "with limits",
+    run: () => {
+      const { w, cid } = limited();
+      return limitedPut(w, cid, undefined);
+    },
+  },
   {
     name: "limits for some limitable packages and not others",
     code: 1106,
@@ -261,7 +306,10 @@ const cases: Case[] = [
       return w.call(
         "POST",
         C,
-        customerBody(pid, { externalId: "x", provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 5 } } } }),
+        customerBody(pid, {
+          externalId: "x",
+          provisioningParameters: { calling: { location: LOCATION }, packages: { limits: { webex_calling: 5 } } },
+        }),
       );
     },
   },
@@ -304,7 +352,10 @@ const cases: Case[] = [
     run: () => {
       const { w, cid } = basic();
       w.subscriber(cid, "user@acme.example");
-      return w.call("PUT", w.path("customers", cid), { packages: ["webex_calling"], provisioningParameters: { calling: { location: LOCATION } } });
+      return w.call("PUT", w.path("customers", cid), {
+        packages: ["webex_calling"],
+        provisioningParameters: { calling: { location: LOCATION } },
+      });
     },
   },
   // subscribers 1201-1203
@@ -352,7 +403,12 @@ const cases: Case[] = [
     mentions: "primaryPhoneNumber or extension",
     run: () => {
       const { w, cid } = basic();
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_calling"], provisioningParameters: { locationId: w.location(cid) } });
+      return w.call("POST", S, {
+        customerId: cid,
+        email: "b@acme.example",
+        packages: ["webex_calling"],
+        provisioningParameters: { locationId: w.location(cid) },
+      });
     },
   },
   // conflicts
@@ -394,7 +450,12 @@ const cases: Case[] = [
       const { w, cid } = basic();
       const loc = w.location(cid);
       w.subscriber(cid, "a@acme.example", "webex_calling", { primaryPhoneNumber: "+14155550100", locationId: loc });
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_calling"], provisioningParameters: { primaryPhoneNumber: "+14155550100", locationId: loc } });
+      return w.call("POST", S, {
+        customerId: cid,
+        email: "b@acme.example",
+        packages: ["webex_calling"],
+        provisioningParameters: { primaryPhoneNumber: "+14155550100", locationId: loc },
+      });
     },
   },
   {
@@ -405,7 +466,12 @@ const cases: Case[] = [
       const { w, cid } = basic();
       const loc = w.location(cid);
       w.subscriber(cid, "a@acme.example", "webex_calling", { extension: "0100", locationId: loc });
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_calling"], provisioningParameters: { extension: "0100", locationId: loc } });
+      return w.call("POST", S, {
+        customerId: cid,
+        email: "b@acme.example",
+        packages: ["webex_calling"],
+        provisioningParameters: { extension: "0100", locationId: loc },
+      });
     },
   },
   {
@@ -439,11 +505,26 @@ const cases: Case[] = [
     },
   },
   // 404
-  { name: "an unknown customer id", code: 1404, mentions: "customer", run: () => basic().w.call("GET", `${C}/${encodeURIComponent("nope==")}`) },
+  {
+    name: "an unknown customer id",
+    code: 1404,
+    mentions: "customer",
+    run: () => basic().w.call("GET", `${C}/${encodeURIComponent("nope==")}`),
+  },
   { name: "an unknown subscriber id", code: 1404, mentions: "subscriber", run: () => basic().w.call("DELETE", `${S}/nope`) },
   { name: "an unknown template id", code: 1404, mentions: "template", run: () => basic().w.call("PUT", `${T}/nope`, TEMPLATE) },
-  { name: "a subscriber for an unknown customer", code: 1404, mentions: "customer", run: () => basic().w.call("POST", S, { customerId: "nope", email: "b@acme.example", packages: ["webex_meetings"] }) },
-  { name: "an unknown API path", code: 1404, mentions: "/v1/wholesale/partners", run: () => basic().w.call("GET", "/v1/wholesale/partners") },
+  {
+    name: "a subscriber for an unknown customer",
+    code: 1404,
+    mentions: "customer",
+    run: () => basic().w.call("POST", S, { customerId: "nope", email: "b@acme.example", packages: ["webex_meetings"] }),
+  },
+  {
+    name: "an unknown API path",
+    code: 1404,
+    mentions: "/v1/wholesale/partners",
+    run: () => basic().w.call("GET", "/v1/wholesale/partners"),
+  },
   { name: "a method the path does not take", code: 1405, mentions: "PATCH", run: () => basic().w.call("PATCH", C) },
   // 423
   {
@@ -478,7 +559,12 @@ const cases: Case[] = [
   },
   // auth
   { name: "no Authorization header", code: 1401, mentions: "Bearer", run: () => basic().w.call("GET", C, undefined, { token: null }) },
-  { name: "an unknown token", code: 1401, mentions: "not valid", run: () => basic().w.call("GET", C, undefined, { token: "who-knows-this-token" }) },
+  {
+    name: "an unknown token",
+    code: 1401,
+    mentions: "not valid",
+    run: () => basic().w.call("GET", C, undefined, { token: "who-knows-this-token" }),
+  },
   {
     name: "a token without the write scope",
     code: 1403,
@@ -509,7 +595,9 @@ describe("emulator core: error codes", () => {
       expect(codes(r), JSON.stringify(body)).to.include(c.code);
       const catalogStatus = ERROR_CATALOG[c.code as keyof typeof ERROR_CATALOG].status;
       expect(r.status).to.equal(catalogStatus);
-      expect(r.headers["TrackingID"]).to.equal(body.trackingId).and.match(/^ROUTER_/);
+      expect(r.headers["TrackingID"])
+        .to.equal(body.trackingId)
+        .and.match(/^ROUTER_/);
       if (c.mentions !== undefined) expect(body.errors.map((e) => e.description).join(" ")).to.include(c.mentions);
       if (c.code === 1423) expect(Number(r.headers["Retry-After"])).to.be.at.least(1);
       seen.add(c.code);
@@ -518,10 +606,16 @@ describe("emulator core: error codes", () => {
 
   it("every code of the reference's table (and 401/403) is produced by some case above", () => {
     // 1429 comes from the server's rate limiter, not the core (see server-transport.test.ts)
-    const reference = [1001, 1002, 1003, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1201, 1202, 1203, 1404, 1301, 10022, 1303, 1304, 1305, 1423, 1401, 1403];
+    const reference = [
+      1001, 1002, 1003, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1201, 1202, 1203, 1404, 1301, 10022, 1303, 1304, 1305, 1423,
+      1401, 1403,
+    ];
     const produced = new Set(cases.map((c) => c.code));
     expect(reference.filter((code) => !produced.has(code))).to.deep.equal([]);
-    expect(reference.filter((code) => !seen.has(code)), "codes whose case did not pass").to.deep.equal([]);
+    expect(
+      reference.filter((code) => !seen.has(code)),
+      "codes whose case did not pass",
+    ).to.deep.equal([]);
   });
 
   it("an attach to a plain existing org with limits is accepted (1108 only for migrating orgs)", () => {

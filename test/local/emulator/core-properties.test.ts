@@ -9,7 +9,12 @@ import { LOCATION, World } from "./world";
 
 const EXTERNAL_IDS = ["a", "b", "c"];
 const EMAILS = ["admin@acme.example", "x@acme.example", "y@acme.example", "free.account@example.com"];
-const PACKAGE_SETS = [["webex_meetings"], ["webex_calling", "webex_meetings"], ["webex_suite", "attendant_console"], ["webex_calling", "cisco_calling_plan"]];
+const PACKAGE_SETS = [
+  ["webex_meetings"],
+  ["webex_calling", "webex_meetings"],
+  ["webex_suite", "attendant_console"],
+  ["webex_calling", "cisco_calling_plan"],
+];
 
 type Op =
   | { op: "createCustomer"; ext: number; pkgs: number; limit: number | undefined }
@@ -21,11 +26,35 @@ type Op =
   | { op: "tick"; ms: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ op: fc.constant("createCustomer" as const), ext: fc.nat(2), pkgs: fc.nat(3), limit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) }), weight: 2 },
-  fc.record({ op: fc.constant("updateCustomer" as const), which: fc.nat(5), pkgs: fc.nat(3), limit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) }),
+  {
+    arbitrary: fc.record({
+      op: fc.constant("createCustomer" as const),
+      ext: fc.nat(2),
+      pkgs: fc.nat(3),
+      limit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    }),
+    weight: 2,
+  },
+  fc.record({
+    op: fc.constant("updateCustomer" as const),
+    which: fc.nat(5),
+    pkgs: fc.nat(3),
+    limit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+  }),
   fc.record({ op: fc.constant("deleteCustomer" as const), which: fc.nat(5) }),
-  fc.record({ op: fc.constant("createSubscriber" as const), which: fc.nat(5), email: fc.nat(3), pkg: fc.constantFrom("webex_meetings", "webex_calling", "webex_suite"), ext: fc.nat(2) }),
-  fc.record({ op: fc.constant("updateSubscriber" as const), which: fc.nat(5), pkg: fc.constantFrom("webex_meetings", "webex_calling", "webex_suite"), ext: fc.nat(2) }),
+  fc.record({
+    op: fc.constant("createSubscriber" as const),
+    which: fc.nat(5),
+    email: fc.nat(3),
+    pkg: fc.constantFrom("webex_meetings", "webex_calling", "webex_suite"),
+    ext: fc.nat(2),
+  }),
+  fc.record({
+    op: fc.constant("updateSubscriber" as const),
+    which: fc.nat(5),
+    pkg: fc.constantFrom("webex_meetings", "webex_calling", "webex_suite"),
+    ext: fc.nat(2),
+  }),
   fc.record({ op: fc.constant("deleteSubscriber" as const), which: fc.nat(5) }),
   { arbitrary: fc.record({ op: fc.constant("tick" as const), ms: fc.integer({ min: 0, max: 500 }) }), weight: 3 },
 );
@@ -80,7 +109,9 @@ function apply(w: World, pid: string, o: Op): void {
         customerId: cid,
         email: EMAILS[o.email],
         packages: [o.pkg],
-        ...(calling ? { provisioningParameters: { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } } : {}),
+        ...(calling
+          ? { provisioningParameters: { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } }
+          : {}),
       });
       break;
     }
@@ -90,7 +121,9 @@ function apply(w: World, pid: string, o: Op): void {
       const calling = o.pkg !== "webex_meetings";
       r = w.call("PUT", w.path("subscribers", sid), {
         packages: [o.pkg],
-        ...(calling ? { provisioningParameters: { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } } : {}),
+        ...(calling
+          ? { provisioningParameters: { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } }
+          : {}),
       });
       break;
     }
@@ -110,7 +143,9 @@ describe("emulator core: properties", () => {
   it("no sequence of calls breaks an invariant; every answer is documented", () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 5, maxLength: 60, size: "medium" }), (ops) => {
-        const w = new World({ subscriptions: { "Sub-123": { webex_calling: 3, webex_meetings: 3, webex_suite: 3, attendant_console: 3 } } });
+        const w = new World({
+          subscriptions: { "Sub-123": { webex_calling: 3, webex_meetings: 3, webex_suite: 3, attendant_console: 3 } },
+        });
         w.delayMs = 300;
         const pid = w.template()["provisioningId"] ?? "";
         // one settled customer to start from, so the first operations have something to act on

@@ -9,7 +9,13 @@ export interface Reply {
 }
 
 /** One API call with the partner token unless `headers` replace Authorization. */
-export async function api(emu: EmulatorHandle, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+export async function api(
+  emu: EmulatorHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const res = await fetch(path.startsWith("http") ? path : `${emu.url}${path}`, {
     method,
     headers: {

@@ -19,7 +19,9 @@ describe("emulator state file faults", () => {
     await emu.close();
     const whole = JSON.stringify(loadStateFile(stateFile));
     writeFileSync(stateFile, whole.slice(0, Math.floor(whole.length / 2)));
-    expect(() => loadStateFile(stateFile)).to.throw(/emulator state file .*emulator-state\.json is not valid JSON .*move it away .*refresh/);
+    expect(() => loadStateFile(stateFile)).to.throw(
+      /emulator state file .*emulator-state\.json is not valid JSON .*move it away .*refresh/,
+    );
   });
 
   it("a write that fails leaves no temporary file and reports the error on flush", async () => {

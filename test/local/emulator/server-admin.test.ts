@@ -37,7 +37,10 @@ describe("emulator server: admin API", () => {
     const other = new EmulatorAdmin(`${emu.url}/`, emu.adminToken);
     expect((await other.counters()).total).to.equal(0);
     const wrong = new EmulatorAdmin(emu.url, "wrong-admin-token");
-    const err = await wrong.state().then(() => undefined, (e: unknown) => e);
+    const err = await wrong.state().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(EmulatorAdminError);
     expect((err as EmulatorAdminError).status).to.equal(401);
     expect(JSON.stringify(wrong)).to.not.include("wrong-admin-token");
@@ -78,7 +81,12 @@ describe("emulator server: admin API", () => {
     };
     const created = await api(emu, "POST", C, body);
     const cid = decodeURIComponent(created.body.url.split("/").pop());
-    await api(emu, "POST", "/v1/wholesale/subscribers", { customerId: cid, email: "ada@x.example", packages: ["webex_meetings"], provisioningParameters: { firstName: "Ada" } });
+    await api(emu, "POST", "/v1/wholesale/subscribers", {
+      customerId: cid,
+      email: "ada@x.example",
+      packages: ["webex_meetings"],
+      provisioningParameters: { firstName: "Ada" },
+    });
     const state = await emu.admin.state();
     expect(state.customers[cid]?.limits).to.deep.equal({ webex_meetings: 7 });
     expect(Object.values(state.subscribers)[0]?.firstName).to.equal("Ada");
@@ -107,7 +115,10 @@ describe("emulator server: admin API", () => {
 
   it("reset empties the data but keeps the partner token; fixtures add tokens and free accounts", async () => {
     await template(emu);
-    await emu.admin.loadFixtures({ tokens: [{ token: "fixture-token-1", scopes: ["spark-admin:wholesale_customers_read"] }], freeAccountEmails: ["Free@x.example"] });
+    await emu.admin.loadFixtures({
+      tokens: [{ token: "fixture-token-1", scopes: ["spark-admin:wholesale_customers_read"] }],
+      freeAccountEmails: ["Free@x.example"],
+    });
     expect((await api(emu, "GET", C, undefined, { Authorization: "Bearer fixture-token-1" })).status).to.equal(200);
     const fixtures = (await emu.admin.state()).fixtures;
     expect(fixtures.freeAccountEmails).to.deep.equal(["free@x.example"]);

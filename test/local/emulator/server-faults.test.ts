@@ -60,11 +60,16 @@ describe("emulator server: faults", () => {
     const hanging = await startEmulator({ rateLimit: false });
     const started = Date.now();
     await expect(
-      fetch(`${hanging.url}${C}`, { headers: { Authorization: `Bearer ${hanging.token}`, [SCENARIO]: "hang" }, signal: AbortSignal.timeout(300) }),
+      fetch(`${hanging.url}${C}`, {
+        headers: { Authorization: `Bearer ${hanging.token}`, [SCENARIO]: "hang" },
+        signal: AbortSignal.timeout(300),
+      }),
     ).to.be.rejected;
     expect(Date.now() - started).to.be.at.least(290);
     // a second hung request still open while closing
-    const pending = fetch(`${hanging.url}${C}`, { headers: { Authorization: `Bearer ${hanging.token}`, [SCENARIO]: "hang" } }).catch((e: unknown) => e);
+    const pending = fetch(`${hanging.url}${C}`, { headers: { Authorization: `Bearer ${hanging.token}`, [SCENARIO]: "hang" } }).catch(
+      (e: unknown) => e,
+    );
     await new Promise((r) => setTimeout(r, 50));
     const t0 = Date.now();
     await hanging.close();

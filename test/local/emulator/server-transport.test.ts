@@ -49,7 +49,9 @@ describe("emulator server: transport", () => {
     const echoed = await api(emu, "GET", `${C}/nope`, undefined, { TrackingID: "my-trace-1" });
     expect([echoed.headers.get("trackingid"), echoed.body.trackingId]).to.deep.equal(["my-trace-1", "my-trace-1"]);
     const generated = await api(emu, "GET", `${C}/nope`);
-    expect(generated.headers.get("trackingid")).to.match(/^ROUTER_[0-9a-f-]{36}$/i).and.equal(generated.body.trackingId);
+    expect(generated.headers.get("trackingid"))
+      .to.match(/^ROUTER_[0-9a-f-]{36}$/i)
+      .and.equal(generated.body.trackingId);
   });
 
   const bodies: { name: string; body: string; type: string; status: number; code: number }[] = [

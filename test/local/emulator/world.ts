@@ -8,7 +8,13 @@ import { type FixturesInput, initialState, type State } from "../../../local/emu
 
 export const TOKEN = "test-partner-token-all-scopes";
 export const BASE = "http://127.0.0.1:9";
-export const ADDRESS = { addressLine1: "1 Main Street", city: "Springfield", stateOrProvince: "IL", zipOrPostalCode: "62701", country: "US" };
+export const ADDRESS = {
+  addressLine1: "1 Main Street",
+  city: "Springfield",
+  stateOrProvince: "IL",
+  zipOrPostalCode: "62701",
+  country: "US",
+};
 export const LOCATION = { name: "Headquarters", address: ADDRESS, timezone: "America/Chicago", language: "en_us" };
 export const TEMPLATE = {
   name: "SMB US",

@@ -11,134 +11,140 @@ import { StackLockedError, StateStore, type ResourceState } from "../../../local
 const PROVIDER_CODE = "exports.handler = __f0; /* a long serialized provider */".repeat(50);
 
 function resource(name: string, extra: Partial<ResourceState> = {}): ResourceState {
-    return {
-        urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic:Resource::${name}`,
-        type: "pulumi-nodejs:dynamic:Resource",
-        custom: true,
-        id: `${name}-id`,
-        parent: "",
-        inputs: { name, __provider: PROVIDER_CODE },
-        outputs: { name, __provider: PROVIDER_CODE },
-        dependencies: [],
-        propertyDependencies: {},
-        protect: false,
-        retainOnDelete: false,
-        external: false,
-        additionalSecretOutputs: [],
-        ...extra,
-    };
+  return {
+    urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic:Resource::${name}`,
+    type: "pulumi-nodejs:dynamic:Resource",
+    custom: true,
+    id: `${name}-id`,
+    parent: "",
+    inputs: { name, __provider: PROVIDER_CODE },
+    outputs: { name, __provider: PROVIDER_CODE },
+    dependencies: [],
+    propertyDependencies: {},
+    protect: false,
+    retainOnDelete: false,
+    external: false,
+    additionalSecretOutputs: [],
+    ...extra,
+  };
 }
 
 describe("local engine: state store", () => {
-    let dir: string;
-    let file: string;
-    beforeEach(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-"));
-        file = path.join(dir, "dev.json");
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-"));
+    file = path.join(dir, "dev.json");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("stores __provider once in a blob table and secrets only as ciphertext, and reads both back", async () => {
+    const store = StateStore.open(file, "proj", "dev", "pass");
+    store.state.resources.push(
+      resource("a"),
+      resource("b", { inputs: { token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE } }),
+    );
+    store.state.outputs = { out: makeSecret("secret-output-value") };
+    await store.close();
+    store.release();
+    const text = fs.readFileSync(file, "utf8");
+    expect(text.split(PROVIDER_CODE).length - 1, "copies of the provider code").to.equal(1);
+    expect(text).to.not.include("plain-secret-value");
+    expect(text).to.not.include("secret-output-value");
+    expect(
+      fs.readdirSync(dir).filter((f) => f.includes(".tmp-")),
+      "temporary files",
+    ).to.deep.equal([]);
+
+    const again = StateStore.open(file, "proj", "dev", "pass");
+    expect(again.state.resources[1]!.inputs).to.deep.equal({ token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE });
+    expect(again.state.outputs).to.deep.equal({ out: makeSecret("secret-output-value") });
+    again.release();
+  });
+
+  const refusals: Array<{ name: string; passphrase: string | undefined; error: RegExp }> = [
+    { name: "a missing passphrase", passphrase: undefined, error: /set PULUMI_CONFIG_PASSPHRASE/ },
+    { name: "a wrong passphrase", passphrase: "other", error: /incorrect passphrase/ },
+  ];
+  for (const c of refusals) {
+    it(`refuses to open a state holding secrets with ${c.name}`, async () => {
+      const store = StateStore.open(file, "proj", "dev", "pass");
+      store.state.outputs = { out: makeSecret("x") };
+      await store.close();
+      store.release();
+      expect(() => StateStore.open(file, "proj", "dev", c.passphrase)).to.throw(PassphraseError, c.error);
+      expect(fs.existsSync(`${file}.lock`), "lock released after the refusal").to.equal(false);
     });
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  }
 
-    it("stores __provider once in a blob table and secrets only as ciphertext, and reads both back", async () => {
-        const store = StateStore.open(file, "proj", "dev", "pass");
-        store.state.resources.push(resource("a"), resource("b", { inputs: { token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE } }));
-        store.state.outputs = { out: makeSecret("secret-output-value") };
-        await store.close();
-        store.release();
-        const text = fs.readFileSync(file, "utf8");
-        expect(text.split(PROVIDER_CODE).length - 1, "copies of the provider code").to.equal(1);
-        expect(text).to.not.include("plain-secret-value");
-        expect(text).to.not.include("secret-output-value");
-        expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp-")), "temporary files").to.deep.equal([]);
+  it("refuses to write a secret without a passphrase", async () => {
+    const store = StateStore.open(file, "proj", "dev", undefined);
+    store.state.outputs = { out: makeSecret("x") };
+    await expect(store.flush()).to.be.rejectedWith(PassphraseError, /PULUMI_CONFIG_PASSPHRASE/);
+    store.release();
+  });
 
-        const again = StateStore.open(file, "proj", "dev", "pass");
-        expect(again.state.resources[1]!.inputs).to.deep.equal({ token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE });
-        expect(again.state.outputs).to.deep.equal({ out: makeSecret("secret-output-value") });
-        again.release();
-    });
-
-    const refusals: Array<{ name: string; passphrase: string | undefined; error: RegExp }> = [
-        { name: "a missing passphrase", passphrase: undefined, error: /set PULUMI_CONFIG_PASSPHRASE/ },
-        { name: "a wrong passphrase", passphrase: "other", error: /incorrect passphrase/ },
-    ];
-    for (const c of refusals) {
-        it(`refuses to open a state holding secrets with ${c.name}`, async () => {
-            const store = StateStore.open(file, "proj", "dev", "pass");
-            store.state.outputs = { out: makeSecret("x") };
-            await store.close();
-            store.release();
-            expect(() => StateStore.open(file, "proj", "dev", c.passphrase)).to.throw(PassphraseError, c.error);
-            expect(fs.existsSync(`${file}.lock`), "lock released after the refusal").to.equal(false);
-        });
+  it("coalesces concurrent flushes into at most two writes, and skips a write when nothing changed", async () => {
+    const store = StateStore.open(file, "proj", "dev", undefined);
+    const flushes: Array<Promise<void>> = [];
+    for (let i = 0; i < 20; i++) {
+      store.state.resources.push(resource(`r${i}`));
+      flushes.push(store.flush());
     }
+    await Promise.all(flushes);
+    expect(store.writes).to.be.at.most(2);
+    expect(JSON.parse(fs.readFileSync(file, "utf8")).resources).to.have.length(20);
+    await store.flush();
+    expect(store.writes, "no write for an unchanged state").to.be.at.most(2);
+    store.release();
+  });
 
-    it("refuses to write a secret without a passphrase", async () => {
-        const store = StateStore.open(file, "proj", "dev", undefined);
-        store.state.outputs = { out: makeSecret("x") };
-        await expect(store.flush()).to.be.rejectedWith(PassphraseError, /PULUMI_CONFIG_PASSPHRASE/);
-        store.release();
-    });
+  it("refuses a second run, also over a lock left by a dead process, until cancel removes it (diy backend)", () => {
+    const first = StateStore.open(file, "proj", "dev", undefined);
+    expect(() => StateStore.open(file, "proj", "dev", undefined)).to.throw(StackLockedError, /currently locked by 1 lock\(s\)/);
+    first.release();
+    // A lock left by a killed run is not taken over: another run may still be writing (another host, a reused pid).
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead), user: "u", host: os.hostname(), startedAt: "then" }));
+    expect(() => StateStore.open(file, "proj", "dev", undefined, "the-cancel-command")).to.throw(
+      StackLockedError,
+      /delete the lock file with `the-cancel-command`[^]*created by u@.* \(pid \d+\) at then \(that process is no longer running\)/,
+    );
+    expect(StateStore.cancel(file)).to.equal(true);
+    expect(StateStore.cancel(file), "nothing left to cancel").to.equal(false);
+    const second = StateStore.open(file, "proj", "dev", undefined);
+    second.release();
+    expect(fs.existsSync(`${file}.lock`)).to.equal(false);
+  });
 
-    it("coalesces concurrent flushes into at most two writes, and skips a write when nothing changed", async () => {
-        const store = StateStore.open(file, "proj", "dev", undefined);
-        const flushes: Array<Promise<void>> = [];
-        for (let i = 0; i < 20; i++) {
-            store.state.resources.push(resource(`r${i}`));
-            flushes.push(store.flush());
-        }
-        await Promise.all(flushes);
-        expect(store.writes).to.be.at.most(2);
-        expect(JSON.parse(fs.readFileSync(file, "utf8")).resources).to.have.length(20);
-        await store.flush();
-        expect(store.writes, "no write for an unchanged state").to.be.at.most(2);
-        store.release();
-    });
+  it("keeps pending creates of earlier runs in every later checkpoint until cleared; drops other interrupted operations", async () => {
+    const store = StateStore.open(file, "proj", "dev", undefined);
+    store.beginOperation("create", "urn:c", "t");
+    store.beginOperation("update", "urn:u", "t", "id-u");
+    await store.close();
+    store.release(); // as if killed: the operations never ended
 
-    it("refuses a second run, also over a lock left by a dead process, until cancel removes it (diy backend)", () => {
-        const first = StateStore.open(file, "proj", "dev", undefined);
-        expect(() => StateStore.open(file, "proj", "dev", undefined)).to.throw(StackLockedError, /currently locked by 1 lock\(s\)/);
-        first.release();
-        // A lock left by a killed run is not taken over: another run may still be writing (another host, a reused pid).
-        const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
-        fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead), user: "u", host: os.hostname(), startedAt: "then" }));
-        expect(() => StateStore.open(file, "proj", "dev", undefined, "the-cancel-command")).to.throw(
-            StackLockedError,
-            /delete the lock file with `the-cancel-command`[^]*created by u@.* \(pid \d+\) at then \(that process is no longer running\)/,
-        );
-        expect(StateStore.cancel(file)).to.equal(true);
-        expect(StateStore.cancel(file), "nothing left to cancel").to.equal(false);
-        const second = StateStore.open(file, "proj", "dev", undefined);
-        second.release();
-        expect(fs.existsSync(`${file}.lock`)).to.equal(false);
-    });
+    const next = StateStore.open(file, "proj", "dev", undefined);
+    expect(next.interrupted.map((p) => p.op)).to.deep.equal(["create", "update"]);
+    expect(next.pendingCreates.map((p) => p.urn)).to.deep.equal(["urn:c"]);
+    next.state.resources.push(resource("later"));
+    await next.close();
+    next.release();
+    const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { pending: Array<{ urn: string }> };
+    expect(stored.pending.map((p) => p.urn)).to.deep.equal(["urn:c"]);
 
-    it("keeps pending creates of earlier runs in every later checkpoint until cleared; drops other interrupted operations", async () => {
-        const store = StateStore.open(file, "proj", "dev", undefined);
-        store.beginOperation("create", "urn:c", "t");
-        store.beginOperation("update", "urn:u", "t", "id-u");
-        await store.close();
-        store.release(); // as if killed: the operations never ended
+    const clearing = StateStore.open(file, "proj", "dev", undefined);
+    clearing.clearPendingCreates();
+    await clearing.close();
+    clearing.release();
+    expect((JSON.parse(fs.readFileSync(file, "utf8")) as { pending: unknown[] }).pending).to.deep.equal([]);
+  });
 
-        const next = StateStore.open(file, "proj", "dev", undefined);
-        expect(next.interrupted.map((p) => p.op)).to.deep.equal(["create", "update"]);
-        expect(next.pendingCreates.map((p) => p.urn)).to.deep.equal(["urn:c"]);
-        next.state.resources.push(resource("later"));
-        await next.close();
-        next.release();
-        const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { pending: Array<{ urn: string }> };
-        expect(stored.pending.map((p) => p.urn)).to.deep.equal(["urn:c"]);
-
-        const clearing = StateStore.open(file, "proj", "dev", undefined);
-        clearing.clearPendingCreates();
-        await clearing.close();
-        clearing.release();
-        expect((JSON.parse(fs.readFileSync(file, "utf8")) as { pending: unknown[] }).pending).to.deep.equal([]);
-    });
-
-    it("refuses a state file of another stack", async () => {
-        const store = StateStore.open(file, "proj", "dev", undefined);
-        store.state.resources.push(resource("a"));
-        await store.close();
-        store.release();
-        expect(() => StateStore.open(file, "proj", "prod", undefined)).to.throw(/belongs to proj\/dev/);
-    });
+  it("refuses a state file of another stack", async () => {
+    const store = StateStore.open(file, "proj", "dev", undefined);
+    store.state.resources.push(resource("a"));
+    await store.close();
+    store.release();
+    expect(() => StateStore.open(file, "proj", "prod", undefined)).to.throw(/belongs to proj\/dev/);
+  });
 });

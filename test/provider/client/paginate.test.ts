@@ -23,7 +23,11 @@ describe("client pagination", () => {
     const cases: Array<{ name: string; link: string | undefined; want: string | undefined }> = [
       { name: "absolute next", link: `<${API}/v1/x?offset=2>; rel="next"`, want: `${API}/v1/x?offset=2` },
       { name: "relative next", link: `</v1/x?offset=2>; rel="next"`, want: `${API}/v1/x?offset=2` },
-      { name: "next among prev and first", link: `<${API}/p>; rel="prev", <${API}/n>; rel="next", <${API}/f>; rel="first"`, want: `${API}/n` },
+      {
+        name: "next among prev and first",
+        link: `<${API}/p>; rel="prev", <${API}/n>; rel="next", <${API}/f>; rel="first"`,
+        want: `${API}/n`,
+      },
       { name: "unquoted rel", link: `<${API}/n>; rel=next`, want: `${API}/n` },
       { name: "several rel values", link: `<${API}/n>; rel="last next"`, want: `${API}/n` },
       { name: "a URL holding a comma", link: `<${API}/n?a=1,2>; rel="next"`, want: `${API}/n?a=1,2` },
@@ -47,7 +51,15 @@ describe("client pagination", () => {
       };
       return { requests, fetchPage };
     }
-    const cases: Array<{ name: string; total: number; links: boolean; pageSize: number; max?: number; wantItems: number; wantRequests: number }> = [
+    const cases: Array<{
+      name: string;
+      total: number;
+      links: boolean;
+      pageSize: number;
+      max?: number;
+      wantItems: number;
+      wantRequests: number;
+    }> = [
       { name: "offset paging: 3 full pages and a short one", total: 7, links: false, pageSize: 2, wantItems: 7, wantRequests: 4 },
       { name: "offset paging: exact multiple ends on an empty page", total: 6, links: false, pageSize: 2, wantItems: 6, wantRequests: 4 },
       { name: "links: 3 pages, the last without Link", total: 6, links: true, pageSize: 2, wantItems: 6, wantRequests: 3 },
@@ -135,7 +147,10 @@ describe("client pagination", () => {
         .get("/v1/wholesale/customers")
         .query(true)
         .reply(200, { items: [{ id: "ok", status: "provisioned" }, { id: "bad" }] });
-      const err = await all(client.customers.list()).then(() => undefined, (e: unknown) => e);
+      const err = await all(client.customers.list()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(err).to.have.property("name", "ProvisioningApiError");
       expect((err as Error).message).to.include("items.1.status");

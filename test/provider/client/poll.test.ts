@@ -83,7 +83,10 @@ describe("client polling", () => {
         sleep: clock.sleep,
         now: clock.now,
         target: { id: "cust-1", what: "Customer", path: "/v1/wholesale/customers/cust-1" },
-      }).then(() => undefined, (e: unknown) => e);
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(ProvisioningTimeoutError);
       expect(err).to.include({ id: "cust-1", lastStatus: "provisioning", elapsedMs: 5000, timeoutMs: 5000, retryable: true });
       expect(clock.sleeps).to.deep.equal([1000, 2000, 2000]); // the last sleep is cut to the deadline
@@ -118,7 +121,10 @@ describe("client polling", () => {
 
     const fatal: Array<{ name: string; error: Error }> = [
       { name: "NotFoundError", error: new NotFoundError({ message: "gone", method: "GET", path: "/x", status: 404 }) },
-      { name: "a non-retryable API error", error: new ServerError({ message: "501", method: "GET", path: "/x", status: 501, retryable: false }) },
+      {
+        name: "a non-retryable API error",
+        error: new ServerError({ message: "501", method: "GET", path: "/x", status: 501, retryable: false }),
+      },
       { name: "a plain Error", error: new Error("bug") },
     ];
     for (const f of fatal) {
@@ -133,7 +139,10 @@ describe("client polling", () => {
           timeoutMs: 60_000,
           sleep: clock.sleep,
           now: clock.now,
-        }).then(() => undefined, (e: unknown) => e);
+        }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).to.equal(f.error);
       });
     }
@@ -205,7 +214,10 @@ describe("client polling", () => {
       const clock = steppingClock(0);
       const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now });
       const scope = nock(API).get(PATH).reply(200, { id: ID, status: "provisioning" }).get(PATH).reply(404, { message: "gone" });
-      const err = await client.waitForCustomer(ID, { timeoutMs: 60_000 }).then(() => undefined, (e: unknown) => e);
+      const err = await client.waitForCustomer(ID, { timeoutMs: 60_000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(err).to.be.instanceOf(NotFoundError);
     });
@@ -214,9 +226,10 @@ describe("client polling", () => {
       const clock = steppingClock(0);
       const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now, random: () => 0.5 });
       const scope = nock(API).get(PATH).times(3).reply(200, { id: ID, status: "provisioning" });
-      const err = await client
-        .waitForCustomer(ID, { timeoutMs: 3000, initialDelayMs: 1000, minDelayMs: 1000, maxDelayMs: 1000 })
-        .then(() => undefined, (e: unknown) => e);
+      const err = await client.waitForCustomer(ID, { timeoutMs: 3000, initialDelayMs: 1000, minDelayMs: 1000, maxDelayMs: 1000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(err).to.be.instanceOf(ProvisioningTimeoutError);
       expect(err).to.include({ id: ID, lastStatus: "provisioning", elapsedMs: 3000 });
@@ -308,8 +321,13 @@ describe("client polling", () => {
     it("throws ProvisioningFailedError when the delete ends in error", async () => {
       const clock = steppingClock(0);
       const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now });
-      const scope = nock(API).get(PATH).reply(200, { id: "c1", status: "error", errors: [{ description: "cannot delete" }] });
-      const err = await client.waitForCustomerGone("c1", { timeoutMs: 60_000 }).then(() => undefined, (e: unknown) => e);
+      const scope = nock(API)
+        .get(PATH)
+        .reply(200, { id: "c1", status: "error", errors: [{ description: "cannot delete" }] });
+      const err = await client.waitForCustomerGone("c1", { timeoutMs: 60_000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(err).to.be.instanceOf(ProvisioningFailedError);
       expect((err as Error).message).to.match(/while deleting.*cannot delete/);
@@ -319,9 +337,10 @@ describe("client polling", () => {
       const clock = steppingClock(0);
       const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep: clock.sleep, now: clock.now });
       const scope = nock(API).get(PATH).times(2).reply(200, { id: "c1", status: "deleting" });
-      const err = await client
-        .waitForCustomerGone("c1", { timeoutMs: 2000, initialDelayMs: 1000, minDelayMs: 5000 })
-        .then(() => undefined, (e: unknown) => e);
+      const err = await client.waitForCustomerGone("c1", { timeoutMs: 2000, initialDelayMs: 1000, minDelayMs: 5000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(err).to.be.instanceOf(ProvisioningTimeoutError).and.to.include({ lastStatus: "deleting" });
     });
@@ -329,11 +348,7 @@ describe("client polling", () => {
     it("a read failure that outlasts the transport's retries is tolerated until the timeout", async () => {
       const clock = steppingClock(0);
       const client = createClient({ baseUrl: API, accessToken: TOKEN, maxAttempts: 1, sleep: clock.sleep, now: clock.now });
-      const scope = nock(API)
-        .get(PATH)
-        .reply(503, "down")
-        .get(PATH)
-        .reply(404, {});
+      const scope = nock(API).get(PATH).reply(503, "down").get(PATH).reply(404, {});
       const progress: string[] = [];
       await client.waitForCustomerGone("c1", { timeoutMs: 60_000, onProgress: (p) => progress.push(p.status) });
       scope.done();

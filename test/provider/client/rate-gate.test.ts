@@ -64,7 +64,10 @@ describe("client rate gate", () => {
     await clock.runUntilIdle();
     await Promise.all(waiting);
     expect(times[0]).to.equal(0);
-    expect(times.slice(1).every((t) => t >= 1000), `granted at ${times.join(",")}`).to.equal(true);
+    expect(
+      times.slice(1).every((t) => t >= 1000),
+      `granted at ${times.join(",")}`,
+    ).to.equal(true);
   });
 
   it("shared pause without a bucket: callers released together are spread over up to a second", async () => {

@@ -59,16 +59,22 @@ const echoAuth =
   (status: number): http.RequestListener =>
   (req, res) => {
     const auth = String(req.headers.authorization);
-    res
-      .writeHead(status, { "Content-Type": "application/json", TrackingID: `T-${auth}`, "Retry-After": "0" })
-      .end(JSON.stringify({ message: `You sent ${auth}`, errors: [{ errorCode: 1001, description: `header ${auth}` }], trackingId: `ROUTER ${auth}` }));
+    res.writeHead(status, { "Content-Type": "application/json", TrackingID: `T-${auth}`, "Retry-After": "0" }).end(
+      JSON.stringify({
+        message: `You sent ${auth}`,
+        errors: [{ errorCode: 1001, description: `header ${auth}` }],
+        trackingId: `ROUTER ${auth}`,
+      }),
+    );
   };
 
 const scenarios: Scenario[] = [
   {
     name: "400 with an errorCode",
     setup: async () => {
-      const scope = nock(API).post("/v1/wholesale/customers").reply(400, { errors: [{ errorCode: 1001, description: "address.city missing" }] });
+      const scope = nock(API)
+        .post("/v1/wholesale/customers")
+        .reply(400, { errors: [{ errorCode: 1001, description: "address.city missing" }] });
       return { baseUrl: API, scope };
     },
     call: (c) => c.customers.create(createBody),

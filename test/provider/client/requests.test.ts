@@ -75,7 +75,11 @@ const cases: Case[] = [
     method: "POST",
     path: "/v1/wholesale/customers",
     body: customerBody,
-    reply: { status: 202, body: { url: `${API}/v1/wholesale/customers/${ODD_PATH}` }, headers: { Location: `${API}/v1/wholesale/customers/${ODD_PATH}` } },
+    reply: {
+      status: 202,
+      body: { url: `${API}/v1/wholesale/customers/${ODD_PATH}` },
+      headers: { Location: `${API}/v1/wholesale/customers/${ODD_PATH}` },
+    },
     want: { id: ODD_ID, url: `${API}/v1/wholesale/customers/${ODD_PATH}` },
   },
   {
@@ -158,16 +162,25 @@ const cases: Case[] = [
   },
   {
     name: "subscribers.list: filters as query",
-    call: (c) => all(c.subscribers.list({ customerId: "cust-1", email: "ada@acme.example", externalCustomerId: "acme-001", status: "provisioned" })),
+    call: (c) =>
+      all(c.subscribers.list({ customerId: "cust-1", email: "ada@acme.example", externalCustomerId: "acme-001", status: "provisioned" })),
     method: "GET",
     path: "/v1/wholesale/subscribers",
-    query: { customerId: "cust-1", email: "ada@acme.example", externalCustomerId: "acme-001", status: "provisioned", offset: "0", max: "100" },
+    query: {
+      customerId: "cust-1",
+      email: "ada@acme.example",
+      externalCustomerId: "acme-001",
+      status: "provisioned",
+      offset: "0",
+      max: "100",
+    },
     reply: { status: 200, body: { items: [subscriber] } },
     want: [subscriber],
   },
   {
     name: "subscribers.update: PUT package move with number",
-    call: (c) => c.subscribers.update(ODD_ID, { packages: ["webex_calling"], provisioningParameters: { extension: "0101", locationId: "loc-1" } }),
+    call: (c) =>
+      c.subscribers.update(ODD_ID, { packages: ["webex_calling"], provisioningParameters: { extension: "0101", locationId: "loc-1" } }),
     method: "PUT",
     path: `/v1/wholesale/subscribers/${ODD_PATH}`,
     body: { packages: ["webex_calling"], provisioningParameters: { extension: "0101", locationId: "loc-1" } },
@@ -263,7 +276,11 @@ describe("client requests", () => {
             .reply(function (_uri, _body) {
               seen.trackingId = String(this.req.headers["trackingid"]);
               seen.contentType = this.req.headers["content-type"] as string | undefined;
-              return [c.reply.status, c.reply.body === undefined ? "" : JSON.stringify(c.reply.body), { "Content-Type": "application/json", ...c.reply.headers }];
+              return [
+                c.reply.status,
+                c.reply.body === undefined ? "" : JSON.stringify(c.reply.body),
+                { "Content-Type": "application/json", ...c.reply.headers },
+              ];
             });
           const got = await c.call(client);
           scope.done();
@@ -277,16 +294,39 @@ describe("client requests", () => {
 
   describe("request bodies are checked against the spec schema before sending", () => {
     const bad: Array<{ name: string; call: (c: ProvisioningClient) => Promise<unknown>; field: string }> = [
-      { name: "customer without address", call: (c) => c.customers.create({ ...customerBody, address: undefined } as never), field: "address" },
-      { name: "new customer without customerInfo nor orgId", call: (c) => c.customers.create({ ...customerBody, customerInfo: undefined }), field: "customerInfo" },
-      { name: "customer with an unknown package", call: (c) => c.customers.create({ ...customerBody, packages: ["webex_unknown"] } as never), field: "packages.0" },
-      { name: "subscriber with two packages", call: (c) => c.subscribers.create({ ...subscriberBody, packages: ["webex_calling", "webex_meetings"] }), field: "packages" },
-      { name: "template with an unknown authentication type", call: (c) => c.templates.create({ ...templateBody, authentication: { type: "saml" } } as never), field: "authentication.type" },
+      {
+        name: "customer without address",
+        call: (c) => c.customers.create({ ...customerBody, address: undefined } as never),
+        field: "address",
+      },
+      {
+        name: "new customer without customerInfo nor orgId",
+        call: (c) => c.customers.create({ ...customerBody, customerInfo: undefined }),
+        field: "customerInfo",
+      },
+      {
+        name: "customer with an unknown package",
+        call: (c) => c.customers.create({ ...customerBody, packages: ["webex_unknown"] } as never),
+        field: "packages.0",
+      },
+      {
+        name: "subscriber with two packages",
+        call: (c) => c.subscribers.create({ ...subscriberBody, packages: ["webex_calling", "webex_meetings"] }),
+        field: "packages",
+      },
+      {
+        name: "template with an unknown authentication type",
+        call: (c) => c.templates.create({ ...templateBody, authentication: { type: "saml" } } as never),
+        field: "authentication.type",
+      },
     ];
     for (const b of bad) {
       it(b.name, async () => {
         const client = createClient({ baseUrl: API, accessToken: TOKEN });
-        const err = await b.call(client).then(() => undefined, (e: unknown) => e);
+        const err = await b.call(client).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).to.be.instanceOf(TypeError);
         expect((err as Error).message).to.include(b.field);
       });
@@ -307,7 +347,10 @@ describe("client requests", () => {
   it("a 2xx body missing a field the provider relies on is a typed error naming the field", async () => {
     const client = createClient({ baseUrl: API, accessToken: TOKEN });
     const scope = nock(API).get("/v1/wholesale/customers/x").reply(200, { id: "x" });
-    const err = await client.customers.get("x").then(() => undefined, (e: unknown) => e);
+    const err = await client.customers.get("x").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     scope.done();
     expect(err).to.have.property("name", "ProvisioningApiError");
     expect((err as Error).message).to.match(/status: /);
@@ -317,7 +360,10 @@ describe("client requests", () => {
   it("a customer write answered without Location nor url is reported with outcomeUnknown", async () => {
     const client = createClient({ baseUrl: API, accessToken: TOKEN });
     const scope = nock(API).post("/v1/wholesale/customers").reply(202, "");
-    const err = await client.customers.create(customerBody).then(() => undefined, (e: unknown) => e);
+    const err = await client.customers.create(customerBody).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     scope.done();
     expect(err).to.have.property("outcomeUnknown", true);
     expect((err as Error).message).to.match(/Look the customer up by externalId/);
@@ -326,7 +372,10 @@ describe("client requests", () => {
   it("a template call against an API without the endpoint explains Partner Hub", async () => {
     const client = createClient({ baseUrl: API, accessToken: TOKEN });
     const scope = nock(API).post("/v1/wholesale/onboardingTemplates").reply(404, { message: "Not Found", trackingId: "ROUTER_404" });
-    const err = await client.templates.create(templateBody).then(() => undefined, (e: unknown) => e);
+    const err = await client.templates.create(templateBody).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     scope.done();
     expect(err).to.have.property("name", "NotFoundError");
     expect((err as Error).message).to.match(/Partner Hub/);

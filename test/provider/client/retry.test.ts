@@ -35,15 +35,32 @@ describe("client retry policy", () => {
       { name: "POST 429", method: "POST", status: 429, want: { retry: true, outcomeUnknown: false, transient: true } },
       { name: "POST 423", method: "POST", status: 423, want: { retry: true, outcomeUnknown: false, transient: true } },
       { name: "POST refused", method: "POST", kind: "refused", want: { retry: true, outcomeUnknown: false, transient: true } },
-      { name: "POST unreachable (DNS)", method: "POST", kind: "unreachable", want: { retry: true, outcomeUnknown: false, transient: true } },
+      {
+        name: "POST unreachable (DNS)",
+        method: "POST",
+        kind: "unreachable",
+        want: { retry: true, outcomeUnknown: false, transient: true },
+      },
       { name: "POST reset", method: "POST", kind: "reset", want: { retry: false, outcomeUnknown: true, transient: true } },
       { name: "POST timeout", method: "POST", kind: "timeout", want: { retry: false, outcomeUnknown: true, transient: true } },
       { name: "POST 500", method: "POST", status: 500, want: { retry: false, outcomeUnknown: true, transient: true } },
       { name: "POST 503", method: "post", status: 503, want: { retry: false, outcomeUnknown: true, transient: true } },
       { name: "POST 408", method: "POST", status: 408, want: { retry: false, outcomeUnknown: true, transient: true } },
       // a side-effect-free POST (validate) is treated as idempotent
-      { name: "validate POST 500", method: "POST", status: 500, idempotent: true, want: { retry: true, outcomeUnknown: false, transient: true } },
-      { name: "validate POST reset", method: "POST", kind: "reset", idempotent: true, want: { retry: true, outcomeUnknown: false, transient: true } },
+      {
+        name: "validate POST 500",
+        method: "POST",
+        status: 500,
+        idempotent: true,
+        want: { retry: true, outcomeUnknown: false, transient: true },
+      },
+      {
+        name: "validate POST reset",
+        method: "POST",
+        kind: "reset",
+        idempotent: true,
+        want: { retry: true, outcomeUnknown: false, transient: true },
+      },
       // final statuses
       { name: "GET 400", method: "GET", status: 400, want: { retry: false, outcomeUnknown: false, transient: false } },
       { name: "POST 400", method: "POST", status: 400, want: { retry: false, outcomeUnknown: false, transient: false } },
@@ -54,10 +71,34 @@ describe("client retry policy", () => {
       { name: "GET 501", method: "GET", status: 501, want: { retry: false, outcomeUnknown: false, transient: false } },
       { name: "POST 501", method: "POST", status: 501, want: { retry: false, outcomeUnknown: false, transient: false } },
       // bounded attempts
-      { name: "GET 503 on the last attempt", method: "GET", status: 503, attempt: 6, want: { retry: false, outcomeUnknown: false, transient: true } },
-      { name: "POST 429 on the last attempt", method: "POST", status: 429, attempt: 6, want: { retry: false, outcomeUnknown: false, transient: true } },
-      { name: "POST 500 on the last attempt", method: "POST", status: 500, attempt: 6, want: { retry: false, outcomeUnknown: true, transient: true } },
-      { name: "GET reset on attempt 5 of 6", method: "GET", kind: "reset", attempt: 5, want: { retry: true, outcomeUnknown: false, transient: true } },
+      {
+        name: "GET 503 on the last attempt",
+        method: "GET",
+        status: 503,
+        attempt: 6,
+        want: { retry: false, outcomeUnknown: false, transient: true },
+      },
+      {
+        name: "POST 429 on the last attempt",
+        method: "POST",
+        status: 429,
+        attempt: 6,
+        want: { retry: false, outcomeUnknown: false, transient: true },
+      },
+      {
+        name: "POST 500 on the last attempt",
+        method: "POST",
+        status: 500,
+        attempt: 6,
+        want: { retry: false, outcomeUnknown: true, transient: true },
+      },
+      {
+        name: "GET reset on attempt 5 of 6",
+        method: "GET",
+        kind: "reset",
+        attempt: 5,
+        want: { retry: true, outcomeUnknown: false, transient: true },
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {

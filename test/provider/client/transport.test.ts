@@ -181,7 +181,11 @@ describe("client transport", () => {
       {
         name: "GET 429 on every attempt: RateLimitError carrying Retry-After",
         method: "GET",
-        replies: [{ status: 429, headers: { "Retry-After": "1" } }, { status: 429, headers: { "Retry-After": "1" } }, { status: 429, headers: { "Retry-After": "1" } }],
+        replies: [
+          { status: 429, headers: { "Retry-After": "1" } },
+          { status: 429, headers: { "Retry-After": "1" } },
+          { status: 429, headers: { "Retry-After": "1" } },
+        ],
         wantError: { cls: RateLimitError, outcomeUnknown: false, retryable: true },
         // two shared pauses, then the slot of the bucket learnt from the first 429 (0.5/s)
         wantSleeps: [1000, 1000, 1000],
@@ -273,7 +277,10 @@ describe("client transport", () => {
         .reply(429, { message: "slow down" }, { "Retry-After": "4" })
         .get("/v1/wholesale/subscribers/s1")
         .reply(200, { id: "s1" });
-      const err = await client.customers.get("c1").then(() => undefined, (e: unknown) => e);
+      const err = await client.customers.get("c1").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(RateLimitError).and.to.include({ retryAfterMs: 4000 });
       expect(clock.sleeps, "nobody waited yet").to.deep.equal([]);
       await client.subscribers.get("s1");
@@ -348,8 +355,18 @@ describe("client transport", () => {
       const url = server.url;
       await server.close(); // the port is now closed: connections are refused
       const clock = steppingClock();
-      const client = createClient({ baseUrl: url, accessToken: TOKEN, maxAttempts: 3, sleep: clock.sleep, now: clock.now, random: () => 0 });
-      const err = await client.customers.create(createBody).then(() => undefined, (e: unknown) => e);
+      const client = createClient({
+        baseUrl: url,
+        accessToken: TOKEN,
+        maxAttempts: 3,
+        sleep: clock.sleep,
+        now: clock.now,
+        random: () => 0,
+      });
+      const err = await client.customers.create(createBody).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).to.be.instanceOf(ConnectionError);
       expect(err).to.include({ kind: "refused", outcomeUnknown: false, retryable: true, method: "POST", path: "/v1/wholesale/customers" });
       expect(clock.sleeps).to.deep.equal([250, 500]);
@@ -364,7 +381,10 @@ describe("client transport", () => {
       });
       try {
         const client = createClient({ baseUrl: server.url, accessToken: TOKEN, sleep: async () => undefined });
-        const err = await client.customers.create(createBody).then(() => undefined, (e: unknown) => e);
+        const err = await client.customers.create(createBody).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).to.be.instanceOf(ConnectionError);
         expect(err).to.include({ kind: "reset", outcomeUnknown: true });
         expect((err as Error).message).to.match(/look the object up/);
@@ -399,7 +419,10 @@ describe("client transport", () => {
       const scope = nock(API).get("/v1/wholesale/customers/c1").times(2).delay(2000).reply(200, { id: "c1", status: "provisioned" });
       const client = createClient({ baseUrl: API, accessToken: TOKEN, requestTimeoutMs: 40, maxAttempts: 2, sleep: async () => undefined });
       const started = Date.now();
-      const err = await client.customers.get("c1").then(() => undefined, (e: unknown) => e);
+      const err = await client.customers.get("c1").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(err).to.be.instanceOf(ConnectionError);
       expect(err).to.include({ kind: "timeout", outcomeUnknown: false, retryable: true });
@@ -414,11 +437,18 @@ describe("client transport", () => {
       const scope = nock(API)
         .get("/v1/wholesale/customers")
         .query(true)
-        .reply(200, { items: [{ id: "a", status: "provisioned" }] }, { Link: '<https://evil.example/v1/wholesale/customers?offset=1>; rel="next"' });
+        .reply(
+          200,
+          { items: [{ id: "a", status: "provisioned" }] },
+          { Link: '<https://evil.example/v1/wholesale/customers?offset=1>; rel="next"' },
+        );
       const seen: string[] = [];
       const err = await (async () => {
         for await (const c of client.customers.list()) seen.push(c.id);
-      })().then(() => undefined, (e: unknown) => e);
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       scope.done();
       expect(seen).to.deep.equal(["a"]);
       expect((err as Error).message).to.match(/Refusing to follow a link to https:\/\/evil\.example/);

@@ -1,12 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import {
-  BEGIN_MARKER,
-  END_MARKER,
-  renderResourcesSection,
-  replaceGeneratedSection,
-} from "../../../scripts/docs";
+import { BEGIN_MARKER, END_MARKER, renderResourcesSection, replaceGeneratedSection } from "../../../scripts/docs";
 import { customerOrgRules } from "pulumi-webex-wholesale/resources/customer-org/rules";
 import { customerUserRules } from "pulumi-webex-wholesale/resources/customer-user/rules";
 import { onboardingTemplateRules } from "pulumi-webex-wholesale/resources/onboarding-template/rules";

@@ -96,8 +96,17 @@ function around<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
 
 const email = fc.constantFrom("admin@acme.example", "ada@acme.example", "bad-email", "x@y.co");
 const country = fc.constantFrom("US", "us", "CA", "FR", "fr", "GB", "XX", "USA");
-const quantity = fc.oneof(fc.constant(undefined), fc.integer({ min: -2, max: 200 }), fc.constant(2.5), fc.constant(UNKNOWN), fc.constant("10"));
-const packageName = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...PACKAGE_NAMES) }, { weight: 1, arbitrary: around(fc.constantFrom("webex_teams", "")) });
+const quantity = fc.oneof(
+  fc.constant(undefined),
+  fc.integer({ min: -2, max: 200 }),
+  fc.constant(2.5),
+  fc.constant(UNKNOWN),
+  fc.constant("10"),
+);
+const packageName = fc.oneof(
+  { weight: 9, arbitrary: fc.constantFrom(...PACKAGE_NAMES) },
+  { weight: 1, arbitrary: around(fc.constantFrom("webex_teams", "")) },
+);
 const packageEntry = around(fc.record({ name: around(packageName), quantity }, { requiredKeys: ["name"] }));
 const address = around(
   fc.record(
@@ -196,9 +205,30 @@ const templateArb: fc.Arbitrary<unknown> = fc.oneof(
 // ---- properties -----------------------------------------------------------------------------
 
 const resources: { name: string; arb: fc.Arbitrary<unknown>; check: Check; diff: Diff; schema: z.ZodType; computed: Json }[] = [
-  { name: "OnboardingTemplate", arb: templateArb, check: checkOnboardingTemplate, diff: diffOnboardingTemplate, schema: OnboardingTemplateArgsSchema, computed: { templateId: "t", provisioningId: "p" } },
-  { name: "CustomerOrg", arb: orgArb, check: checkCustomerOrg, diff: diffCustomerOrg, schema: CustomerOrgArgsSchema, computed: { customerId: "c", status: "provisioned", limited: true } },
-  { name: "CustomerUser", arb: userArb, check: checkCustomerUser, diff: diffCustomerUser, schema: CustomerUserArgsSchema, computed: { userId: "u", status: "provisioned" } },
+  {
+    name: "OnboardingTemplate",
+    arb: templateArb,
+    check: checkOnboardingTemplate,
+    diff: diffOnboardingTemplate,
+    schema: OnboardingTemplateArgsSchema,
+    computed: { templateId: "t", provisioningId: "p" },
+  },
+  {
+    name: "CustomerOrg",
+    arb: orgArb,
+    check: checkCustomerOrg,
+    diff: diffCustomerOrg,
+    schema: CustomerOrgArgsSchema,
+    computed: { customerId: "c", status: "provisioned", limited: true },
+  },
+  {
+    name: "CustomerUser",
+    arb: userArb,
+    check: checkCustomerUser,
+    diff: diffCustomerUser,
+    schema: CustomerUserArgsSchema,
+    computed: { userId: "u", status: "provisioned" },
+  },
 ];
 
 /** Runs counted across the whole file, printed at the end. */
@@ -211,8 +241,16 @@ describe(`fuzz: check and diff (${RUNS} generated inputs per resource on each)`,
   // The runs are seeded, so a longer limit hides no flakiness of the code under test.
   this.timeout(180_000);
   after(() => {
-    console.log(`      fuzz runs: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}`);
-    console.log(`      of which: ${Object.entries(outcomes).map(([k, n]) => `${k} ${n}`).join(", ")}`);
+    console.log(
+      `      fuzz runs: ${Object.entries(counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ")}`,
+    );
+    console.log(
+      `      of which: ${Object.entries(outcomes)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ")}`,
+    );
   });
 
   for (const r of resources) {
@@ -249,35 +287,46 @@ describe(`fuzz: check and diff (${RUNS} generated inputs per resource on each)`,
     it(`${r.name} diff: an outcome or a RefusedChangeError naming a property, nothing else`, () => {
       let refused = 0;
       fc.assert(
-        fc.property(r.arb, r.arb, fc.constantFrom(0, 1, 2, undefined), fc.constantFrom<ClientRules>("strict", "strict", "server"), (a, b, version, clientRules) => {
-          counts[`${r.name}.diff`] = (counts[`${r.name}.diff`] ?? 0) + 1;
-          const olds = { ...r.check(a as Json).inputs, ...r.computed, schemaVersion: version };
-          const news = r.check(b as Json).inputs;
-          let out: DiffOutcome;
-          try {
-            out = r.diff(olds, news, { clientRules });
-          } catch (err) {
-            const e = err as RefusedChangeError;
-            if (!(err instanceof RefusedChangeError) || clientRules !== "strict" || e.property === "" || !e.message.includes(e.property)) {
-              expect.fail(`unexpected throw ${String(err)} in ${clientRules} mode for ${JSON.stringify({ olds, news })}`);
+        fc.property(
+          r.arb,
+          r.arb,
+          fc.constantFrom(0, 1, 2, undefined),
+          fc.constantFrom<ClientRules>("strict", "strict", "server"),
+          (a, b, version, clientRules) => {
+            counts[`${r.name}.diff`] = (counts[`${r.name}.diff`] ?? 0) + 1;
+            const olds = { ...r.check(a as Json).inputs, ...r.computed, schemaVersion: version };
+            const news = r.check(b as Json).inputs;
+            let out: DiffOutcome;
+            try {
+              out = r.diff(olds, news, { clientRules });
+            } catch (err) {
+              const e = err as RefusedChangeError;
+              if (
+                !(err instanceof RefusedChangeError) ||
+                clientRules !== "strict" ||
+                e.property === "" ||
+                !e.message.includes(e.property)
+              ) {
+                expect.fail(`unexpected throw ${String(err)} in ${clientRules} mode for ${JSON.stringify({ olds, news })}`);
+              }
+              refused++;
+              return;
             }
-            refused++;
-            return;
-          }
-          const migrate = typeof version === "number" && version < 1;
-          if (
-            typeof out.changes !== "boolean" ||
-            out.changes !== (out.changedKeys.length > 0 || migrate) ||
-            !out.replaces.every((k) => out.changedKeys.includes(k)) ||
-            (out.deleteBeforeReplace && out.replaces.length === 0)
-          ) {
-            expect.fail(`inconsistent outcome ${JSON.stringify(out)} for ${JSON.stringify({ olds, news })}`);
-          }
-          // A known state against itself is never a change (nor a refusal); state never holds unknowns.
-          if (!containsUnknown(olds) && r.diff(olds, { ...olds, status: "other" }, { clientRules }).changedKeys.length > 0) {
-            expect.fail(`state differs from itself: ${JSON.stringify(olds)}`);
-          }
-        }),
+            const migrate = typeof version === "number" && version < 1;
+            if (
+              typeof out.changes !== "boolean" ||
+              out.changes !== (out.changedKeys.length > 0 || migrate) ||
+              !out.replaces.every((k) => out.changedKeys.includes(k)) ||
+              (out.deleteBeforeReplace && out.replaces.length === 0)
+            ) {
+              expect.fail(`inconsistent outcome ${JSON.stringify(out)} for ${JSON.stringify({ olds, news })}`);
+            }
+            // A known state against itself is never a change (nor a refusal); state never holds unknowns.
+            if (!containsUnknown(olds) && r.diff(olds, { ...olds, status: "other" }, { clientRules }).changedKeys.length > 0) {
+              expect.fail(`state differs from itself: ${JSON.stringify(olds)}`);
+            }
+          },
+        ),
         { numRuns: RUNS, seed: SEED },
       );
       outcomes[`${r.name}.diff refused`] = refused;

@@ -18,7 +18,19 @@ const TOKEN = "tok_SECRET_provider_serialization_77";
 const MAX_PROVIDER_CHARS = 5000;
 
 const providers = [
-  { name: "OnboardingTemplateProvider", make: () => new OnboardingTemplateProvider(), valid: { templateName: "T", serviceProviderAdmin: "ops@p.example", countryCode: "fr", wholesaleSubscriptionId: "S", emailBrandName: "B" }, bad: { countryCode: "ZZ" }, badProperty: "countryCode" },
+  {
+    name: "OnboardingTemplateProvider",
+    make: () => new OnboardingTemplateProvider(),
+    valid: {
+      templateName: "T",
+      serviceProviderAdmin: "ops@p.example",
+      countryCode: "fr",
+      wholesaleSubscriptionId: "S",
+      emailBrandName: "B",
+    },
+    bad: { countryCode: "ZZ" },
+    badProperty: "countryCode",
+  },
   {
     name: "CustomerOrgProvider",
     make: () => new CustomerOrgProvider(),
@@ -34,7 +46,13 @@ const providers = [
     bad: { packages: [{ name: "webex_meetings", quantity: 0 }] },
     badProperty: "packages[0].quantity",
   },
-  { name: "CustomerUserProvider", make: () => new CustomerUserProvider(), valid: { customerId: "c", email: "u@c.example", firstName: "U", lastName: "V", package: "webex_meetings" }, bad: { email: "not-an-email" }, badProperty: "email" },
+  {
+    name: "CustomerUserProvider",
+    make: () => new CustomerUserProvider(),
+    valid: { customerId: "c", email: "u@c.example", firstName: "U", lastName: "V", package: "webex_meetings" },
+    bad: { email: "not-an-email" },
+    badProperty: "email",
+  },
 ];
 
 describe("serialized providers (__provider)", () => {
@@ -42,7 +60,9 @@ describe("serialized providers (__provider)", () => {
     describe(p.name, () => {
       it(`is below ${MAX_PROVIDER_CHARS} characters and holds no token, even after configure ran on the same object`, async () => {
         const provider = p.make();
-        await provider.configure!({ config: { get: (k: string) => (k === "webex:accessToken" ? TOKEN : undefined), require: () => TOKEN } } as never);
+        await provider.configure!({
+          config: { get: (k: string) => (k === "webex:accessToken" ? TOKEN : undefined), require: () => TOKEN },
+        } as never);
         const { text, containsSecrets } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
         expect(text.length).to.be.below(MAX_PROVIDER_CHARS);
         expect(text).not.to.include(TOKEN);

@@ -33,7 +33,13 @@ function revive(folder: string, version: string): pulumi.dynamic.ResourceProvide
 const resources: { folder: string; args: (ids: Record<string, Props>) => Props; change: Props; changed: Props }[] = [
   {
     folder: "onboarding-template",
-    args: () => ({ templateName: "Revival", serviceProviderAdmin: "ops@partner.example", countryCode: "fr", wholesaleSubscriptionId: "Sub-1", emailBrandName: "Brand" }),
+    args: () => ({
+      templateName: "Revival",
+      serviceProviderAdmin: "ops@partner.example",
+      countryCode: "fr",
+      wholesaleSubscriptionId: "Sub-1",
+      emailBrandName: "Brand",
+    }),
     change: { emailBrandName: "Brand Pro" },
     changed: { emailBrandName: "Brand Pro" },
   },
@@ -46,15 +52,30 @@ const resources: { folder: string; args: (ids: Record<string, Props>) => Props; 
       adminEmail: "admin@revival.example",
       supportedLocationConfirmed: true,
       address: { line1: "1 Main St", city: "Austin", stateOrProvince: "TX", postalCode: "78701", country: "US" },
-      packages: [{ name: "webex_calling", quantity: 10 }, { name: "webex_suite", quantity: 5 }],
+      packages: [
+        { name: "webex_calling", quantity: 10 },
+        { name: "webex_suite", quantity: 5 },
+      ],
       headquarters: { timeZone: "America/Chicago" },
     }),
-    change: { packages: [{ name: "webex_calling", quantity: 20 }, { name: "webex_suite", quantity: 5 }] },
+    change: {
+      packages: [
+        { name: "webex_calling", quantity: 20 },
+        { name: "webex_suite", quantity: 5 },
+      ],
+    },
     changed: { status: "provisioned" },
   },
   {
     folder: "customer-user",
-    args: (outs) => ({ customerId: outs["customer-org"]!.customerId, email: "bob@revival.example", firstName: "Bob", lastName: "B", package: "webex_calling", extension: "0101" }),
+    args: (outs) => ({
+      customerId: outs["customer-org"]!.customerId,
+      email: "bob@revival.example",
+      firstName: "Bob",
+      lastName: "B",
+      package: "webex_calling",
+      extension: "0101",
+    }),
     change: { package: "webex_suite" },
     changed: { package: "webex_suite" },
   },
@@ -76,7 +97,9 @@ for (const version of versions) {
       restoreSink = setProgressSink(() => undefined);
       for (const r of resources) {
         const p = revive(r.folder, version);
-        await p.configure!({ config: { get: (k: string) => ({ "webex:accessToken": emu.token, "webex:baseUrl": emu.url })[k], require: () => "" } } as never);
+        await p.configure!({
+          config: { get: (k: string) => ({ "webex:accessToken": emu.token, "webex:baseUrl": emu.url })[k], require: () => "" },
+        } as never);
         providers[r.folder] = p;
       }
     });

@@ -33,7 +33,14 @@ const resources = [
     state: CustomerOrgStateSchema,
     version: CUSTOMER_ORG_SCHEMA_VERSION,
     input: orgArgs(),
-    computed: { customerId: "c", orgId: "o", status: "provisioned", limited: true, adminPackage: "webex_calling", headquartersLocationId: "l" },
+    computed: {
+      customerId: "c",
+      orgId: "o",
+      status: "provisioned",
+      limited: true,
+      adminPackage: "webex_calling",
+      headquartersLocationId: "l",
+    },
   },
   {
     name: "CustomerUser",

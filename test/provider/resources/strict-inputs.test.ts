@@ -14,10 +14,40 @@ const ORG = orgArgs();
 const USER = userArgs();
 const TEMPLATE = templateArgs();
 
-const cases: { name: string; check: (news: Record<string, unknown>) => { failures?: { property: string; reason: string }[] }; news: Record<string, unknown>; property: string; meant?: string }[] = [
-  { name: "a top-level typo", check: (n) => checkOrg({}, {}, n), news: { ...ORG, meetingTimeZone: "Europe/Paris" }, property: "meetingTimeZone", meant: "meetingsTimeZone" },
-  { name: "a nested typo", check: (n) => checkOrg({}, {}, n), news: { ...ORG, address: { ...(ORG.address as object), postcode: "75001" } }, property: "address.postcode", meant: "postalCode" },
-  { name: "a key in a list element", check: (n) => checkOrg({}, {}, n), news: { ...ORG, packages: [{ name: "webex_calling", quantity: 1 }, { name: "webex_meetings", quantity: 50, quantty: 5 }] }, property: "packages[1].quantty", meant: "quantity" },
+const cases: {
+  name: string;
+  check: (news: Record<string, unknown>) => { failures?: { property: string; reason: string }[] };
+  news: Record<string, unknown>;
+  property: string;
+  meant?: string;
+}[] = [
+  {
+    name: "a top-level typo",
+    check: (n) => checkOrg({}, {}, n),
+    news: { ...ORG, meetingTimeZone: "Europe/Paris" },
+    property: "meetingTimeZone",
+    meant: "meetingsTimeZone",
+  },
+  {
+    name: "a nested typo",
+    check: (n) => checkOrg({}, {}, n),
+    news: { ...ORG, address: { ...(ORG.address as object), postcode: "75001" } },
+    property: "address.postcode",
+    meant: "postalCode",
+  },
+  {
+    name: "a key in a list element",
+    check: (n) => checkOrg({}, {}, n),
+    news: {
+      ...ORG,
+      packages: [
+        { name: "webex_calling", quantity: 1 },
+        { name: "webex_meetings", quantity: 50, quantty: 5 },
+      ],
+    },
+    property: "packages[1].quantty",
+    meant: "quantity",
+  },
   { name: "a case slip", check: (n) => checkUser({}, {}, n), news: { ...USER, FirstName: "X" }, property: "FirstName", meant: "firstName" },
   { name: "a key nothing resembles", check: (n) => checkTemplate({}, {}, n), news: { ...TEMPLATE, colour: "blue" }, property: "colour" },
 ];
@@ -34,10 +64,24 @@ describe("check: unknown input keys (strict inputs)", () => {
 
   it("lets `__provider`, the computed outputs and undefined values through", () => {
     const computed = Object.fromEntries(CUSTOMER_ORG_COMPUTED.map((k) => [k, undefined]));
-    expect(checkOrg({}, {}, { ...ORG, ...computed, customerId: "c1", status: "provisioned", __provider: "exports.handler = 1", stray: undefined }).failures).to.deep.equal([]);
+    expect(
+      checkOrg(
+        {},
+        {},
+        { ...ORG, ...computed, customerId: "c1", status: "provisioned", __provider: "exports.handler = 1", stray: undefined },
+      ).failures,
+    ).to.deep.equal([]);
   });
 
   it("the computed outputs are the state schema's keys beyond the arguments", () => {
-    expect([...CUSTOMER_ORG_COMPUTED].sort()).to.deep.equal(["adminPackage", "customerId", "headquartersLocationId", "limited", "orgId", "schemaVersion", "status"]);
+    expect([...CUSTOMER_ORG_COMPUTED].sort()).to.deep.equal([
+      "adminPackage",
+      "customerId",
+      "headquartersLocationId",
+      "limited",
+      "orgId",
+      "schemaVersion",
+      "status",
+    ]);
   });
 });

@@ -40,14 +40,54 @@ describe("check helpers", () => {
       mode: z.discriminatedUnion("t", [z.object({ t: z.literal("a") }), z.object({ t: z.literal("b"), n: z.number() })]).optional(),
     });
     const cases: { name: string; value: unknown; expected: unknown; failures: string[] }[] = [
-      { name: "applies defaults and transforms", value: { name: "x", tags: [{ k: "a" }] }, expected: { name: "X", size: 1, tags: [{ k: "a" }] }, failures: [] },
-      { name: "keeps unknown leaves untransformed", value: { name: UNKNOWN, tags: [{ k: "a", v: UNKNOWN }] }, expected: { name: UNKNOWN, size: 1, tags: [{ k: "a", v: UNKNOWN }] }, failures: [] },
-      { name: "keeps an unknown list element", value: { name: "x", tags: [UNKNOWN, { k: 3 }] }, expected: { name: "X", size: 1, tags: [UNKNOWN, { k: 3 }] }, failures: ["tags[1].k"] },
-      { name: "list-level rule (not empty)", value: { name: "x", tags: [] }, expected: { name: "X", size: 1, tags: [] }, failures: ["tags"] },
-      { name: "union with unknown discriminator passes", value: { name: "x", tags: [{ k: "a" }], mode: { t: UNKNOWN, n: "?" } }, expected: { name: "X", size: 1, tags: [{ k: "a" }], mode: { t: UNKNOWN, n: "?" } }, failures: [] },
-      { name: "union option chosen by discriminator", value: { name: "x", tags: [{ k: "a" }], mode: { t: "b" } }, expected: { name: "X", size: 1, tags: [{ k: "a" }], mode: { t: "b" } }, failures: ["mode.n"] },
-      { name: "extra keys kept as given, and failures unless allowed at the top", value: { name: "x", tags: [{ k: "a", extra: 1 }], __provider: "p" }, expected: { name: "X", size: 1, tags: [{ k: "a", extra: 1 }], __provider: "p" }, failures: ["tags[0].extra"] },
-      { name: "wrong types reported where they are", value: { name: 1, size: "2", tags: "a" }, expected: { name: 1, size: "2", tags: "a" }, failures: ["name", "size", "tags"] },
+      {
+        name: "applies defaults and transforms",
+        value: { name: "x", tags: [{ k: "a" }] },
+        expected: { name: "X", size: 1, tags: [{ k: "a" }] },
+        failures: [],
+      },
+      {
+        name: "keeps unknown leaves untransformed",
+        value: { name: UNKNOWN, tags: [{ k: "a", v: UNKNOWN }] },
+        expected: { name: UNKNOWN, size: 1, tags: [{ k: "a", v: UNKNOWN }] },
+        failures: [],
+      },
+      {
+        name: "keeps an unknown list element",
+        value: { name: "x", tags: [UNKNOWN, { k: 3 }] },
+        expected: { name: "X", size: 1, tags: [UNKNOWN, { k: 3 }] },
+        failures: ["tags[1].k"],
+      },
+      {
+        name: "list-level rule (not empty)",
+        value: { name: "x", tags: [] },
+        expected: { name: "X", size: 1, tags: [] },
+        failures: ["tags"],
+      },
+      {
+        name: "union with unknown discriminator passes",
+        value: { name: "x", tags: [{ k: "a" }], mode: { t: UNKNOWN, n: "?" } },
+        expected: { name: "X", size: 1, tags: [{ k: "a" }], mode: { t: UNKNOWN, n: "?" } },
+        failures: [],
+      },
+      {
+        name: "union option chosen by discriminator",
+        value: { name: "x", tags: [{ k: "a" }], mode: { t: "b" } },
+        expected: { name: "X", size: 1, tags: [{ k: "a" }], mode: { t: "b" } },
+        failures: ["mode.n"],
+      },
+      {
+        name: "extra keys kept as given, and failures unless allowed at the top",
+        value: { name: "x", tags: [{ k: "a", extra: 1 }], __provider: "p" },
+        expected: { name: "X", size: 1, tags: [{ k: "a", extra: 1 }], __provider: "p" },
+        failures: ["tags[0].extra"],
+      },
+      {
+        name: "wrong types reported where they are",
+        value: { name: 1, size: "2", tags: "a" },
+        expected: { name: 1, size: "2", tags: "a" },
+        failures: ["name", "size", "tags"],
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -62,13 +102,28 @@ describe("check helpers", () => {
     const schema = z.object({ a: z.string() });
     it("turns a throwing rule into one failure instead of crashing the provider", () => {
       const r = checkWithSchema(schema, { a: "x" }, [
-        { id: "boom", description: "throws", failures: () => { throw new Error("secret-looking detail"); } },
+        {
+          id: "boom",
+          description: "throws",
+          failures: () => {
+            throw new Error("secret-looking detail");
+          },
+        },
       ]);
       expect(r.failures).to.have.length(1);
-      expect(r.failures[0]!.reason).to.match(/could not be checked/).and.not.include("secret-looking detail");
+      expect(r.failures[0]!.reason)
+        .to.match(/could not be checked/)
+        .and.not.include("secret-looking detail");
     });
     it("drops duplicate failures", () => {
-      const rule = { id: "twice", description: "same failure twice", failures: () => [{ property: "a", reason: "r" }, { property: "a", reason: "r" }] };
+      const rule = {
+        id: "twice",
+        description: "same failure twice",
+        failures: () => [
+          { property: "a", reason: "r" },
+          { property: "a", reason: "r" },
+        ],
+      };
       expect(checkWithSchema(schema, { a: "x" }, [rule]).failures).to.deep.equal([{ property: "a", reason: "r" }]);
     });
   });

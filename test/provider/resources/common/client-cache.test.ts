@@ -37,7 +37,15 @@ describe("client cache (one client per process per base URL, token, sub-partner 
   it("contextFor reads the owner's configuration and converts the timeout to ms", () => {
     const owner = {};
     rememberConfiguration(owner, {
-      config: { get: (k: string) => ({ "webex:accessToken": "tok_C", "webex:baseUrl": "http://127.0.0.1:9", "webex:provisioningTimeoutSeconds": "90" } as Record<string, string>)[k] },
+      config: {
+        get: (k: string) =>
+          (
+            ({ "webex:accessToken": "tok_C", "webex:baseUrl": "http://127.0.0.1:9", "webex:provisioningTimeoutSeconds": "90" }) as Record<
+              string,
+              string
+            >
+          )[k],
+      },
     });
     const ctx = contextFor(owner);
     expect(ctx.timeoutMs).to.equal(90_000);

@@ -37,28 +37,61 @@ const base = { name: "n", box: { lid: "red", size: 1 }, tag: "t", home: "h", gat
 const strict = { clientRules: "strict" as const };
 
 describe("change-rule engine", () => {
-  const cases: { name: string; olds: Record<string, unknown>; news: Record<string, unknown>; changedKeys?: string[]; replaces?: string[]; refused?: string; notRefused?: string }[] = [
+  const cases: {
+    name: string;
+    olds: Record<string, unknown>;
+    news: Record<string, unknown>;
+    changedKeys?: string[];
+    replaces?: string[];
+    refused?: string;
+    notRefused?: string;
+  }[] = [
     { name: "replace field", olds: base, news: { ...base, name: "m" }, changedKeys: ["name"], replaces: ["name"] },
-    { name: "nested field without rule follows the object's rule", olds: base, news: { ...base, box: { lid: "red", size: 2 } }, changedKeys: ["box"] },
+    {
+      name: "nested field without rule follows the object's rule",
+      olds: base,
+      news: { ...base, box: { lid: "red", size: 2 } },
+      changedKeys: ["box"],
+    },
     { name: "nested refused field", olds: base, news: { ...base, box: { lid: "blue", size: 1 } }, refused: "box.lid" },
-    { name: "nested unknown is a change, not a refusal", olds: base, news: { ...base, box: { lid: UNKNOWN, size: 1 } }, changedKeys: ["box"] },
+    {
+      name: "nested unknown is a change, not a refusal",
+      olds: base,
+      news: { ...base, box: { lid: UNKNOWN, size: 1 } },
+      changedKeys: ["box"],
+    },
     { name: "seed rule refused", olds: base, news: { ...base, tag: "u" }, refused: "tag" },
     { name: "optional input set in current state is judged", olds: { ...base, tag: undefined }, news: base, refused: "tag" },
-    { name: "optional input absent in older state counts as unchanged", olds: { ...base, tag: undefined, schemaVersion: 1 }, news: base, changedKeys: [] },
+    {
+      name: "optional input absent in older state counts as unchanged",
+      olds: { ...base, tag: undefined, schemaVersion: 1 },
+      news: base,
+      changedKeys: [],
+    },
     { name: "add allowed by addOrRemoveAllowed", olds: { ...base, home: undefined }, news: base, changedKeys: ["home"] },
     { name: "remove allowed by addOrRemoveAllowed", olds: base, news: { ...base, home: undefined }, changedKeys: ["home"] },
     { name: "change refused despite addOrRemoveAllowed", olds: base, news: { ...base, home: "i" }, refused: "home" },
     { name: "allowedWhen true", olds: base, news: { ...base, gate: "h", tag: "open" }, refused: "tag", notRefused: "gate" },
     { name: "allowedWhen unknown: not refused", olds: base, news: { ...base, gate: "h", tag: UNKNOWN }, changedKeys: ["tag", "gate"] },
     { name: "allowedWhen false", olds: base, news: { ...base, gate: "h" }, refused: "gate" },
-    { name: "garbage olds and news do not throw", olds: null as unknown as Record<string, unknown>, news: 3 as unknown as Record<string, unknown>, changedKeys: [] },
+    {
+      name: "garbage olds and news do not throw",
+      olds: null as unknown as Record<string, unknown>,
+      news: 3 as unknown as Record<string, unknown>,
+      changedKeys: [],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
       if (c.refused) {
-        expect(() => diffByRules(rules, c.olds, c.news, strict)).to.throw(RefusedChangeError).with.property("property", c.refused);
+        expect(() => diffByRules(rules, c.olds, c.news, strict))
+          .to.throw(RefusedChangeError)
+          .with.property("property", c.refused);
         if (c.notRefused) {
-          expect(() => diffByRules(rules, c.olds, c.news, strict)).to.throw(RefusedChangeError).with.property("message").that.does.not.include(`property ${c.notRefused}`);
+          expect(() => diffByRules(rules, c.olds, c.news, strict))
+            .to.throw(RefusedChangeError)
+            .with.property("message")
+            .that.does.not.include(`property ${c.notRefused}`);
         }
         return;
       }
@@ -71,7 +104,10 @@ describe("change-rule engine", () => {
 
   it("a seed rule's message points at the clientRules escape hatch; a missing-API rule's does not", () => {
     expect(() => diffByRules(rules, base, { ...base, tag: "u" }, strict)).to.throw(/webex:clientRules/);
-    expect(() => diffByRules(rules, base, { ...base, home: "i" }, strict)).to.throw(RefusedChangeError).with.property("message").that.does.not.include("clientRules");
+    expect(() => diffByRules(rules, base, { ...base, home: "i" }, strict))
+      .to.throw(RefusedChangeError)
+      .with.property("message")
+      .that.does.not.include("clientRules");
   });
 
   it("a RefusedChangeError carries only the property, values, reason and advice", () => {

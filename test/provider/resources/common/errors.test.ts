@@ -25,7 +25,9 @@ describe("resource error helpers", () => {
     expect(shared.message).to.equal("GET failed with HTTP 401");
     expect(a.message).to.equal("CustomerOrg a: GET failed with HTTP 401");
     expect(b.message).to.equal("CustomerOrg b: GET failed with HTTP 401");
-    expect(Object.isFrozen(Object.freeze(shared)) && explainApiError(shared, "CustomerOrg c").message).to.equal("CustomerOrg c: GET failed with HTTP 401");
+    expect(Object.isFrozen(Object.freeze(shared)) && explainApiError(shared, "CustomerOrg c").message).to.equal(
+      "CustomerOrg c: GET failed with HTTP 401",
+    );
   });
 
   it("explainApiError leaves non-errors alone", () => {
@@ -35,7 +37,11 @@ describe("resource error helpers", () => {
   const endpointCases = [
     { name: "404 without a code (webexapis.com)", e: new NotFoundError({ message: "nf", status: 404, ...at }), missing: true },
     { name: "405 without a code", e: new ProvisioningApiError({ message: "na", status: 405, ...at }), missing: true },
-    { name: "404 with code 1404 (a template that is gone)", e: new NotFoundError({ message: "nf", status: 404, errorCodes: [1404], ...at }), missing: false },
+    {
+      name: "404 with code 1404 (a template that is gone)",
+      e: new NotFoundError({ message: "nf", status: 404, errorCodes: [1404], ...at }),
+      missing: false,
+    },
     { name: "400", e: new ValidationError({ message: "bad", status: 400, ...at }), missing: false },
     { name: "not an error", e: { status: 404 }, missing: false },
   ];

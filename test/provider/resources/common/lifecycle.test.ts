@@ -21,9 +21,30 @@ describe("lifecycle helpers", () => {
   describe("retryWhileLocked", () => {
     const cases = [
       { name: "succeeds at once: one attempt, no wait", outcomes: ["ok"], attempts: 5, calls: 1, waits: 0, throws: undefined },
-      { name: "423 then success: waits once, writes twice", outcomes: [locked(), "ok"], attempts: 5, calls: 2, waits: 1, throws: undefined },
-      { name: "423 until the bound: gives up with the LockedError", outcomes: [locked(), locked(), locked()], attempts: 3, calls: 3, waits: 2, throws: LockedError },
-      { name: "another error passes through without waiting", outcomes: [refused()], attempts: 5, calls: 1, waits: 0, throws: ValidationError },
+      {
+        name: "423 then success: waits once, writes twice",
+        outcomes: [locked(), "ok"],
+        attempts: 5,
+        calls: 2,
+        waits: 1,
+        throws: undefined,
+      },
+      {
+        name: "423 until the bound: gives up with the LockedError",
+        outcomes: [locked(), locked(), locked()],
+        attempts: 3,
+        calls: 3,
+        waits: 2,
+        throws: LockedError,
+      },
+      {
+        name: "another error passes through without waiting",
+        outcomes: [refused()],
+        attempts: 5,
+        calls: 1,
+        waits: 0,
+        throws: ValidationError,
+      },
     ];
     for (const c of cases) {
       it(c.name, async () => {
@@ -52,17 +73,91 @@ describe("lifecycle helpers", () => {
     const agree = { id: "a", ok: true };
     const differ = { id: "d", ok: false };
     type Found = { id: string; ok: boolean };
-    const cases: { name: string; lookupFirst: boolean; finds: Found[][]; posts: (string | Error)[]; result: string | RegExp; lookups: number; fresh?: boolean[] }[] = [
-      { name: "lookup first, nothing: one POST", lookupFirst: true, finds: [[]], posts: ["made"], result: "made", lookups: 1, fresh: [false] },
+    const cases: {
+      name: string;
+      lookupFirst: boolean;
+      finds: Found[][];
+      posts: (string | Error)[];
+      result: string | RegExp;
+      lookups: number;
+      fresh?: boolean[];
+    }[] = [
+      {
+        name: "lookup first, nothing: one POST",
+        lookupFirst: true,
+        finds: [[]],
+        posts: ["made"],
+        result: "made",
+        lookups: 1,
+        fresh: [false],
+      },
       { name: "lookup first, one agreeing: adopted, no POST", lookupFirst: true, finds: [[agree]], posts: [], result: "a", lookups: 1 },
-      { name: "lookup first, one differing: conflict, no POST", lookupFirst: true, finds: [[differ]], posts: [], result: /id d.*differs/, lookups: 1 },
-      { name: "no lookup first: a successful POST is never looked up", lookupFirst: false, finds: [], posts: ["made"], result: "made", lookups: 0 },
-      { name: "ambiguous POST, agreeing found fresh: adopted, no second POST", lookupFirst: true, finds: [[], [agree]], posts: [ambiguous()], result: "a", lookups: 2, fresh: [false, true] },
-      { name: "ambiguous POST, differing found: conflict, never a second POST", lookupFirst: true, finds: [[], [differ]], posts: [ambiguous()], result: /id d.*differs/, lookups: 2 },
-      { name: "ambiguous POST, nothing found: decided to create, POST once more", lookupFirst: false, finds: [[]], posts: [ambiguous(), "made"], result: "made", lookups: 1, fresh: [true] },
-      { name: "duplicate code, agreeing found: adopted", lookupFirst: true, finds: [[], [agree]], posts: [duplicate()], result: "a", lookups: 2 },
-      { name: "duplicate code, differing found: conflict naming it", lookupFirst: false, finds: [[differ]], posts: [duplicate()], result: /id d.*differs/, lookups: 1 },
-      { name: "duplicate code, nothing found: the server's refusal, no second POST", lookupFirst: false, finds: [[]], posts: [duplicate()], result: /^dup$/, lookups: 1 },
+      {
+        name: "lookup first, one differing: conflict, no POST",
+        lookupFirst: true,
+        finds: [[differ]],
+        posts: [],
+        result: /id d.*differs/,
+        lookups: 1,
+      },
+      {
+        name: "no lookup first: a successful POST is never looked up",
+        lookupFirst: false,
+        finds: [],
+        posts: ["made"],
+        result: "made",
+        lookups: 0,
+      },
+      {
+        name: "ambiguous POST, agreeing found fresh: adopted, no second POST",
+        lookupFirst: true,
+        finds: [[], [agree]],
+        posts: [ambiguous()],
+        result: "a",
+        lookups: 2,
+        fresh: [false, true],
+      },
+      {
+        name: "ambiguous POST, differing found: conflict, never a second POST",
+        lookupFirst: true,
+        finds: [[], [differ]],
+        posts: [ambiguous()],
+        result: /id d.*differs/,
+        lookups: 2,
+      },
+      {
+        name: "ambiguous POST, nothing found: decided to create, POST once more",
+        lookupFirst: false,
+        finds: [[]],
+        posts: [ambiguous(), "made"],
+        result: "made",
+        lookups: 1,
+        fresh: [true],
+      },
+      {
+        name: "duplicate code, agreeing found: adopted",
+        lookupFirst: true,
+        finds: [[], [agree]],
+        posts: [duplicate()],
+        result: "a",
+        lookups: 2,
+      },
+      {
+        name: "duplicate code, differing found: conflict naming it",
+        lookupFirst: false,
+        finds: [[differ]],
+        posts: [duplicate()],
+        result: /id d.*differs/,
+        lookups: 1,
+      },
+      {
+        name: "duplicate code, nothing found: the server's refusal, no second POST",
+        lookupFirst: false,
+        finds: [[]],
+        posts: [duplicate()],
+        result: /^dup$/,
+        lookups: 1,
+      },
       { name: "another conflict code is not looked up", lookupFirst: false, finds: [], posts: [other409()], result: /^other$/, lookups: 0 },
       { name: "a definite refusal is not looked up", lookupFirst: false, finds: [], posts: [refused()], result: /^bad$/, lookups: 0 },
     ];
@@ -104,8 +199,20 @@ describe("lifecycle helpers", () => {
     const cases = [
       { name: "none → create", matches: [], diffs: [], kind: "create", message: undefined },
       { name: "one agreeing → adopt", matches: [{ id: "a" }], diffs: [], kind: "adopt", message: undefined },
-      { name: "one disagreeing → conflict naming the differences and how to reconcile", matches: [{ id: "a" }], diffs: ["x is 1, not 2"], kind: "conflict", message: /id a.*x is 1, not 2.*Do this\./ },
-      { name: "several → conflict listing the ids", matches: [{ id: "a" }, { id: "b" }], diffs: [], kind: "conflict", message: /2 objects.*a, b.*Do this\./ },
+      {
+        name: "one disagreeing → conflict naming the differences and how to reconcile",
+        matches: [{ id: "a" }],
+        diffs: ["x is 1, not 2"],
+        kind: "conflict",
+        message: /id a.*x is 1, not 2.*Do this\./,
+      },
+      {
+        name: "several → conflict listing the ids",
+        matches: [{ id: "a" }, { id: "b" }],
+        diffs: [],
+        kind: "conflict",
+        message: /2 objects.*a, b.*Do this\./,
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -129,7 +236,11 @@ describe("lifecycle helpers", () => {
   });
 
   it("formatApiErrors prefixes the code when there is one", () => {
-    expect(formatApiErrors([{ errorCode: 2560, description: "x" }, { description: "y" }, {}])).to.deep.equal(["[2560] x", "y", "(no description)"]);
+    expect(formatApiErrors([{ errorCode: 2560, description: "x" }, { description: "y" }, {}])).to.deep.equal([
+      "[2560] x",
+      "y",
+      "(no description)",
+    ]);
   });
 
   describe("unchangedSettledStatus (update without an API call: a migration of state's shape)", () => {

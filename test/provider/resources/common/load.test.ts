@@ -7,7 +7,11 @@ import { loadOperations } from "../../../../provider/resources/common/load";
 describe("loadOperations (what the serialized providers call)", () => {
   const cases = [
     { name: "resolves the operations by package name from a directory where the package is installed", cwd: () => process.cwd(), ok: true },
-    { name: "elsewhere, fails saying the package must be installed where the program runs", cwd: () => mkdtempSync(join(tmpdir(), "r2-load-")), ok: false },
+    {
+      name: "elsewhere, fails saying the package must be installed where the program runs",
+      cwd: () => mkdtempSync(join(tmpdir(), "r2-load-")),
+      ok: false,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -42,7 +46,9 @@ describe("stored loader paths stay resolvable", () => {
     it(`${id} resolves to the built loader`, () => {
       const resolved: string = requireFromProgram.resolve(id);
       // Under the tests' `source` condition the package name resolves to the TypeScript source.
-      expect(resolved.replace(/\\/g, "/")).to.match(/\/(dist\/provider\/resources\/common\/load\.js|provider\/resources\/common\/load\.ts)$/);
+      expect(resolved.replace(/\\/g, "/")).to.match(
+        /\/(dist\/provider\/resources\/common\/load\.js|provider\/resources\/common\/load\.ts)$/,
+      );
       expect(require("node:fs").existsSync(resolved)).to.equal(true);
     });
   }

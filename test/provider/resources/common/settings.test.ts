@@ -1,11 +1,12 @@
 import { expect } from "chai";
-import { CONFIG_TABLE, DEFAULT_BASE_URL, DEFAULT_PROVISIONING_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from "../../../../provider/config";
-import { ConfigurationError } from "../../../../provider/resources/common/errors";
 import {
-  providerSettingsFor,
-  rememberConfiguration,
-  ruleSettingsFor,
-} from "../../../../provider/resources/common/settings";
+  CONFIG_TABLE,
+  DEFAULT_BASE_URL,
+  DEFAULT_PROVISIONING_TIMEOUT_SECONDS,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+} from "../../../../provider/config";
+import { ConfigurationError } from "../../../../provider/resources/common/errors";
+import { providerSettingsFor, rememberConfiguration, ruleSettingsFor } from "../../../../provider/resources/common/settings";
 
 /** A ConfigureRequest whose stack config holds `values` (namespaced keys). */
 function configureRequest(values: Record<string, string>) {
@@ -149,7 +150,11 @@ describe("provider settings (stack config, else environment, else default)", () 
     const owner = {};
     const asked: string[] = [];
     rememberConfiguration(owner, { config: { get: (k: string) => (asked.push(k), undefined) } });
-    expect(asked.sort()).to.deep.equal(Object.values(CONFIG_TABLE).map((e) => e.key).sort());
+    expect(asked.sort()).to.deep.equal(
+      Object.values(CONFIG_TABLE)
+        .map((e) => e.key)
+        .sort(),
+    );
   });
 
   it("rule settings need no token (a preview validates without credentials)", () => {

@@ -32,9 +32,25 @@ const none = { changes: false, changedKeys: [] };
 
 const cases: DiffCase[] = [
   { name: "no change", olds: state(), news: same(), expect: none },
-  { name: "__provider differs only (provider upgrade)", olds: { ...state(), __provider: "older code" }, news: { ...same(), __provider: "newer code" }, expect: none },
+  {
+    name: "__provider differs only (provider upgrade)",
+    olds: { ...state(), __provider: "older code" },
+    news: { ...same(), __provider: "newer code" },
+    expect: none,
+  },
   { name: "computed outputs are never compared", olds: { ...state(), status: "updating", limited: false }, news: same(), expect: none },
-  { name: "packages in another order", olds: state(), news: news(["packages"], [{ name: "webex_meetings", quantity: 50 }, { name: "webex_calling", quantity: 100 }]), expect: none },
+  {
+    name: "packages in another order",
+    olds: state(),
+    news: news(
+      ["packages"],
+      [
+        { name: "webex_meetings", quantity: 50 },
+        { name: "webex_calling", quantity: 100 },
+      ],
+    ),
+    expect: none,
+  },
   {
     name: "provisioningId changed",
     olds: state(),
@@ -58,13 +74,17 @@ const cases: DiffCase[] = [
     name: "companyName changed",
     olds: state(),
     news: news(["companyName"], "Acme Corp"),
-    expect: { refused: { property: "companyName", oldValue: "Acme", newValue: "Acme Corp", says: /cannot rename a customer.*Control Hub/ } },
+    expect: {
+      refused: { property: "companyName", oldValue: "Acme", newValue: "Acme Corp", says: /cannot rename a customer.*Control Hub/ },
+    },
   },
   {
     name: "adminEmail changed",
     olds: state(),
     news: news(["adminEmail"], "it@acme.example"),
-    expect: { refused: { property: "adminEmail", oldValue: "admin@acme.example", newValue: "it@acme.example", says: /first administrator/ } },
+    expect: {
+      refused: { property: "adminEmail", oldValue: "admin@acme.example", newValue: "it@acme.example", says: /first administrator/ },
+    },
   },
   {
     name: "language changed",
@@ -72,7 +92,12 @@ const cases: DiffCase[] = [
     news: news(["language"], "fr_FR"),
     expect: { refused: { property: "language", oldValue: "en_US", newValue: "fr_FR", says: /language/ } },
   },
-  { name: "supportedLocationConfirmed absent from state (checked only)", olds: { ...state(), supportedLocationConfirmed: undefined }, news: same(), expect: none },
+  {
+    name: "supportedLocationConfirmed absent from state (checked only)",
+    olds: { ...state(), supportedLocationConfirmed: undefined },
+    news: same(),
+    expect: none,
+  },
   { name: "address.line1 changed", olds: state(), news: news(["address", "line1"], "2 Main St"), expect: update("address") },
   { name: "address.line2 added", olds: state(), news: news(["address", "line2"], "Suite 5"), expect: update("address") },
   {
@@ -81,14 +106,31 @@ const cases: DiffCase[] = [
     news: checked(setPath(orgArgs(), ["address"], { line1: "9 Rue", city: "Paris", country: "FR" })),
     expect: { refused: { property: "address.country", oldValue: "US", newValue: "FR", says: /data resides/ } },
   },
-  { name: "package added (with its quantity)", olds: state(), news: news(["packages", 2], { name: "cisco_calling_plan" }), expect: update("packages") },
-  { name: "package removed", olds: state(), news: news(["packages"], [{ name: "webex_calling", quantity: 100 }]), expect: update("packages") },
+  {
+    name: "package added (with its quantity)",
+    olds: state(),
+    news: news(["packages", 2], { name: "cisco_calling_plan" }),
+    expect: update("packages"),
+  },
+  {
+    name: "package removed",
+    olds: state(),
+    news: news(["packages"], [{ name: "webex_calling", quantity: 100 }]),
+    expect: update("packages"),
+  },
   { name: "quantity raised", olds: state(), news: news(["packages", 0, "quantity"], 150), expect: update("packages") },
   {
     name: "quantity lowered",
     olds: state(),
     news: news(["packages", 0, "quantity"], 80),
-    expect: { refused: { property: "packages[webex_calling].quantity", oldValue: 100, newValue: 80, says: /greater than the one currently assigned.*keep quantity 100 or raise it.*clientRules/ } },
+    expect: {
+      refused: {
+        property: "packages[webex_calling].quantity",
+        oldValue: 100,
+        newValue: 80,
+        says: /greater than the one currently assigned.*keep quantity 100 or raise it.*clientRules/,
+      },
+    },
   },
   {
     name: "limited → unlimited",
@@ -100,7 +142,14 @@ const cases: DiffCase[] = [
     name: "unlimited → limited",
     olds: stateOf(checked(unlimitedOrgArgs()), { ...computed, limited: false }),
     news: checked(setPath(unlimitedOrgArgs(), ["packages"], [{ name: "webex_meetings", quantity: 20 }])),
-    expect: { refused: { property: "packages[webex_meetings].quantity", oldValue: undefined, newValue: 20, says: /created unlimited|without package quantities/ } },
+    expect: {
+      refused: {
+        property: "packages[webex_meetings].quantity",
+        oldValue: undefined,
+        newValue: 20,
+        says: /created unlimited|without package quantities/,
+      },
+    },
   },
   {
     name: "headquarters changed after creation",
@@ -118,7 +167,11 @@ const cases: DiffCase[] = [
   {
     name: "headquarters added with a first calling package",
     olds: stateOf(checked(unlimitedOrgArgs()), { ...computed, limited: false }),
-    news: checked({ ...unlimitedOrgArgs(), packages: [{ name: "webex_meetings" }, { name: "webex_calling" }], headquarters: { timeZone: "Europe/Paris" } }),
+    news: checked({
+      ...unlimitedOrgArgs(),
+      packages: [{ name: "webex_meetings" }, { name: "webex_calling" }],
+      headquarters: { timeZone: "Europe/Paris" },
+    }),
     expect: update("packages", "headquarters"),
   },
   {
@@ -137,17 +190,59 @@ const cases: DiffCase[] = [
   { name: "unknown packages", olds: state(), news: { ...same(), packages: UNKNOWN }, expect: update("packages") },
   { name: "unknown quantity", olds: state(), news: news(["packages", 0, "quantity"], UNKNOWN), expect: update("packages") },
   { name: "unknown companyName (refused field)", olds: state(), news: { ...same(), companyName: UNKNOWN }, expect: update("companyName") },
-  { name: "unknown provisioningId (template being replaced)", olds: state(), news: { ...same(), provisioningId: UNKNOWN }, expect: update("provisioningId") },
+  {
+    name: "unknown provisioningId (template being replaced)",
+    olds: state(),
+    news: { ...same(), provisioningId: UNKNOWN },
+    expect: update("provisioningId"),
+  },
   { name: "unknown address.country", olds: state(), news: news(["address", "country"], UNKNOWN), expect: update("address") },
   // Absent old values.
-  { name: "absent old language (older state) counts as unchanged", olds: { ...state(), language: undefined, schemaVersion: 0 }, news: news(["language"], "fr_FR"), expect: update() },
-  { name: "absent old packages (state from a get) counts as unchanged", olds: { ...state(), packages: undefined, schemaVersion: undefined }, news: news(["packages", 0, "quantity"], 1), expect: none },
-  { name: "absent old meetingsTimeZone in state without schemaVersion counts as unchanged", olds: { ...state(), schemaVersion: undefined }, news: news(["meetingsTimeZone"], "Europe/Paris"), expect: none },
-  { name: "absent old address.country counts as unchanged in older state", olds: setPath({ ...state(), schemaVersion: 0 }, ["address", "country"], undefined), news: same(), expect: update() },
+  {
+    name: "absent old language (older state) counts as unchanged",
+    olds: { ...state(), language: undefined, schemaVersion: 0 },
+    news: news(["language"], "fr_FR"),
+    expect: update(),
+  },
+  {
+    name: "absent old packages (state from a get) counts as unchanged",
+    olds: { ...state(), packages: undefined, schemaVersion: undefined },
+    news: news(["packages", 0, "quantity"], 1),
+    expect: none,
+  },
+  {
+    name: "absent old meetingsTimeZone in state without schemaVersion counts as unchanged",
+    olds: { ...state(), schemaVersion: undefined },
+    news: news(["meetingsTimeZone"], "Europe/Paris"),
+    expect: none,
+  },
+  {
+    name: "absent old address.country counts as unchanged in older state",
+    olds: setPath({ ...state(), schemaVersion: 0 }, ["address", "country"], undefined),
+    news: same(),
+    expect: update(),
+  },
   // Versions and the escape hatch.
-  { name: "state of an older schemaVersion is migrated by an update", olds: { ...state(), schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION - 1 }, news: same(), expect: update() },
-  { name: "clientRules=server: quantity lowered is an update", olds: state(), news: news(["packages", 0, "quantity"], 80), clientRules: "server", expect: update("packages") },
-  { name: "clientRules=server: companyName changed is an update", olds: state(), news: news(["companyName"], "Acme Corp"), clientRules: "server", expect: update("companyName") },
+  {
+    name: "state of an older schemaVersion is migrated by an update",
+    olds: { ...state(), schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION - 1 },
+    news: same(),
+    expect: update(),
+  },
+  {
+    name: "clientRules=server: quantity lowered is an update",
+    olds: state(),
+    news: news(["packages", 0, "quantity"], 80),
+    clientRules: "server",
+    expect: update("packages"),
+  },
+  {
+    name: "clientRules=server: companyName changed is an update",
+    olds: state(),
+    news: news(["companyName"], "Acme Corp"),
+    clientRules: "server",
+    expect: update("companyName"),
+  },
 ];
 
 describe("CustomerOrg diff", () => {
@@ -173,7 +268,9 @@ describe("CustomerOrg diff", () => {
       }
       throw new Error("expected a refusal");
     })();
-    expect(refusalFailures(customerOrgRules, same(), refused, { clientRules: "strict" })).to.deep.equal([{ property: "companyName", reason: error.message }]);
+    expect(refusalFailures(customerOrgRules, same(), refused, { clientRules: "strict" })).to.deep.equal([
+      { property: "companyName", reason: error.message },
+    ]);
     expect(refusalFailures(customerOrgRules, same(), news(["externalId"], "acme-9"), { clientRules: "strict" })).to.deep.equal([]);
     expect(refusalFailures(customerOrgRules, same(), refused, { clientRules: "server" }), "server mode").to.deep.equal([]);
     expect(refusalFailures(customerOrgRules, {}, refused, { clientRules: "strict" }), "create: no previous inputs").to.deep.equal([]);

@@ -144,7 +144,9 @@ describe("CustomerOrgProvider against nock", () => {
     it("a partner list that fits one page: ONE unfiltered GET answers both lookups; the existing one is adopted, the other created", async () => {
       const existing = { ...serverCustomer("provisioned"), id: ID2, externalId: "globex-002", packages: ["webex_meetings"] };
       const others = Array.from({ length: 5 }, (_, i) => ({ ...existing, id: `other-${i}`, externalId: `other-${i}` }));
-      const listing = api().get("/v1/wholesale/customers").query((q) => q.externalId === undefined && q.max === "100");
+      const listing = api()
+        .get("/v1/wholesale/customers")
+        .query((q) => q.externalId === undefined && q.max === "100");
       const { scope, results } = await twoCreates(listing, [existing, ...others]);
       scope.done();
       expect(nock.pendingMocks(), "the listing was sent").to.deep.equal([]);
@@ -155,7 +157,11 @@ describe("CustomerOrgProvider against nock", () => {
       const p = await provider();
       // Names with letters outside hex: "d-4" also occurs inside a random TrackingID such as "b9bd-416e".
       const names = ["kilo-one", "lima-two", "mike-three", "oscar-four"];
-      const inputs = await Promise.all(names.map((externalId) => checked(p, { ...ARGS, externalId, headquarters: undefined, packages: [{ name: "webex_meetings", quantity: 5 }] })));
+      const inputs = await Promise.all(
+        names.map((externalId) =>
+          checked(p, { ...ARGS, externalId, headquarters: undefined, packages: [{ name: "webex_meetings", quantity: 5 }] }),
+        ),
+      );
       const scope = api()
         .get("/v1/wholesale/customers")
         .query((q) => q.externalId === undefined)
@@ -164,16 +170,29 @@ describe("CustomerOrgProvider against nock", () => {
       scope.done();
       names.forEach((name, n) => {
         expect(errors[n]!.message, name).to.match(new RegExp(`^CustomerOrg ${name}: `));
-        for (const other of names.filter((o) => o !== name)) expect(errors[n]!.message, `${name}: ${errors[n]!.message}`).not.to.include(other);
+        for (const other of names.filter((o) => o !== name))
+          expect(errors[n]!.message, `${name}: ${errors[n]!.message}`).not.to.include(other);
       });
     });
 
     it("a partner list longer than one page: each create falls back to its own filtered lookup", async () => {
-      const full = Array.from({ length: 100 }, (_, i) => ({ ...serverCustomer("provisioned"), id: `other-${i}`, externalId: `other-${i}` }));
-      const listing = api().get("/v1/wholesale/customers").query((q) => q.externalId === undefined);
-      api().get("/v1/wholesale/customers").query((q) => q.externalId === "acme-001").reply(200, { items: [] });
+      const full = Array.from({ length: 100 }, (_, i) => ({
+        ...serverCustomer("provisioned"),
+        id: `other-${i}`,
+        externalId: `other-${i}`,
+      }));
+      const listing = api()
+        .get("/v1/wholesale/customers")
+        .query((q) => q.externalId === undefined);
+      api()
+        .get("/v1/wholesale/customers")
+        .query((q) => q.externalId === "acme-001")
+        .reply(200, { items: [] });
       const existing = { ...serverCustomer("provisioned"), id: ID2, externalId: "globex-002", packages: ["webex_meetings"] };
-      api().get("/v1/wholesale/customers").query((q) => q.externalId === "globex-002").reply(200, { items: [existing] });
+      api()
+        .get("/v1/wholesale/customers")
+        .query((q) => q.externalId === "globex-002")
+        .reply(200, { items: [existing] });
       const { scope, results } = await twoCreates(listing, full);
       scope.done();
       expect(nock.pendingMocks(), "both filtered lookups were sent").to.deep.equal([]);
@@ -357,7 +376,11 @@ describe("CustomerOrgProvider against nock", () => {
   });
 
   const gone = [
-    { name: "update of a customer deleted outside Pulumi says to refresh", run: (p: CustomerOrgProvider, i: Record<string, unknown>) => p.update(ID, { ...i, customerId: ID, status: "provisioning", schemaVersion: 1 }, i) },
+    {
+      name: "update of a customer deleted outside Pulumi says to refresh",
+      run: (p: CustomerOrgProvider, i: Record<string, unknown>) =>
+        p.update(ID, { ...i, customerId: ID, status: "provisioning", schemaVersion: 1 }, i),
+    },
   ];
   for (const c of gone) {
     it(c.name, async () => {
@@ -417,7 +440,9 @@ describe("CustomerOrgProvider against nock", () => {
   describe("read", () => {
     it("404 → empty id (the customer is gone)", async () => {
       const p = await provider();
-      const scope = api().get(PATH).reply(404, { message: "not found", errors: [{ errorCode: 1404, description: "no such customer" }] });
+      const scope = api()
+        .get(PATH)
+        .reply(404, { message: "not found", errors: [{ errorCode: 1404, description: "no such customer" }] });
       const result = await p.read(ID, { externalId: "acme-001" });
       scope.done();
       expect(result).to.deep.equal({});
@@ -425,14 +450,26 @@ describe("CustomerOrgProvider against nock", () => {
 
     it("refreshes what GET returns and carries over what it does not (quantities, names, headquarters, template id)", async () => {
       const p = await provider();
-      const state = { ...(await checked(p)), customerId: ID, orgId: ORG, status: "provisioned", headquartersLocationId: LOCATION, schemaVersion: 1 };
+      const state = {
+        ...(await checked(p)),
+        customerId: ID,
+        orgId: ORG,
+        status: "provisioned",
+        headquartersLocationId: LOCATION,
+        schemaVersion: 1,
+      };
       const scope = api()
         .get(PATH)
         .reply(200, serverCustomer("updating", { packages: ["webex_calling", "webex_meetings", "cisco_calling_plan"] }));
       const result = await p.read(ID, { ...state, __provider: "code" });
       scope.done();
       expect(result.id).to.equal(ID);
-      expect(result.props).to.include({ status: "updating", companyName: "Acme", provisioningId: "prov-1", headquartersLocationId: LOCATION });
+      expect(result.props).to.include({
+        status: "updating",
+        companyName: "Acme",
+        provisioningId: "prov-1",
+        headquartersLocationId: LOCATION,
+      });
       expect(result.props!.packages).to.deep.equal([
         { name: "webex_calling", quantity: 10 },
         { name: "webex_meetings", quantity: 5 },
@@ -484,14 +521,30 @@ describe("CustomerOrgProvider against nock", () => {
   describe("update", () => {
     async function stateAndInputs(p: CustomerOrgProvider, status = "provisioned") {
       const inputs = await checked(p);
-      const olds = { ...inputs, customerId: ID, orgId: ORG, status, limited: true, adminPackage: "webex_calling", headquartersLocationId: LOCATION, schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION, __provider: "code" };
+      const olds = {
+        ...inputs,
+        customerId: ID,
+        orgId: ORG,
+        status,
+        limited: true,
+        adminPackage: "webex_calling",
+        headquartersLocationId: LOCATION,
+        schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION,
+        __provider: "code",
+      };
       return { inputs, olds };
     }
 
     it("raising a quantity reads the customer, sends ONE complete PUT (all packages, limits, calling location) and waits", async () => {
       const p = await provider();
       const { inputs, olds } = await stateAndInputs(p);
-      const news = { ...inputs, packages: [{ name: "webex_calling", quantity: 20 }, { name: "webex_meetings", quantity: 5 }] };
+      const news = {
+        ...inputs,
+        packages: [
+          { name: "webex_calling", quantity: 20 },
+          { name: "webex_meetings", quantity: 5 },
+        ],
+      };
       let put: unknown;
       const scope = api()
         .get(PATH)
@@ -529,11 +582,7 @@ describe("CustomerOrgProvider against nock", () => {
     it("after a timeout while provisioning, waits for the busy customer instead of writing again", async () => {
       const p = await provider();
       const { inputs, olds } = await stateAndInputs(p, "provisioning");
-      const scope = api()
-        .get(PATH)
-        .reply(200, serverCustomer("provisioning"))
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned"));
+      const scope = api().get(PATH).reply(200, serverCustomer("provisioning")).get(PATH).reply(200, serverCustomer("provisioned"));
       const result = await p.update(ID, olds, inputs);
       scope.done();
       expect(result.outs.status).to.equal("provisioned");
@@ -596,7 +645,12 @@ describe("CustomerOrgProvider against nock", () => {
       const p = await provider();
       const { inputs, olds } = await stateAndInputs(p);
       const result = await p.update(ID, { ...olds, schemaVersion: 0 }, inputs);
-      expect(result.outs).to.include({ schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION, customerId: ID, headquartersLocationId: LOCATION, orgId: ORG });
+      expect(result.outs).to.include({
+        schemaVersion: CUSTOMER_ORG_SCHEMA_VERSION,
+        customerId: ID,
+        headquartersLocationId: LOCATION,
+        orgId: ORG,
+      });
     });
 
     it("re-checks refused rules once unknowns are known, before sending anything", async () => {
@@ -610,7 +664,13 @@ describe("CustomerOrgProvider against nock", () => {
     it("webex:clientRules=server lets a refused change through to the API", async () => {
       const p = await provider({ "webex:clientRules": "server" });
       const { inputs, olds } = await stateAndInputs(p);
-      const news = { ...inputs, packages: [{ name: "webex_calling", quantity: 5 }, { name: "webex_meetings", quantity: 5 }] };
+      const news = {
+        ...inputs,
+        packages: [
+          { name: "webex_calling", quantity: 5 },
+          { name: "webex_meetings", quantity: 5 },
+        ],
+      };
       expect((await p.diff(ID, olds, news)).changes).to.equal(true);
       const scope = api()
         .get(PATH)
@@ -634,10 +694,18 @@ describe("CustomerOrgProvider against nock", () => {
     it("check refuses lowering a quantity from the previous inputs, naming the package, with no request", async () => {
       const p = await provider();
       const inputs = await checked(p);
-      const lowered = { ...inputs, packages: [{ name: "webex_calling", quantity: 3 }, { name: "webex_meetings", quantity: 5 }] };
+      const lowered = {
+        ...inputs,
+        packages: [
+          { name: "webex_calling", quantity: 3 },
+          { name: "webex_meetings", quantity: 5 },
+        ],
+      };
       const { failures } = await p.check({ ...inputs, __provider: "code" }, lowered);
       expect(failures?.map((f) => f.property)).to.deep.equal(["packages[webex_calling].quantity"]);
-      expect(failures?.[0]?.reason).to.match(/^Refused change: CustomerOrg property packages\[webex_calling\]\.quantity cannot change from 10 to 3/);
+      expect(failures?.[0]?.reason).to.match(
+        /^Refused change: CustomerOrg property packages\[webex_calling\]\.quantity cannot change from 10 to 3/,
+      );
     });
 
     it("diff never throws on drift (a refresh diffs the refreshed outputs against the prior inputs)", async () => {

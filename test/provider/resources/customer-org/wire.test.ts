@@ -26,7 +26,13 @@ describe("CustomerOrg ↔ wire (resources.md, Public ↔ wire names)", () => {
     {
       name: "unlimited meetings-only customer: no limits, no calling location",
       args: BASE,
-      create: { provisioningId: "p", externalId: "e-1", packages: ["webex_meetings"], address: WIRE_ADDRESS, customerInfo: { name: "Acme", primaryEmail: "a@acme.example", language: "en_US" } },
+      create: {
+        provisioningId: "p",
+        externalId: "e-1",
+        packages: ["webex_meetings"],
+        address: WIRE_ADDRESS,
+        customerInfo: { name: "Acme", primaryEmail: "a@acme.example", language: "en_US" },
+      },
     },
     {
       name: "attach an existing org: orgId sent, no customerInfo",
@@ -51,7 +57,13 @@ describe("CustomerOrg ↔ wire (resources.md, Public ↔ wire names)", () => {
         ...BASE,
         language: "fr_FR",
         packages: [{ name: "webex_calling" }, { name: "cisco_calling_plan" }],
-        headquarters: { name: "Siège", address: { line1: "2 Rue", city: "Lyon", country: "FR" }, timeZone: "Europe/Paris", language: "fr_FR", emergencyLocationIdentifier: "ELIN-1" },
+        headquarters: {
+          name: "Siège",
+          address: { line1: "2 Rue", city: "Lyon", country: "FR" },
+          timeZone: "Europe/Paris",
+          language: "fr_FR",
+          emergencyLocationIdentifier: "ELIN-1",
+        },
       },
       create: {
         provisioningId: "p",
@@ -60,7 +72,15 @@ describe("CustomerOrg ↔ wire (resources.md, Public ↔ wire names)", () => {
         address: WIRE_ADDRESS,
         customerInfo: { name: "Acme", primaryEmail: "a@acme.example", language: "fr_FR" },
         provisioningParameters: {
-          calling: { location: { name: "Siège", address: { addressLine1: "2 Rue", city: "Lyon", country: "FR" }, timezone: "Europe/Paris", language: "fr_fr", emergencyLocationIdentifier: "ELIN-1" } },
+          calling: {
+            location: {
+              name: "Siège",
+              address: { addressLine1: "2 Rue", city: "Lyon", country: "FR" },
+              timezone: "Europe/Paris",
+              language: "fr_fr",
+              emergencyLocationIdentifier: "ELIN-1",
+            },
+          },
         },
       },
     },
@@ -70,7 +90,11 @@ describe("CustomerOrg ↔ wire (resources.md, Public ↔ wire names)", () => {
       const i = inputs(c.args);
       expect(toCreateBody(i)).to.deep.equal(c.create);
       const update = toUpdateBody(i) as Record<string, unknown>;
-      expect(update, "the PUT carries the complete desired state, never what cannot change").not.to.have.any.keys("provisioningId", "customerInfo", "orgId");
+      expect(update, "the PUT carries the complete desired state, never what cannot change").not.to.have.any.keys(
+        "provisioningId",
+        "customerInfo",
+        "orgId",
+      );
       expect(update.packages).to.deep.equal(c.create.packages);
       expect(update.provisioningParameters).to.deep.equal(c.create.provisioningParameters);
     });
@@ -81,8 +105,18 @@ describe("CustomerOrg ↔ wire (resources.md, Public ↔ wire names)", () => {
   });
 
   it("differencesFromServer compares only what GET returns, ignoring case and package order", () => {
-    const i = inputs({ ...BASE, packages: [{ name: "webex_meetings" }, { name: "webex_calling" }], headquarters: { timeZone: "Europe/Paris" } });
-    const agreeing = { id: "x", status: "provisioned", externalId: "e-1", address: { ...WIRE_ADDRESS, city: "PARIS" }, packages: ["webex_calling", "webex_meetings"] };
+    const i = inputs({
+      ...BASE,
+      packages: [{ name: "webex_meetings" }, { name: "webex_calling" }],
+      headquarters: { timeZone: "Europe/Paris" },
+    });
+    const agreeing = {
+      id: "x",
+      status: "provisioned",
+      externalId: "e-1",
+      address: { ...WIRE_ADDRESS, city: "PARIS" },
+      packages: ["webex_calling", "webex_meetings"],
+    };
     expect(differencesFromServer(i, agreeing)).to.deep.equal([]);
     expect(differencesFromServer(i, { ...agreeing, externalId: "e-2", packages: ["webex_calling"] })).to.have.length(2);
   });

@@ -14,9 +14,24 @@ const failing: { name: string; input: Record<string, unknown>; properties: strin
   { name: "firstName empty", input: change("firstName", ""), properties: ["firstName"], reason: /empty/ },
   { name: "lastName longer than 64", input: change("lastName", "L".repeat(65)), properties: ["lastName"], reason: /at most 64/ },
   { name: "package missing", input: change("package", undefined), properties: ["package"], reason: /required/ },
-  { name: "unknown package name", input: change("package", "webex_teams"), properties: ["package"], reason: /not a Webex Wholesale package; use one of .*webex_meetings/ },
-  { name: "customer-only package (cisco_calling_plan)", input: change("package", "cisco_calling_plan"), properties: ["package"], reason: /customer package that cannot be assigned to a user/ },
-  { name: "workspace package (common_area_calling)", input: change("package", "common_area_calling"), properties: ["package"], reason: /cannot be assigned to a user/ },
+  {
+    name: "unknown package name",
+    input: change("package", "webex_teams"),
+    properties: ["package"],
+    reason: /not a Webex Wholesale package; use one of .*webex_meetings/,
+  },
+  {
+    name: "customer-only package (cisco_calling_plan)",
+    input: change("package", "cisco_calling_plan"),
+    properties: ["package"],
+    reason: /customer package that cannot be assigned to a user/,
+  },
+  {
+    name: "workspace package (common_area_calling)",
+    input: change("package", "common_area_calling"),
+    properties: ["package"],
+    reason: /cannot be assigned to a user/,
+  },
   { name: "administrator not a boolean", input: change("administrator", "yes"), properties: ["administrator"], reason: /true or false/ },
   {
     name: "calling package without phoneNumber or extension",
@@ -24,12 +39,32 @@ const failing: { name: string; input: Record<string, unknown>; properties: strin
     properties: ["phoneNumber"],
     reason: /calling package: give `phoneNumber`.*or `extension`/,
   },
-  { name: "non-calling package with phoneNumber", input: { ...meetingsUser(), phoneNumber: "+14155550100" }, properties: ["phoneNumber"], reason: /webex_meetings has no calling.*remove `phoneNumber`/ },
-  { name: "non-calling package with extension", input: { ...meetingsUser(), extension: "0100" }, properties: ["extension"], reason: /remove `extension`/ },
-  { name: "non-calling package with locationId", input: { ...meetingsUser(), locationId: "loc-1" }, properties: ["locationId"], reason: /calling location/ },
+  {
+    name: "non-calling package with phoneNumber",
+    input: { ...meetingsUser(), phoneNumber: "+14155550100" },
+    properties: ["phoneNumber"],
+    reason: /webex_meetings has no calling.*remove `phoneNumber`/,
+  },
+  {
+    name: "non-calling package with extension",
+    input: { ...meetingsUser(), extension: "0100" },
+    properties: ["extension"],
+    reason: /remove `extension`/,
+  },
+  {
+    name: "non-calling package with locationId",
+    input: { ...meetingsUser(), locationId: "loc-1" },
+    properties: ["locationId"],
+    reason: /calling location/,
+  },
   { name: "phoneNumber not E.164 (no +)", input: change("phoneNumber", "4155550100"), properties: ["phoneNumber"], reason: /E\.164/ },
   { name: "phoneNumber with spaces", input: change("phoneNumber", "+1 415 555 0100"), properties: ["phoneNumber"], reason: /E\.164/ },
-  { name: "phoneNumber longer than 15 digits", input: change("phoneNumber", "+1234567890123456"), properties: ["phoneNumber"], reason: /E\.164/ },
+  {
+    name: "phoneNumber longer than 15 digits",
+    input: change("phoneNumber", "+1234567890123456"),
+    properties: ["phoneNumber"],
+    reason: /E\.164/,
+  },
   { name: "extension of 1 digit", input: change("extension", "1"), properties: ["extension"], reason: /2 to 10 digits/ },
   { name: "extension of 11 digits", input: change("extension", "12345678901"), properties: ["extension"], reason: /2 to 10 digits/ },
   { name: "extension with letters", input: change("extension", "12a"), properties: ["extension"], reason: /2 to 10 digits/ },
@@ -50,9 +85,21 @@ describe("CustomerUser check", () => {
 
   describe("accepts", () => {
     const cases: { name: string; input: Record<string, unknown>; expect: (i: Record<string, unknown>) => void }[] = [
-      { name: "calling user with number and extension; administrator defaults to false", input: userArgs(), expect: (i) => expect(i.administrator).to.equal(false) },
-      { name: "calling user with an extension only", input: change("phoneNumber", undefined), expect: (i) => expect(i.extension).to.equal("0100") },
-      { name: "calling user with a number only", input: change("extension", undefined), expect: (i) => expect(i.phoneNumber).to.equal("+14155550100") },
+      {
+        name: "calling user with number and extension; administrator defaults to false",
+        input: userArgs(),
+        expect: (i) => expect(i.administrator).to.equal(false),
+      },
+      {
+        name: "calling user with an extension only",
+        input: change("phoneNumber", undefined),
+        expect: (i) => expect(i.extension).to.equal("0100"),
+      },
+      {
+        name: "calling user with a number only",
+        input: change("extension", undefined),
+        expect: (i) => expect(i.phoneNumber).to.equal("+14155550100"),
+      },
       { name: "meetings user without a number", input: meetingsUser(), expect: (i) => expect(i.package).to.equal("webex_meetings") },
       { name: "declared administrator", input: change("administrator", true), expect: (i) => expect(i.administrator).to.equal(true) },
       { name: "explicit locationId", input: change("locationId", "loc-hq"), expect: (i) => expect(i.locationId).to.equal("loc-hq") },
@@ -75,7 +122,11 @@ describe("CustomerUser check", () => {
   describe("skips unknown values during preview", () => {
     const cases: { name: string; input: Record<string, unknown>; key: string }[] = [
       { name: "package unknown next to a number", input: change("package", UNKNOWN), key: "package" },
-      { name: "phoneNumber unknown on a calling package", input: { ...change("phoneNumber", UNKNOWN), extension: undefined }, key: "phoneNumber" },
+      {
+        name: "phoneNumber unknown on a calling package",
+        input: { ...change("phoneNumber", UNKNOWN), extension: undefined },
+        key: "phoneNumber",
+      },
       { name: "customerId unknown (customer being created)", input: change("customerId", UNKNOWN), key: "customerId" },
       { name: "email unknown", input: change("email", UNKNOWN), key: "email" },
       { name: "administrator unknown", input: change("administrator", UNKNOWN), key: "administrator" },
@@ -90,7 +141,11 @@ describe("CustomerUser check", () => {
   });
 
   describe("never throws on garbage", () => {
-    for (const [name, input] of [["null", null], ["an array", []], ["a boolean", true]] as const) {
+    for (const [name, input] of [
+      ["null", null],
+      ["an array", []],
+      ["a boolean", true],
+    ] as const) {
       it(name, () => {
         const { failures } = checkCustomerUser(input as unknown as Record<string, unknown>);
         expect(failures.map((f) => f.property)).to.deep.equal(["customerId", "email", "firstName", "lastName", "package"]);

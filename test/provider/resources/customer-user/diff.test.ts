@@ -13,7 +13,13 @@ function checked(args: Record<string, unknown>): Record<string, unknown> {
   return inputs;
 }
 
-const computed = { userId: "user-1", personId: "person-1", status: "provisioned", assignedLocationId: "loc-1", schemaVersion: CUSTOMER_USER_SCHEMA_VERSION };
+const computed = {
+  userId: "user-1",
+  personId: "person-1",
+  status: "provisioned",
+  assignedLocationId: "loc-1",
+  schemaVersion: CUSTOMER_USER_SCHEMA_VERSION,
+};
 const state = (args: Record<string, unknown> = userArgs()) => stateOf(checked(args), computed);
 const admin = (args: Record<string, unknown> = userArgs()) => ({ ...args, administrator: true });
 const meetings = () => ({ ...userArgs(), package: "webex_meetings", phoneNumber: undefined, extension: undefined });
@@ -50,18 +56,32 @@ const cases: DiffCase[] = [
   },
   { name: "package raised (non-administrator)", olds: state(), news: with_({ package: "webex_suite" }), expect: update("package") },
   { name: "package lowered (non-administrator)", olds: state(), news: with_({ package: "webex_voice" }), expect: update("package") },
-  { name: "administrator's package raised", olds: state(admin()), news: with_({ package: "webex_suite" }, admin()), expect: update("package") },
+  {
+    name: "administrator's package raised",
+    olds: state(admin()),
+    news: with_({ package: "webex_suite" }, admin()),
+    expect: update("package"),
+  },
   {
     name: "administrator's package lowered by adminRank",
     olds: state(admin()),
     news: with_({ package: "webex_calling_standard" }, admin()),
-    expect: { refused: { property: "package", oldValue: "webex_calling", newValue: "webex_calling_standard", says: /downgrading a full administrator's package/ } },
+    expect: {
+      refused: {
+        property: "package",
+        oldValue: "webex_calling",
+        newValue: "webex_calling_standard",
+        says: /downgrading a full administrator's package/,
+      },
+    },
   },
   {
     name: "administrator's package lowered while un-declaring the administrator in the same step",
     olds: state(admin()),
     news: with_({ package: "webex_voice", administrator: false }),
-    expect: { refused: { property: "package", oldValue: "webex_calling", newValue: "webex_voice", says: /Control Hub.*`administrator: false`/ } },
+    expect: {
+      refused: { property: "package", oldValue: "webex_calling", newValue: "webex_voice", says: /Control Hub.*`administrator: false`/ },
+    },
   },
   {
     name: "newly declared administrator with a lower package",
@@ -94,23 +114,66 @@ const cases: DiffCase[] = [
     news: with_({ locationId: "loc-1" }),
     expect: update("package", "locationId", "phoneNumber", "extension"),
   },
-  { name: "moved from calling to webex_meetings, number removed", olds: state(), news: checked(meetings()), expect: update("package", "phoneNumber", "extension") },
+  {
+    name: "moved from calling to webex_meetings, number removed",
+    olds: state(),
+    news: checked(meetings()),
+    expect: update("package", "phoneNumber", "extension"),
+  },
   {
     name: "moved between calling packages with a new number",
     olds: state(),
     news: with_({ package: "webex_suite", phoneNumber: "+14155550199" }),
-    expect: { refused: { property: "phoneNumber", oldValue: "+14155550100", newValue: "+14155550199", says: /only when the package moves/ } },
+    expect: {
+      refused: { property: "phoneNumber", oldValue: "+14155550100", newValue: "+14155550199", says: /only when the package moves/ },
+    },
   },
   // Unknowns during preview.
-  { name: "unknown customerId (customer being replaced): replace", olds: state(), news: with_({ customerId: UNKNOWN }), expect: { changes: true, changedKeys: ["customerId"], replaces: ["customerId"], deleteBeforeReplace: true } },
+  {
+    name: "unknown customerId (customer being replaced): replace",
+    olds: state(),
+    news: with_({ customerId: UNKNOWN }),
+    expect: { changes: true, changedKeys: ["customerId"], replaces: ["customerId"], deleteBeforeReplace: true },
+  },
   { name: "unknown firstName is not refused", olds: state(), news: with_({ firstName: UNKNOWN }), expect: update("firstName") },
-  { name: "unknown package next to a new number is not refused", olds: state(), news: with_({ package: UNKNOWN, phoneNumber: "+14155550199" }), expect: update("package", "phoneNumber") },
-  { name: "unknown package of an administrator is not refused", olds: state(admin()), news: with_({ package: UNKNOWN }, admin()), expect: update("package") },
+  {
+    name: "unknown package next to a new number is not refused",
+    olds: state(),
+    news: with_({ package: UNKNOWN, phoneNumber: "+14155550199" }),
+    expect: update("package", "phoneNumber"),
+  },
+  {
+    name: "unknown package of an administrator is not refused",
+    olds: state(admin()),
+    news: with_({ package: UNKNOWN }, admin()),
+    expect: update("package"),
+  },
   // Absent old values.
-  { name: "absent old phoneNumber in older state counts as unchanged", olds: { ...state(), phoneNumber: undefined, schemaVersion: 0 }, news: with_({}), expect: update() },
-  { name: "absent old administrator counts as unchanged", olds: { ...state(), administrator: undefined }, news: with_({}, admin()), expect: none },
-  { name: "older schemaVersion is migrated by an update", olds: { ...state(), schemaVersion: CUSTOMER_USER_SCHEMA_VERSION - 1 }, news: with_({}), expect: update() },
-  { name: "clientRules=server: administrator's package lowered is an update", olds: state(admin()), news: with_({ package: "webex_voice" }, admin()), clientRules: "server", expect: update("package") },
+  {
+    name: "absent old phoneNumber in older state counts as unchanged",
+    olds: { ...state(), phoneNumber: undefined, schemaVersion: 0 },
+    news: with_({}),
+    expect: update(),
+  },
+  {
+    name: "absent old administrator counts as unchanged",
+    olds: { ...state(), administrator: undefined },
+    news: with_({}, admin()),
+    expect: none,
+  },
+  {
+    name: "older schemaVersion is migrated by an update",
+    olds: { ...state(), schemaVersion: CUSTOMER_USER_SCHEMA_VERSION - 1 },
+    news: with_({}),
+    expect: update(),
+  },
+  {
+    name: "clientRules=server: administrator's package lowered is an update",
+    olds: state(admin()),
+    news: with_({ package: "webex_voice" }, admin()),
+    clientRules: "server",
+    expect: update("package"),
+  },
 ];
 
 describe("CustomerUser diff", () => {
@@ -130,7 +193,11 @@ describe("CustomerUser diff", () => {
       expect(diffCustomerUser(olds(), unknownLocation(), { clientRules: "server" }).changedKeys).to.deep.equal(["locationId"]);
     });
     it("is a change next to a move from webex_meetings to calling, where a location may be set", () => {
-      const outcome = diffCustomerUser(state(meetings()), { ...with_({}), locationId: UNKNOWN }, { clientRules: "server", refusalsInCheck: true });
+      const outcome = diffCustomerUser(
+        state(meetings()),
+        { ...with_({}), locationId: UNKNOWN },
+        { clientRules: "server", refusalsInCheck: true },
+      );
       expect(outcome.changedKeys).to.include("locationId");
     });
   });

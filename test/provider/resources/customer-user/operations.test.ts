@@ -27,7 +27,15 @@ const ARGS = {
 };
 
 function subscriber(extra: Record<string, unknown> = {}) {
-  return { id: USER, email: "ada@acme.example", customerId: CUSTOMER, packages: ["webex_calling"], status: "provisioned", personId: "person-1", ...extra };
+  return {
+    id: USER,
+    email: "ada@acme.example",
+    customerId: CUSTOMER,
+    packages: ["webex_calling"],
+    status: "provisioned",
+    personId: "person-1",
+    ...extra,
+  };
 }
 
 async function provider(extra: Record<string, string> = {}): Promise<CustomerUserProvider> {
@@ -70,7 +78,14 @@ describe("CustomerUserProvider against nock", () => {
       provisioningParameters: { firstName: "Ada", lastName: "Lovelace", extension: "0100", locationId: HQ },
     });
     expect(result.id).to.equal(USER);
-    expect(result.outs).to.include({ userId: USER, personId: "person-1", status: "provisioned", assignedLocationId: HQ, schemaVersion: CUSTOMER_USER_SCHEMA_VERSION, firstName: "Ada" });
+    expect(result.outs).to.include({
+      userId: USER,
+      personId: "person-1",
+      status: "provisioned",
+      assignedLocationId: HQ,
+      schemaVersion: CUSTOMER_USER_SCHEMA_VERSION,
+      firstName: "Ada",
+    });
     expect(containsToken(result)).to.equal(false);
   });
 
@@ -125,7 +140,10 @@ describe("CustomerUserProvider against nock", () => {
       const inputs = await checked(p, { ...ARGS, locationId: "loc-own" });
       const scope = api()
         .post("/v1/wholesale/subscribers")
-        .reply(409, { message: "The email is already associated with an existing user.", errors: [{ errorCode: 10022, description: "The email is already associated with an existing user." }] })
+        .reply(409, {
+          message: "The email is already associated with an existing user.",
+          errors: [{ errorCode: 10022, description: "The email is already associated with an existing user." }],
+        })
         .get("/v1/wholesale/subscribers")
         .query((q) => q.email === "ada@acme.example")
         .reply(200, { items: c.items });
@@ -156,7 +174,9 @@ describe("CustomerUserProvider against nock", () => {
 
   it("create: pending_user_migration succeeds with a warning", async () => {
     const p = await provider();
-    const scope = api().post("/v1/wholesale/subscribers").reply(202, subscriber({ status: "pending_user_migration", personId: undefined }));
+    const scope = api()
+      .post("/v1/wholesale/subscribers")
+      .reply(202, subscriber({ status: "pending_user_migration", personId: undefined }));
     const result = await p.create(await checked(p, { ...ARGS, locationId: "loc-own" }));
     scope.done();
     expect(result.outs.status).to.equal("pending_user_migration");
@@ -188,7 +208,13 @@ describe("CustomerUserProvider against nock", () => {
       .get(USER_PATH)
       .reply(404, { message: "gone" });
     const found = await p.read(USER, state);
-    expect(found.props).to.include({ package: "webex_suite", firstName: "Ada", extension: "0100", assignedLocationId: HQ, personId: "person-1" });
+    expect(found.props).to.include({
+      package: "webex_suite",
+      firstName: "Ada",
+      extension: "0100",
+      assignedLocationId: HQ,
+      personId: "person-1",
+    });
     expect(found.inputs).to.include({ package: "webex_suite", lastName: "Lovelace" });
     expect(found.inputs).not.to.have.any.keys("userId", "status", "personId", "assignedLocationId", "schemaVersion");
     expect(await p.read(USER, state)).to.deep.equal({});
@@ -205,7 +231,12 @@ describe("CustomerUserProvider against nock", () => {
   describe("update", () => {
     it("moving from webex_meetings to a calling package sends the package with number and location", async () => {
       const p = await provider();
-      const olds = { ...(await checked(p, { ...ARGS, package: "webex_meetings", extension: undefined })), userId: USER, status: "provisioned", schemaVersion: 1 };
+      const olds = {
+        ...(await checked(p, { ...ARGS, package: "webex_meetings", extension: undefined })),
+        userId: USER,
+        status: "provisioned",
+        schemaVersion: 1,
+      };
       const news = await checked(p, { ...ARGS, locationId: "loc-own" });
       let put: unknown;
       const scope = api()
@@ -223,7 +254,9 @@ describe("CustomerUserProvider against nock", () => {
       const p = await provider();
       const olds = { ...(await checked(p)), userId: USER, status: "provisioned", schemaVersion: 1, package: "webex_voice" };
       const news = await checked(p, { ...ARGS, package: "webex_suite" });
-      const scope = api().get(USER_PATH).reply(200, subscriber({ packages: ["webex_suite"] }));
+      const scope = api()
+        .get(USER_PATH)
+        .reply(200, subscriber({ packages: ["webex_suite"] }));
       const result = await p.update(USER, olds, news);
       scope.done();
       expect(result.outs.package).to.equal("webex_suite");
@@ -232,7 +265,11 @@ describe("CustomerUserProvider against nock", () => {
     it("older schemaVersion with unchanged inputs → migrated with no API call", async () => {
       const p = await provider();
       const inputs = await checked(p);
-      const result = await p.update(USER, { ...inputs, userId: USER, personId: "person-1", status: "provisioned", assignedLocationId: HQ }, inputs);
+      const result = await p.update(
+        USER,
+        { ...inputs, userId: USER, personId: "person-1", status: "provisioned", assignedLocationId: HQ },
+        inputs,
+      );
       expect(result.outs).to.include({ schemaVersion: CUSTOMER_USER_SCHEMA_VERSION, personId: "person-1", assignedLocationId: HQ });
     });
 

@@ -33,11 +33,31 @@ const rows: [string, unknown][] = [
 
 const cases: DiffCase[] = [
   { name: "no change", olds: state(), news: with_({}), expect: { changes: false, changedKeys: [] } },
-  ...rows.map(([key, value]): DiffCase => ({ name: `${key} changed: update`, olds: state(), news: with_({ [key]: value }), expect: update(key) })),
-  { name: "pstnProviderId removed: update", olds: state({ ...templateArgs(), pstnProviderId: "pstn-7" }), news: with_({}), expect: update("pstnProviderId") },
-  { name: "provisioningId output is not an input: never compared", olds: { ...state(), provisioningId: "other" }, news: with_({}), expect: { changes: false, changedKeys: [] } },
+  ...rows.map(([key, value]): DiffCase => ({
+    name: `${key} changed: update`,
+    olds: state(),
+    news: with_({ [key]: value }),
+    expect: update(key),
+  })),
+  {
+    name: "pstnProviderId removed: update",
+    olds: state({ ...templateArgs(), pstnProviderId: "pstn-7" }),
+    news: with_({}),
+    expect: update("pstnProviderId"),
+  },
+  {
+    name: "provisioningId output is not an input: never compared",
+    olds: { ...state(), provisioningId: "other" },
+    news: with_({}),
+    expect: { changes: false, changedKeys: [] },
+  },
   { name: "unknown templateName", olds: state(), news: with_({ templateName: UNKNOWN }), expect: update("templateName") },
-  { name: "absent old pstnProviderId in state without schemaVersion counts as unchanged", olds: { ...state(), schemaVersion: undefined }, news: with_({ pstnProviderId: "pstn-7" }), expect: { changes: false, changedKeys: [] } },
+  {
+    name: "absent old pstnProviderId in state without schemaVersion counts as unchanged",
+    olds: { ...state(), schemaVersion: undefined },
+    news: with_({ pstnProviderId: "pstn-7" }),
+    expect: { changes: false, changedKeys: [] },
+  },
   { name: "older schemaVersion is migrated by an update", olds: { ...state(), schemaVersion: 0 }, news: with_({}), expect: update() },
 ];
 

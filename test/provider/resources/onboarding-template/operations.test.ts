@@ -65,7 +65,12 @@ describe("OnboardingTemplateProvider against nock", () => {
     scope.done();
     expect(posted).to.deep.equal(WIRE);
     expect(result.id).to.equal(ID);
-    expect(result.outs).to.include({ templateId: ID, provisioningId: "prov-1", countryCode: "FR", schemaVersion: ONBOARDING_TEMPLATE_SCHEMA_VERSION });
+    expect(result.outs).to.include({
+      templateId: ID,
+      provisioningId: "prov-1",
+      countryCode: "FR",
+      schemaVersion: ONBOARDING_TEMPLATE_SCHEMA_VERSION,
+    });
   });
 
   const existing = [
@@ -94,7 +99,11 @@ describe("OnboardingTemplateProvider against nock", () => {
 
   const realWebex = [
     { name: "404 with an HTML body", status: 404, body: "<html>Not Found</html>" },
-    { name: "404 with a JSON body and no errorCode", status: 404, body: { message: "The requested resource could not be found.", trackingId: "ROUTER_1" } },
+    {
+      name: "404 with a JSON body and no errorCode",
+      status: 404,
+      body: { message: "The requested resource could not be found.", trackingId: "ROUTER_1" },
+    },
     { name: "405", status: 405, body: { message: "Method not allowed" } },
   ];
   for (const c of realWebex) {

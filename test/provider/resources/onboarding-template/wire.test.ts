@@ -3,7 +3,13 @@ import { checkOnboardingTemplate } from "../../../../provider/resources/onboardi
 import { OnboardingTemplateArgsSchema } from "../../../../provider/resources/onboarding-template/schema";
 import { differencesFromServer, inputsFromServer, toTemplateBody } from "../../../../provider/resources/onboarding-template/wire";
 
-const ARGS = { templateName: "T", serviceProviderAdmin: "ops@p.example", countryCode: "de", wholesaleSubscriptionId: "S", emailBrandName: "B" };
+const ARGS = {
+  templateName: "T",
+  serviceProviderAdmin: "ops@p.example",
+  countryCode: "de",
+  wholesaleSubscriptionId: "S",
+  emailBrandName: "B",
+};
 
 function inputs(extra: Record<string, unknown>) {
   const { inputs: checked, failures } = checkOnboardingTemplate({ ...ARGS, ...extra });
@@ -14,15 +20,29 @@ function inputs(extra: Record<string, unknown>) {
 describe("OnboardingTemplate ↔ wire", () => {
   const cases = [
     { name: "webex (default)", extra: {}, auth: { type: "webex" } },
-    { name: "partnerSaml → partner_saml with idpEntityId", extra: { authentication: { type: "partnerSaml", idpEntityId: "urn:idp" } }, auth: { type: "partner_saml", idpEntityId: "urn:idp" } },
-    { name: "partnerOidc → partner_oidc, idpName sent as idpEntityId", extra: { authentication: { type: "partnerOidc", idpName: "oidc-1" } }, auth: { type: "partner_oidc", idpEntityId: "oidc-1" } },
+    {
+      name: "partnerSaml → partner_saml with idpEntityId",
+      extra: { authentication: { type: "partnerSaml", idpEntityId: "urn:idp" } },
+      auth: { type: "partner_saml", idpEntityId: "urn:idp" },
+    },
+    {
+      name: "partnerOidc → partner_oidc, idpName sent as idpEntityId",
+      extra: { authentication: { type: "partnerOidc", idpName: "oidc-1" } },
+      auth: { type: "partner_oidc", idpEntityId: "oidc-1" },
+    },
   ];
   for (const c of cases) {
     it(`authentication ${c.name}, and back`, () => {
       const i = inputs(c.extra);
       const body = toTemplateBody(i);
       expect(body.authentication).to.deep.equal(c.auth);
-      expect(body).to.include({ name: "T", country: "DE", defaultEmailLanguage: "en_US", allowAdminInviteEmails: false, allowWebexToWebexCalls: true });
+      expect(body).to.include({
+        name: "T",
+        country: "DE",
+        defaultEmailLanguage: "en_US",
+        allowAdminInviteEmails: false,
+        allowWebexToWebexCalls: true,
+      });
       const server = { ...body, id: "t", provisioningId: "p" };
       expect(inputsFromServer(i, server)).to.deep.equal(i);
       expect(differencesFromServer(i, server)).to.deep.equal([]);
