@@ -3,7 +3,7 @@
  *
  * Every setting is read inside provider methods, never captured in the serialized provider: stack
  * config delivered by the plugin's `configure` wins, else the environment variable, else the
- * default. Keeping the table as data lets the README and the error messages name both spellings of
+ * default. Keeping the table as data lets the reference and the error messages name both spellings of
  * each setting from one place.
  */
 import { z } from "zod";
@@ -191,7 +191,7 @@ export const ProviderSettingsSchema = RuleSettingsSchema.extend({
 export type ProviderSettings = z.output<typeof ProviderSettingsSchema>;
 
 /**
- * The configuration table as Markdown, for the README (resources.md, "Configuration", plus the
+ * The configuration table as Markdown, for the resource reference, docs/resources.md (resources.md, "Configuration", plus the
  * project's `webex:maxRequestsPerSecond`). Generated from {@link CONFIG_TABLE} so the docs cannot
  * drift from what the provider reads.
  */

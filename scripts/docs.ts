@@ -1,7 +1,8 @@
 /**
- * `npm run docs`: regenerates the README's per-resource tables (arguments, outputs, rules checked at
- * preview, what each change does) from the zod schemas, the check rules and the change rules, so
- * the documentation cannot drift from the code. Only the text between the markers
+ * `npm run docs`: regenerates the resource reference (`docs/resources.md`: per-resource tables of
+ * arguments, outputs, rules checked at preview, what each change does, and the configuration keys)
+ * from the zod schemas, the check rules and the change rules, so the documentation cannot drift
+ * from the code. The README links to it and stays short. Only the text between the markers
  * `<!-- BEGIN GENERATED: resources -->` and `<!-- END GENERATED: resources -->` is rewritten.
  *
  * Imports the sources by relative path: this script runs with ts-node from the repository, where
@@ -24,7 +25,7 @@ import { customerUserCheckRules } from "../provider/resources/customer-user/chec
 import { customerUserRules } from "../provider/resources/customer-user/rules";
 import { CustomerUserArgsSchema, CustomerUserStateSchema } from "../provider/resources/customer-user/schema";
 
-/** The README markers; only the text between them is generated. */
+/** The reference's markers; only the text between them is generated. */
 export const BEGIN_MARKER = "<!-- BEGIN GENERATED: resources -->";
 /** See {@link BEGIN_MARKER}. */
 export const END_MARKER = "<!-- END GENERATED: resources -->";
@@ -223,26 +224,26 @@ export function renderResourcesSection(): string {
   return [intro, config, ...RESOURCES.map(renderResource)].join("\n\n");
 }
 
-/** `readme` with the generated section replaced; throws when the markers are missing or out of order. */
-export function replaceGeneratedSection(readme: string, section: string): string {
-  const begin = readme.indexOf(BEGIN_MARKER);
-  const end = readme.indexOf(END_MARKER);
+/** `doc` with the generated section replaced; throws when the markers are missing or out of order. */
+export function replaceGeneratedSection(doc: string, section: string): string {
+  const begin = doc.indexOf(BEGIN_MARKER);
+  const end = doc.indexOf(END_MARKER);
   if (begin < 0 || end < 0 || end < begin) {
-    throw new Error(`README.md must contain ${BEGIN_MARKER} followed by ${END_MARKER}`);
+    throw new Error(`docs/resources.md must contain ${BEGIN_MARKER} followed by ${END_MARKER}`);
   }
-  return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n${section}\n${readme.slice(end)}`;
+  return `${doc.slice(0, begin + BEGIN_MARKER.length)}\n${section}\n${doc.slice(end)}`;
 }
 
-/** The README path of this repository. */
-export const README_PATH = path.join(__dirname, "..", "README.md");
+/** The generated resource reference of this repository (the README links to it). */
+export const REFERENCE_PATH = path.join(__dirname, "..", "docs", "resources.md");
 
 if (require.main === module) {
-  const before = readFileSync(README_PATH, "utf8");
+  const before = readFileSync(REFERENCE_PATH, "utf8");
   const after = replaceGeneratedSection(before, renderResourcesSection());
   if (after === before) {
-    console.log("README.md: generated resources section already up to date");
+    console.log("docs/resources.md: generated resources section already up to date");
   } else {
-    writeFileSync(README_PATH, after);
-    console.log("README.md: generated resources section rewritten");
+    writeFileSync(REFERENCE_PATH, after);
+    console.log("docs/resources.md: generated resources section rewritten");
   }
 }

@@ -4,7 +4,7 @@
  * In the manner of terraform-plugin-framework's plan modifiers: each input has a small rule value
  * that says what a change does (update in place, replace, refused) and describes itself; named
  * cross-field checks (lowering a package quantity, ...) refuse what the service forbids. `diff` is
- * a pure function of those tables; the README's "what each change does" table renders the same
+ * a pure function of those tables; the reference's "what each change does" table (docs/resources.md) renders the same
  * descriptions.
  */
 import { UNKNOWN, containsUnknown, isUnknown } from "./unknown";

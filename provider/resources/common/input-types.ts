@@ -4,7 +4,7 @@
  *
  * Every field schema carries its own error message (what is wrong and what to write instead) so
  * `check` can pass zod's issues straight through as failures, and a `docType` (metadata) naming
- * its type for the README's argument tables.
+ * its type for the reference's argument tables (docs/resources.md).
  */
 import type { Input } from "@pulumi/pulumi";
 import { z } from "zod";

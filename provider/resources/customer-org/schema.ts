@@ -1,6 +1,6 @@
 /**
  * CustomerOrg: the zod schemas that are the single source of its argument, input and state types,
- * and of the README's argument table. Rules between fields (no mixing of limited and unlimited
+ * and of the reference's argument table (docs/resources.md). Rules between fields (no mixing of limited and unlimited
  * packages, headquarters with calling, ...) live in `check.ts`, where they can skip unknowns.
  */
 import { z } from "zod";

@@ -1,6 +1,6 @@
 /**
  * CustomerUser: the zod schemas that are the single source of its argument, input and state types,
- * and of the README's argument table. Rules between fields (a calling package needs a number) live
+ * and of the reference's argument table (docs/resources.md). Rules between fields (a calling package needs a number) live
  * in `check.ts`.
  */
 import { z } from "zod";

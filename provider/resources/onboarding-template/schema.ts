@@ -1,6 +1,6 @@
 /**
  * OnboardingTemplate: the zod schemas that are the single source of its argument, input and state
- * types, and of the README's argument table (descriptions live here, next to the rules they state).
+ * types, and of the reference's argument table (docs/resources.md) (descriptions live here, next to the rules they state).
  */
 import { z } from "zod";
 import { boundedString, countryCodeSchema, emailSchema, localeSchema, typeMessage, computedOutputs } from "../common/input-types";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { BEGIN_MARKER, END_MARKER, renderResourcesSection, replaceGeneratedSection } from "../../../scripts/docs";
+import { BEGIN_MARKER, END_MARKER, REFERENCE_PATH, renderResourcesSection, replaceGeneratedSection } from "../../../scripts/docs";
 import { customerOrgRules } from "pulumi-webex-wholesale/resources/customer-org/rules";
 import { customerUserRules } from "pulumi-webex-wholesale/resources/customer-user/rules";
 import { onboardingTemplateRules } from "pulumi-webex-wholesale/resources/onboarding-template/rules";
@@ -12,10 +12,16 @@ import { OnboardingTemplateArgsSchema } from "pulumi-webex-wholesale/resources/o
 // The README of this repository (tests may read the repo; they never read /work/shared).
 const README = path.join(__dirname, "..", "..", "..", "README.md");
 
-describe("generated README section", () => {
-  it("is up to date (run `npm run docs` and commit README.md when this fails)", () => {
+describe("generated resource reference (docs/resources.md)", () => {
+  it("is up to date (run `npm run docs` and commit docs/resources.md when this fails)", () => {
+    const reference = readFileSync(REFERENCE_PATH, "utf8");
+    expect(replaceGeneratedSection(reference, renderResourcesSection())).to.equal(reference);
+  });
+
+  it("stays out of the README, which links to it (the README is the front door)", () => {
     const readme = readFileSync(README, "utf8");
-    expect(replaceGeneratedSection(readme, renderResourcesSection())).to.equal(readme);
+    expect(readme).to.not.include(BEGIN_MARKER);
+    expect(readme).to.include("(docs/resources.md)");
   });
 
   it("rewrites only the text between the markers", () => {
