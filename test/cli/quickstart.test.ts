@@ -92,12 +92,35 @@ describeWithCli("real Pulumi CLI: quickstart installed from npm pack", function 
     expect(Object.keys((await p.emulator.admin.state()).subscribers)).to.have.length(3);
   });
 
+  it("a user left waiting (a free Webex account: pending_user_migration) succeeds, and the CLI shows the provider's warning line naming the user", async () => {
+    // The emulator treats free.account@example.com as a free Webex account (its subscriber answers 202).
+    const email = "free.account@example.com";
+    p.edit(
+      "index.ts",
+      "export const provisioningId",
+      `new CustomerUser("${email}", { customerId: customer.id, email: "${email}", firstName: "Free", lastName: "Account", package: "webex_meetings" });\nexport const provisioningId`,
+    );
+    const r = await p.pulumi(["up", "--yes", "--non-interactive"], { WEBEX_ACCESS_TOKEN: p.emulator.token });
+    expect(r.code, tail(r)).to.equal(0);
+    expect(r.output).to.match(/\+ 1 created/);
+    // The dynamic-provider plugin's stderr is the only channel the real CLI shows (README, "Warnings and
+    // progress are plain lines"): the line reaches the person running `up` as the stack's diagnostic
+    // (the CLI prints it while it runs and again in the summary), naming the user and what to do.
+    const warning = `[webex] CustomerUser ${email}: warning: status pending_user_migration`;
+    const summary = r.output.slice(r.output.indexOf("Diagnostics:"));
+    expect(r.output.indexOf("Diagnostics:"), tail(r)).to.be.greaterThan(-1);
+    const lines = summary.split("\n").filter((l) => l.includes(warning));
+    expect(lines, tail(r)).to.have.length(1);
+    expect(lines[0]).to.include("accept the move by email");
+    expect(summary.slice(0, summary.indexOf(warning))).to.include("pulumi:pulumi:Stack");
+  });
+
   it("destroy deletes users, then the customer, then the template", async () => {
     await p.emulator.admin.resetCounters();
     const r = await p.pulumi(["destroy", "--yes", "--non-interactive"], { WEBEX_ACCESS_TOKEN: p.emulator.token });
     expect(r.code, tail(r)).to.equal(0);
     const deletes = (await p.emulator.admin.requests()).filter((q) => q.method === "DELETE").map((q) => q.route.split("/")[3]);
-    expect(deletes).to.deep.equal(["subscribers", "subscribers", "subscribers", "customers", "onboardingTemplates"]);
+    expect(deletes).to.deep.equal(["subscribers", "subscribers", "subscribers", "subscribers", "customers", "onboardingTemplates"]);
     const state = await p.emulator.admin.state();
     expect(Object.keys(state.customers)).to.have.length(0);
     expect(Object.keys(state.templates)).to.have.length(0);
