@@ -5,8 +5,12 @@
  * error codes, its tracking id, method and path), subclasses named after what went wrong, and
  * messages that say what to do next. Nothing here ever holds the bearer token: errors are built
  * from plain values (never from an axios error, whose `config.headers` carries it), and every
- * text that came from the server passes through a redactor before it lands in a message.
+ * text that came from the server passes through a redactor before it lands in a message. The base
+ * class escapes control characters in the message, the descriptions and the tracking id: an answer
+ * is untrusted text, and an escape sequence or a line break in it would otherwise reach the
+ * operator's terminal raw through the engine's error line (see `../text.ts`).
  */
+import { escapeControl } from "../text";
 import { ErrorBodySchema, type ApiErrorItem } from "./schemas";
 
 /**
@@ -72,15 +76,15 @@ export class ProvisioningApiError extends Error {
   /** `Retry-After` the server sent, in ms, when sane. */
   readonly retryAfterMs?: number;
 
-  /** Builds the error from plain values; prefer {@link errorFromResponse}. */
+  /** Builds the error from plain values; prefer {@link errorFromResponse}. Control characters are escaped. */
   constructor(init: ProvisioningApiErrorInit) {
-    super(init.message);
+    super(escapeControl(init.message));
     // Own property rather than prototype lookup, so `String(err)` and logs show the subclass.
     this.name = new.target.name;
     this.status = init.status;
     this.errorCodes = init.errorCodes ?? [];
-    this.descriptions = init.descriptions ?? [];
-    this.trackingId = init.trackingId;
+    this.descriptions = (init.descriptions ?? []).map(escapeControl);
+    this.trackingId = init.trackingId === undefined ? undefined : escapeControl(init.trackingId);
     this.method = init.method;
     this.path = init.path;
     this.retryable = init.retryable ?? false;

@@ -1,7 +1,13 @@
 /**
  * Errors the resources raise themselves (the HTTP errors come from the client), and the one place
  * that turns an API error into a message an operator can act on.
+ *
+ * Messages quote the API (statuses, error descriptions, names it returns), which is untrusted text:
+ * both the resource errors here and the client's errors pass it through `escapeControl`
+ * (`provider/text.ts`), so an escape sequence or a line break from an answer never reaches the
+ * terminal raw, whichever engine prints the error.
  */
+import { escapeControl } from "../../text";
 
 /** A setting is missing or invalid; the message names the stack key and the environment variable. */
 export class ConfigurationError extends Error {
@@ -30,10 +36,10 @@ export class ResourceInitError extends Error {
    * @param reasons the API's error descriptions.
    */
   constructor(message: string, id: string, properties: Record<string, unknown>, reasons: string[]) {
-    super(message);
+    super(escapeControl(message));
     this.id = id;
     this.properties = properties;
-    this.reasons = reasons;
+    this.reasons = reasons.map(escapeControl);
   }
 }
 
@@ -44,7 +50,8 @@ export class ResourceInitError extends Error {
  * copy keeps the class and fields (a `ValidationError` stays one) and has the original as `cause`.
  * The original is never changed: one failed lookup shared by several concurrent creates rejects
  * them all with the SAME error object, and each resource's message must name that resource alone.
- * `extra` adds a resource-specific hint (e.g. the customer's admin package for error 1202).
+ * `extra` adds a resource-specific hint (e.g. the customer's admin package for error 1202). Control
+ * characters in the message (API text in a plain `Error`) are escaped.
  * @param e the error thrown by the client (anything else is returned unchanged).
  * @param context who failed, e.g. `CustomerUser ada@acme.example`.
  * @param extra an optional sentence appended to the message.
@@ -52,7 +59,7 @@ export class ResourceInitError extends Error {
 export function explainApiError<E>(e: E, context: string, extra?: string): E {
   if (!(e instanceof Error)) return e;
   const prefix = `${context}: `;
-  let message = e.message.startsWith(prefix) ? e.message : prefix + e.message;
+  let message = escapeControl(e.message.startsWith(prefix) ? e.message : prefix + e.message);
   if (extra !== undefined && !message.includes(extra)) message = `${message} ${extra}`;
   if (message === e.message) return e;
   const copy = Object.create(Object.getPrototypeOf(e)) as Error;

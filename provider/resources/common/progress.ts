@@ -10,6 +10,8 @@
  * resource kind, its natural key and the status.
  */
 
+import { escapeControl } from "../../text";
+
 /** Where progress lines go; replaceable for tests. */
 export type ProgressSink = (line: string) => void;
 
@@ -31,9 +33,12 @@ export function setProgressSink(next: ProgressSink): () => void {
   };
 }
 
-/** Writes one line through the current sink, prefixed with `[webex]`. */
+/**
+ * Writes one line through the current sink, prefixed with `[webex]`. Statuses and warnings come
+ * from the API: control characters are escaped, so the line stays one line in the terminal's colours.
+ */
 export function writeProgress(text: string): void {
-  sink(`[webex] ${text}`);
+  sink(`[webex] ${escapeControl(text)}`);
 }
 
 /** A warning line (`pending_rpl_review`, `pending_user_migration`): shown whatever the throttle. */
