@@ -155,7 +155,49 @@ export type LoadOptions = ValidateOptions & {
 /** The environment variable that accepts lookalike keys for one run (`npm start -- up --allow-lookalikes` sets it). */
 export const ALLOW_LOOKALIKES_ENV = "WEBEX_CATALOG_ALLOW_LOOKALIKES";
 
-/** The YAML parse, with every loader failure (syntax, alias bomb, unresolved alias) as issues. */
+/**
+ * How deep a catalog may nest. The deepest catalog field is six levels down
+ * (`customers[0].packages[0].quantity`); anything far deeper is a mistake or an attack, and
+ * judging it would recurse past the stack.
+ */
+export const MAX_NESTING = 32;
+
+/**
+ * Shapes the loader cannot judge, found before any recursive step: nesting deeper than
+ * {@link MAX_NESTING} and keys that are lists or maps (`? [a, b]`), which no catalog field has and
+ * which the YAML library would turn into text with a warning on stderr. Iterative, so a deep
+ * document cannot overflow the stack here.
+ */
+function shapeProblems(doc: ReturnType<typeof parseDocument>): { message: string; offset?: number }[] {
+  const out: { message: string; offset?: number }[] = [];
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= MAX_NESTING) {
+      out.push({ message: `YAML: nested deeper than ${MAX_NESTING} levels; a catalog needs at most 6`, offset: node.range?.[0] });
+      break;
+    }
+    for (const item of node.items) {
+      if (isMap(node)) {
+        const pair = item as { key: unknown; value: unknown };
+        if (isMap(pair.key) || isSeq(pair.key)) {
+          out.push({ message: "YAML: a key must be plain text, not a list or a map", offset: pair.key.range?.[0] });
+        }
+        stack.push({ node: pair.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return out;
+}
+
+/**
+ * The YAML parse, with every loader failure as issues on their lines, never an exception: syntax
+ * errors (bad indentation, tabs, unterminated strings, duplicate keys, several documents), what the
+ * library only warns about (an unresolved tag such as `!foo`, an unsupported `%YAML` version: the
+ * file would not mean what its author wrote), shapes no catalog has ({@link shapeProblems}), and
+ * alias failures (an alias bomb, an alias without its anchor).
+ */
 function parseYaml(text: string): { doc: ReturnType<typeof parseDocument>; lc: LineCounter; data?: unknown; issues: CatalogIssue[] } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
@@ -164,11 +206,16 @@ function parseYaml(text: string): { doc: ReturnType<typeof parseDocument>; lc: L
     const pos = lc.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
-  if (doc.errors.length > 0) {
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
     // Structure cannot be judged on a document that did not parse; syntax first.
-    const issues = doc.errors.map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}`, ...at(e.pos[0]) }));
+    const issues = problems
+      .map((e) => ({ path: "", message: `YAML: ${e.message.split("\n")[0]}`, ...at(e.pos[0]) }))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     return { doc, lc, issues };
   }
+  const shapes = shapeProblems(doc);
+  if (shapes.length > 0) return { doc, lc, issues: shapes.map((p) => ({ path: "", message: p.message, ...at(p.offset) })) };
   try {
     return { doc, lc, data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
   } catch (e) {
@@ -225,6 +272,7 @@ export async function validateCatalog(text: string, rules: CatalogRules, options
         {
           path: "",
           message: "the catalog is empty; write `customers: []` to remove every customer on purpose, or run destroy",
+          line: 1,
         },
       ],
     };

@@ -317,7 +317,7 @@ describe("catalog loader", () => {
   const fileCases: { name: string; text: string; message: RegExp; line?: number }[] = [
     { name: "YAML syntax error", text: "customers:\n  - externalId: a\n  bad\n    - x: y\n", message: /^YAML:/, line: 3 },
     { name: "duplicate key", text: "customers: []\ncustomers: []\n", message: /^YAML:.*[Uu]nique|^YAML:.*duplicate/i, line: 2 },
-    { name: "empty file (would delete every customer)", text: "# nothing\n", message: /empty.*customers: \[\]/ },
+    { name: "empty file (would delete every customer)", text: "# nothing\n", message: /empty.*customers: \[\]/, line: 1 },
     { name: "a list that is not a list", text: "customers: acme\n", message: /expected array/i, line: 1 },
     {
       name: "no customers list (a bad merge must not delete every customer)",

@@ -2,7 +2,7 @@
 // lookalike keys refused (or accepted with a warning when the run allows them), every YAML loader
 // failure turned into a located problem, and nothing the catalog holds printed raw.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -175,6 +175,58 @@ describe("catalog: every YAML loader failure is a located problem", () => {
     { name: "a duplicate key", text: "customers: []\nusers: []\nusers: []\n", message: /^YAML:.*unique/i, line: 3 },
     { name: "a syntax error", text: "customers: [\n  - a\n", message: /^YAML:/, line: 2 },
     { name: "several documents", text: "customers: []\n---\ncustomers: []\n", message: /^YAML:.*multiple documents/, line: 2 },
+    {
+      name: "a sequence item indented one space short",
+      text: "customers:\n  - externalId: a\n   provisioningId: b\n",
+      message: /^YAML:.*without - indicator/,
+      line: 3,
+    },
+    {
+      name: "a key dedented out of its map",
+      text: "customers:\n  - externalId: a\n    provisioningId: b\n  users: []\n",
+      message: /^YAML:.*same column/,
+      line: 4,
+    },
+    { name: "a tab as indentation", text: "customers: []\nusers:\n  - email: a\n\tfirstName: b\n", message: /^YAML: Tabs/, line: 4 },
+    {
+      name: "an unterminated double-quoted string",
+      text: 'customers:\n  - externalId: "abc\n    provisioningId: x\n',
+      message: /^YAML: Missing closing "quote/,
+      line: 4,
+    },
+    {
+      name: "an unterminated single-quoted string",
+      text: "customers:\n  - externalId: 'abc\n",
+      message: /^YAML: Missing closing 'quote/,
+      line: 3,
+    },
+    { name: "an unterminated flow list", text: "customers: [a, b\nusers: []\n", message: /^YAML: Flow sequence/, line: 2 },
+    { name: "a NUL byte after a value", text: "customers: []\u0000\n", message: /^YAML:/, line: 1 },
+    {
+      name: "a tag the loader does not know (!foo)",
+      text: "users: []\ncustomers: !foo []\n",
+      message: /^YAML: Unresolved tag: !foo/,
+      line: 2,
+    },
+    {
+      name: "an unsupported %YAML version",
+      text: "%YAML 1.3\n---\ncustomers: []\n",
+      message: /^YAML: Unsupported YAML version 1\.3/,
+      line: 1,
+    },
+    { name: "a list as a key", text: "customers: []\n? [a, b]\n: c\n", message: /^YAML: a key must be plain text/, line: 2 },
+    {
+      name: "nesting deeper than any catalog (40 levels)",
+      text: "customers:\n" + Array.from({ length: 40 }, (_, i) => `${" ".repeat(2 * i + 2)}- `).join("\n") + "x\n",
+      message: /^YAML: nested deeper than 32 levels/,
+      line: 33,
+    },
+    {
+      name: "nesting deep enough to overflow the parser's stack (20,000 levels)",
+      text: "customers: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n",
+      message: /^YAML:/,
+      line: 1,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: a problem with a line, not an exception`, async () => {
@@ -184,6 +236,22 @@ describe("catalog: every YAML loader failure is a located problem", () => {
       expect(result.issues[0]!.line).to.equal(c.line);
     });
   }
+
+  it("a catalog cut at any byte, or with any byte replaced by a tab, quote or bracket, is refused with lines or accepted, never thrown", async function () {
+    this.timeout(120_000);
+    const text = readFileSync(join(__dirname, "..", "..", "catalog", "customers.yaml"), "utf8");
+    const variants: string[] = [];
+    for (let cut = 0; cut < text.length; cut += 17) variants.push(text.slice(0, cut));
+    for (let at = 3; at < text.length; at += 67)
+      for (const ch of ["\t", '"', "'", "[", "{", ":", "&a ", "*a"]) variants.push(text.slice(0, at) + ch + text.slice(at + 1));
+    const unlocated: string[] = [];
+    for (const v of variants) {
+      const result = await validateCatalog(v, rules);
+      for (const issue of result.issues)
+        if (issue.line === undefined) unlocated.push(`${JSON.stringify(v.slice(-40))} → ${issue.path}: ${issue.message}`);
+    }
+    expect([...new Set(unlocated)].slice(0, 10)).to.deep.equal([]);
+  });
 
   it("loadCatalog turns an alias bomb into a CatalogError naming the line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "catalog-bomb-"));
