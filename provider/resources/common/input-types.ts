@@ -8,6 +8,7 @@
  */
 import type { Input } from "@pulumi/pulumi";
 import { z } from "zod";
+import { CONTROL_CHARACTER, controlCharacterReason } from "../../text";
 
 /**
  * The argument type of a resource: every field of a schema's input type may be a `pulumi.Input`,
@@ -33,12 +34,17 @@ export const ISO_COUNTRY_CODES: ReadonlySet<string> = new Set(
   ).split(" "),
 );
 
-/** A string of `min`–`max` characters; the message names the bounds. */
+/**
+ * A string of `min`–`max` characters; the message names the bounds. Control characters (escape
+ * codes, line breaks, bidirectional marks) are refused: every free-text input ends up in progress
+ * lines, error messages or URLs, where one would recolour the terminal or forge a line of output.
+ */
 export function boundedString(min: number, max: number) {
   return z
     .string({ error: (iss) => typeMessage(iss.input, "a string") })
     .min(min, { error: `must not be empty: give ${min === 1 ? "at least 1 character" : `at least ${min} characters`}` })
-    .max(max, { error: (iss) => `is ${String((iss.input as string).length)} characters long; shorten it to at most ${max}` });
+    .max(max, { error: (iss) => `is ${String((iss.input as string).length)} characters long; shorten it to at most ${max}` })
+    .refine((s) => !CONTROL_CHARACTER.test(s), { error: (iss) => controlCharacterReason(iss.input as string) });
 }
 
 /** An email address, e.g. `admin@acme.example`. */
