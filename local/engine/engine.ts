@@ -99,6 +99,7 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
     logFile: logFileFor(fallbackState),
     stateFile: fallbackState,
     stateWrites: 0,
+    stateBytesWritten: 0,
     peakConcurrency: 0,
   });
   const print = input.output ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -195,6 +196,7 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
     stateFile,
     peakRssBytes: { engine: process.resourceUsage().maxRSS * 1024, program: programRss, plugin: c.startedPlugin?.peakRssBytes ?? 0 },
     stateWrites: c.store.writes,
+    stateBytesWritten: c.store.bytesWritten,
     peakConcurrency: c.startedPlugin?.semaphore.peak ?? 0,
   };
 }

@@ -118,8 +118,10 @@ export const EngineResultSchema = z.object({
   stateFile: z.string(),
   /** Peak resident memory of each process, in bytes (Linux; 0 where unknown). */
   peakRssBytes: z.object({ engine: z.number(), program: z.number(), plugin: z.number() }).optional(),
-  /** Physical state-file writes made by the run. */
+  /** Physical state writes made by the run (journal appends and base-file rewrites). */
   stateWrites: z.number(),
+  /** Bytes those writes wrote. */
+  stateBytesWritten: z.number(),
   /** Highest number of concurrent provider calls seen. */
   peakConcurrency: z.number(),
 });

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { runEngine, type EngineOptions, type EngineResult } from "../../../local/engine";
+import { readStoredState } from "../../../local/engine/state-store";
 
 /** The fixture program directory. */
 export const RECORDS_FIXTURE = path.join(__dirname, "fixtures", "records");
@@ -132,12 +133,12 @@ export class FixtureStack {
       : {};
   }
 
-  /** The state file's text. */
+  /** The state file's text (the base file: after a completed run it holds the whole state). */
   stateText(): string {
     return fs.readFileSync(this.stateFile, "utf8");
   }
 
-  /** The state file, parsed. */
+  /** The stored state, parsed: the base file with its journal replayed, as the next run loads it (also after a kill). */
   state(): {
     resources: Array<{
       urn: string;
@@ -151,7 +152,9 @@ export class FixtureStack {
     pending: unknown[];
     outputs: Record<string, unknown>;
   } {
-    return JSON.parse(this.stateText()) as ReturnType<FixtureStack["state"]>;
+    const stored = readStoredState(this.stateFile);
+    if (!stored) throw new Error(`no state file at ${this.stateFile}`);
+    return stored.raw as ReturnType<FixtureStack["state"]>;
   }
 
   /** Names of the fixture records in the state. */

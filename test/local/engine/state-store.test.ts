@@ -1,45 +1,18 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 
 import { makeSecret } from "../../../local/engine/property-values";
 import { PassphraseError } from "../../../local/engine/secrets";
-import { StackLockedError, StateStore, type ResourceState } from "../../../local/engine/state-store";
-
-const PROVIDER_CODE = "exports.handler = __f0; /* a long serialized provider */".repeat(50);
-
-function resource(name: string, extra: Partial<ResourceState> = {}): ResourceState {
-  return {
-    urn: `urn:pulumi:dev::proj::pulumi-nodejs:dynamic:Resource::${name}`,
-    type: "pulumi-nodejs:dynamic:Resource",
-    custom: true,
-    id: `${name}-id`,
-    parent: "",
-    inputs: { name, __provider: PROVIDER_CODE },
-    outputs: { name, __provider: PROVIDER_CODE },
-    dependencies: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    external: false,
-    additionalSecretOutputs: [],
-    ...extra,
-  };
-}
+import { StackLockedError, StateStore, readStoredState } from "../../../local/engine/state-store";
+import { PROVIDER_CODE, resource, useStateDir } from "./state-fixtures";
 
 describe("local engine: state store", () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-"));
-    file = path.join(dir, "dev.json");
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const paths = useStateDir("engine-state-");
 
   it("stores __provider once in a blob table and secrets only as ciphertext, and reads both back", async () => {
-    const store = StateStore.open(file, "proj", "dev", "pass");
+    const store = StateStore.open(paths.file, "proj", "dev", "pass");
     store.state.resources.push(
       resource("a"),
       resource("b", { inputs: { token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE } }),
@@ -47,16 +20,16 @@ describe("local engine: state store", () => {
     store.state.outputs = { out: makeSecret("secret-output-value") };
     await store.close();
     store.release();
-    const text = fs.readFileSync(file, "utf8");
+    const text = fs.readFileSync(paths.file, "utf8");
     expect(text.split(PROVIDER_CODE).length - 1, "copies of the provider code").to.equal(1);
     expect(text).to.not.include("plain-secret-value");
     expect(text).to.not.include("secret-output-value");
     expect(
-      fs.readdirSync(dir).filter((f) => f.includes(".tmp-")),
+      fs.readdirSync(paths.dir).filter((f) => f.includes(".tmp-")),
       "temporary files",
     ).to.deep.equal([]);
 
-    const again = StateStore.open(file, "proj", "dev", "pass");
+    const again = StateStore.open(paths.file, "proj", "dev", "pass");
     expect(again.state.resources[1]!.inputs).to.deep.equal({ token: makeSecret("plain-secret-value"), __provider: PROVIDER_CODE });
     expect(again.state.outputs).to.deep.equal({ out: makeSecret("secret-output-value") });
     again.release();
@@ -68,24 +41,24 @@ describe("local engine: state store", () => {
   ];
   for (const c of refusals) {
     it(`refuses to open a state holding secrets with ${c.name}`, async () => {
-      const store = StateStore.open(file, "proj", "dev", "pass");
+      const store = StateStore.open(paths.file, "proj", "dev", "pass");
       store.state.outputs = { out: makeSecret("x") };
       await store.close();
       store.release();
-      expect(() => StateStore.open(file, "proj", "dev", c.passphrase)).to.throw(PassphraseError, c.error);
-      expect(fs.existsSync(`${file}.lock`), "lock released after the refusal").to.equal(false);
+      expect(() => StateStore.open(paths.file, "proj", "dev", c.passphrase)).to.throw(PassphraseError, c.error);
+      expect(fs.existsSync(`${paths.file}.lock`), "lock released after the refusal").to.equal(false);
     });
   }
 
   it("refuses to write a secret without a passphrase", async () => {
-    const store = StateStore.open(file, "proj", "dev", undefined);
+    const store = StateStore.open(paths.file, "proj", "dev", undefined);
     store.state.outputs = { out: makeSecret("x") };
     await expect(store.flush()).to.be.rejectedWith(PassphraseError, /PULUMI_CONFIG_PASSPHRASE/);
     store.release();
   });
 
   it("coalesces concurrent flushes into at most two writes, and skips a write when nothing changed", async () => {
-    const store = StateStore.open(file, "proj", "dev", undefined);
+    const store = StateStore.open(paths.file, "proj", "dev", undefined);
     const flushes: Array<Promise<void>> = [];
     for (let i = 0; i < 20; i++) {
       store.state.resources.push(resource(`r${i}`));
@@ -93,58 +66,59 @@ describe("local engine: state store", () => {
     }
     await Promise.all(flushes);
     expect(store.writes).to.be.at.most(2);
-    expect(JSON.parse(fs.readFileSync(file, "utf8")).resources).to.have.length(20);
+    // Read as the next run loads it: the base file with the journal the flushes appended to.
+    expect((readStoredState(paths.file)!.raw as { resources: unknown[] }).resources).to.have.length(20);
     await store.flush();
     expect(store.writes, "no write for an unchanged state").to.be.at.most(2);
     store.release();
   });
 
   it("refuses a second run, also over a lock left by a dead process, until cancel removes it (diy backend)", () => {
-    const first = StateStore.open(file, "proj", "dev", undefined);
-    expect(() => StateStore.open(file, "proj", "dev", undefined)).to.throw(StackLockedError, /currently locked by 1 lock\(s\)/);
+    const first = StateStore.open(paths.file, "proj", "dev", undefined);
+    expect(() => StateStore.open(paths.file, "proj", "dev", undefined)).to.throw(StackLockedError, /currently locked by 1 lock\(s\)/);
     first.release();
     // A lock left by a killed run is not taken over: another run may still be writing (another host, a reused pid).
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead), user: "u", host: os.hostname(), startedAt: "then" }));
-    expect(() => StateStore.open(file, "proj", "dev", undefined, "the-cancel-command")).to.throw(
+    fs.writeFileSync(`${paths.file}.lock`, JSON.stringify({ pid: Number(dead), user: "u", host: os.hostname(), startedAt: "then" }));
+    expect(() => StateStore.open(paths.file, "proj", "dev", undefined, "the-cancel-command")).to.throw(
       StackLockedError,
       /delete the lock file with `the-cancel-command`[^]*created by u@.* \(pid \d+\) at then \(that process is no longer running\)/,
     );
-    expect(StateStore.cancel(file)).to.equal(true);
-    expect(StateStore.cancel(file), "nothing left to cancel").to.equal(false);
-    const second = StateStore.open(file, "proj", "dev", undefined);
+    expect(StateStore.cancel(paths.file)).to.equal(true);
+    expect(StateStore.cancel(paths.file), "nothing left to cancel").to.equal(false);
+    const second = StateStore.open(paths.file, "proj", "dev", undefined);
     second.release();
-    expect(fs.existsSync(`${file}.lock`)).to.equal(false);
+    expect(fs.existsSync(`${paths.file}.lock`)).to.equal(false);
   });
 
   it("keeps pending creates of earlier runs in every later checkpoint until cleared; drops other interrupted operations", async () => {
-    const store = StateStore.open(file, "proj", "dev", undefined);
+    const store = StateStore.open(paths.file, "proj", "dev", undefined);
     store.beginOperation("create", "urn:c", "t");
     store.beginOperation("update", "urn:u", "t", "id-u");
     await store.close();
     store.release(); // as if killed: the operations never ended
 
-    const next = StateStore.open(file, "proj", "dev", undefined);
+    const next = StateStore.open(paths.file, "proj", "dev", undefined);
     expect(next.interrupted.map((p) => p.op)).to.deep.equal(["create", "update"]);
     expect(next.pendingCreates.map((p) => p.urn)).to.deep.equal(["urn:c"]);
     next.state.resources.push(resource("later"));
     await next.close();
     next.release();
-    const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { pending: Array<{ urn: string }> };
+    const stored = JSON.parse(fs.readFileSync(paths.file, "utf8")) as { pending: Array<{ urn: string }> };
     expect(stored.pending.map((p) => p.urn)).to.deep.equal(["urn:c"]);
 
-    const clearing = StateStore.open(file, "proj", "dev", undefined);
+    const clearing = StateStore.open(paths.file, "proj", "dev", undefined);
     clearing.clearPendingCreates();
     await clearing.close();
     clearing.release();
-    expect((JSON.parse(fs.readFileSync(file, "utf8")) as { pending: unknown[] }).pending).to.deep.equal([]);
+    expect((JSON.parse(fs.readFileSync(paths.file, "utf8")) as { pending: unknown[] }).pending).to.deep.equal([]);
   });
 
   it("refuses a state file of another stack", async () => {
-    const store = StateStore.open(file, "proj", "dev", undefined);
+    const store = StateStore.open(paths.file, "proj", "dev", undefined);
     store.state.resources.push(resource("a"));
     await store.close();
     store.release();
-    expect(() => StateStore.open(file, "proj", "prod", undefined)).to.throw(/belongs to proj\/dev/);
+    expect(() => StateStore.open(paths.file, "proj", "prod", undefined)).to.throw(/belongs to proj\/dev/);
   });
 });

@@ -16,23 +16,30 @@ const SPEC: Spec = { records: NAMES.map((name) => ({ name, value: `v-${name}`, d
 
 /**
  * A `StateIo` that fails, with `code`, the first write recording the created `victim` (and every later one when
- * `sticky`, as a disk that stays full). The failing write leaves a partial temporary file, as a real ENOSPC does,
- * and appends a marker to the provider's call record at the moment of failure, so the test can see which provider
- * calls started after it.
+ * `sticky`, as a disk that stays full), whether it rewrites a file or appends to the journal. The failing write
+ * leaves a partial file or a torn journal line, as a real ENOSPC does, and appends a marker to the provider's call
+ * record at the moment of failure, so the test can see which provider calls started after it.
  */
 function failingIo(stack: FixtureStack, victim: string, code: string, sticky: boolean): StateIo & { failures: number } {
+  const fails = (text: string, partial: () => void): void => {
+    const recordsVictim = new RegExp(`"urn":"[^"]*::${victim}","type":"[^"]*","custom":true,"id":"[^"]+"`).test(text);
+    if ((sticky && io.failures > 0) || (io.failures === 0 && recordsVictim)) {
+      io.failures++;
+      partial();
+      fs.appendFileSync(stack.recordFile, JSON.stringify({ op: "state-write-failed", phase: "end", name: "", t: Date.now() }) + "\n");
+      throw Object.assign(new Error(`${code}: injected failure, write`), { code });
+    }
+  };
   const io = {
     ...nodeStateIo,
     failures: 0,
     async writeDurable(file: string, text: string): Promise<void> {
-      const recordsVictim = new RegExp(`"urn":"[^"]*::${victim}","type":"[^"]*","custom":true,"id":"[^"]+"`).test(text);
-      if ((sticky && io.failures > 0) || (io.failures === 0 && recordsVictim)) {
-        io.failures++;
-        fs.writeFileSync(file, text.slice(0, 100));
-        fs.appendFileSync(stack.recordFile, JSON.stringify({ op: "state-write-failed", phase: "end", name: "", t: Date.now() }) + "\n");
-        throw Object.assign(new Error(`${code}: injected failure, write`), { code });
-      }
+      fails(text, () => fs.writeFileSync(file, text.slice(0, 100)));
       await nodeStateIo.writeDurable(file, text);
+    },
+    async appendDurable(file: string, text: string): Promise<void> {
+      fails(text, () => fs.appendFileSync(file, text.slice(0, 100)));
+      await nodeStateIo.appendDurable(file, text);
     },
   };
   return io;
