@@ -26,6 +26,14 @@ import { baselineBump, baselineCreate, baselineDestroy } from "./baseline";
 import { createCliStack } from "./cli-runner";
 import { REPO_ROOT, runEngineCli, type EngineRunResult } from "./engine-runner";
 import { phaseBounds, type Phase } from "./lower-bound";
+import {
+  DEFAULT_MEMORY_SIZES,
+  parseMemorySizes,
+  renderMemoryMarkdown,
+  resourcesOf,
+  runMemoryScale,
+  writeMemoryResults,
+} from "./memory-scale";
 import { renderMarkdown, writeResults, type BenchResults, type PhaseResult, type RequestCounts } from "./results";
 import { comparePrecision, parseChanges, stateIds, writtenChanges } from "./preview-precision";
 import { measureState } from "./state-metrics";
@@ -49,6 +57,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --max-rps N               webex:maxRequestsPerSecond (client-side pacing; unset by default)
   --yield-every N           the program declares in batches of N resources (default 10)
   --up-only                 only the up from empty (and the destroy that cleans up)
+  --memory                  instead of the phases above: peak RSS of engine, program and plugin for preview
+                            from empty, up and a no-change up at 1,101 and 10,000 resources, API costs zero
+                            (bench/memory-scale.ts; writes memory-<time>.json and memory-latest.md)
+  --memory-sizes CxU,...    the sizes --memory runs (default 100x10,909x10)
   --baseline-customers N    customers the sequential baseline runs (scaled linearly; default 10)
   --no-baseline             skip the sequential baseline
   --out DIR                 where results go (default bench/results)
@@ -85,6 +97,9 @@ export const BenchFlagsSchema = z
     "yield-every": z.coerce.number().int().min(0).default(10),
     /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
     "up-only": z.boolean().default(false),
+    /** Run the memory-at-scale phases (`bench/memory-scale.ts`) instead of the timed ones. */
+    memory: z.boolean().default(false),
+    "memory-sizes": z.string().optional(),
     "baseline-customers": z.coerce.number().int().min(1).optional(),
     "no-baseline": z.boolean().default(false),
     out: z.string().default(join(REPO_ROOT, "bench", "results")),
@@ -123,6 +138,8 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
       "max-rps": { type: "string" },
       "yield-every": { type: "string" },
       "up-only": { type: "boolean" },
+      memory: { type: "boolean" },
+      "memory-sizes": { type: "string" },
       "baseline-customers": { type: "string" },
       "no-baseline": { type: "boolean" },
       out: { type: "string" },
@@ -420,6 +437,10 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (flags.memory) {
+    await memoryMain(flags);
+    return;
+  }
   const cpu = cpus();
   const results: BenchResults = {
     schemaVersion: 1,
@@ -472,6 +493,27 @@ async function main(): Promise<void> {
     process.stdout.write(renderMarkdown(results));
     log(`results: ${paths.json}, ${paths.markdown}`);
   }
+}
+
+/** `--memory`: the memory-at-scale runs, written next to the other results. */
+async function memoryMain(flags: BenchFlags): Promise<void> {
+  const sizes = flags["memory-sizes"] ? parseMemorySizes(flags["memory-sizes"]) : DEFAULT_MEMORY_SIZES;
+  const cpu = cpus();
+  const startedAt = new Date().toISOString();
+  log(
+    `memory at ${sizes.map(resourcesOf).join(", ")} resources, --parallel ${flags.parallel}; free memory ${Math.round(freemem() / 2 ** 20)} MB`,
+  );
+  const rows = await runMemoryScale(sizes, { parallel: flags.parallel, log });
+  const results = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown"}, ${Math.round((totalmem() / 2 ** 30) * 10) / 10} GB, Node ${process.version}`,
+    parallel: flags.parallel,
+    rows,
+  };
+  const paths = writeMemoryResults(flags.out, results);
+  process.stdout.write(renderMemoryMarkdown(results));
+  log(`results: ${paths.json}, ${paths.markdown}`);
 }
 
 if (require.main === module) {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { phaseBounds, rateBoundMs } from "../../bench/lower-bound";
 import { BenchFlagsSchema, emulatorOptions, minLatencyMs, parseBenchFlags, USAGE } from "../../bench/run";
 import { classifyProcess, parseStatusField } from "../../bench/memory-sampler";
+import { DEFAULT_MEMORY_SIZES, parseMemorySizes, renderMemoryMarkdown, resourcesOf } from "../../bench/memory-scale";
 import { BenchResultsSchema, formatRoutes, renderMarkdown, writeResults, type BenchResults } from "../../bench/results";
 import { BASE_CALLING_QUANTITY, generateCatalog, objectCount } from "../../bench/workload";
 
@@ -241,5 +242,43 @@ describe("bench command line", () => {
     expect(emulatorOptions(flags).latencyMs).to.deep.equal({ fixed: 100, jitter: 40 });
     expect(minLatencyMs(flags)).to.equal(60);
     expect(minLatencyMs(parseBenchFlags(["--latency-ms", "10", "--jitter-ms", "40"])!)).to.equal(0);
+  });
+});
+
+describe("bench memory at scale (--memory)", () => {
+  it("the default sizes are the large catalog (1,101 resources) and 10,000 resources", () => {
+    expect(DEFAULT_MEMORY_SIZES.map(resourcesOf)).to.deep.equal([1101, 10_000]);
+  });
+
+  it("--memory-sizes parses CUSTOMERSxUSERS lists and refuses anything else", () => {
+    expect(parseMemorySizes("3x2, 909x10")).to.deep.equal([
+      { customers: 3, usersPerCustomer: 2 },
+      { customers: 909, usersPerCustomer: 10 },
+    ]);
+    expect(() => parseMemorySizes("909")).to.throw(/CUSTOMERSxUSERS/);
+    expect(parseBenchFlags(["--memory", "--memory-sizes", "3x2"])).to.include({ memory: true, "memory-sizes": "3x2" });
+  });
+
+  it("the table gives each process's peak and the memory each added resource costs", () => {
+    const rss = (engine: number, program: number, provider: number) => ({ engine, program, provider, other: 0 });
+    const row = (resources: number, phase: "preview" | "up" | "noChangeUp", peak: ReturnType<typeof rss>) => ({
+      resources,
+      phase,
+      ok: true,
+      wallMs: 1000,
+      peakRssKb: peak,
+      writes: 0,
+      stateBytes: 2 ** 20,
+    });
+    const md = renderMemoryMarkdown({
+      startedAt: "t0",
+      finishedAt: "t1",
+      machine: "m",
+      parallel: 1000,
+      rows: [row(1000, "preview", rss(200_000, 300_000, 100_000)), row(11_000, "preview", rss(200_000, 1_300_000, 100_000))],
+    });
+    expect(md).to.include("| 11,000 | preview | 1.0 s | 195 / 1270 / 98 | 0 | 1.0 MB |");
+    // (1,300,000 − 300,000) KB over 10,000 more resources: 100 KB each in the program, nothing elsewhere.
+    expect(md).to.include("| preview | 0.0 | 100.0 | 0.0 |");
   });
 });
