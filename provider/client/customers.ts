@@ -2,9 +2,10 @@
  * Wholesale customers: `/v1/wholesale/customers`. Writes are asynchronous (202 + `Location`);
  * callers wait for a terminal status with `ProvisioningClient.waitForCustomer`.
  */
+import { coalescing } from "./coalesce";
 import { ProvisioningApiError } from "./errors";
 import { encodePath, validateRequest, type HttpResponse, type HttpTransport } from "./http";
-import type { PaginateOptions } from "./paginate";
+import { collect, type PaginateOptions } from "./paginate";
 import {
   CustomerCreateRequestSchema,
   CustomerSchema,
@@ -37,6 +38,21 @@ export interface CustomerListFilter {
   status?: string | string[];
 }
 
+/** Options of {@link CustomersApi.findByExternalId}. */
+export interface FindOptions {
+  /**
+   * Share the request with the lookups asked within {@link LOOKUP_WINDOW_MS} of this one (the
+   * idempotency lookup of a create, which a program runs for many customers at once). Default
+   * false: a filtered lookup of its own, as a lookup after an ambiguous failure or a 1301 needs.
+   */
+  coalesce?: boolean;
+}
+
+/** How long the first coalesced lookup waits for others to share one listing with, ms. */
+export const LOOKUP_WINDOW_MS = 25;
+/** One page of the customer list: the most a shared listing may cost. */
+const LISTING_PAGE = 100;
+
 /** Operations on wholesale customers. */
 export interface CustomersApi {
   /** `POST /v1/wholesale/customers` → 202; the id comes from `Location` (or the body's `url`). */
@@ -45,6 +61,13 @@ export interface CustomersApi {
   get(id: string): Promise<Customer>;
   /** `GET /v1/wholesale/customers?externalId&orgId&status`, every page, lazily. */
   list(filter?: CustomerListFilter, options?: PaginateOptions): AsyncIterable<Customer>;
+  /**
+   * The customers whose externalId is exactly `externalId` (the API may match loosely; at most
+   * 10). With `coalesce`, lookups asked within {@link LOOKUP_WINDOW_MS} of each other share ONE
+   * page of the unfiltered list when the partner's whole list fits in it, which answers every one
+   * of them exactly; a lone lookup, or a partner with more customers than one page, is filtered.
+   */
+  findByExternalId(externalId: string, options?: FindOptions): Promise<Customer[]>;
   /** `PUT /v1/wholesale/customers/{id}` → 202; `packages` is the complete desired list. */
   update(id: string, body: CustomerUpdateRequest): Promise<AcceptedWrite>;
   /** `DELETE /v1/wholesale/customers/{id}` → 202; 404 → `NotFoundError` (the caller decides). */
@@ -86,7 +109,17 @@ function acceptedWrite(t: HttpTransport, res: HttpResponse, method: "POST" | "PU
 
 /** Builds the customers API on a transport. */
 export function customersApi(t: HttpTransport): CustomersApi {
-  return {
+  const filtered = (externalId: string): Promise<Customer[]> => collect(api.list({ externalId }), (c) => c.externalId === externalId);
+  const coalesced = coalescing<string, Customer[]>({
+    windowMs: LOOKUP_WINDOW_MS,
+    together: async (ids) => {
+      if (ids.size < 2) return undefined;
+      const page = await collect(api.list({}, { pageSize: LISTING_PAGE, max: LISTING_PAGE }), () => true, LISTING_PAGE);
+      return page.length < LISTING_PAGE ? (id) => page.filter((c) => c.externalId === id) : undefined;
+    },
+    alone: filtered,
+  });
+  const api: CustomersApi = {
     async create(body) {
       const payload = validateRequest(CustomerCreateRequestSchema, body, "customer create");
       const res = await t.request({ method: "POST", path: "/v1/wholesale/customers", body: payload });
@@ -99,6 +132,9 @@ export function customersApi(t: HttpTransport): CustomersApi {
     list(filter = {}, options = {}) {
       const status = Array.isArray(filter.status) ? filter.status.join(",") : filter.status;
       return t.list("/v1/wholesale/customers", { externalId: filter.externalId, orgId: filter.orgId, status }, CustomerSchema, options);
+    },
+    findByExternalId(externalId, options = {}) {
+      return options.coalesce ? coalesced(externalId) : filtered(externalId);
     },
     async update(id, body) {
       const payload = validateRequest(CustomerUpdateRequestSchema, body, "customer update");
@@ -119,4 +155,5 @@ export function customersApi(t: HttpTransport): CustomersApi {
       return t.parse(ValidateResponseSchema, res, "POST", res.body ?? {});
     },
   };
+  return api;
 }

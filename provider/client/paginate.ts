@@ -91,3 +91,13 @@ export async function* paginate<T>(
     }
   }
 }
+
+/** Collects the items of an async iterable that satisfy `keep`, stopping after `limit` matches. */
+export async function collect<T>(items: AsyncIterable<T>, keep: (item: T) => boolean, limit = 10): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) {
+    if (keep(item)) out.push(item);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

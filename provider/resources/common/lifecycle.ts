@@ -7,6 +7,9 @@
 import { ConflictError, LockedError } from "../../client/errors";
 import { ResourceInitError } from "./errors";
 
+/** The client's `collect`, re-exported for the resources' own lookups. */
+export { collect } from "../../client/paginate";
+
 /**
  * Runs a write; when the API answers 423 (the customer is provisioning, updating or deleting), waits
  * until it is idle and tries again, up to `attempts` times in all. Other errors pass through.
@@ -233,16 +236,6 @@ export function parseInputs<T>(
     );
   }
   return parsed.data;
-}
-
-/** Collects the items of an async iterable that satisfy `keep`, stopping after `limit` matches. */
-export async function collect<T>(items: AsyncIterable<T>, keep: (item: T) => boolean, limit = 10): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) {
-    if (keep(item)) out.push(item);
-    if (out.length >= limit) break;
-  }
-  return out;
 }
 
 /**

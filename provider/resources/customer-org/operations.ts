@@ -19,7 +19,6 @@ import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
 import {
-  collect,
   createOrAdopt,
   formatApiErrors,
   keepingProviderCode,
@@ -112,60 +111,6 @@ function outputsOf(
     headquartersLocationId: computed.headquartersLocationId,
     schemaVersion: computed.schemaVersion ?? CUSTOMER_ORG_SCHEMA_VERSION,
   }) as CustomerOrgState;
-}
-
-/** Customers whose externalId is exactly `externalId`. */
-function findByExternalId(ctx: OperationContext, externalId: string): Promise<Customer[]> {
-  return collect(ctx.client.customers.list({ externalId }), (c) => c.externalId === externalId);
-}
-
-/** How long the first create-time lookup waits for others to share one listing with, ms. */
-const LOOKUP_WINDOW_MS = 25;
-/** One page of the customer list: the most a shared listing may cost. */
-const LISTING_PAGE = 100;
-
-/** Create-time lookups gathered in one window, per process-wide client. */
-interface LookupBatch {
-  readonly ids: Set<string>;
-  readonly result: Promise<Map<string, Customer[]>>;
-}
-const lookupBatches = new WeakMap<OperationContext["memo"], LookupBatch>();
-
-/**
- * The idempotency lookup of a create (resources.md: look up by externalId before creating). A
- * program declaring many customers starts their creates together, and one lookup each cost the
- * benchmark 100 requests of a 20/s budget: lookups asked for within {@link LOOKUP_WINDOW_MS} of
- * each other therefore share ONE page of the unfiltered list when the partner's whole customer
- * list fits in it, which answers every one of them exactly. A lone lookup, or a partner with more
- * customers than one page, keeps the filtered lookup per externalId. The answer is never older
- * than the window, and lookups after an ambiguous failure or a 1301 are always filtered and fresh.
- */
-function findForCreate(ctx: OperationContext, externalId: string): Promise<Customer[]> {
-  let batch = lookupBatches.get(ctx.memo);
-  if (batch === undefined) {
-    const ids = new Set<string>();
-    const result = new Promise<void>((resolve) => setTimeout(resolve, LOOKUP_WINDOW_MS)).then(async () => {
-      lookupBatches.delete(ctx.memo);
-      const found = new Map<string, Customer[]>();
-      if (ids.size > 1) {
-        const page = await collect(ctx.client.customers.list({}, { pageSize: LISTING_PAGE, max: LISTING_PAGE }), () => true, LISTING_PAGE);
-        if (page.length < LISTING_PAGE) {
-          for (const id of ids)
-            found.set(
-              id,
-              page.filter((c) => c.externalId === id),
-            );
-          return found;
-        }
-      }
-      await Promise.all([...ids].map(async (id) => found.set(id, await findByExternalId(ctx, id))));
-      return found;
-    });
-    batch = { ids, result };
-    lookupBatches.set(ctx.memo, batch);
-  }
-  batch.ids.add(externalId);
-  return batch.result.then((found) => found.get(externalId) ?? []);
 }
 
 /** Waits until the customer is no longer busy; returns it whatever its (terminal) status. */
@@ -294,7 +239,7 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
       lookupFirst: true,
       duplicateCodes: [1301],
       // The first lookup may share a listing with concurrent creates; later ones are filtered and fresh.
-      find: (fresh) => (fresh ? findByExternalId(ctx, label) : findForCreate(ctx, label)),
+      find: (fresh) => ctx.client.customers.findByExternalId(label, { coalesce: !fresh }),
       differences: (c) => differencesFromServer(inputs, c),
       idOf: (c) => c.id,
       post: async () => (await ctx.client.customers.create(toCreateBody(inputs))).id,
