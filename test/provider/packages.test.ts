@@ -8,7 +8,7 @@ import {
   isPackageName,
   missingDependencies,
   type PackageName,
-} from "pulumi-webex-wholesale/packages";
+} from "../../provider/packages";
 
 describe("package catalogue", () => {
   // The reference's Packages table, row by row: [name, customer, subscriber, limitable, calling, adminRank].

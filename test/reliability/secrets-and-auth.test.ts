@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import nock from "nock";
 
-import { createClient } from "pulumi-webex-wholesale/client/index";
+import { createClient } from "../../provider/client";
 
 import { canaryToken, expectCleanEnd, expectNoTokenIn, openDeployment, TYPES, stateResources } from "./support/deployment";
 import { withDeployment } from "./support/scenarios";

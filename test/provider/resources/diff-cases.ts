@@ -1,6 +1,6 @@
 // The shape of the resources' table-driven diff tests, and the one runner they share.
 import { expect } from "chai";
-import { RefusedChangeError, type ClientRules, type DiffOutcome } from "pulumi-webex-wholesale/resources/common/change-rules";
+import { RefusedChangeError, type ClientRules, type DiffOutcome } from "../../../provider/resources/common/change-rules";
 
 type DiffFn = (olds: Record<string, unknown>, news: Record<string, unknown>, opts: { clientRules: ClientRules }) => DiffOutcome;
 

@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { BEGIN_MARKER, END_MARKER, REFERENCE_PATH, renderResourcesSection, replaceGeneratedSection } from "../../../scripts/docs";
-import { customerOrgRules } from "pulumi-webex-wholesale/resources/customer-org/rules";
-import { customerUserRules } from "pulumi-webex-wholesale/resources/customer-user/rules";
-import { onboardingTemplateRules } from "pulumi-webex-wholesale/resources/onboarding-template/rules";
-import { CustomerOrgArgsSchema } from "pulumi-webex-wholesale/resources/customer-org/schema";
-import { CustomerUserArgsSchema } from "pulumi-webex-wholesale/resources/customer-user/schema";
-import { OnboardingTemplateArgsSchema } from "pulumi-webex-wholesale/resources/onboarding-template/schema";
+import { customerOrgRules } from "../../../provider/resources/customer-org/rules";
+import { customerUserRules } from "../../../provider/resources/customer-user/rules";
+import { onboardingTemplateRules } from "../../../provider/resources/onboarding-template/rules";
+import { CustomerOrgArgsSchema } from "../../../provider/resources/customer-org/schema";
+import { CustomerUserArgsSchema } from "../../../provider/resources/customer-user/schema";
+import { OnboardingTemplateArgsSchema } from "../../../provider/resources/onboarding-template/schema";
 
 // The README of this repository (tests may read the repo; they never read /work/shared).
 const README = path.join(__dirname, "..", "..", "..", "README.md");

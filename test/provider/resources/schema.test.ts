@@ -4,17 +4,17 @@ import {
   CUSTOMER_ORG_SCHEMA_VERSION,
   CustomerOrgArgsSchema,
   CustomerOrgStateSchema,
-} from "pulumi-webex-wholesale/resources/customer-org/schema";
+} from "../../../provider/resources/customer-org/schema";
 import {
   CUSTOMER_USER_SCHEMA_VERSION,
   CustomerUserArgsSchema,
   CustomerUserStateSchema,
-} from "pulumi-webex-wholesale/resources/customer-user/schema";
+} from "../../../provider/resources/customer-user/schema";
 import {
   ONBOARDING_TEMPLATE_SCHEMA_VERSION,
   OnboardingTemplateArgsSchema,
   OnboardingTemplateStateSchema,
-} from "pulumi-webex-wholesale/resources/onboarding-template/schema";
+} from "../../../provider/resources/onboarding-template/schema";
 import { orgArgs, templateArgs, userArgs } from "./check-fixtures";
 
 // The reference's computed outputs per resource (resources.md): names are public API.

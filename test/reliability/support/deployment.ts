@@ -13,7 +13,7 @@ import { join } from "node:path";
 
 import { REPO_ROOT, runEngineCli, type EngineRunOptions, type EngineRunResult } from "../../../bench/engine-runner";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../../local/emulator/index";
-import { CONFIG_TABLE } from "pulumi-webex-wholesale/config";
+import { CONFIG_TABLE } from "../../../provider/config";
 
 /** Project name of `bench/program/Pulumi.yaml` (its config namespace). */
 export const PROJECT = "webex-bench";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { checkWithSchema, formatPath, parseSkippingUnknowns } from "pulumi-webex-wholesale/resources/common/failures";
-import { UNKNOWN, containsUnknown, isUnknown } from "pulumi-webex-wholesale/resources/common/unknown";
+import { checkWithSchema, formatPath, parseSkippingUnknowns } from "../../../../provider/resources/common/failures";
+import { UNKNOWN, containsUnknown, isUnknown } from "../../../../provider/resources/common/unknown";
 
 describe("check helpers", () => {
   describe("formatPath", () => {

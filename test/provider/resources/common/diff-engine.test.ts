@@ -5,8 +5,8 @@ import {
   diffByRules,
   renderValue,
   type ResourceRules,
-} from "pulumi-webex-wholesale/resources/common/change-rules";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
+} from "../../../../provider/resources/common/change-rules";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
 
 // A small synthetic table exercising every feature of the engine.
 const rules: ResourceRules<"name" | "box" | "tag" | "home" | "gate"> = {

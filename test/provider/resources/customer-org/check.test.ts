@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { checkCustomerOrg } from "pulumi-webex-wholesale/resources/customer-org/check";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
-import { PACKAGE_NAMES } from "pulumi-webex-wholesale/packages";
+import { checkCustomerOrg } from "../../../../provider/resources/customer-org/check";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
+import { PACKAGE_NAMES } from "../../../../provider/packages";
 import { orgArgs, setPath, unlimitedOrgArgs } from "../check-fixtures";
 
 type Path = (string | number)[];

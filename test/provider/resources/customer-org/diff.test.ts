@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { checkCustomerOrg } from "pulumi-webex-wholesale/resources/customer-org/check";
-import { diffCustomerOrg } from "pulumi-webex-wholesale/resources/customer-org/diff";
-import { CUSTOMER_ORG_SCHEMA_VERSION } from "pulumi-webex-wholesale/resources/customer-org/schema";
-import { RefusedChangeError, refusalFailures } from "pulumi-webex-wholesale/resources/common/change-rules";
-import { customerOrgRules } from "pulumi-webex-wholesale/resources/customer-org/rules";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
+import { checkCustomerOrg } from "../../../../provider/resources/customer-org/check";
+import { diffCustomerOrg } from "../../../../provider/resources/customer-org/diff";
+import { CUSTOMER_ORG_SCHEMA_VERSION } from "../../../../provider/resources/customer-org/schema";
+import { RefusedChangeError, refusalFailures } from "../../../../provider/resources/common/change-rules";
+import { customerOrgRules } from "../../../../provider/resources/customer-org/rules";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
 import { orgArgs, setPath, stateOf, unlimitedOrgArgs } from "../check-fixtures";
 import { runDiffCases, type DiffCase } from "../diff-cases";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { checkCustomerUser } from "pulumi-webex-wholesale/resources/customer-user/check";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
-import { SUBSCRIBER_PACKAGE_NAMES, isCallingPackage } from "pulumi-webex-wholesale/packages";
+import { checkCustomerUser } from "../../../../provider/resources/customer-user/check";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
+import { SUBSCRIBER_PACKAGE_NAMES, isCallingPackage } from "../../../../provider/packages";
 import { setPath, userArgs } from "../check-fixtures";
 
 const change = (key: string, v: unknown) => setPath(userArgs(), [key], v);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { checkCustomerUser } from "pulumi-webex-wholesale/resources/customer-user/check";
-import { diffCustomerUser } from "pulumi-webex-wholesale/resources/customer-user/diff";
-import { CUSTOMER_USER_SCHEMA_VERSION } from "pulumi-webex-wholesale/resources/customer-user/schema";
-import { RefusedChangeError } from "pulumi-webex-wholesale/resources/common/change-rules";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
+import { checkCustomerUser } from "../../../../provider/resources/customer-user/check";
+import { diffCustomerUser } from "../../../../provider/resources/customer-user/diff";
+import { CUSTOMER_USER_SCHEMA_VERSION } from "../../../../provider/resources/customer-user/schema";
+import { RefusedChangeError } from "../../../../provider/resources/common/change-rules";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
 import { stateOf, userArgs } from "../check-fixtures";
 import { runDiffCases, type DiffCase } from "../diff-cases";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { checkOnboardingTemplate } from "pulumi-webex-wholesale/resources/onboarding-template/check";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
+import { checkOnboardingTemplate } from "../../../../provider/resources/onboarding-template/check";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
 import { setPath, templateArgs } from "../check-fixtures";
 
 const change = (path: (string | number)[], v: unknown) => setPath(templateArgs(), path, v);

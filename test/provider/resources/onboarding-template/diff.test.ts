@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { checkOnboardingTemplate } from "pulumi-webex-wholesale/resources/onboarding-template/check";
-import { diffOnboardingTemplate } from "pulumi-webex-wholesale/resources/onboarding-template/diff";
-import { ONBOARDING_TEMPLATE_SCHEMA_VERSION } from "pulumi-webex-wholesale/resources/onboarding-template/schema";
-import { UNKNOWN } from "pulumi-webex-wholesale/resources/common/unknown";
+import { checkOnboardingTemplate } from "../../../../provider/resources/onboarding-template/check";
+import { diffOnboardingTemplate } from "../../../../provider/resources/onboarding-template/diff";
+import { ONBOARDING_TEMPLATE_SCHEMA_VERSION } from "../../../../provider/resources/onboarding-template/schema";
+import { UNKNOWN } from "../../../../provider/resources/common/unknown";
 import { stateOf, templateArgs } from "../check-fixtures";
 import { runDiffCases, type DiffCase } from "../diff-cases";
 
