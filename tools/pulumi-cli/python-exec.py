@@ -34,6 +34,27 @@ except ImportError:
     sys.exit(1)
 
 
+def monitor_terminated(e: BaseException) -> bool:
+    """Whether the engine's shutdown is anywhere in the exception's chain (cause or context)."""
+    seen = set()
+    current = e
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if MONITOR_TERMINATED in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def report(e: Exception) -> None:
+    """Logs the program's error through the engine; if the engine is gone meanwhile, on stderr."""
+    text = str(e) if isinstance(e, pulumi.RunError) else "Program failed with an unhandled exception:\n" + traceback.format_exc()
+    try:
+        pulumi.log.error(text)
+    except Exception:
+        print(text, file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run a Pulumi Python program")
     for name in ("project", "stack", "organization", "parallel", "dry_run", "pwd", "monitor", "engine", "root_directory", "tracing"):
@@ -71,14 +92,13 @@ def main() -> int:
     try:
         loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
         return 0
-    except pulumi.RunError as e:
-        # The SDK turns the engine's gRPC UNAVAILABLE into this RunError (its only signal, hence the text
-        # match): the engine stopped the program after reporting the cause itself (e.g. a check failure),
-        # so repeating it would add a misleading second error, as the Node SDK's run.js also avoids.
-        if str(e) != MONITOR_TERMINATED:
-            pulumi.log.error(str(e))
-    except Exception:
-        pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
+    except Exception as e:
+        # The engine stopped the program after reporting the cause itself (e.g. a check failure): the SDK
+        # turns the engine's gRPC UNAVAILABLE into a RunError with this text (its only signal, hence the
+        # text match), possibly as the cause of whichever output or RPC failed first. Repeating it would
+        # add a misleading second error, as the Node SDK's run.js also avoids.
+        if not monitor_terminated(e):
+            report(e)
     finally:
         loop.close()
         sys.stdout.flush()
