@@ -57,6 +57,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --max-rps N               webex:maxRequestsPerSecond (client-side pacing; unset by default)
   --yield-every N           the program declares in batches of N resources (default 10)
   --up-only                 only the up from empty (and the destroy that cleans up)
+  --bump-only               only the up from empty, the quantity bump and the destroy (no no-change up,
+                            previews or precision phase): the two ratios the update path is judged by
   --memory                  instead of the phases above: peak RSS of engine, program and plugin for preview
                             from empty, up and a no-change up at 1,101 and 10,000 resources, API costs zero
                             (bench/memory-scale.ts; writes memory-<time>.json and memory-latest.md)
@@ -97,6 +99,8 @@ export const BenchFlagsSchema = z
     "yield-every": z.coerce.number().int().min(0).default(10),
     /** Run only the `up` from empty (and the destroy that cleans up), to compare variants quickly. */
     "up-only": z.boolean().default(false),
+    /** Run only the `up` from empty, the quantity bump and the destroy: both ratios in one run, quickly. */
+    "bump-only": z.boolean().default(false),
     /** Run the memory-at-scale phases (`bench/memory-scale.ts`) instead of the timed ones. */
     memory: z.boolean().default(false),
     "memory-sizes": z.string().optional(),
@@ -138,6 +142,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
       "max-rps": { type: "string" },
       "yield-every": { type: "string" },
       "up-only": { type: "boolean" },
+      "bump-only": { type: "boolean" },
       memory: { type: "boolean" },
       "memory-sizes": { type: "string" },
       "baseline-customers": { type: "string" },
@@ -323,15 +328,19 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
     ).length;
     results.figures.pollsPerCustomerCreate = polls / flags.customers;
     if (!flags["up-only"]) {
-      const same = await phase("noChangeUp", "up", 0);
-      results.figures.noChangeUpWrites = same.requests.writes;
-      results.figures.noChangeUpCalls = same.requests.total;
-      const preview = await phase("preview", "preview", 1);
-      results.figures.previewCalls = preview.requests.total;
+      if (!flags["bump-only"]) {
+        const same = await phase("noChangeUp", "up", 0);
+        results.figures.noChangeUpWrites = same.requests.writes;
+        results.figures.noChangeUpCalls = same.requests.total;
+        const preview = await phase("preview", "preview", 1);
+        results.figures.previewCalls = preview.requests.total;
+      }
       await phase("bumpUp", "up", 1);
-      results.previewPrecision = [];
-      for (const [change, bump, settings] of PRECISION_CHANGES) {
-        results.previewPrecision.push(await precision(change, bump, settings));
+      if (!flags["bump-only"]) {
+        results.previewPrecision = [];
+        for (const [change, bump, settings] of PRECISION_CHANGES) {
+          results.previewPrecision.push(await precision(change, bump, settings));
+        }
       }
     }
     await phase("destroy", "destroy", 1);
@@ -390,7 +399,7 @@ async function runBaseline(flags: BenchFlags, results: BenchResults): Promise<vo
   }
 }
 
-/** The targets of issue 7, judged on `results`. */
+/** The targets of issues 7 and 13, judged on `results`. */
 export function judgeTargets(r: BenchResults): BenchResults["targets"] {
   const targets: BenchResults["targets"] = [];
   const up = r.product.up;
@@ -413,6 +422,12 @@ export function judgeTargets(r: BenchResults): BenchResults["targets"] {
       const speedup = base.wallMs / up.wallMs;
       targets.push({ name: "baseline ÷ `up` makespan", target: "≥ 5", measured: speedup.toFixed(2), met: speedup >= 5 });
     }
+  }
+  const bump = r.product.bumpUp;
+  const bumpBound = r.bounds.find((b) => b.phase === "bumpUp");
+  if (bump && bumpBound && bumpBound.boundMs > 0) {
+    const ratio = bump.wallMs / bumpBound.boundMs;
+    targets.push({ name: "quantity bump makespan ÷ lower bound", target: "≤ 1.5", measured: ratio.toFixed(2), met: ratio <= 1.5 });
   }
   if (r.previewPrecision) {
     const exact = r.previewPrecision.filter((p) => p.exact).length;

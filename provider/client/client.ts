@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { customersApi, type CustomersApi } from "./customers";
-import { DurationEstimates, type CustomerOperation } from "./estimates";
+import { DurationEstimates, type CustomerOperation, type ProbeHandle } from "./estimates";
 import { NotFoundError, ProvisioningFailedError } from "./errors";
 import { HttpTransport, encodePath, normalizeBaseUrl } from "./http";
 import { locationsApi, type LocationsApi } from "./locations";
@@ -113,6 +113,13 @@ const ESTIMATE_MARGIN = 1.1;
  */
 const FIRST_POLL_HIT_FACTOR = 0.8;
 
+/**
+ * Longest a cold waiter waits for the probe of its operation before polling on its own, ms: the
+ * poller's default cap on the interval between two polls, so no wait goes longer unobserved than
+ * a lone one could (a probe stuck far longer than its siblings does not hold them).
+ */
+const PROBE_PATIENCE_MS = 30_000;
+
 /** All `errors[]` of a customer: customer-level first, then each package's, prefixed with its name. */
 function customerErrors(customer: Customer): ApiErrorItem[] {
   const own = customer.errors ?? [];
@@ -185,6 +192,27 @@ export function createClient(options: ClientOptions): ProvisioningClient {
   const terminal: readonly string[] = CUSTOMER_TERMINAL_STATUSES;
   const busy: readonly string[] = CUSTOMER_BUSY_STATUSES;
 
+  /**
+   * When a wait polls first, ms after `started`, and, for the cold-start probe, its handle. Warm
+   * (a duration is known): the estimate plus a margin. Cold: ONE waiter per operation polls on the
+   * cold schedule (the probe); the others, started while it waits, wait for the time its operation
+   * took and poll then, instead of each polling on that schedule: 100 updates started together would
+   * otherwise spend some 300 status reads before the first one ends, under the rate limit their writes
+   * share. A waiter waits for the probe at most {@link PROBE_PATIENCE_MS}, then polls on its own.
+   */
+  async function firstPoll(operation: CustomerOperation, started: number): Promise<{ delayMs: number; probe?: ProbeHandle }> {
+    for (;;) {
+      const estimate = estimates.get(operation);
+      if (estimate !== undefined) return { delayMs: Math.max(0, started + estimate * ESTIMATE_MARGIN - now()) };
+      const probe = estimates.claimProbe(operation);
+      if (probe !== undefined) return { delayMs: Math.max(0, started + o.coldInitialDelayMs - now()), probe };
+      if (now() - started >= PROBE_PATIENCE_MS) return { delayMs: 0 };
+      const news = await estimates.probeNews(operation);
+      // The probe's operation started first, so this one is done no earlier than that long after its own start.
+      if (news.kind === "ended" && news.doneMs !== undefined) return { delayMs: Math.max(0, started + news.doneMs - now()) };
+    }
+  }
+
   /** Polls a customer with the estimate-driven schedule; records the observed duration. */
   async function waitFor<T>(
     id: string,
@@ -194,40 +222,49 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     isDone: (value: T) => boolean,
     describe: (value: T) => string,
   ): Promise<T> {
-    const estimate = estimates.get(operation);
     const path = encodePath`/v1/wholesale/customers/${id}`;
     // Durations are measured at the start of each read, not its end: under load a read may queue
     // in the rate gate for seconds, which says nothing about how long the operation took.
     const started = now();
+    const first =
+      wait.initialDelayMs !== undefined ? { delayMs: wait.initialDelayMs, probe: undefined } : await firstPoll(operation, started);
+    const estimate = estimates.get(operation);
     let readStartedMs = 0;
     let lastBusyMs: number | undefined;
     let lastMs = 0;
-    const value = await poll({
-      fetch: () => {
-        readStartedMs = now() - started;
-        return fetch();
-      },
-      isDone,
-      describe,
-      timeoutMs: wait.timeoutMs,
-      initialDelayMs: wait.initialDelayMs ?? (estimate !== undefined ? estimate * ESTIMATE_MARGIN : o.coldInitialDelayMs),
-      minDelayMs:
-        // After a miss the operation is nearly done: come back after a fifth of its usual duration.
-        wait.minDelayMs ?? (estimate !== undefined ? Math.max(200, estimate / 5) : 1000),
-      maxDelayMs: wait.maxDelayMs,
-      sleep,
-      now,
-      random,
-      target: { id, method: "GET", path, what: "Customer" },
-      onProgress: (p) => {
-        if (busy.includes(p.status)) lastBusyMs = readStartedMs;
-        lastMs = readStartedMs;
-        log(`customer ${id}: ${p.status} after ${Math.round(p.elapsedMs / 1000)} s (poll ${p.polls})`);
-        wait.onProgress?.({ status: p.status, elapsedMs: p.elapsedMs });
-      },
-    });
-    estimates.observe(operation, lastBusyMs !== undefined ? (lastBusyMs + lastMs) / 2 : lastMs * FIRST_POLL_HIT_FACTOR);
-    return value;
+    let doneMs: number | undefined;
+    try {
+      const value = await poll({
+        fetch: () => {
+          readStartedMs = now() - started;
+          return fetch();
+        },
+        isDone,
+        describe,
+        timeoutMs: Math.max(0, wait.timeoutMs - (now() - started)),
+        initialDelayMs: first.delayMs,
+        minDelayMs:
+          // After a miss the operation is nearly done: come back after a fifth of its usual duration.
+          wait.minDelayMs ?? (estimate !== undefined ? Math.max(200, estimate / 5) : 1000),
+        maxDelayMs: wait.maxDelayMs,
+        sleep,
+        now,
+        random,
+        target: { id, method: "GET", path, what: "Customer" },
+        onProgress: (p) => {
+          if (busy.includes(p.status)) lastBusyMs = readStartedMs;
+          lastMs = readStartedMs;
+          log(`customer ${id}: ${p.status} after ${Math.round(p.elapsedMs / 1000)} s (poll ${p.polls})`);
+          wait.onProgress?.({ status: p.status, elapsedMs: p.elapsedMs });
+          first.probe?.polled();
+        },
+      });
+      estimates.observe(operation, lastBusyMs !== undefined ? (lastBusyMs + lastMs) / 2 : lastMs * FIRST_POLL_HIT_FACTOR);
+      doneMs = lastMs;
+      return value;
+    } finally {
+      first.probe?.end(doneMs);
+    }
   }
 
   return {

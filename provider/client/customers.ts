@@ -68,8 +68,12 @@ export interface CustomersApi {
    * of them exactly; a lone lookup, or a partner with more customers than one page, is filtered.
    */
   findByExternalId(externalId: string, options?: FindOptions): Promise<Customer[]>;
-  /** `PUT /v1/wholesale/customers/{id}` → 202; `packages` is the complete desired list. */
-  update(id: string, body: CustomerUpdateRequest): Promise<AcceptedWrite>;
+  /**
+   * `PUT /v1/wholesale/customers/{id}` → 202; `packages` is the complete desired list. A 423 (busy)
+   * is retried after `Retry-After` unless `options.retryLocked` is `false`: then it throws
+   * `LockedError` at once, for a caller that reads the customer before deciding to write again.
+   */
+  update(id: string, body: CustomerUpdateRequest, options?: { retryLocked?: boolean }): Promise<AcceptedWrite>;
   /** `DELETE /v1/wholesale/customers/{id}` → 202; 404 → `NotFoundError` (the caller decides). */
   delete(id: string): Promise<void>;
   /** `POST /v1/wholesale/customers/validate`: precheck, changes nothing; refusals throw typed errors. */
@@ -136,9 +140,14 @@ export function customersApi(t: HttpTransport): CustomersApi {
     findByExternalId(externalId, options = {}) {
       return options.coalesce ? coalesced(externalId) : filtered(externalId);
     },
-    async update(id, body) {
+    async update(id, body, options = {}) {
       const payload = validateRequest(CustomerUpdateRequestSchema, body, "customer update");
-      const res = await t.request({ method: "PUT", path: encodePath`/v1/wholesale/customers/${id}`, body: payload });
+      const res = await t.request({
+        method: "PUT",
+        path: encodePath`/v1/wholesale/customers/${id}`,
+        body: payload,
+        retryLocked: options.retryLocked,
+      });
       return acceptedWrite(t, res, "PUT", id);
     },
     async delete(id) {

@@ -63,6 +63,8 @@ export interface RequestSpec {
   body?: unknown;
   /** Marks a POST without side effects (validate) as safe to retry after ambiguous failures. */
   idempotent?: boolean;
+  /** `false`: a 423 is thrown to the caller at once (the retry policy's `retryLocked`). */
+  retryLocked?: boolean;
   /** Replaces the generic 404 hint (e.g. for the template endpoint, absent from webexapis.com). */
   notFoundHint?: string;
 }
@@ -316,7 +318,7 @@ export class HttpTransport {
       }
 
       const retryAfterMs = parseRetryAfter(header(res, "retry-after"), this.config.now());
-      const decision = shouldRetry({ method, status, attempt, maxAttempts, idempotent: spec.idempotent });
+      const decision = shouldRetry({ method, status, attempt, maxAttempts, idempotent: spec.idempotent, retryLocked: spec.retryLocked });
       const delay = retryAfterMs ?? backoffDelay(attempt, { random: this.config.random });
       if (status === 429) {
         this.config.gate.onRateLimited();

@@ -26,6 +26,12 @@ export interface RetryQuestion {
    * `false` for a non-idempotent PUT. Defaults to "every method but POST and PATCH".
    */
   idempotent?: boolean;
+  /**
+   * `false`: a 423 (the customer is busy) goes back to the caller instead of being sent again once
+   * `Retry-After` has passed. For a write sent without reading the customer first: what the busy
+   * operation leaves behind must be read and judged before writing again, never repeated blindly.
+   */
+  retryLocked?: boolean;
 }
 
 /** Answer of {@link shouldRetry}. */
@@ -85,7 +91,7 @@ export function shouldRetry(q: RetryQuestion): RetryDecision {
   const attemptsLeft = q.attempt < q.maxAttempts;
   switch (kind) {
     case "safe":
-      return { retry: attemptsLeft, outcomeUnknown: false, transient: true };
+      return { retry: attemptsLeft && !(q.status === 423 && q.retryLocked === false), outcomeUnknown: false, transient: true };
     case "ambiguous":
       return idempotent
         ? { retry: attemptsLeft, outcomeUnknown: false, transient: true }

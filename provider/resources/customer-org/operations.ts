@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   encodePath,
+  LockedError,
   NotFoundError,
   poll,
   ProvisioningFailedError,
@@ -316,12 +317,15 @@ function quantitiesDiffer(olds: Record<string, unknown>, inputs: CustomerOrgInpu
 }
 
 /**
- * Updates the customer. Refused rules are enforced again now that every value is known. State of
- * an older `schemaVersion` with unchanged inputs on a settled customer is migrated without an API
- * call. Otherwise the customer is read first (waiting while it is busy), and ONE complete PUT is
- * sent only when the server differs from the desired state (so a partial create is resumed without
- * a blind write) or the customer is left failed (one deliberate retry per run); 423 → wait and
- * retry. A failure again → an error carrying the id. Returns the full outputs.
+ * Updates the customer. Refused rules are enforced again now that every value is known (the rule
+ * table is judged once). State of an older `schemaVersion` with unchanged inputs on a settled
+ * customer is migrated without an API call. A customer that state records as settled, with a changed
+ * input, is sent ONE complete PUT at once: the diff already decided that write. Otherwise (state
+ * records a failed or unfinished operation, or the PUT answered 423 because the customer is busy)
+ * the customer is read first, waited for while busy, and sent the PUT only when the server differs
+ * from the desired state or the customer is left failed (one deliberate retry per run), so a busy or
+ * failed customer never receives a blind write. Then waits for the terminal status; a failure → an
+ * error carrying the id. Returns the full outputs.
  */
 export function update(
   owner: object,
@@ -352,10 +356,25 @@ async function updateInner(
 
   const ctx = contextFor(owner);
   const label = inputs.externalId;
-  let customer: Customer;
+  const put = (retryLocked: boolean) => ctx.client.customers.update(id, toUpdateBody(inputs), { retryLocked });
+  // Set when the customer was read instead of written (the write was not needed): no wait then.
+  let idle: Customer | undefined;
   try {
-    customer = await ctx.client.customers.get(id);
-    if (BUSY_STATUSES.includes(customer.status)) customer = await waitIdle(ctx, id, label);
+    // What GET would add to a customer state records as settled: its status (a 423 tells busy, and
+    // the complete desired state is what a drifted or failed customer is sent anyway) and the fields
+    // it returns (the PUT sets them). So the PUT goes first, and only a 423 asks for the read.
+    const written = isSettledInState(olds) && (await sentUnlessLocked(() => put(false)));
+    if (!written) {
+      const customer = await readWhenIdle(ctx, id, label);
+      if (needsWrite(olds, inputs, changedKeys, customer)) {
+        await retryWhileLocked(
+          () => put(true),
+          () => waitIdle(ctx, id, label),
+        );
+      } else {
+        idle = customer;
+      }
+    }
   } catch (e) {
     if (e instanceof NotFoundError) {
       throw explainApiError(
@@ -366,29 +385,47 @@ async function updateInner(
     }
     throw explainApiError(e, `${KIND} ${label}`);
   }
-
-  const serverDiffers = differencesFromServer(inputs, customer).length > 0;
-  const stateDiffers = quantitiesDiffer(olds, inputs) || changedKeys.some((k) => !SERVER_VISIBLE_INPUTS.includes(k) && k !== "packages");
-  // A customer left failed (provisioned_with_errors/error) differs from the desired state too: it
-  // is re-sent its complete desired state once per run, a deliberate retry decided after reading it
-  // (Partner Hub's own advice: fix the cause, then apply again), never a blind repeat of a write
-  // that may still be in flight (a busy customer was waited for above).
-  const failed = FAILED_STATUSES.includes(customer.status);
-  if (serverDiffers || stateDiffers || failed) {
-    try {
-      await retryWhileLocked(
-        () => ctx.client.customers.update(id, toUpdateBody(inputs)),
-        () => waitIdle(ctx, id, label),
-      );
-    } catch (e) {
-      throw explainApiError(e, `${KIND} ${label}`);
-    }
-    customer = await waitTerminal(ctx, inputs, id, "update", previous);
-  }
+  const customer = idle ?? (await waitTerminal(ctx, inputs, id, "update", previous));
   warnAbout(customer, label);
   const sameOrg = previous.orgId === undefined || previous.orgId === customer.orgId;
   const hq = await headquartersLocationId(ctx, inputs, customer, sameOrg ? previous.headquartersLocationId : undefined);
   return { outs: outputsOf(inputs, id, { status: customer.status, orgId: customer.orgId ?? previous.orgId, headquartersLocationId: hq }) };
+}
+
+/** Whether state records the customer's last operation as finished well (not failed, not unfinished). */
+function isSettledInState(olds: Record<string, unknown>): boolean {
+  const status = stateString(olds, "status");
+  return status !== undefined && SETTLED_STATUSES.includes(status);
+}
+
+/** Sends a write; false when the customer answered 423 (busy), so nothing was written. */
+async function sentUnlessLocked(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (e) {
+    if (e instanceof LockedError) return false;
+    throw e;
+  }
+}
+
+/** Reads the customer, waiting while it is busy; returns it in its (terminal) status. */
+async function readWhenIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
+  const customer = await ctx.client.customers.get(id);
+  return BUSY_STATUSES.includes(customer.status) ? waitIdle(ctx, id, label) : customer;
+}
+
+/**
+ * Whether a customer read from the server must be sent the desired state: the server differs from
+ * it, state knows of a change GET cannot show (quantities, names...), or the customer is left failed
+ * (provisioned_with_errors/error). A failed customer is re-sent its complete desired state once per
+ * run, a deliberate retry decided after reading it (Partner Hub's own advice: fix the cause, then
+ * apply again), never a blind repeat of a write that may still be in flight.
+ */
+function needsWrite(olds: Record<string, unknown>, inputs: CustomerOrgInputs, changedKeys: readonly string[], customer: Customer): boolean {
+  const serverDiffers = differencesFromServer(inputs, customer).length > 0;
+  const stateDiffers = quantitiesDiffer(olds, inputs) || changedKeys.some((k) => !SERVER_VISIBLE_INPUTS.includes(k) && k !== "packages");
+  return serverDiffers || stateDiffers || FAILED_STATUSES.includes(customer.status);
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   createClient,
   poll,
 } from "../../../provider/client";
-import { API, steppingClock, useNock } from "./helpers";
+import { API, steppingClock, useNock, VirtualClock } from "./helpers";
 
 const TOKEN = "poll-token";
 
@@ -289,6 +289,98 @@ describe("client polling", () => {
       await client.waitForCustomer(ID, { timeoutMs: 60_000, initialDelayMs: 1000 });
       scope.done();
       expect(client.estimates.get("create")).to.equal(800);
+    });
+
+    describe("cold start: waits of one operation started together share ONE probe", () => {
+      /**
+       * Starts `durations.length` waits of `update` on a cold client, one every `staggerMs` of virtual
+       * time; customer i finishes `durations[i]` ms after its wait starts (404 when the duration is
+       * negative). Returns each wait's polls and when it ended.
+       */
+      async function waitsTogether(durations: number[], staggerMs = 100) {
+        // Virtual time that moves only while no request is in flight, so a read takes no virtual time.
+        let t = 0;
+        let inFlight = 0;
+        const timers: { at: number; seq: number; resolve: () => void }[] = [];
+        let seq = 0;
+        const now = () => t;
+        const sleep = (ms: number) => new Promise<void>((resolve) => timers.push({ at: t + Math.max(0, ms), seq: seq++, resolve }));
+        const client = createClient({ baseUrl: API, accessToken: TOKEN, sleep, now, random: () => 0.5 });
+        const started = new Map<string, number>();
+        const polls = new Map<string, number>();
+        const scope = nock(API)
+          .get(/\/v1\/wholesale\/customers\/c\d+$/)
+          .reply((uri) => {
+            const id = uri.split("/").pop()!;
+            const i = Number(id.slice(1));
+            polls.set(id, (polls.get(id) ?? 0) + 1);
+            if (durations[i]! < 0) return [404, { message: "gone" }];
+            const done = t - started.get(id)! >= durations[i]!;
+            return [200, { id, status: done ? "provisioned" : "updating" }];
+          })
+          .persist();
+        scope.on("request", () => inFlight++);
+        scope.on("replied", () => inFlight--);
+        const ended = new Map<string, number | Error>();
+        let settled = false;
+        const all = Promise.all(
+          durations.map(async (_, i) => {
+            await sleep(i * staggerMs);
+            const id = `c${i}`;
+            started.set(id, t);
+            try {
+              await client.waitForCustomer(id, { timeoutMs: 30 * 60_000, operation: "update" });
+              ended.set(id, t - started.get(id)!);
+            } catch (e) {
+              ended.set(id, e as Error);
+            }
+          }),
+        ).then(() => (settled = true));
+        // A timer fires only after a few quiet turns, so requests just sent reach the fake first; a
+        // request that is slower to arrive is only answered later (a later status), never earlier.
+        for (let step = 0, quiet = 0; step < 100_000 && !settled; step++) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          quiet = inFlight > 0 ? 0 : quiet + 1;
+          if (quiet < 3 || timers.length === 0) continue;
+          quiet = 0;
+          timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+          const next = timers.shift()!;
+          t = Math.max(t, next.at);
+          next.resolve();
+        }
+        await all;
+        scope.persist(false);
+        nock.cleanAll();
+        return { polls: durations.map((_, i) => polls.get(`c${i}`) ?? 0), ended: durations.map((_, i) => ended.get(`c${i}`)) };
+      }
+
+      it("20 updates of 5 s: the first polls on the cold schedule, each other ONCE, when the probe's update was seen done", async () => {
+        const { polls, ended } = await waitsTogether(Array(20).fill(5000));
+        const [probe, ...others] = polls;
+        expect(probe, `probe polls: ${polls.join(",")}`).to.be.within(2, 5);
+        expect(others, `polls per wait: ${polls.join(",")}`).to.deep.equal(Array(19).fill(1));
+        // The cold schedule (1, 2, 3.5, 5.75 s) sees the probe's update done at 5.75 s: the others poll as long after their start.
+        for (const e of ended) expect(e).to.be.a("number").within(5000, 8000);
+      });
+
+      it("a probe whose wait fails (404) hands over: another wait probes, and every other one still ends", async () => {
+        const { polls, ended } = await waitsTogether([-1, 5000, 5000, 5000]);
+        expect(ended[0]).to.be.instanceOf(NotFoundError);
+        for (const e of ended.slice(1)) expect(e).to.be.a("number").within(5000, 6000);
+        expect(
+          polls.slice(1).reduce((a, b) => a + b, 0),
+          `polls: ${polls.join(",")}`,
+        ).to.be.at.most(4 + 2);
+      });
+
+      it("a probe far slower than its siblings does not hold them: after 30 s, each polls on its own at the probe's next poll", async () => {
+        const { ended } = await waitsTogether([10 * 60_000, 5000, 5000]);
+        expect(ended[0])
+          .to.be.a("number")
+          .at.least(10 * 60_000);
+        // The probe polls at 1, 2, 3.5, 5.75, 9.1, 14.2, 21.8, 33.2, 50.3 s: the others poll at 33.2 s (answered by 50.3 s).
+        for (const e of ended.slice(1)) expect(e).to.be.a("number").within(30_000, 51_000);
+      });
     });
 
     it("keeps a separate estimate per operation", async () => {

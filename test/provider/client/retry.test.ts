@@ -17,6 +17,7 @@ describe("client retry policy", () => {
       kind?: ConnectionErrorKind;
       attempt?: number;
       idempotent?: boolean;
+      retryLocked?: boolean;
       want: RetryDecision;
     }> = [
       // idempotent methods retry every transient failure
@@ -70,6 +71,21 @@ describe("client retry policy", () => {
       { name: "POST 409", method: "POST", status: 409, want: { retry: false, outcomeUnknown: false, transient: false } },
       { name: "GET 501", method: "GET", status: 501, want: { retry: false, outcomeUnknown: false, transient: false } },
       { name: "POST 501", method: "POST", status: 501, want: { retry: false, outcomeUnknown: false, transient: false } },
+      // a write sent without reading first takes a 423 back, to read before writing again
+      {
+        name: "PUT 423 with retryLocked false",
+        method: "PUT",
+        status: 423,
+        retryLocked: false,
+        want: { retry: false, outcomeUnknown: false, transient: true },
+      },
+      {
+        name: "PUT 429 with retryLocked false",
+        method: "PUT",
+        status: 429,
+        retryLocked: false,
+        want: { retry: true, outcomeUnknown: false, transient: true },
+      },
       // bounded attempts
       {
         name: "GET 503 on the last attempt",
@@ -108,6 +124,7 @@ describe("client retry policy", () => {
           connectionErrorKind: c.kind,
           attempt: c.attempt ?? 1,
           maxAttempts: 6,
+          retryLocked: c.retryLocked,
           idempotent: c.idempotent,
         });
         expect(got).to.deep.equal(c.want);

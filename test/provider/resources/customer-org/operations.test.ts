@@ -535,7 +535,14 @@ describe("CustomerOrgProvider against nock", () => {
       return { inputs, olds };
     }
 
-    it("raising a quantity reads the customer, sends ONE complete PUT (all packages, limits, calling location) and waits", async () => {
+    /** Records the method of every request `scope` answers, in order. */
+    function sequence(scope: nock.Scope): string[] {
+      const seen: string[] = [];
+      scope.on("request", (req: { method: string }) => seen.push(req.method));
+      return seen;
+    }
+
+    it("raising a quantity on a customer state records as provisioned: ONE complete PUT with no read before it, then the polls", async () => {
       const p = await provider();
       const { inputs, olds } = await stateAndInputs(p);
       const news = {
@@ -547,16 +554,16 @@ describe("CustomerOrgProvider against nock", () => {
       };
       let put: unknown;
       const scope = api()
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned"))
         .put(PATH, (body) => ((put = body), true))
         .reply(202, {}, { Location: `${BASE}${PATH}` })
         .get(PATH)
         .reply(200, serverCustomer("updating"))
         .get(PATH)
         .reply(200, serverCustomer("provisioned"));
+      const seen = sequence(scope);
       const result = await p.update(ID, olds, news);
       scope.done();
+      expect(seen, "the PUT goes first: state already says the customer is provisioned").to.deep.equal(["PUT", "GET", "GET"]);
       expect(put).to.deep.equal({
         packages: ["webex_calling", "webex_meetings"],
         externalId: "acme-001",
@@ -568,6 +575,22 @@ describe("CustomerOrgProvider against nock", () => {
       });
       expect(result.outs).to.include({ status: "provisioned", customerId: ID, headquartersLocationId: LOCATION, orgId: ORG });
       expect(result.outs.packages).to.deep.equal(news.packages);
+    });
+
+    it("a customer state records as provisioned but deleted outside Pulumi: the PUT's 404 says to refresh", async () => {
+      const p = await provider();
+      const { inputs, olds } = await stateAndInputs(p);
+      const scope = api().put(PATH).reply(404, { message: "gone" });
+      const news = {
+        ...inputs,
+        packages: [
+          { name: "webex_calling", quantity: 20 },
+          { name: "webex_meetings", quantity: 5 },
+        ],
+      };
+      const error = await thrownBy(() => p.update(ID, olds, news));
+      scope.done();
+      expect(error.message).to.include("pulumi refresh").and.to.include("CustomerOrg acme-001");
     });
 
     it("after a partial create, unchanged inputs and a server that now agrees → no write, the resource heals", async () => {
@@ -607,6 +630,7 @@ describe("CustomerOrgProvider against nock", () => {
           .reply(202, {})
           .get(PATH)
           .reply(200, c.final);
+        const seen = sequence(scope);
         if (c.fails) {
           const error = await thrownBy(() => p.update(ID, olds, inputs));
           expect(error).to.be.instanceOf(ResourceInitError);
@@ -618,27 +642,60 @@ describe("CustomerOrgProvider against nock", () => {
           expect(result.outs.status).to.equal("provisioned");
         }
         scope.done();
+        expect(seen, "state records a failure: read first, then exactly one PUT").to.deep.equal(["GET", "PUT", "GET"]);
       });
     }
 
-    it("a PUT answered 423 waits until the customer is idle and sends it again", async () => {
-      const p = await provider();
-      const { inputs, olds } = await stateAndInputs(p);
-      const news = { ...inputs, address: { ...(inputs.address as object), line1: "2 Main St" } };
-      const scope = api()
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned"))
-        .put(PATH)
-        .reply(423, { message: "busy", errors: [{ errorCode: 1423, description: "busy" }] }, { "Retry-After": "0" })
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned"))
-        .put(PATH)
-        .reply(202, {})
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned", { address: { ...WIRE_ADDRESS, addressLine1: "2 Main St" } }));
-      const result = await p.update(ID, olds, news);
-      scope.done();
-      expect((result.outs.address as { line1: string }).line1).to.equal("2 Main St");
+    describe("a PUT answered 423 (an operation started outside this update is in flight) is never repeated blindly", () => {
+      // The transport may retry (6 attempts): a 423 on the first PUT must still come back to the
+      // update, which reads what the busy operation leaves behind before deciding to write again.
+      let restore: () => void = () => undefined;
+      beforeEach(() => (restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 6 })));
+      afterEach(() => restore());
+      const locked = () => [423, { message: "busy", errors: [{ errorCode: 1423, description: "busy" }] }, { "Retry-After": "0" }] as const;
+      const moved = { address: { ...WIRE_ADDRESS, addressLine1: "2 Main St" } };
+      const cases = [
+        {
+          name: "the operation ends and the server still differs: read, wait until idle, ONE more PUT",
+          afterLock: [serverCustomer("updating"), serverCustomer("provisioned")],
+          puts: 2,
+          final: "provisioned",
+        },
+        {
+          name: "the operation ends failed: read, wait, ONE deliberate PUT (as for any customer left failed)",
+          afterLock: [serverCustomer("updating"), serverCustomer("provisioned_with_errors", moved)],
+          puts: 2,
+          final: "provisioned",
+        },
+        {
+          name: "the operation already applied the desired state: read, no second write",
+          afterLock: [serverCustomer("updating"), serverCustomer("provisioned", moved)],
+          puts: 1,
+          final: "provisioned",
+        },
+      ];
+      for (const c of cases) {
+        it(c.name, async () => {
+          const p = await provider();
+          const { inputs, olds } = await stateAndInputs(p);
+          const news = { ...inputs, address: { ...(inputs.address as object), line1: "2 Main St" } };
+          let scope = api()
+            .put(PATH)
+            .reply(...locked());
+          for (const customer of c.afterLock) scope = scope.get(PATH).reply(200, customer);
+          if (c.puts === 2) scope = scope.put(PATH).reply(202, {}).get(PATH).reply(200, serverCustomer("provisioned", moved));
+          const seen = sequence(scope);
+          const result = await p.update(ID, olds, news);
+          scope.done();
+          expect(
+            seen.filter((m) => m === "PUT"),
+            `requests: ${seen.join(", ")}`,
+          ).to.have.length(c.puts);
+          expect(seen.slice(0, 2), "after the 423, a read, not a second PUT").to.deep.equal(["PUT", "GET"]);
+          expect(result.outs.status).to.equal(c.final);
+          expect((result.outs.address as { line1: string }).line1).to.equal("2 Main St");
+        });
+      }
     });
 
     it("state of an older schemaVersion with unchanged inputs is migrated without any API call", async () => {
@@ -673,8 +730,6 @@ describe("CustomerOrgProvider against nock", () => {
       };
       expect((await p.diff(ID, olds, news)).changes).to.equal(true);
       const scope = api()
-        .get(PATH)
-        .reply(200, serverCustomer("provisioned"))
         .put(PATH)
         .reply(400, { message: "lower", errors: [{ errorCode: 1102, description: "limit lower than current" }] });
       const error = await thrownBy(() => p.update(ID, olds, news));
