@@ -189,8 +189,17 @@ describe("dynamic-provider plugin over gRPC against the emulator (token only thr
       expect(changed.result.replaces).to.deep.equal([]);
       expect(unchanged.calls.total + changed.calls.total, "diff makes no API call").to.equal(0);
 
+      const updateStarted = Date.now();
       const { result: outs, calls } = await measured(u.type, "update", () => plugin.update(urn(u.type, u.name), s.id, s.outs, news));
       expect(calls.writes, "update makes exactly one write").to.equal(1);
+      if (u.type === "CustomerOrg") {
+        // State records the customer provisioned: the PUT goes first (no read before it), and one
+        // status read sees the update done (50 ms here; the first poll comes after a second).
+        const sent = (await emu.admin.requests())
+          .filter((e) => Date.parse(e.time) >= updateStarted && e.route === "/v1/wholesale/customers/{id}")
+          .map((e) => e.method);
+        expect(sent, "requests of the update").to.deep.equal(["PUT", "GET"]);
+      }
       expect(outs).to.include(u.expectOut);
       expect(outs.__provider).to.equal(code[u.type]);
       for (const key of Object.keys(s.outs)) expect(outs, `update keeps output ${key}`).to.have.property(key);
