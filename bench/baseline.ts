@@ -5,14 +5,14 @@
  * bump updates one customer at a time and waits for each; destroy deletes each customer's users,
  * then the customer (waiting until it is gone), then the template.
  *
- * It uses the product's own client (`pulumi-webex-wholesale/client/index`), so retries, pacing and
+ * It uses the product's own client (`pulumi-webex-wholesale/client`), so retries, pacing and
  * the polling schedule are the same as the product's: the comparison measures orchestration
  * (parallelism, dependency scheduling), not a different HTTP stack.
  *
  * The bodies are written here in wire format, as a script author would write them from the API
  * reference, not derived from the resources' mapping code.
  */
-import type { ProvisioningClient } from "pulumi-webex-wholesale/client/index";
+import type { ProvisioningClient } from "pulumi-webex-wholesale/client";
 
 import type { Catalog, CustomerSpec, TemplateSpec, UserSpec } from "./workload";
 

@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 
 import { startEmulator } from "../local/emulator/index";
-import { createClient } from "pulumi-webex-wholesale/client/index";
+import { createClient } from "pulumi-webex-wholesale/client";
 
 import { baselineBump, baselineCreate, baselineDestroy } from "./baseline";
 import { createCliStack } from "./cli-runner";

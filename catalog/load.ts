@@ -18,8 +18,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
-import type { PACKAGES } from "pulumi-webex-wholesale";
-import { controlCharacterReason, escapeControl } from "pulumi-webex-wholesale/text";
+import { controlCharacterReason, escapeControl, type PACKAGES } from "pulumi-webex-wholesale";
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import { CATALOG_ONLY_FIELDS, CatalogSchema, type Catalog, type CatalogCustomer, type CatalogIssue, type CatalogUser } from "./schema";

@@ -76,7 +76,7 @@ export class ProvisioningApiError extends Error {
   /** `Retry-After` the server sent, in ms, when sane. */
   readonly retryAfterMs?: number;
 
-  /** Builds the error from plain values; prefer {@link errorFromResponse}. Control characters are escaped. */
+  /** Builds the error from plain values (the client itself builds them from responses with the internal `errorFromResponse`). Control characters are escaped. */
   constructor(init: ProvisioningApiErrorInit) {
     super(escapeControl(init.message));
     // Own property rather than prototype lookup, so `String(err)` and logs show the subclass.

@@ -1,16 +1,19 @@
 /**
- * Public surface of the provisioning-API client (`pulumi-webex-wholesale/client`). The resources
- * import from here only; the transport internals (`HttpTransport`) stay private.
+ * Public surface of the provisioning-API client (`pulumi-webex-wholesale/client`): `createClient`,
+ * the client's interfaces, the wire schemas and types it takes and returns, the status constants
+ * and the error classes. The machinery behind it (transport, retry policy, rate gate, polling, pagination,
+ * redaction, the error factory) is internal: modules inside `provider/` import it from its own
+ * file, and it is not in the package's `exports` map.
  */
 export { createClient, ClientOptionsSchema } from "./client";
 export type { ClientOptions, ProvisioningClient, WaitOptions } from "./client";
-export type { AcceptedWrite, CustomerListFilter, CustomersApi } from "./customers";
+export { LOOKUP_WINDOW_MS } from "./customers";
+export type { AcceptedWrite, CustomerListFilter, CustomersApi, FindOptions } from "./customers";
 export type { SubscriberListFilter, SubscribersApi } from "./subscribers";
-export { TEMPLATE_NOT_FOUND_HINT } from "./templates";
 export type { TemplatesApi } from "./templates";
 export type { LocationsApi } from "./locations";
-export { DurationEstimates } from "./estimates";
-export type { CustomerOperation } from "./estimates";
+export type { DurationEstimates, CustomerOperation } from "./estimates";
+export type { PaginateOptions } from "./paginate";
 export {
   ProvisioningApiError,
   ValidationError,
@@ -24,18 +27,7 @@ export {
   ConnectionError,
   ProvisioningFailedError,
   ProvisioningTimeoutError,
-  ERROR_CODE_HINTS,
-  errorFromResponse,
-  redactor,
 } from "./errors";
-export type { ConnectionErrorKind, ErrorFromResponseInit, ProvisioningApiErrorInit } from "./errors";
-export { shouldRetry, parseRetryAfter, backoffDelay, MAX_RETRY_AFTER_MS } from "./retry";
-export type { RetryQuestion, RetryDecision, BackoffOptions } from "./retry";
-export { RateGate } from "./rate-gate";
-export type { RateLimit, RateGateOptions } from "./rate-gate";
-export { poll } from "./poll";
-export type { PollOptions, PollProgress } from "./poll";
-export { paginate, parseLinkNext } from "./paginate";
-export type { Page, PageRequest, PaginateOptions } from "./paginate";
-export { isLoopbackHost, normalizeBaseUrl, encodePath } from "./http";
+export type { ConnectionErrorKind, ProvisioningApiErrorInit } from "./errors";
+// The wire schemas (zod) define the wire types below and validate what the client sends and reads.
 export * from "./schemas";

@@ -24,7 +24,7 @@ export interface Page<T> {
   next?: string;
 }
 
-/** Options of {@link paginate}. */
+/** Options of the pager (`paginate`) and of the client's `list` methods. */
 export interface PaginateOptions {
   /** Items per request. Default 100 (the API's maximum). */
   pageSize?: number;

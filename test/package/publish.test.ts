@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { expect } from "chai";
 import pkg from "../../package.json";
 import { orgArgs } from "../provider/resources/check-fixtures";
@@ -19,16 +19,20 @@ function packedFiles(): string[] {
   return (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
 }
 
-/** provider/**.ts sources (tests excluded), relative to provider/, without the extension. */
-function providerModules(dir = join(ROOT, "provider")): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return providerModules(path);
-    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && !e.name.endsWith(".test.ts")
-      ? [relative(join(ROOT, "provider"), path).replace(/\.ts$/, "")]
-      : [];
-  });
-}
+/** What programs import (README, "Public surface"). */
+const PUBLIC_SUBPATHS = [".", "./client"];
+/**
+ * What `__provider` texts stored in users' state require, in every earlier version: the loader
+ * (by its short name, or by its built path in symlinked layouts) and the three operations modules
+ * it loads. Removing one breaks refresh and destroy of existing stacks.
+ */
+const STORED_LOADER_SUBPATHS = [
+  "./resources/common/load",
+  "./dist/provider/resources/common/load.js",
+  "./resources/onboarding-template/operations",
+  "./resources/customer-org/operations",
+  "./resources/customer-user/operations",
+];
 
 describe("the published package", function () {
   this.timeout(240_000);
@@ -39,16 +43,15 @@ describe("the published package", function () {
     files = packedFiles();
   });
 
-  it("ships what the exports map names: the built JS and its types for every provider module", () => {
-    const root = pkg.exports["."];
-    expect(files).to.include.members([root.default, root.types].map((p) => p.replace(/^\.\//, "")));
-    // "./*" maps to dist/provider/*.js: every provider module is reachable by subpath, with its types.
-    const wildcard = pkg.exports["./*"];
-    for (const m of providerModules()) {
-      expect(files).to.include(wildcard.default.replace(/^\.\//, "").replace("*", m));
-      expect(files).to.include(wildcard.types.replace(/^\.\//, "").replace("*", m));
+  it("exports exactly the public surface and the stored loader's subpaths, each shipped with its types", () => {
+    const exports = pkg.exports as Record<string, string | { types: string; default: string }>;
+    expect(Object.keys(exports).sort()).to.deep.equal([...PUBLIC_SUBPATHS, ...STORED_LOADER_SUBPATHS, "./package.json"].sort());
+    for (const [subpath, target] of Object.entries(exports)) {
+      if (subpath === "./package.json") continue;
+      const shipped = typeof target === "string" ? [target] : [target.default, target.types];
+      expect(subpath, "no wildcard: a new module stays internal until it is named here").not.to.include("*");
+      expect(files, subpath).to.include.members(shipped.map((p) => p.replace(/^\.\//, "")));
     }
-    expect(files).to.include("dist/provider/resources/common/load.js"); // the serialized providers' subpath
   });
 
   it("ships README, LICENSE, CHANGELOG and package.json, and nothing but dist/provider beside them", () => {
@@ -88,6 +91,7 @@ describe("the published package", function () {
       const script = `
         const w = require("pulumi-webex-wholesale");
         const { loadOperations } = require("pulumi-webex-wholesale/resources/common/load");
+        const resolves = (id) => { try { require.resolve(id); return "ok"; } catch (e) { return e.code; } };
         (async () => {
           const p = new w.CustomerOrgProvider();
           const args = ${JSON.stringify(orgArgs())};
@@ -97,7 +101,10 @@ describe("the published package", function () {
           const diff = await p.diff("c-1", { ...good.inputs, status: "provisioned" }, raised.inputs);
           console.log(JSON.stringify({
             classes: [typeof w.CustomerOrg, typeof w.CustomerUser, typeof w.OnboardingTemplate],
-            ops: typeof loadOperations("customer-org").check,
+            ops: ["onboarding-template", "customer-org", "customer-user"].map((f) => typeof loadOperations(f).check),
+            client: typeof require("pulumi-webex-wholesale/client").createClient,
+            builtLoader: resolves("pulumi-webex-wholesale/dist/provider/resources/common/load.js"),
+            internal: ["resources/customer-org/wire", "client/http", "text", "dist/provider/client/http.js"].map((m) => resolves("pulumi-webex-wholesale/" + m)),
             bad: (bad.failures || []).map((f) => f.property),
             good: (good.failures || []).length,
             diff: { changes: diff.changes, replaces: diff.replaces || [] },
@@ -111,7 +118,10 @@ describe("the published package", function () {
       expect(run.status, run.stderr).to.equal(0);
       expect(JSON.parse(run.stdout)).to.deep.equal({
         classes: ["function", "function", "function"],
-        ops: "function",
+        ops: ["function", "function", "function"],
+        client: "function",
+        builtLoader: "ok",
+        internal: Array(4).fill("ERR_PACKAGE_PATH_NOT_EXPORTED"),
         bad: ["packages[0].quantity"],
         good: 0,
         diff: { changes: true, replaces: [] },

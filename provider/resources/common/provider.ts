@@ -10,18 +10,37 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { loadOperations } from "./load";
-import type { OperationsAbi, ResourceFolder } from "./operations-abi";
+import type { InputsOf, OperationsAbi, OutputsOf, ResourceFolder, StoredOutputs } from "./operations-abi";
 
 /**
  * A `pulumi.dynamic.ResourceProvider` with every method present: the provider instance of each of
- * the package's resources (the engine calls all of them, so none is optional here).
+ * the package's resources (the engine calls all of them, so none is optional here). `check` takes
+ * what the program wrote (not yet validated) and returns checked inputs `I`; the other methods take
+ * checked inputs `I` and the stored outputs ({@link StoredOutputs}), and return outputs `O`.
+ * @typeParam I the resource's checked inputs, e.g. `CustomerOrgInputs`.
+ * @typeParam O the resource's outputs, e.g. `CustomerOrgState`.
  */
-export type WebexResourceProvider = Required<pulumi.dynamic.ResourceProvider>;
+export interface WebexResourceProvider<I = Record<string, unknown>, O = Record<string, unknown>> {
+  /** Receives the stack configuration from the plugin. */
+  configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
+  /** Validates and normalises what the program wrote; failures name the property as written. */
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<I>>;
+  /** Compares stored outputs with new checked inputs. */
+  diff(id: string, olds: StoredOutputs<O>, news: I): Promise<pulumi.dynamic.DiffResult>;
+  /** Creates (or adopts) the resource. */
+  create(inputs: I): Promise<pulumi.dynamic.CreateResult<O>>;
+  /** Reads the resource; an empty id means it is gone. */
+  read(id: string, props?: StoredOutputs<O>): Promise<pulumi.dynamic.ReadResult<O>>;
+  /** Updates the resource in place. */
+  update(id: string, olds: StoredOutputs<O>, news: I): Promise<pulumi.dynamic.UpdateResult<O>>;
+  /** Deletes the resource; one already gone is success. */
+  delete(id: string, props: StoredOutputs<O>): Promise<void>;
+}
 
 /** The provider class of each resource (`CustomerOrgProvider` and its siblings), constructible with no arguments. */
-export interface WebexResourceProviderClass {
+export interface WebexResourceProviderClass<I = Record<string, unknown>, O = Record<string, unknown>> {
   /** Makes a provider; it holds no state and no credential (configuration arrives by `configure`). */
-  new (): WebexResourceProvider;
+  new (): WebexResourceProvider<I, O>;
 }
 
 /**
@@ -38,41 +57,44 @@ export interface WebexResourceProviderClass {
  * every resource's state, stays no larger than the three hand-written classes it replaced.
  * @param folder the resource folder whose `operations` module the methods call.
  */
-export function providerClass(folder: ResourceFolder): WebexResourceProviderClass {
-  const ops = (): OperationsAbi => loadOperations(folder);
-  return class implements pulumi.dynamic.ResourceProvider {
+export function providerClass<F extends ResourceFolder>(folder: F): WebexResourceProviderClass<InputsOf<F>, OutputsOf<F>> {
+  type I = InputsOf<F>;
+  type O = OutputsOf<F>;
+  const ops = (): OperationsAbi<I, O> => loadOperations(folder);
+  type S = StoredOutputs<O>;
+  return class implements WebexResourceProvider<I, O> {
     /** Receives the stack configuration from the plugin (once per process and provider text). */
     async configure(...a: [req: pulumi.dynamic.ConfigureRequest]): Promise<void> {
       ops().configure(this, ...a);
     }
 
     /** Validates and normalises new inputs; failures name the property as written. */
-    async check(...a: [olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.CheckResult> {
+    async check(...a: [olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.CheckResult<I>> {
       return ops().check(this, ...a);
     }
 
     /** Compares old outputs with new inputs. */
-    async diff(...a: [id: string, olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.DiffResult> {
+    async diff(...a: [id: string, olds: S, news: I]): Promise<pulumi.dynamic.DiffResult> {
       return ops().diff(this, ...a);
     }
 
     /** Creates (or adopts) the resource and waits until it is usable. */
-    async create(...a: [inputs: Record<string, unknown>]): Promise<pulumi.dynamic.CreateResult> {
+    async create(...a: [inputs: I]): Promise<pulumi.dynamic.CreateResult<O>> {
       return ops().create(this, ...a);
     }
 
     /** Reads the resource; an empty id means it is gone. */
-    async read(...a: [id: string, props?: Record<string, unknown>]): Promise<pulumi.dynamic.ReadResult> {
+    async read(...a: [id: string, props?: S]): Promise<pulumi.dynamic.ReadResult<O>> {
       return ops().read(this, ...a);
     }
 
     /** Updates the resource in place (only when the server differs) and waits for it. */
-    async update(...a: [id: string, olds: Record<string, unknown>, news: Record<string, unknown>]): Promise<pulumi.dynamic.UpdateResult> {
+    async update(...a: [id: string, olds: S, news: I]): Promise<pulumi.dynamic.UpdateResult<O>> {
       return ops().update(this, ...a);
     }
 
     /** Deletes the resource and waits until it is gone; one already gone is success. */
-    async delete(...a: [id: string, props: Record<string, unknown>]): Promise<void> {
+    async delete(...a: [id: string, props: S]): Promise<void> {
       return ops().remove(this, ...a);
     }
   };

@@ -6,16 +6,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  encodePath,
   LockedError,
   NotFoundError,
-  poll,
   ProvisioningFailedError,
   ProvisioningTimeoutError,
   CUSTOMER_BUSY_STATUSES,
   type Customer,
   type CustomerOperation,
 } from "../../client";
+import { encodePath } from "../../client/http";
+import { poll } from "../../client/poll";
 import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";

@@ -4,7 +4,9 @@
  * meet its customer busy (423), which is waited out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { encodePath, NotFoundError, poll, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
+import { NotFoundError, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
+import { encodePath } from "../../client/http";
+import { poll } from "../../client/poll";
 import { isCallingPackage } from "../../packages";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";

@@ -2,7 +2,6 @@ import { expect } from "chai";
 import {
   AuthenticationError,
   ConflictError,
-  ERROR_CODE_HINTS,
   LockedError,
   NotFoundError,
   PermissionError,
@@ -10,9 +9,8 @@ import {
   RateLimitError,
   ServerError,
   ValidationError,
-  errorFromResponse,
-  redactor,
 } from "../../../provider/client";
+import { ERROR_CODE_HINTS, errorFromResponse, redactor } from "../../../provider/client/errors";
 
 /** The errorCode table of provisioning-api.md, with the status each comes with. */
 const CODES: Array<{ code: number; status: number; cls: new (...a: never[]) => ProvisioningApiError; hint: RegExp }> = [

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
-import { createClient, paginate, parseLinkNext, type Page, type PageRequest } from "../../../provider/client";
+import { createClient } from "../../../provider/client";
+import { paginate, parseLinkNext, type Page, type PageRequest } from "../../../provider/client/paginate";
 import { API, useNock } from "./helpers";
 
 const TOKEN = "page-token";

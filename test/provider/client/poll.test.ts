@@ -1,13 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
-import {
-  NotFoundError,
-  ProvisioningFailedError,
-  ProvisioningTimeoutError,
-  ServerError,
-  createClient,
-  poll,
-} from "../../../provider/client";
+import { NotFoundError, ProvisioningFailedError, ProvisioningTimeoutError, ServerError, createClient } from "../../../provider/client";
+import { poll } from "../../../provider/client/poll";
 import { API, steppingClock, useNock, VirtualClock } from "./helpers";
 
 const TOKEN = "poll-token";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { RateGate } from "../../../provider/client";
+import { RateGate } from "../../../provider/client/rate-gate";
 import { VirtualClock, flush } from "./helpers";
 
 /** Starts `n` concurrent acquires and returns the virtual time at which each was granted. */

@@ -1,12 +1,6 @@
 import { expect } from "chai";
-import {
-  MAX_RETRY_AFTER_MS,
-  backoffDelay,
-  parseRetryAfter,
-  shouldRetry,
-  type ConnectionErrorKind,
-  type RetryDecision,
-} from "../../../provider/client";
+import { type ConnectionErrorKind } from "../../../provider/client";
+import { MAX_RETRY_AFTER_MS, backoffDelay, parseRetryAfter, shouldRetry, type RetryDecision } from "../../../provider/client/retry";
 
 describe("client retry policy", () => {
   describe("shouldRetry", () => {

@@ -8,10 +8,9 @@ import {
   RateLimitError,
   ServerError,
   createClient,
-  isLoopbackHost,
-  normalizeBaseUrl,
   type CustomerCreateRequest,
 } from "../../../provider/client";
+import { isLoopbackHost, normalizeBaseUrl } from "../../../provider/client/http";
 import { API, VirtualClock, steppingClock, useNock } from "./helpers";
 
 const TOKEN = "transport-token";

@@ -10,7 +10,7 @@ import { RefusedChangeError } from "../../../../provider/resources/common/change
 import { CustomerOrgProvider } from "../../../../provider/resources/customer-org/provider";
 import { CUSTOMER_ORG_SCHEMA_VERSION } from "../../../../provider/resources/customer-org/schema";
 import { tuneClients } from "../../../../provider/resources/common/client-cache";
-import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness } from "../operations-harness";
+import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
 
 const ID = "Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSLzE=";
 const ORG = "org-1";
@@ -47,14 +47,14 @@ function serverCustomer(status: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function provider(extraConfig: Record<string, string> = {}): Promise<CustomerOrgProvider> {
+async function provider(extraConfig: Record<string, string> = {}): Promise<LooseProvider> {
   const p = new CustomerOrgProvider();
   await p.configure(configureRequest(extraConfig) as never);
   return p;
 }
 
 /** The checked inputs (what Pulumi passes to create/update). */
-async function checked(p: CustomerOrgProvider, args: Record<string, unknown> = ARGS): Promise<Record<string, unknown>> {
+async function checked(p: LooseProvider, args: Record<string, unknown> = ARGS): Promise<Record<string, unknown>> {
   const result = await p.check({}, args);
   expect(result.failures ?? [], "fixture inputs must be valid").to.deep.equal([]);
   return result.inputs as Record<string, unknown>;
@@ -378,7 +378,7 @@ describe("CustomerOrgProvider against nock", () => {
   const gone = [
     {
       name: "update of a customer deleted outside Pulumi says to refresh",
-      run: (p: CustomerOrgProvider, i: Record<string, unknown>) =>
+      run: (p: LooseProvider, i: Record<string, unknown>) =>
         p.update(ID, { ...i, customerId: ID, status: "provisioning", schemaVersion: 1 }, i),
     },
   ];
@@ -413,7 +413,7 @@ describe("CustomerOrgProvider against nock", () => {
   });
 
   it("create: a missing token fails before any request, naming webex:accessToken and WEBEX_ACCESS_TOKEN", async () => {
-    const p = new CustomerOrgProvider();
+    const p: LooseProvider = new CustomerOrgProvider();
     await p.configure({ config: { get: (k: string) => (k === "webex:baseUrl" ? BASE : undefined) } } as never);
     const inputs = await checked(p);
     const error = await thrownBy(() => p.create(inputs));
@@ -519,7 +519,7 @@ describe("CustomerOrgProvider against nock", () => {
   });
 
   describe("update", () => {
-    async function stateAndInputs(p: CustomerOrgProvider, status = "provisioned") {
+    async function stateAndInputs(p: LooseProvider, status = "provisioned") {
       const inputs = await checked(p);
       const olds = {
         ...inputs,

@@ -9,7 +9,7 @@ import { ConflictError, ValidationError } from "../../../../provider/client";
 import { RefusedChangeError } from "../../../../provider/resources/common/change-rules";
 import { CustomerUserProvider } from "../../../../provider/resources/customer-user/provider";
 import { CUSTOMER_USER_SCHEMA_VERSION } from "../../../../provider/resources/customer-user/schema";
-import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness } from "../operations-harness";
+import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
 
 const CUSTOMER = "cust-1";
 const ORG = "org-1";
@@ -38,13 +38,13 @@ function subscriber(extra: Record<string, unknown> = {}) {
   };
 }
 
-async function provider(extra: Record<string, string> = {}): Promise<CustomerUserProvider> {
+async function provider(extra: Record<string, string> = {}): Promise<LooseProvider> {
   const p = new CustomerUserProvider();
   await p.configure(configureRequest(extra) as never);
   return p;
 }
 
-async function checked(p: CustomerUserProvider, args: Record<string, unknown> = ARGS) {
+async function checked(p: LooseProvider, args: Record<string, unknown> = ARGS) {
   const result = await p.check({}, args);
   expect(result.failures ?? [], "fixture inputs must be valid").to.deep.equal([]);
   return result.inputs as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { ConflictError } from "../../../../provider/client";
 import { TemplatesUnavailableError } from "../../../../provider/resources/common/errors";
 import { OnboardingTemplateProvider } from "../../../../provider/resources/onboarding-template/provider";
 import { ONBOARDING_TEMPLATE_SCHEMA_VERSION } from "../../../../provider/resources/onboarding-template/schema";
-import { BASE, configureRequest, enc, thrownBy, TOKEN, useProviderHarness } from "../operations-harness";
+import { BASE, configureRequest, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
 
 const ID = "tmpl-1";
 const PATH = `/v1/wholesale/onboardingTemplates/${enc(ID)}`;
@@ -33,13 +33,13 @@ const WIRE = {
   allowWebexToWebexCalls: true,
 };
 
-async function provider(): Promise<OnboardingTemplateProvider> {
+async function provider(): Promise<LooseProvider> {
   const p = new OnboardingTemplateProvider();
   await p.configure(configureRequest() as never);
   return p;
 }
 
-async function checked(p: OnboardingTemplateProvider, args: Record<string, unknown> = ARGS) {
+async function checked(p: LooseProvider, args: Record<string, unknown> = ARGS) {
   const r = await p.check({}, args);
   expect(r.failures ?? []).to.deep.equal([]);
   return r.inputs as Record<string, unknown>;
