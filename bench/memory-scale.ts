@@ -81,8 +81,8 @@ const PROJECT = "webex-bench";
 const TOKEN = `bench-memory-${process.pid}-${Date.now().toString(36)}`;
 
 /**
- * Runs preview, up and no-change up for each size on a fresh emulator and state; stops at the
- * first failed run (later ones would measure a broken stack).
+ * Runs preview, up and no-change up for each size on a fresh emulator and state; stops after the
+ * first failed run (its row has `ok: false`; its peaks are those reached until it failed).
  */
 export async function runMemoryScale(
   sizes: readonly MemorySize[],
@@ -137,7 +137,8 @@ export async function runMemoryScale(
         if (!row.ok) {
           const tail = (run.stdout + "\n" + run.stderr).split("\n").filter((l) => l.trim() !== "");
           for (const line of tail.slice(-10)) opts.log(`  ${line}`);
-          throw new Error(`memory run ${resources} ${phase} failed (exit ${run.exitCode})`);
+          // Later runs would measure a broken stack; the rows so far (this one included) are kept.
+          return rows;
         }
       }
     } finally {
@@ -162,7 +163,7 @@ export function renderMemoryMarkdown(r: MemoryResults): string {
     "|---|---|---|---|---|---|",
     ...r.rows.map(
       (row) =>
-        `| ${row.resources.toLocaleString("en-US")} | ${row.phase} | ${(row.wallMs / 1000).toFixed(1)} s | ` +
+        `| ${row.resources.toLocaleString("en-US")} | ${row.phase}${row.ok ? "" : " (failed)"} | ${(row.wallMs / 1000).toFixed(1)} s | ` +
         `${mb(row.peakRssKb.engine)} / ${mb(row.peakRssKb.program)} / ${mb(row.peakRssKb.provider)} | ${row.writes} | ` +
         `${(row.stateBytes / 2 ** 20).toFixed(1)} MB |`,
     ),

@@ -529,6 +529,7 @@ async function memoryMain(flags: BenchFlags): Promise<void> {
   const paths = writeMemoryResults(flags.out, results);
   process.stdout.write(renderMemoryMarkdown(results));
   log(`results: ${paths.json}, ${paths.markdown}`);
+  if (rows.some((row) => !row.ok)) process.exitCode = 1;
 }
 
 if (require.main === module) {
