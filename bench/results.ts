@@ -49,6 +49,11 @@ export const PhaseResultSchema = z.object({
   apiWindow: z.object({ firstRequestMs: z.number(), lastAnswerMs: z.number() }).optional(),
   /** Peak memory; absent for the in-process baseline. */
   peakRssKb: PeakRssSchema.optional(),
+  /**
+   * Under `--engine cli`: how many times the phase wrote the checkpoint (each a rewrite of the
+   * whole file) and its size in bytes when the phase ended.
+   */
+  checkpoint: z.object({ writes: z.number(), bytes: z.number() }).optional(),
   /** For a baseline measured on a sample: measured time and the factor applied to it. */
   extrapolated: z.object({ measuredMs: z.number(), sampleCustomers: z.number(), factor: z.number() }).optional(),
   /** Error lines of a failed phase (engine errors, first few). */
@@ -237,6 +242,11 @@ export function renderMarkdown(r: BenchResults): string {
     const p = r.product[phase];
     if (p) lines.push(`- ${PHASE_LABELS[phase]}: ${formatRoutes(p.requests.byRoute) || "none"}`);
   }
+  const written = PHASES.flatMap((phase) => {
+    const c = r.product[phase]?.checkpoint;
+    return c ? [`- ${PHASE_LABELS[phase]}: written ${c.writes} times, ${c.bytes} bytes after`] : [];
+  });
+  if (written.length > 0) lines.push("", "Checkpoint (real CLI's file backend):", "", ...written);
   lines.push("", "Lower bounds (see `bench/lower-bound.ts`):", "");
   for (const b of r.bounds) lines.push(`- ${PHASE_LABELS[b.phase]}: ${b.derivation}`);
   return lines.join("\n") + "\n";

@@ -13,7 +13,7 @@
  *
  * Usage: `npm run bench -- [flags]`; `npm run bench -- --help` lists them ({@link USAGE}).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, freemem, totalmem, tmpdir, type as osType, release } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -63,6 +63,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                             from empty, up and a no-change up at 1,101 and 10,000 resources, API costs zero
                             (bench/memory-scale.ts; writes memory-<time>.json and memory-latest.md)
   --memory-sizes CxU,...    the sizes --memory runs (default 100x10,909x10)
+  --phase-timeout-min N     kill a phase's engine run after N minutes (default 15; the real CLI's
+                            100 x 10 up needs more)
   --baseline-customers N    customers the sequential baseline runs (scaled linearly; default 10)
   --no-baseline             skip the sequential baseline
   --out DIR                 where results go (default bench/results)
@@ -104,6 +106,8 @@ export const BenchFlagsSchema = z
     /** Run the memory-at-scale phases (`bench/memory-scale.ts`) instead of the timed ones. */
     memory: z.boolean().default(false),
     "memory-sizes": z.string().optional(),
+    /** Minutes after which one engine run is killed (its phase then fails). */
+    "phase-timeout-min": z.coerce.number().positive().default(15),
     "baseline-customers": z.coerce.number().int().min(1).optional(),
     "no-baseline": z.boolean().default(false),
     out: z.string().default(join(REPO_ROOT, "bench", "results")),
@@ -145,6 +149,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
       "bump-only": { type: "boolean" },
       memory: { type: "boolean" },
       "memory-sizes": { type: "string" },
+      "phase-timeout-min": { type: "string" },
       "baseline-customers": { type: "string" },
       "no-baseline": { type: "boolean" },
       out: { type: "string" },
@@ -212,6 +217,11 @@ function errorLines(run: EngineRunResult): string[] {
   return (errors.length > 0 ? errors : lines.slice(-10)).slice(0, 10);
 }
 
+/** Size of a file in bytes, 0 when it does not exist. */
+function fileBytes(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
@@ -257,7 +267,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
       parallel: flags.parallel,
       config: config(bump),
       secretConfig: { "webex:accessToken": TOKEN },
-      timeoutMs: 15 * 60 * 1000,
+      timeoutMs: flags["phase-timeout-min"] * 60 * 1000,
     });
     const result: PhaseResult = {
       wallMs: run.wallMs,
@@ -265,12 +275,14 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
       requests: await requestCounts(emulator),
       apiWindow: await apiWindow(emulator, phaseStart),
       peakRssKb: run.peakRssKb,
+      ...(cli ? { checkpoint: { writes: cli.checkpointWrites() - writesBefore, bytes: fileBytes(cli.checkpoint) } } : {}),
       errors: run.exitCode === 0 ? [] : errorLines(run),
     };
     log(
       `product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`,
     );
-    if (cli) log(`product ${name}: checkpoint written ${cli.checkpointWrites() - writesBefore} times`);
+    if (result.checkpoint)
+      log(`product ${name}: checkpoint written ${result.checkpoint.writes} times, now ${result.checkpoint.bytes} bytes`);
     results.product[name] = result;
     if (!result.ok) {
       // Later phases would measure a broken stack: stop, and say why.
@@ -290,7 +302,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         parallel: flags.parallel,
         config: config(bump, settings),
         secretConfig: { "webex:accessToken": TOKEN },
-        timeoutMs: 15 * 60 * 1000,
+        timeoutMs: flags["phase-timeout-min"] * 60 * 1000,
       });
     log(`product precision: ${change}`);
     const plan = await run("preview");
@@ -336,7 +348,9 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
         results.figures.previewCalls = preview.requests.total;
       }
       await phase("bumpUp", "up", 1);
-      if (!flags["bump-only"]) {
+      // The precision phase reads the stand-in's state file and preview output.
+      if (cli) log("product precision: not run under --engine cli (it reads the stand-in's state file format)");
+      if (!flags["bump-only"] && !cli) {
         results.previewPrecision = [];
         for (const [change, bump, settings] of PRECISION_CHANGES) {
           results.previewPrecision.push(await precision(change, bump, settings));
