@@ -6,11 +6,11 @@
 // status. The engines are compared with each other, never with hard-coded request counts: where they
 // differ, the stand-in is wrong (reference/real-pulumi-engine.md).
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { type AddressInfo } from "node:net";
 import { generateCatalog, type CatalogOptions } from "../../bench/workload";
 import { runEngine, type EngineResult } from "../../local/engine";
+import { readStoredState } from "../../local/engine/state-store";
 import { startEmulator } from "../../local/emulator";
 import type { State } from "../../local/emulator/core/state";
 import { CliProgram, type CliResult, type Emulator, describeWithCli, tail } from "./support";
@@ -252,7 +252,7 @@ describeWithCli("differential: the local engine and the real Pulumi CLI send the
     const exported = await p.pulumi(["stack", "export"]);
     expect(exported.code, tail(exported)).to.equal(0);
     const realResources = (JSON.parse(exported.output) as { deployment: { resources?: Stored[] } }).deployment.resources ?? [];
-    const localResources = (JSON.parse(readFileSync(stand.stateFile, "utf8")) as { resources: Stored[] }).resources;
+    const localResources = (readStoredState(stand.stateFile)!.raw as { resources: Stored[] }).resources;
     expect(resourcesOf(localResources, localIds), "resources' ids and outputs").to.deep.equal(resourcesOf(realResources, realIds));
 
     // The Stack resource's outputs are the stack outputs (what `pulumi stack output` shows).
