@@ -9,6 +9,8 @@ import { ResourceInitError, ConfigurationError } from "../../../../provider/reso
 import { RefusedChangeError } from "../../../../provider/resources/common/change-rules";
 import { CustomerOrgProvider } from "../../../../provider/resources/customer-org/provider";
 import { CUSTOMER_ORG_SCHEMA_VERSION } from "../../../../provider/resources/customer-org/schema";
+import { customerOrgRules } from "../../../../provider/resources/customer-org/rules";
+import { diffCustomerOrg } from "../../../../provider/resources/customer-org/diff";
 import { tuneClients } from "../../../../provider/resources/common/client-cache";
 import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
 
@@ -695,6 +697,36 @@ describe("CustomerOrgProvider against nock", () => {
           expect(result.outs.status).to.equal(c.final);
           expect((result.outs.address as { line1: string }).line1).to.equal("2 Main St");
         });
+      }
+    });
+
+    it("judges the rule table once per update: as many reads of it as ONE diff makes (issue 16.3)", async () => {
+      const p = await provider();
+      const { inputs, olds } = await stateAndInputs(p);
+      const news = {
+        ...inputs,
+        packages: [
+          { name: "webex_calling", quantity: 20 },
+          { name: "webex_meetings", quantity: 5 },
+        ],
+      };
+      const rules = customerOrgRules as { fields: typeof customerOrgRules.fields };
+      const original = rules.fields;
+      let reads = 0;
+      rules.fields = new Proxy(original, {
+        ownKeys: (target) => (reads++, Reflect.ownKeys(target)),
+      });
+      try {
+        diffCustomerOrg(olds, news, { clientRules: "strict" });
+        const oneDiff = reads;
+        expect(oneDiff, "a diff reads the table").to.be.greaterThan(0);
+        reads = 0;
+        const scope = api().put(PATH).reply(202, {}).get(PATH).reply(200, serverCustomer("provisioned"));
+        await p.update(ID, olds, news);
+        scope.done();
+        expect(reads, "update judges the rules as one diff does").to.equal(oneDiff);
+      } finally {
+        rules.fields = original;
       }
     });
 
