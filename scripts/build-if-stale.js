@@ -35,8 +35,15 @@ function build(root) {
 }
 
 /**
+ * Folders whose `.ts` files the build compiles: the package (`provider/`) and what `npm start` and
+ * `npm run engine` run from `dist/` when it is current (`scripts/start.ts`, `local/engine/cli.ts`
+ * and what they import). A folder that does not exist is skipped.
+ */
+const SOURCE_DIRS = ["provider", "local", "catalog", "scripts"];
+
+/**
  * Whether `dist/` is newer than every source of the build: the last build recorded by `npm start`
- * started after every `.ts` under `provider/` and the build's configuration files were last
+ * started after every `.ts` under {@link SOURCE_DIRS} and the build's configuration files were last
  * written, and its output is there. Timestamps only (a few hundred `stat`s), so an unchanged tree
  * starts without the compiler (an up-to-date `tsc --incremental` check alone took ~2.4 s); any
  * doubt (no record, a missing output, an unreadable file) answers "build".
@@ -51,7 +58,10 @@ function builtIsCurrent(root) {
         .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     const inputs = [
       ...["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"].map((f) => path.join(root, f)),
-      ...walk(path.join(root, "provider")).filter((f) => f.endsWith(".ts")),
+      ...SOURCE_DIRS.map((d) => path.join(root, d))
+        .filter((d) => fs.existsSync(d))
+        .flatMap(walk)
+        .filter((f) => f.endsWith(".ts")),
     ];
     return inputs.every((f) => fs.statSync(f).mtimeMs < built);
   } catch {
@@ -59,4 +69,14 @@ function builtIsCurrent(root) {
   }
 }
 
-module.exports = { build, builtIsCurrent, stampFile };
+/**
+ * The built copy of a TypeScript entry point (`scripts/start.ts` → `dist/scripts/start.js`) when
+ * `dist/` is current and holds it, else undefined (the caller runs the source under ts-node).
+ * Precompiled, the engine starts in ~0.2 s instead of ~1.2 s under ts-node.
+ */
+function builtEntry(root, source) {
+  const built = path.join(root, "dist", source.replace(/\.ts$/, ".js"));
+  return fs.existsSync(built) && builtIsCurrent(root) ? built : undefined;
+}
+
+module.exports = { build, builtEntry, builtIsCurrent, stampFile };

@@ -20,10 +20,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative } from "node:path";
+import { REPO_ROOT } from "./repo-root";
 
 /** The repository root. */
-const ROOT = resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 /** The Go module that pins and builds the CLI. */
 const MODULE_DIR = join(ROOT, "tools", "pulumi-cli");
 

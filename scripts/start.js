@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm start` entry point: builds the package (the Pulumi program and its dynamic-provider plugin
-// load the built `dist/`, as users' programs do), then runs scripts/start.ts. A plain JS shim so
-// `npm start` needs nothing but an `npm ci`.
+// load the built `dist/`, as users' programs do), then runs scripts/start.ts: its built copy in
+// dist/ when dist/ is current (no compiler, no ts-node), else the source under ts-node after the
+// build. A plain JS shim so `npm start` needs nothing but an `npm ci`.
 "use strict";
 const path = require("node:path");
-const { builtIsCurrent, build } = require("./build-if-stale.js");
+const { builtEntry, build } = require("./build-if-stale.js");
 
 if (require.main !== module) {
   // Imported (e.g. `import ... from "scripts/start"` in a test, which Node resolves to this
@@ -22,8 +23,9 @@ function run() {
   if (Number(process.versions.node.split(".")[0]) < lowest) {
     console.error(`npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`);
   }
-  require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-  const start = require("./start.ts");
+  const built = builtEntry(root, "scripts/start.ts");
+  if (!built) require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+  const start = require(built ?? "./start.ts");
   const argv = process.argv.slice(2);
   try {
     // Bad arguments are reported before a build that can take a while.
@@ -33,7 +35,7 @@ function run() {
     process.exit(2);
   }
 
-  if (!builtIsCurrent(root)) build(root);
+  if (!built) build(root);
   start
     .main(argv)
     .then((code) => {

@@ -20,6 +20,7 @@ import { findCli } from "./pulumi-cli";
 import { runEngine } from "../local/engine";
 import { ALLOW_DELETES_ENV } from "../catalog/deletion-guard";
 import { ALLOW_LOOKALIKES_ENV } from "../catalog/load";
+import { REPO_ROOT } from "./repo-root";
 
 /** The operations `npm start` accepts; `up` when none is given. */
 export const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
@@ -27,7 +28,7 @@ export const OPERATIONS = ["up", "preview", "refresh", "destroy"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** The repository root: the root program's folder. */
-const ROOT = resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 /**
  * Everything `npm start` keeps between runs (git-ignored); `NPM_START_STATE_DIR` moves it (tests run
  * `npm start` on private state this way).

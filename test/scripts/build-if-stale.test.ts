@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-const { builtIsCurrent, stampFile } = require("../../scripts/build-if-stale.js") as {
+const { builtEntry, builtIsCurrent, stampFile } = require("../../scripts/build-if-stale.js") as {
+  builtEntry: (root: string, source: string) => string | undefined;
   builtIsCurrent: (root: string) => boolean;
   stampFile: (root: string) => string;
 };
@@ -40,6 +41,24 @@ describe("npm start: build only when dist/ is older than a source", () => {
     { name: "dependencies changed (package-lock.json)", change: () => at("package-lock.json", 3_000), current: false },
     { name: "dist/ removed", change: () => rmSync(join(root, "dist"), { recursive: true }), current: false },
     { name: "no build recorded", change: () => rmSync(stampFile(root)), current: false },
+    {
+      name: "a local engine source saved after the build (npm start runs the engine from dist/)",
+      change: () => {
+        mkdirSync(join(root, "local/engine"), { recursive: true });
+        writeFileSync(join(root, "local/engine/cli.ts"), "");
+        at("local/engine/cli.ts", 3_000);
+      },
+      current: false,
+    },
+    {
+      name: "a start script source older than the build",
+      change: () => {
+        mkdirSync(join(root, "scripts"), { recursive: true });
+        writeFileSync(join(root, "scripts/start.ts"), "");
+        at("scripts/start.ts", 1_500);
+      },
+      current: true,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.current ? "skips" : "runs"} the compiler`, () => {
@@ -47,4 +66,15 @@ describe("npm start: build only when dist/ is older than a source", () => {
       expect(builtIsCurrent(root)).to.equal(c.current);
     });
   }
+
+  it("runs an entry point from dist/ only when dist/ is current and holds it", () => {
+    expect(builtEntry(root, "scripts/start.ts"), "not built").to.equal(undefined);
+    mkdirSync(join(root, "dist/scripts"), { recursive: true });
+    writeFileSync(join(root, "dist/scripts/start.js"), "");
+    expect(builtEntry(root, "scripts/start.ts")).to.equal(join(root, "dist/scripts/start.js"));
+    mkdirSync(join(root, "scripts"), { recursive: true });
+    writeFileSync(join(root, "scripts/start.ts"), "");
+    at("scripts/start.ts", 3_000);
+    expect(builtEntry(root, "scripts/start.ts"), "a source newer than the build").to.equal(undefined);
+  });
 });
