@@ -6,6 +6,7 @@
  */
 import { runDeletes } from "./delete-scheduler";
 import { ProviderError } from "./plugin-host";
+import { plan, type Step } from "./planner";
 import {
   applyIgnoreChanges,
   changedKeyNames,
@@ -195,6 +196,9 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     return { id: "", object: reg.object, state };
   }
 
+  /**
+   * A custom resource's step: the provider's check and diff, {@link plan}, then the step shown (preview) or applied.
+   */
   async #customStep(
     goal: Goal,
     reg: Registration,
@@ -222,103 +226,84 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
       }
     }
     const check = await plugin.check(goal.urn, oldInputs, news);
-    if (check.failures.length > 0) {
-      throw new StepError(`check failed: ${check.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; ")}`);
-    }
-    const checked = check.inputs;
-    const inputs = markSecretKeys(checked, secretIn);
-    const secretOut = [...secretIn, ...reg.additionalSecretOutputs];
+    const diff =
+      prior && check.failures.length === 0
+        ? await plugin.diff(goal.urn, prior.id, unwrapMap(prior.outputs), check.inputs, oldInputs)
+        : undefined;
+    const step = plan(
+      {
+        protect: goal.protect,
+        deleteBeforeReplace: reg.deleteBeforeReplace,
+        replaceOnChanges: reg.replaceOnChanges,
+        secretInputs: secretIn,
+        deletedAhead: this.#replacedFirst.has(goal.urn),
+      },
+      prior,
+      check,
+      diff,
+    );
+    if (step.op === "refused") throw new StepFailure(step.as, step.message);
+
     const name = reg.name;
-    const renamedNote = prior && prior.urn !== goal.urn ? `(renamed from ${parseUrn(prior.urn).name})` : undefined;
+    const secretOut = [...secretIn, ...reg.additionalSecretOutputs];
+    const keys = step.op === "update" || step.op === "replace" ? step.changedKeys : undefined;
+    const renamed = prior && prior.urn !== goal.urn ? `(renamed from ${parseUrn(prior.urn).name})` : undefined;
+    const note =
+      step.op === "replace" && step.deleteBeforeReplace && prior
+        ? "(delete before replace)"
+        : step.op === "update" && step.retry
+          ? "(retrying after initialization errors)"
+          : renamed;
+    const record = (): void =>
+      ctx.record({ urn: goal.urn, type: goal.type, name, op: step.op, ...(keys ? { changedKeys: changedKeyNames(keys) } : {}) });
+    // Same: the prior id and outputs, with this registration's inputs and options.
+    const keep = (): ResourceState => ({
+      ...goal,
+      id: prior!.id,
+      inputs: step.inputs,
+      outputs: markSecretKeys(prior!.outputs, secretOut),
+      external: false,
+    });
 
-    if (!prior) {
-      const keys: ChangedKeys = { added: [], changed: [], removed: [] };
-      if (ctx.dryRun) {
-        ctx.renderer.planned("create", goal.type, name);
-        ctx.record({ urn: goal.urn, type: goal.type, name, op: "create" });
-        return { id: "", object: inputs };
-      }
-      // A dependent deleted ahead of a delete-before-replace is now created again: it is a replacement.
-      const op = this.#replacedFirst.has(goal.urn) ? "replace" : "create";
-      const state = await this.#create(goal, name, checked, inputs, secretOut, op, keys);
-      ctx.record({ urn: goal.urn, type: goal.type, name, op });
-      return { id: state.id, object: state.outputs, state };
-    }
-
-    const oldOutputs = unwrapMap(prior.outputs);
-    const diff = await plugin.diff(goal.urn, prior.id, oldOutputs, checked, oldInputs);
-    // The plugin answers UNKNOWN when the provider has no diff method: compare inputs ourselves, like the real engine.
-    const changes = diff.changes === "unknown" ? (deepEqual(oldInputs, checked) ? "none" : "some") : diff.changes;
-    const keys = changedKeys(prior.inputs, inputs);
-    const keyNames = changedKeyNames(keys);
-    // replaceOnChanges, as in the real engine, only matches keys the engine itself found changed: the plugin
-    // reports no changed keys, so it applies when the provider has no diff method (answer UNKNOWN).
-    const forced = diff.changes === "unknown" ? replaceOnChangesMatches(reg.replaceOnChanges, keyNames) : [];
-    const replaces = [...diff.replaces, ...forced];
-    const replace = changes === "some" && replaces.length > 0;
-    const hasInitErrors = (prior.initErrors?.length ?? 0) > 0;
-
-    if (changes === "none" && !hasInitErrors) {
-      const state: ResourceState = { ...goal, id: prior.id, inputs, outputs: markSecretKeys(prior.outputs, secretOut), external: false };
-      if (ctx.dryRun) ctx.renderer.planned("same", goal.type, name, undefined, renamedNote);
-      else {
-        ctx.store.upsert(state, prior);
-        // A no-op run must not even serialize the state: only a record that really changed schedules a write.
-        if (!sameRecord(prior, state)) ctx.store.markDirty();
-        ctx.renderer.stepDone(state, "same", goal.type, name, undefined, renamedNote);
-      }
-      ctx.record({ urn: goal.urn, type: goal.type, name, op: "same" });
-      return { id: prior.id, object: state.outputs, state };
-    }
-
-    if (replace) {
-      if (goal.protect || prior.protect) {
-        throw new StepFailure(
-          "replace",
-          `cannot replace a protected resource (a change to ${replaces.join(", ")} requires a replacement); ` +
-            `remove the protect option first if the replacement is intended`,
-        );
-      }
-      // The program's option, when set, wins over the provider's wish (step_generator.go).
-      const dbr = reg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
-      const note = dbr ? "(delete before replace)" : undefined;
-      if (ctx.dryRun) {
-        if (dbr) {
-          for (const d of await this.#dependentReplacements(prior, false)) {
-            ctx.renderer.line(
-              `    info: ${d.type} ${parseUrn(d.urn).name} will be replaced first: it depends on ${name}, which is deleted before it is replaced`,
-            );
-          }
-        }
-        ctx.renderer.planned("replace", goal.type, name, keys, note ?? renamedNote);
-        ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
-        return { id: "", object: inputs };
-      }
-      if (dbr) {
-        await this.#replaceDependentsFirst(prior);
-        if (!(await this.#deleteOne(prior, { replacing: true }))) {
-          throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
-        }
-      }
-      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
-      const state = await this.#create(goal, name, checked, inputs, secretOut, "replace", keys);
-      if (!dbr) {
-        prior.pendingReplacement = true;
-        this.#deferred.push(prior);
-        ctx.store.markDirty();
-      }
-      ctx.record({ urn: goal.urn, type: goal.type, name, op: "replace", changedKeys: keyNames });
-      return { id: state.id, object: state.outputs, state };
-    }
-
-    const note = hasInitErrors && changes === "none" ? "(retrying after initialization errors)" : renamedNote;
     if (ctx.dryRun) {
-      ctx.renderer.planned("update", goal.type, name, keys, note);
-      ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
-      return { id: prior.id, object: inputs };
+      if (step.op === "replace" && step.deleteBeforeReplace && prior) {
+        for (const d of await this.#dependentReplacements(prior, false)) {
+          ctx.renderer.line(
+            `    info: ${d.type} ${parseUrn(d.urn).name} will be replaced first: it depends on ${name}, which is deleted before it is replaced`,
+          );
+        }
+      }
+      ctx.renderer.planned(step.op, goal.type, name, keys, note);
+      record();
+      // The dynamic provider does not preview: creates, updates and replacements answer with their inputs.
+      if (step.op !== "same") return { id: step.op === "update" ? prior!.id : "", object: step.inputs };
+      const same = keep();
+      return { id: same.id, object: same.outputs, state: same };
     }
-    const state = await this.#update(goal, name, prior, checked, inputs, oldOutputs, oldInputs, secretOut, keys, note);
-    ctx.record({ urn: goal.urn, type: goal.type, name, op: "update", changedKeys: keyNames });
+
+    if (step.op === "same") {
+      const same = keep();
+      ctx.store.upsert(same, prior);
+      // A no-op run must not even serialize the state: only a record that really changed schedules a write.
+      if (!sameRecord(prior!, same)) ctx.store.markDirty();
+      ctx.renderer.stepDone(same, "same", goal.type, name, undefined, note);
+      record();
+      return { id: same.id, object: same.outputs, state: same };
+    }
+    if (step.op === "replace" && step.deleteBeforeReplace && prior) {
+      await this.#replaceDependentsFirst(prior);
+      if (!(await this.#deleteOne(prior, { replacing: true }))) {
+        throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
+      }
+    }
+    const state = await this.#apply(step, goal, name, step.op === "update" ? prior : undefined, check.inputs, secretOut, note);
+    if (step.op === "replace" && !step.deleteBeforeReplace && prior) {
+      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
+      prior.pendingReplacement = true;
+      this.#deferred.push(prior);
+      ctx.store.markDirty();
+    }
+    record();
     return { id: state.id, object: state.outputs, state };
   }
 
@@ -406,70 +391,34 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
   }
 
   /**
-   * Creates a resource (also the new half of a replacement): {@link #apply} with the provider's create.
-   */
-  #create(
-    goal: Goal,
-    name: string,
-    checked: PropertyMap,
-    inputs: PropertyMap,
-    secretOut: string[],
-    op: "create" | "replace",
-    keys: ChangedKeys,
-  ): Promise<ResourceState> {
-    return this.#apply(
-      "create",
-      op,
-      goal,
-      name,
-      undefined,
-      inputs,
-      secretOut,
-      op === "replace" ? keys : undefined,
-      undefined,
-      async (plugin, onStart) => plugin.create(goal.urn, checked, onStart),
-    );
-  }
-
-  /** Updates a resource in place: {@link #apply} with the provider's update. */
-  #update(
-    goal: Goal,
-    name: string,
-    prior: ResourceState,
-    checked: PropertyMap,
-    inputs: PropertyMap,
-    oldOutputs: PropertyMap,
-    oldInputs: PropertyMap,
-    secretOut: string[],
-    keys: ChangedKeys,
-    note: string | undefined,
-  ): Promise<ResourceState> {
-    return this.#apply("update", "update", goal, name, prior, inputs, secretOut, keys, note, async (plugin, onStart) => ({
-      id: prior.id,
-      outputs: await plugin.update(goal.urn, prior.id, oldOutputs, checked, oldInputs, onStart),
-    }));
-  }
-
-  /**
-   * Applies a create or an update, as the real engine's CreateStep/UpdateStep.Apply with the snapshot manager
-   * around it: the pending operation is durable before the provider is called, the result (or a partial result
-   * with its initialization errors) is recorded once and durable before the program hears of it.
+   * Applies a create, an update or the create of a replacement, as the real engine's CreateStep/UpdateStep.Apply
+   * with the snapshot manager around it: the pending operation is durable before the provider is called, the result
+   * (or a partial result with its initialization errors) is recorded once and durable before the program hears of it.
    *
-   * @param prior the resource updated in place (undefined for a create: a replaced resource stays until deleted).
+   * @param prior the resource an update changes in place (undefined for a create: a replaced resource stays in the
+   *   state until it is deleted).
+   * @param checked the checked inputs as the provider gets them (secrets unwrapped).
+   * @param note shown with an update's result (a rename, a retry).
    */
   async #apply(
-    kind: "create" | "update",
-    op: StepRecord["op"],
+    step: Extract<Step, { op: "create" | "update" | "replace" }>,
     goal: Goal,
     name: string,
     prior: ResourceState | undefined,
-    inputs: PropertyMap,
+    checked: PropertyMap,
     secretOut: string[],
-    keys: ChangedKeys | undefined,
     note: string | undefined,
-    call: (plugin: Awaited<ReturnType<RunContext["plugin"]>>, onStart: () => void) => Promise<{ id: string; outputs: PropertyMap }>,
   ): Promise<ResourceState> {
     const { ctx } = this;
+    const { op, inputs } = step;
+    const kind = op === "update" ? "update" : "create";
+    const keys = op === "create" ? undefined : step.changedKeys;
+    const call = (plugin: Awaited<ReturnType<RunContext["plugin"]>>, onStart: () => void): Promise<{ id: string; outputs: PropertyMap }> =>
+      op === "update" && prior
+        ? plugin
+            .update(goal.urn, prior.id, unwrapMap(prior.outputs), checked, unwrapMap(prior.inputs), onStart)
+            .then((outputs) => ({ id: prior.id, outputs }))
+        : plugin.create(goal.urn, checked, onStart);
     this.#guardSecrets(inputs, secretOut);
     this.#guardStop(op);
     const plugin = await ctx.plugin();
@@ -515,7 +464,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     if (result.initErrors) {
       throw new StepFailure(op, `${done} with initialization errors (the next up retries it): ${result.initErrors.join("; ")}`, token);
     }
-    ctx.renderer.stepDone(token, op, goal.type, name, keys, note);
+    ctx.renderer.stepDone(token, op, goal.type, name, keys, kind === "update" ? note : undefined);
     return state;
   }
 
@@ -703,14 +652,6 @@ export function sameRecord(a: ResourceState, b: ResourceState): boolean {
     deepEqual(a.inputs, b.inputs) &&
     deepEqual(a.outputs, b.outputs)
   );
-}
-
-/** The changed keys a `replaceOnChanges` list selects (`*` selects all; a path selects its top-level key). */
-export function replaceOnChangesMatches(paths: readonly string[], changed: readonly string[]): string[] {
-  if (paths.length === 0) return [];
-  if (paths.includes("*")) return [...changed];
-  const tops = new Set(paths.map((p) => String(parsePropertyPath(p)[0])));
-  return changed.filter((k) => tops.has(k));
 }
 
 /** A readable one-line message for anything thrown inside a step. */

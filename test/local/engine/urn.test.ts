@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { replaceOnChangesMatches } from "../../../local/engine/step-generator";
+import { replaceOnChangesMatches } from "../../../local/engine/planner";
 import { computeAliasUrns, makeUrn, parseUrn, type AliasContext, type AliasInput } from "../../../local/engine/urn";
 
 const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
