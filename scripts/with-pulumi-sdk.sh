@@ -31,6 +31,10 @@ trap 'rm -rf "$copy"' EXIT
 # Everything but git's data and the caches in .local/ (which hold, e.g., the Node binaries).
 tar -C "$root" --exclude=./.git --exclude=./.local -cf - . | tar -C "$copy" -xf -
 (cd "$copy" && npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error "@pulumi/pulumi@$want" >&2)
+# The checkout's dist/ (built against the newest SDK's types) is what runs: record it as current, so
+# `npm start` in the copy runs dist/ instead of rebuilding, which would type-check the stand-in engine
+# against the older SDK's protocol types and fail (the build stamp lives in the excluded .local/).
+mkdir -p "$copy/.local" && touch "$copy/.local/build.stamp"
 got=$(cd "$copy" && node -p 'require("@pulumi/pulumi/package.json").version')
 if [ "$got" != "$want" ]; then
   echo "with-pulumi-sdk.sh: asked for @pulumi/pulumi $want, the copy has $got" >&2
