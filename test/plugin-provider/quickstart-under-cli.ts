@@ -139,7 +139,7 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         expect(r.code, r.out).not.to.equal(0);
         expect(r.out).to.include(expected);
         // The language host bails (the engine shows the refusal); no second error from the program's end.
-        expect(r.out).not.to.match(/Program exited with non-zero exit code|Resource monitor has terminated/);
+        expect(r.out, r.out).not.to.match(/Program exited with non-zero exit code|Resource monitor has terminated/);
         expect((await emu.admin.counters()).total).to.equal(0);
       });
 

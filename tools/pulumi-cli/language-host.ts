@@ -38,6 +38,29 @@ export function configEnvironment(req: languagePb.RunRequest): NodeJS.ProcessEnv
   return { PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()) };
 }
 
+/**
+ * The engine's settings as a program runner's flags (`--monitor`, `--engine`, `--project`, …), the
+ * same list for every language; only the spelling differs: Node's run.js takes `--dry-run` and
+ * `--root-directory`, the Python exec script (argparse) `--dry_run true` and `--root_directory`.
+ */
+export function engineFlags(req: languagePb.RunRequest, engineAddress: string, style: "node" | "python"): string[] {
+  const args: string[] = [];
+  const sep = style === "node" ? "-" : "_";
+  const flag = (name: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== "" && value !== 0) args.push(`--${name.replace("-", sep)}`, String(value));
+  };
+  flag("monitor", req.getMonitorAddress());
+  flag("engine", engineAddress);
+  flag("organization", req.getOrganization());
+  flag("project", req.getProject());
+  flag("stack", req.getStack());
+  flag("pwd", req.getPwd());
+  if (req.getDryrun()) args.push(...(style === "node" ? ["--dry-run"] : ["--dry_run", "true"]));
+  flag("parallel", req.getParallel());
+  flag("root-directory", req.getInfo()?.getRootDirectory());
+  return args;
+}
+
 /** One program start: the executable, its arguments, working directory and environment. */
 export type ProgramCommand = { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv };
 

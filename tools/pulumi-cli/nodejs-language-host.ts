@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as languagePb from "@pulumi/pulumi/proto/language_pb";
 import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
-import { configEnvironment, programDirectory, runProgram, runtimeOptions, serveLanguageRuntime } from "./language-host";
+import { configEnvironment, engineFlags, programDirectory, runProgram, runtimeOptions, serveLanguageRuntime } from "./language-host";
 
 /** The host's own version, reported to the CLI (it prints it in `pulumi about`). */
 const HOST_VERSION = "3.276.0-ts";
@@ -46,19 +46,7 @@ function runArguments(req: languagePb.RunRequest, engineAddress: string, runScri
   const options = runtimeOptions(info);
   const args: string[] = [];
   if (typeof options.nodeargs === "string") args.push(...options.nodeargs.split(/\s+/).filter(Boolean));
-  args.push(runScript);
-  const flag = (name: string, value: string | number | undefined) => {
-    if (value !== undefined && value !== "" && value !== 0) args.push(`--${name}`, String(value));
-  };
-  flag("monitor", req.getMonitorAddress());
-  flag("engine", engineAddress);
-  flag("organization", req.getOrganization());
-  flag("project", req.getProject());
-  flag("stack", req.getStack());
-  flag("pwd", req.getPwd());
-  if (req.getDryrun()) args.push("--dry-run");
-  flag("parallel", req.getParallel());
-  flag("root-directory", info?.getRootDirectory());
+  args.push(runScript, ...engineFlags(req, engineAddress, "node"));
   // The entry point is relative to the program directory; "." lets run.js read package.json's main.
   const programDir = info?.getProgramDirectory() || req.getPwd();
   const entry = info?.getEntryPoint() || req.getProgram() || ".";

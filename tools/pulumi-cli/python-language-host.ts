@@ -22,7 +22,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as languagePb from "@pulumi/pulumi/proto/language_pb";
-import { configEnvironment, programDirectory, runProgram, runtimeOptions, serveLanguageRuntime } from "./language-host";
+import { configEnvironment, engineFlags, programDirectory, runProgram, runtimeOptions, serveLanguageRuntime } from "./language-host";
 
 /** The host's own version, reported to the CLI (it prints it in `pulumi about`). */
 const HOST_VERSION = "3.276.0-ts";
@@ -50,19 +50,7 @@ async function run(req: languagePb.RunRequest, engineAddress: string): Promise<l
       `The virtualenv ${virtualenv} (Pulumi.yaml runtime.options.virtualenv) does not exist; create it and pip install the program's requirements there (or run \`npm run pulumi:install -- --python\`)`,
     );
   }
-  const args = ["-u", EXEC_SCRIPT];
-  const flag = (name: string, value: string | number | undefined) => {
-    if (value !== undefined && value !== "" && value !== 0) args.push(`--${name}`, String(value));
-  };
-  flag("monitor", req.getMonitorAddress());
-  flag("engine", engineAddress);
-  flag("organization", req.getOrganization());
-  flag("project", req.getProject());
-  flag("stack", req.getStack());
-  flag("pwd", req.getPwd());
-  flag("root_directory", info?.getRootDirectory());
-  if (req.getDryrun()) args.push("--dry_run", "true");
-  flag("parallel", req.getParallel());
+  const args = ["-u", EXEC_SCRIPT, ...engineFlags(req, engineAddress, "python")];
   // The program is the entry point (a file or a folder with __main__.py), relative to the program's folder.
   const entry = info?.getEntryPoint() || req.getProgram() || ".";
   args.push(isAbsolute(entry) ? entry : join(programDir, entry), ...req.getArgsList());
