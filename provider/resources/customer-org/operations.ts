@@ -29,12 +29,11 @@ import {
   stateString,
   toPlain,
   unchangedSettledStatus,
-  isUnsettled,
   withoutProviderField,
 } from "../common/lifecycle";
-import { refusalFailures } from "../common/change-rules";
+import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
+import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerOrg } from "./check";
 import { diffCustomerOrg } from "./diff";
 import { customerOrgRules } from "./rules";
@@ -60,37 +59,16 @@ const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
 /** Inputs that GET returns, hence compared with the server rather than with state. */
 const SERVER_VISIBLE_INPUTS: readonly string[] = ["externalId", "address"];
 
-/** Stores the `webex:*` stack configuration for this provider object. */
-export function configure(owner: object, req: ConfigSource): void {
-  rememberConfiguration(owner, req);
-}
-
 /**
- * Pure validation of `news`; never throws. With valid inputs, a change from the previous inputs
- * (`olds`) that the service refuses is a failure too, in `strict` mode: the engine checks before
- * every diff of a preview or up but never during a refresh, so refusals stop a preview before
- * anything is sent while a refresh absorbs drift.
+ * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
+ * from this resource's validation and its rule table ({@link customerOrgRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
+ * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
-export function check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
-  const { inputs, failures } = checkCustomerOrg(news);
-  if (failures.length > 0) return { inputs, failures };
-  return { inputs, failures: refusalFailures(customerOrgRules, olds, inputs, ruleSettingsFor(owner)) };
-}
-
-/**
- * Pure diff by the rule table in `server` mode: refusals are `check`'s, because a refresh calls
- * `diff` with the refreshed outputs and drift must never fail it. A customer whose stored status is
- * failed or unsettled (an error, a timed-out create) is a change even with unchanged inputs: a
- * refresh clears the engine's record of the failed create, and only this keeps the next `up`
- * retrying it (`update` reads the customer and re-sends its desired state once).
- */
-export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffCustomerOrg(olds, news, {
-    clientRules: "server",
-    refusalsInCheck: refusalsInCheck(owner),
-  });
-  return { changes: changes || isUnsettled(olds, SETTLED_STATUSES), replaces, deleteBeforeReplace };
-}
+export const { configure, check, diff } = pureOperations({
+  rules: customerOrgRules,
+  validate: checkCustomerOrg,
+  settledStatuses: SETTLED_STATUSES,
+});
 
 function inputsOf(news: Record<string, unknown>): CustomerOrgInputs {
   return parseInputs(KIND, checkCustomerOrg, CustomerOrgArgsSchema, news);

@@ -22,12 +22,11 @@ import {
   stateString,
   toPlain,
   unchangedSettledStatus,
-  isUnsettled,
   withoutProviderField,
 } from "../common/lifecycle";
-import { refusalFailures } from "../common/change-rules";
+import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
+import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerUser } from "./check";
 import { diffCustomerUser } from "./diff";
 import { customerUserRules } from "./rules";
@@ -55,37 +54,16 @@ const CUSTOMER_BUSY: readonly string[] = CUSTOMER_BUSY_STATUSES;
 const ADMIN_PACKAGE_HINT =
   "The customer's admin package is its CustomerOrg's adminPackage output: give administrators exactly that package.";
 
-/** Stores the `webex:*` stack configuration for this provider object. */
-export function configure(owner: object, req: ConfigSource): void {
-  rememberConfiguration(owner, req);
-}
-
 /**
- * Pure validation of `news`; never throws. With valid inputs, a change from the previous inputs
- * (`olds`) that the service refuses is a failure too, in `strict` mode: the engine checks before
- * every diff of a preview or up but never during a refresh, so refusals stop a preview before
- * anything is sent while a refresh absorbs drift.
+ * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
+ * from this resource's validation and its rule table ({@link customerUserRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
+ * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
-export function check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
-  const { inputs, failures } = checkCustomerUser(news);
-  if (failures.length > 0) return { inputs, failures };
-  return { inputs, failures: refusalFailures(customerUserRules, olds, inputs, ruleSettingsFor(owner)) };
-}
-
-/**
- * Pure diff by the rule table in `server` mode: refusals are `check`'s, because a refresh calls
- * `diff` with the refreshed outputs and drift must never fail it. A user whose stored status is
- * failed or unsettled (an error, a timed-out create) is a change even with unchanged inputs: a
- * refresh clears the engine's record of the failed create, and only this keeps the next `up`
- * retrying it (`update` reads the user and re-sends its desired state once).
- */
-export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffCustomerUser(olds, news, {
-    clientRules: "server",
-    refusalsInCheck: refusalsInCheck(owner),
-  });
-  return { changes: changes || isUnsettled(olds, SETTLED_STATUSES), replaces, deleteBeforeReplace };
-}
+export const { configure, check, diff } = pureOperations({
+  rules: customerUserRules,
+  validate: checkCustomerUser,
+  settledStatuses: SETTLED_STATUSES,
+});
 
 function inputsOf(news: Record<string, unknown>): CustomerUserInputs {
   return parseInputs(KIND, checkCustomerUser, CustomerUserArgsSchema, news);

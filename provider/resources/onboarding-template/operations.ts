@@ -8,8 +8,8 @@ import { NotFoundError, type Template } from "../../client";
 import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../common/errors";
 import { collect, createOrAdopt, omitKeys, parseInputs, stateString, toPlain, withoutProviderField } from "../common/lifecycle";
-import { refusalFailures } from "../common/change-rules";
-import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "../common/settings";
+import { pureOperations } from "../common/pure-operations";
+import { ruleSettingsFor } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
 import { diffOnboardingTemplate } from "./diff";
 import { onboardingTemplateRules } from "./rules";
@@ -25,34 +25,14 @@ import { differencesFromServer, inputsFromServer, toTemplateBody } from "./wire"
 const KIND = "OnboardingTemplate";
 const COLLECTION = "/v1/wholesale/onboardingTemplates";
 
-/** Stores the `webex:*` stack configuration for this provider object. */
-export function configure(owner: object, req: ConfigSource): void {
-  rememberConfiguration(owner, req);
-}
-
 /**
- * Pure validation of `news`; never throws. With valid inputs, a change from the previous inputs
- * (`olds`) that the service refuses is a failure too, in `strict` mode: the engine checks before
- * every diff of a preview or up but never during a refresh, so refusals stop a preview before
- * anything is sent while a refresh absorbs drift.
+ * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
+ * from this resource's validation and its rule table ({@link onboardingTemplateRules}).
  */
-export function check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
-  const { inputs, failures } = checkOnboardingTemplate(news);
-  if (failures.length > 0) return { inputs, failures };
-  return { inputs, failures: refusalFailures(onboardingTemplateRules, olds, inputs, ruleSettingsFor(owner)) };
-}
-
-/**
- * Pure diff by the rule table in `server` mode: refusals are `check`'s, because a refresh calls
- * `diff` with the refreshed outputs and drift must never fail it.
- */
-export function diff(owner: object, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
-  const { changes, replaces, deleteBeforeReplace } = diffOnboardingTemplate(olds, news, {
-    clientRules: "server",
-    refusalsInCheck: refusalsInCheck(owner),
-  });
-  return { changes, replaces, deleteBeforeReplace };
-}
+export const { configure, check, diff } = pureOperations({
+  rules: onboardingTemplateRules,
+  validate: checkOnboardingTemplate,
+});
 
 function inputsOf(news: Record<string, unknown>): OnboardingTemplateInputs {
   return parseInputs(KIND, checkOnboardingTemplate, OnboardingTemplateArgsSchema, news);

@@ -1,0 +1,71 @@
+/**
+ * The pure half of the operations contract ({@link OperationsAbi}): `configure`, `check` and
+ * `diff`, the same three steps for every resource, built once from the resource's data (its input
+ * validation and its rule table). They do no I/O, so a preview refuses before anything is sent.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { diffByRules, refusalFailures, type ResourceRules } from "./change-rules";
+import type { CheckFailure } from "./failures";
+import { isUnsettled } from "./lifecycle";
+import type { OperationsAbi } from "./operations-abi";
+import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "./settings";
+
+/** What a resource supplies to {@link pureOperations}: data and pure functions only. */
+export interface PureOperationsSpec<K extends string> {
+  /** The resource's change rules, judged by both `check` (refusals) and `diff` (changes). */
+  rules: ResourceRules<K>;
+  /** Validates new inputs on their own (types, formats, unknown keys); never throws. */
+  validate(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
+  /**
+   * Stored statuses that count as settled. A resource whose stored status is outside them (an
+   * error, a timed-out create) is a change even with unchanged inputs: a refresh clears the
+   * engine's record of the failed create, and only this keeps the next `up` retrying it.
+   * Absent: the status never makes a change (the template has none).
+   */
+  settledStatuses?: readonly string[];
+}
+
+/**
+ * The three pure methods of the contract, as each operations module exports them: typed loosely
+ * (what a stored provider passes), and checked against each resource's own types by
+ * `OperationsByFolder` in `operations-abi.ts`.
+ */
+export interface PureOperations {
+  /** See {@link OperationsAbi.configure}. */
+  configure(owner: object, req: ConfigSource): void;
+  /** See {@link OperationsAbi.check}. */
+  check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult;
+  /** See {@link OperationsAbi.diff}. */
+  diff(owner: object, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult;
+}
+
+/**
+ * Builds `configure`, `check` and `diff` for one resource.
+ * - `check` validates `news`; with valid inputs, a change from the previous inputs (`olds`) that
+ *   the service refuses is a failure too, in `strict` mode: the engine checks before every diff of
+ *   a preview or up but never during a refresh, so refusals stop a preview before anything is
+ *   sent while a refresh absorbs drift.
+ * - `diff` judges the rule table in `server` mode: refusals are `check`'s, because a refresh calls
+ *   `diff` with the refreshed outputs and drift must never fail it.
+ */
+export function pureOperations<K extends string>(spec: PureOperationsSpec<K>): PureOperations {
+  const { rules, validate, settledStatuses } = spec;
+  return {
+    configure(owner, req) {
+      rememberConfiguration(owner, req);
+    },
+    check(owner, olds, news) {
+      const { inputs, failures } = validate(news);
+      if (failures.length > 0) return { inputs, failures };
+      return { inputs, failures: refusalFailures(rules, olds, inputs, ruleSettingsFor(owner)) };
+    },
+    diff(owner, _id, olds, news) {
+      const { changes, replaces, deleteBeforeReplace } = diffByRules(rules, olds, news, {
+        clientRules: "server",
+        refusalsInCheck: refusalsInCheck(owner),
+      });
+      const unsettled = settledStatuses !== undefined && isUnsettled(olds, settledStatuses);
+      return { changes: changes || unsettled, replaces, deleteBeforeReplace };
+    },
+  };
+}
