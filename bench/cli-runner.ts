@@ -13,13 +13,12 @@
  * file backend writes `<stack>.json` through a temporary file and a rename, one event per write, and
  * keeps the previous one as `<stack>.json.bak`; events on `<stack>.json` itself are counted.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 
 import { cliEnv, findCli } from "../scripts/pulumi-cli";
-import type { EngineRunOptions, EngineRunResult } from "./engine-runner";
-import { sampleProcessTree } from "./memory-sampler";
+import { runMeasured, type EngineRunOptions, type EngineRunResult } from "./engine-runner";
 
 /** The bench program's project name (bench/program/Pulumi.yaml). */
 const PROJECT = "webex-bench";
@@ -77,52 +76,14 @@ export function createCliStack(cwd: string, stack: string, stateDir: string): Cl
       if (options.operation !== "preview") args.push("--yes");
       if (options.parallel !== undefined) args.push("--parallel", String(options.parallel));
       const token = options.secretConfig?.["webex:accessToken"];
-      return runCli(cli.pulumi, args, cwd, { ...env, ...options.env, ...(token ? { WEBEX_ACCESS_TOKEN: token } : {}) }, options.timeoutMs);
+      return runMeasured({
+        file: cli.pulumi,
+        args,
+        cwd,
+        env: { ...env, ...options.env, ...(token ? { WEBEX_ACCESS_TOKEN: token } : {}) },
+        command: `pulumi ${args.join(" ")}`,
+        timeoutMs: options.timeoutMs,
+      });
     },
   };
-}
-
-/** One `pulumi` process, its tree's memory sampled, killed with its group on timeout. */
-function runCli(
-  pulumi: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number | undefined,
-): Promise<EngineRunResult> {
-  const started = Date.now();
-  const child = spawn(pulumi, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const sampler = sampleProcessTree(child.pid!);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  let killed: EngineRunResult["killed"] = false;
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          killed = "timeout";
-          try {
-            process.kill(-child.pid!, "SIGKILL");
-          } catch {
-            // already gone
-          }
-        }, timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({
-        exitCode: code,
-        signal,
-        killed,
-        wallMs: Date.now() - started,
-        stdout,
-        stderr,
-        peakRssKb: sampler.stop(),
-        command: `pulumi ${args.join(" ")}`,
-      });
-    });
-  });
 }

@@ -86,7 +86,8 @@ export function engineCliArgs(options: EngineRunOptions): { args: string[]; secr
 
 /**
  * Runs one engine operation and resolves when the process tree's root exits (never rejects on a
- * failed run: callers judge `exitCode`).
+ * failed run: callers judge `exitCode`). The engine starts from its built copy in `dist/` when
+ * that is current (`scripts/engine.js`, as `npm run engine` does), else under ts-node.
  *
  * @example
  * const r = await runEngineCli({ operation: "up", cwd: "bench/program", stack: "bench", stateFile });
@@ -94,12 +95,45 @@ export function engineCliArgs(options: EngineRunOptions): { args: string[]; secr
  */
 export function runEngineCli(options: EngineRunOptions): Promise<EngineRunResult> {
   const { args, secretEnv } = engineCliArgs(options);
-  const cli = join(REPO_ROOT, "local", "engine", "cli.ts");
-  const nodeArgs = ["-r", "ts-node/register/transpile-only", cli, ...args];
-  const started = Date.now();
-  const child = spawn(process.execPath, nodeArgs, {
+  return runMeasured({
+    file: process.execPath,
+    args: [join(REPO_ROOT, "scripts", "engine.js"), ...args],
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env, ...secretEnv },
+    command: `npm run engine -- ${args.join(" ")}`,
+    killAfterMs: options.killAfterMs,
+    killWhen: options.killWhen,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+/** One process to run and measure: what {@link runMeasured} takes. */
+export interface MeasuredSpawn {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** The command line for reports, secrets excluded. */
+  readonly command: string;
+  /** See {@link EngineRunOptions.killAfterMs}. */
+  readonly killAfterMs?: number | undefined;
+  /** See {@link EngineRunOptions.killWhen}. */
+  readonly killWhen?: (() => Promise<boolean>) | undefined;
+  /** See {@link EngineRunOptions.timeoutMs}. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/**
+ * Spawns a deployment (the local engine or the real `pulumi`) in its own process group, samples
+ * its process tree's memory, kills the whole group on a simulated crash or a timeout, and, once the
+ * root has exited, kills whatever of its group is left (a plugin or language host orphaned by a
+ * failed engine would keep its port, its pipes and its polls). Resolves with the complete output.
+ */
+export function runMeasured(spec: MeasuredSpawn): Promise<EngineRunResult> {
+  const started = Date.now();
+  const child = spawn(spec.file, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // own process group: a simulated crash kills engine, program and plugin together
   });
@@ -109,20 +143,23 @@ export function runEngineCli(options: EngineRunOptions): Promise<EngineRunResult
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   let killed: EngineRunResult["killed"] = false;
-  const killGroup = (why: "crash" | "timeout"): void => {
-    killed = why;
+  const killGroup = (): void => {
     try {
       process.kill(-child.pid!, "SIGKILL");
     } catch {
-      // already gone
+      // group already empty
     }
   };
+  const kill = (why: "crash" | "timeout"): void => {
+    killed = why;
+    killGroup();
+  };
   const timers: NodeJS.Timeout[] = [];
-  if (options.killAfterMs !== undefined) timers.push(setTimeout(() => killGroup("crash"), options.killAfterMs));
-  if (options.timeoutMs !== undefined) timers.push(setTimeout(() => killGroup("timeout"), options.timeoutMs));
+  if (spec.killAfterMs !== undefined) timers.push(setTimeout(() => kill("crash"), spec.killAfterMs));
+  if (spec.timeoutMs !== undefined) timers.push(setTimeout(() => kill("timeout"), spec.timeoutMs));
   let exited = false;
-  if (options.killWhen !== undefined) {
-    const check = options.killWhen;
+  if (spec.killWhen !== undefined) {
+    const check = spec.killWhen;
     const probe = async (): Promise<void> => {
       if (exited) return;
       let fire = false;
@@ -132,7 +169,7 @@ export function runEngineCli(options: EngineRunOptions): Promise<EngineRunResult
         fire = false; // a failed probe is not a reason to crash the run
       }
       if (exited) return;
-      if (fire) killGroup("crash");
+      if (fire) kill("crash");
       else timers.push(setTimeout(() => void probe(), 25));
     };
     void probe();
@@ -144,13 +181,7 @@ export function runEngineCli(options: EngineRunOptions): Promise<EngineRunResult
       exited = true;
       timers.forEach(clearTimeout);
       exit = { code, signal, peakRssKb: sampler.stop(), at: Date.now() };
-      // Whatever the root did, leave no process of its group behind (a plugin orphaned by a
-      // failed engine would keep its port, its pipes and its polls).
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // group already empty
-      }
+      killGroup();
     });
     // "close" comes once every holder of the pipes is gone, so the output is complete.
     child.on("close", () => {
@@ -163,7 +194,7 @@ export function runEngineCli(options: EngineRunOptions): Promise<EngineRunResult
         stdout,
         stderr,
         peakRssKb: e.peakRssKb,
-        command: `node -r ts-node/register/transpile-only local/engine/cli.ts ${args.join(" ")}`,
+        command: spec.command,
       });
     });
   });

@@ -80,3 +80,10 @@ function builtEntry(root, source) {
 }
 
 module.exports = { build, builtEntry, builtIsCurrent, stampFile };
+
+// `node scripts/build-if-stale.js` (what `npm run bench` runs first): build only when a source
+// changed, and record the build, so the engine the bench starts runs from dist/ as `npm start`'s does.
+if (require.main === module) {
+  const root = path.resolve(__dirname, "..");
+  if (!builtIsCurrent(root)) build(root);
+}

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { NotFoundError, type Customer } from "../client";
 import { contextFor, type OperationContext } from "../resources/common/client-cache";
 import { explainApiError } from "../resources/common/errors";
-import { collect, toPlain } from "../resources/common/lifecycle";
+import { toPlain } from "../resources/common/lifecycle";
 import { rememberConfiguration } from "../resources/common/settings";
 import { AddressSchema } from "../resources/customer-org/schema";
 import { fromWireAddress } from "../resources/customer-org/wire";
@@ -81,7 +81,8 @@ export async function lookupCustomerOrg(ctx: OperationContext, args: GetCustomer
   try {
     if (args.customerId !== undefined) return describe(await ctx.client.customers.get(args.customerId));
     const externalId = args.externalId!;
-    const found = await collect(ctx.client.customers.list({ externalId }), (c) => c.externalId === externalId, 2);
+    // The client's exact-match lookup, as a create's idempotency lookup uses (the API may match loosely).
+    const found = await ctx.client.customers.findByExternalId(externalId);
     if (found.length === 1) return describe(found[0]!);
     throw new Error(
       found.length === 0

@@ -92,6 +92,10 @@ def main() -> int:
     try:
         loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
         return 0
+    except asyncio.CancelledError:
+        # A BaseException, not an Exception: the program's tasks were cancelled because the run is
+        # being torn down (the engine stopped after reporting the cause itself). Nothing to add.
+        pass
     except Exception as e:
         # The engine stopped the program after reporting the cause itself (e.g. a check failure): the SDK
         # turns the engine's gRPC UNAVAILABLE into a RunError with this text (its only signal, hence the
@@ -107,4 +111,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Exit without the interpreter's finalisation: with the engine gone, the SDK's gRPC threads can
+    # fail during it and turn the exit code into another (120 for a failed flush, 1 for an error in a
+    # thread), which the host would report as a second "Program exited with non-zero exit code".
+    os._exit(code)
