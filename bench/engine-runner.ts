@@ -62,6 +62,8 @@ export interface EngineRunResult {
   readonly stderr: string;
   /** Peak RSS per process role (KiB). */
   readonly peakRssKb: PeakRss;
+  /** CPU time per process role (ms, sampled with the memory). */
+  readonly cpuMs: PeakRss;
   /** The command line run, secrets excluded, for reports. */
   readonly command: string;
 }
@@ -175,12 +177,12 @@ export function runMeasured(spec: MeasuredSpawn): Promise<EngineRunResult> {
     void probe();
   }
   return new Promise((resolvePromise, reject) => {
-    let exit: { code: number | null; signal: NodeJS.Signals | null; peakRssKb: PeakRss; at: number } | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null; peakRssKb: PeakRss; cpuMs: PeakRss; at: number } | undefined;
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       exited = true;
       timers.forEach(clearTimeout);
-      exit = { code, signal, peakRssKb: sampler.stop(), at: Date.now() };
+      exit = { code, signal, peakRssKb: sampler.stop(), cpuMs: sampler.cpuMs(), at: Date.now() };
       killGroup();
     });
     // "close" comes once every holder of the pipes is gone, so the output is complete.
@@ -194,6 +196,7 @@ export function runMeasured(spec: MeasuredSpawn): Promise<EngineRunResult> {
         stdout,
         stderr,
         peakRssKb: e.peakRssKb,
+        cpuMs: e.cpuMs,
         command: spec.command,
       });
     });

@@ -9,6 +9,10 @@
  * between two samples is not missed as long as the process is still alive at some sample; a
  * process that lives less than one interval may be missed entirely (none of these does).
  *
+ * The same samples read each process's CPU time (`utime + stime` of `/proc/<pid>/stat`), kept per
+ * role: where a phase's time goes (program, engine, plugin). A process's CPU after its last sample
+ * (at most one interval) is not counted.
+ *
  * Linux only: on other systems `/proc` is absent and every peak stays 0.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -78,6 +82,19 @@ function treeOf(root: number): number[] {
 export interface MemorySampler {
   /** Takes one last sample, stops, and returns the peak RSS per role (KiB). */
   stop(): PeakRss;
+  /** CPU time (user + system) per role, ms, as of the last sample. */
+  cpuMs(): PeakRss;
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat`'s times (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** `utime + stime` of a `/proc/<pid>/stat` text, in clock ticks; 0 when unreadable. */
+export function parseCpuTicks(stat: string): number {
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(rest[11]) + Number(rest[12]);
+  return Number.isFinite(ticks) ? ticks : 0;
 }
 
 /**
@@ -90,6 +107,8 @@ export interface MemorySampler {
  */
 export function sampleProcessTree(rootPid: number, intervalMs = 100): MemorySampler {
   const peaks: PeakRss = { engine: 0, program: 0, provider: 0, other: 0 };
+  // pid → its role and the CPU ticks last read (a process's times only grow, so the last read counts).
+  const cpu = new Map<number, { role: ProcessRole; ticks: number }>();
   const sample = (): void => {
     for (const pid of treeOf(rootPid)) {
       const status = readText(`/proc/${pid}/status`);
@@ -97,6 +116,8 @@ export function sampleProcessTree(rootPid: number, intervalMs = 100): MemorySamp
       const role = classifyProcess((readText(`/proc/${pid}/cmdline`) ?? "").replace(/\0/g, " "), pid === rootPid);
       const rss = Math.max(parseStatusField(status, "VmHWM"), parseStatusField(status, "VmRSS"));
       peaks[role] = Math.max(peaks[role], rss);
+      const stat = readText(`/proc/${pid}/stat`);
+      if (stat) cpu.set(pid, { role, ticks: parseCpuTicks(stat) });
     }
   };
   sample();
@@ -107,6 +128,11 @@ export function sampleProcessTree(rootPid: number, intervalMs = 100): MemorySamp
       clearInterval(timer);
       sample();
       return { ...peaks };
+    },
+    cpuMs(): PeakRss {
+      const out: PeakRss = { engine: 0, program: 0, provider: 0, other: 0 };
+      for (const { role, ticks } of cpu.values()) out[role] += (ticks * 1000) / CLOCK_TICKS_PER_S;
+      return out;
     },
   };
 }

@@ -49,6 +49,8 @@ export const PhaseResultSchema = z.object({
   apiWindow: z.object({ firstRequestMs: z.number(), lastAnswerMs: z.number() }).optional(),
   /** Peak memory; absent for the in-process baseline. */
   peakRssKb: PeakRssSchema.optional(),
+  /** CPU time (user + system) per process role, ms; absent for the baseline and older results. */
+  cpuMs: PeakRssSchema.optional(),
   /**
    * Under `--engine cli`: how many times the phase wrote the checkpoint (each a rewrite of the
    * whole file) and its size in bytes when the phase ended.
@@ -176,8 +178,8 @@ export function renderMarkdown(r: BenchResults): string {
       `. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.os}. ` +
       `Taken ${r.startedAt} – ${r.finishedAt}.`,
     "",
-    "| phase | product wall | API window | lower bound | ÷ bound | baseline wall | baseline ÷ product | requests | 429s | peak RSS engine / program / provider |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| phase | product wall | API window | lower bound | ÷ bound | baseline wall | baseline ÷ product | requests | 429s | peak RSS engine / program / provider | CPU engine / program / provider |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const phase of PHASES) {
     const p = r.product[phase];
@@ -185,11 +187,12 @@ export function renderMarkdown(r: BenchResults): string {
     const lb = bound(phase);
     if (!p && !b) continue;
     const rss = p?.peakRssKb ? `${mb(p.peakRssKb.engine)} / ${mb(p.peakRssKb.program)} / ${mb(p.peakRssKb.provider)}` : "–";
+    const cpu = p?.cpuMs ? `${seconds(p.cpuMs.engine)} / ${seconds(p.cpuMs.program)} / ${seconds(p.cpuMs.provider)}` : "–";
     lines.push(
       `| ${PHASE_LABELS[phase]}${p && !p.ok ? " **(failed)**" : ""} | ${seconds(p?.wallMs)} | ${window(p)} | ${lb ? seconds(lb.boundMs) : "–"} | ` +
         `${lb && lb.boundMs > 0 ? ratio(p?.wallMs, lb.boundMs) : "–"} | ` +
         `${b ? seconds(b.wallMs) + (b.extrapolated ? "*" : "") : "–"} | ${ratio(b?.wallMs, p?.wallMs)} | ` +
-        `${p ? p.requests.total : "–"} | ${p ? p.requests.rateLimited : "–"} | ${rss} |`,
+        `${p ? p.requests.total : "–"} | ${p ? p.requests.rateLimited : "–"} | ${rss} | ${cpu} |`,
     );
   }
   lines.push(

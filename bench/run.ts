@@ -275,11 +275,13 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
       requests: await requestCounts(emulator),
       apiWindow: await apiWindow(emulator, phaseStart),
       peakRssKb: run.peakRssKb,
+      cpuMs: run.cpuMs,
       ...(cli ? { checkpoint: { writes: cli.checkpointWrites() - writesBefore, bytes: fileBytes(cli.checkpoint) } } : {}),
       errors: run.exitCode === 0 ? [] : errorLines(run),
     };
     log(
-      `product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429`,
+      `product ${name}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.exitCode}, ${result.requests.total} requests, ${result.requests.rateLimited} × 429, ` +
+        `CPU engine ${(run.cpuMs.engine / 1000).toFixed(1)} s / program ${(run.cpuMs.program / 1000).toFixed(1)} s / provider ${(run.cpuMs.provider / 1000).toFixed(1)} s`,
     );
     if (result.checkpoint)
       log(`product ${name}: checkpoint written ${result.checkpoint.writes} times, now ${result.checkpoint.bytes} bytes`);

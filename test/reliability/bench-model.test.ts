@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 import { phaseBounds, rateBoundMs } from "../../bench/lower-bound";
 import { BenchFlagsSchema, emulatorOptions, minLatencyMs, parseBenchFlags, USAGE } from "../../bench/run";
-import { classifyProcess, parseStatusField } from "../../bench/memory-sampler";
+import { classifyProcess, parseCpuTicks, parseStatusField } from "../../bench/memory-sampler";
 import { DEFAULT_MEMORY_SIZES, parseMemorySizes, renderMemoryMarkdown, resourcesOf } from "../../bench/memory-scale";
 import { BenchResultsSchema, formatRoutes, renderMarkdown, writeResults, type BenchResults } from "../../bench/results";
 import { BASE_CALLING_QUANTITY, generateCatalog, objectCount } from "../../bench/workload";
@@ -134,6 +134,13 @@ describe("bench memory sampler helpers", () => {
     expect(parseStatusField(status, "VmRSS")).to.equal(65432);
     expect(parseStatusField("Name:\tzombie\n", "VmRSS")).to.equal(0);
   });
+
+  it("reads utime + stime from a stat text whose command name holds spaces and parentheses", () => {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+    const stat = "4242 (node (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 11 0";
+    expect(parseCpuTicks(stat)).to.equal(325);
+    expect(parseCpuTicks("garbage")).to.equal(0);
+  });
 });
 
 describe("bench results", () => {
@@ -170,6 +177,7 @@ describe("bench results", () => {
         errors: [],
         apiWindow: { firstRequestMs: 2000, lastAnswerMs: 8500 },
         peakRssKb: { engine: 102400, program: 204800, provider: 153600, other: 0 },
+        cpuMs: { engine: 4000, program: 9500, provider: 2300, other: 0 },
       },
       preview: { wallMs: 3000, ok: true, requests: counts({}), errors: [] },
     },
@@ -193,7 +201,7 @@ describe("bench results", () => {
     const md = renderMarkdown(sample());
     const bound = phaseBounds(10, 5, { minLatencyMs: 80, provisioningMs: 5000, rate: { perSecond: 20, burst: 40 } })[0]!.boundMs;
     expect(md).to.include(
-      `| \`up\` from empty | 9.0 s | 6.5 s (from 2.0 s) | ${(bound / 1000).toFixed(1)} s | ${(9000 / bound).toFixed(2)}× | 60.0 s* | 6.67× | 27 | 2 | 100 MB / 200 MB / 150 MB |`,
+      `| \`up\` from empty | 9.0 s | 6.5 s (from 2.0 s) | ${(bound / 1000).toFixed(1)} s | ${(9000 / bound).toFixed(2)}× | 60.0 s* | 6.67× | 27 | 2 | 100 MB / 200 MB / 150 MB | 4.0 s / 9.5 s / 2.3 s |`,
     );
     expect(md).to.include("first 5 customers");
     expect(md).to.include("| makespan | ≤ 1.25× | 1.6× | **no** |");
