@@ -76,6 +76,15 @@ export const MemoryResultsSchema = z.object({
 /** What `--memory` writes. */
 export type MemoryResults = z.output<typeof MemoryResultsSchema>;
 
+/**
+ * `--parallel` of the `up` that creates the catalog (preview and the no-change `up` use the run's
+ * own). The emulator checks a new subscriber against every other one (email, numbers, licences) and
+ * copies its map on each write, about 10 ms a request near 9,000 subscribers; with 1,000 requests
+ * in flight on 2 cores, lookups waited past the client's 30 s limit six times over and the
+ * 10,000-resource `up` failed (twice, on 2026-12-03). 64 in flight keeps each wait well under it.
+ */
+export const MEMORY_UP_PARALLEL = 64;
+
 const STACK = "bench";
 const PROJECT = "webex-bench";
 const TOKEN = `bench-memory-${process.pid}-${Date.now().toString(36)}`;
@@ -103,7 +112,7 @@ export async function runMemoryScale(
           cwd: join(REPO_ROOT, "bench", "program"),
           stack: STACK,
           stateFile,
-          parallel: opts.parallel,
+          parallel: phase === "up" ? Math.min(opts.parallel, MEMORY_UP_PARALLEL) : opts.parallel,
           config: {
             "webex:baseUrl": emulator.url,
             [`${PROJECT}:customers`]: String(size.customers),
@@ -157,7 +166,7 @@ export async function runMemoryScale(
 export function renderMemoryMarkdown(r: MemoryResults): string {
   const mb = (kb: number) => (kb / 1024).toFixed(0);
   const lines = [
-    `Memory at scale (\`npm run bench -- --memory\`), engine \`--parallel ${r.parallel}\`, API costs zero. ${r.machine}. Taken ${r.startedAt} – ${r.finishedAt}.`,
+    `Memory at scale (\`npm run bench -- --memory\`), engine \`--parallel ${r.parallel}\` (the \`up\` that creates the catalog: ${Math.min(r.parallel, MEMORY_UP_PARALLEL)}), API costs zero. ${r.machine}. Taken ${r.startedAt} – ${r.finishedAt}.`,
     "",
     "| resources | phase | wall | peak RSS engine / program / provider (MB) | API writes | state file |",
     "|---|---|---|---|---|---|",
