@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import runpy
+import signal
 import sys
 import traceback
 
@@ -34,13 +35,30 @@ except ImportError:
     sys.exit(1)
 
 
+def engine_gone(e: BaseException) -> bool:
+    """A raw gRPC error of a call the engine no longer answers (it shut down, or cancelled the call)."""
+    try:
+        import grpc
+    except ImportError:
+        return False
+    if not isinstance(e, grpc.RpcError):
+        return False
+    code = getattr(e, "code", None)
+    try:
+        return callable(code) and code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
+    except Exception:
+        return False
+
+
 def monitor_terminated(e: BaseException) -> bool:
-    """Whether the engine's shutdown is anywhere in the exception's chain (cause or context)."""
+    """Whether the engine's shutdown is anywhere in the exception's chain (cause or context): the
+    SDK's RunError for it, or, where an RPC failed outside the SDK's translation, the raw gRPC error
+    (UNAVAILABLE or CANCELLED) it comes from."""
     seen = set()
     current = e
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if MONITOR_TERMINATED in str(current):
+        if MONITOR_TERMINATED in str(current) or engine_gone(current):
             return True
         current = current.__cause__ or current.__context__
     return False
@@ -55,7 +73,19 @@ def report(e: Exception) -> None:
         print(text, file=sys.stderr)
 
 
+def on_interrupt(_signum, _frame) -> None:
+    """SIGINT: the CLI ends a program it no longer waits for (the engine stopped after reporting why,
+    e.g. a check failure) by interrupting the plugin's process group. Python's default, a
+    KeyboardInterrupt wherever the program is unwinding, printed a traceback into the run's output
+    and exited 1 ("Program exited with non-zero exit code"). A user's Ctrl-C reaches the CLI too,
+    which reports the cancellation itself; so: leave at once, as a program whose error is reported."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_AFTER_REPORTED_ERROR)
+
+
 def main() -> int:
+    signal.signal(signal.SIGINT, on_interrupt)
     parser = argparse.ArgumentParser(description="Run a Pulumi Python program")
     for name in ("project", "stack", "organization", "parallel", "dry_run", "pwd", "monitor", "engine", "root_directory", "tracing"):
         parser.add_argument("--" + name)
