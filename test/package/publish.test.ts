@@ -22,9 +22,10 @@ function packedFiles(): string[] {
 /** What programs import (README, "Public surface"). */
 const PUBLIC_SUBPATHS = [".", "./client"];
 /**
- * What `__provider` texts stored in users' state require, in every earlier version: the loader
- * (by its short name, or by its built path in symlinked layouts) and the three operations modules
- * it loads. Removing one breaks refresh and destroy of existing stacks.
+ * What `__provider` texts stored in users' state require, in every earlier version: the provider
+ * instance modules (installed from npm, the text is a `require` of one), the loader (by its short
+ * name, or by its built path in symlinked layouts) and the three operations modules it loads.
+ * Removing one breaks refresh and destroy of existing stacks.
  */
 const STORED_LOADER_SUBPATHS = [
   "./resources/common/load",
@@ -32,6 +33,10 @@ const STORED_LOADER_SUBPATHS = [
   "./resources/onboarding-template/operations",
   "./resources/customer-org/operations",
   "./resources/customer-user/operations",
+  ...["onboarding-template", "customer-org", "customer-user"].flatMap((f) => [
+    `./resources/${f}/instance`,
+    `./dist/provider/resources/${f}/instance.js`,
+  ]),
 ];
 
 describe("the published package", function () {
@@ -92,7 +97,17 @@ describe("the published package", function () {
         const w = require("pulumi-webex-wholesale");
         const { loadOperations } = require("pulumi-webex-wholesale/resources/common/load");
         const resolves = (id) => { try { require.resolve(id); return "ok"; } catch (e) { return e.code; } };
+        const pulumi = require("@pulumi/pulumi");
+        const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
         (async () => {
+          // What \`dynamic.Resource\` stores in each resource's __provider (its serializeProvider), and
+          // what the plugin makes of it (require-from-string, no filename, the program's directory).
+          const stored = {};
+          for (const f of ["onboarding-template", "customer-org", "customer-user"]) {
+            const provider = require("pulumi-webex-wholesale/resources/" + f + "/instance");
+            const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+            stored[f] = { length: text.length < 400, requires: text.includes('require("pulumi-webex-wholesale/resources/' + f + '/instance")'), revived: requireFromString(text).handler() === provider };
+          }
           const p = new w.CustomerOrgProvider();
           const args = ${JSON.stringify(orgArgs())};
           const bad = await p.check({}, { ...args, packages: [{ name: "webex_calling", quantity: 0 }] });
@@ -108,6 +123,7 @@ describe("the published package", function () {
             bad: (bad.failures || []).map((f) => f.property),
             good: (good.failures || []).length,
             diff: { changes: diff.changes, replaces: diff.replaces || [] },
+            stored,
           }));
         })().catch((e) => { console.error(e); process.exit(1); });`;
       const run = spawnSync(process.execPath, ["-e", script], {
@@ -125,6 +141,9 @@ describe("the published package", function () {
         bad: ["packages[0].quantity"],
         good: 0,
         diff: { changes: true, replaces: [] },
+        stored: Object.fromEntries(
+          ["onboarding-template", "customer-org", "customer-user"].map((f) => [f, { length: true, requires: true, revived: true }]),
+        ),
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

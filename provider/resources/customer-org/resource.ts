@@ -4,17 +4,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PackageName } from "../../packages";
 import type { PulumiInputs } from "../common/input-types";
-import { CustomerOrgProvider } from "./provider";
 import { CUSTOMER_ORG_COMPUTED, type CustomerOrgArgsInput, type CustomerOrgInputs } from "./schema";
+// One provider object for every resource of this kind: `dynamic.Resource` serializes it once per
+// program, and, installed from npm, as a `require` of this module (see `instance.ts`).
+import provider = require("./instance");
 
 /** Arguments of {@link CustomerOrg}: each field of the zod schema's input type, as a `pulumi.Input`. */
 export type CustomerOrgArgs = PulumiInputs<CustomerOrgArgsInput>;
-
-/**
- * One provider object for every CustomerOrg: `dynamic.Resource` caches the serialized provider per
- * object, so the closure is serialized once per program, not once per customer.
- */
-const provider = new CustomerOrgProvider();
 
 /** Computed outputs (declared by the state schema), seeded as undefined so the engine fills them (they are not inputs). */
 const COMPUTED = Object.fromEntries(CUSTOMER_ORG_COMPUTED.map((k) => [k, undefined]));

@@ -3,14 +3,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiInputs } from "../common/input-types";
-import { CustomerUserProvider } from "./provider";
 import { CUSTOMER_USER_COMPUTED, type CustomerUserArgsInput, type CustomerUserInputs } from "./schema";
+// One provider object for every resource of this kind: `dynamic.Resource` serializes it once per
+// program, and, installed from npm, as a `require` of this module (see `instance.ts`).
+import provider = require("./instance");
 
 /** Arguments of {@link CustomerUser}: each field of the zod schema's input type, as a `pulumi.Input`. */
 export type CustomerUserArgs = PulumiInputs<CustomerUserArgsInput>;
-
-/** One provider object for every CustomerUser, so its serialization is cached (see `dynamic.Resource`). */
-const provider = new CustomerUserProvider();
 
 /** Computed outputs (declared by the state schema), seeded as undefined so the engine fills them (they are not inputs). */
 const COMPUTED = Object.fromEntries(CUSTOMER_USER_COMPUTED.map((k) => [k, undefined]));

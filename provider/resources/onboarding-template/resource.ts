@@ -4,14 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiInputs } from "../common/input-types";
-import { OnboardingTemplateProvider } from "./provider";
 import { ONBOARDING_TEMPLATE_COMPUTED, type OnboardingTemplateArgsInput, type OnboardingTemplateInputs } from "./schema";
+// One provider object for every resource of this kind: `dynamic.Resource` serializes it once per
+// program, and, installed from npm, as a `require` of this module (see `instance.ts`).
+import provider = require("./instance");
 
 /** Arguments of {@link OnboardingTemplate}: each field of the zod schema's input type, as a `pulumi.Input`. */
 export type OnboardingTemplateArgs = PulumiInputs<OnboardingTemplateArgsInput>;
-
-/** One provider object for every OnboardingTemplate, so its serialization is cached. */
-const provider = new OnboardingTemplateProvider();
 
 /** Computed outputs (declared by the state schema), seeded as undefined so the engine fills them (they are not inputs). */
 const COMPUTED = Object.fromEntries(ONBOARDING_TEMPLATE_COMPUTED.map((k) => [k, undefined]));

@@ -4,12 +4,17 @@
  * dynamic-provider plugin does (the module text evaluated with require-from-string, no filename) and
  * each runs check → create → read → diff → update → delete against the emulator with the package
  * installed today. Renaming an operation, changing its arguments or moving an `operations` module
- * breaks existing stacks, and fails here.
+ * breaks existing stacks, and fails here. Two forms are stored: the loader-only class by value
+ * (`v0.1.0`, what a program in a linked layout stores) and, installed from npm, a `require` of the
+ * provider instance module (`v0.1.0-installed`). Both are resolved as the plugin resolves them: from
+ * the program's directory, here a temporary one whose `node_modules/pulumi-webex-wholesale` links to
+ * this checkout.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { startEmulator } from "../../../local/emulator";
 import { tuneClients } from "../../../provider/resources/common/client-cache";
 import { setProgressSink } from "../../../provider/resources/common/progress";
@@ -91,7 +96,13 @@ for (const version of versions) {
     const ids: Record<string, string> = {};
     const providers: Record<string, pulumi.dynamic.ResourceProvider> = {};
 
+    const cwd = process.cwd();
+    let program = "";
     before(async () => {
+      program = mkdtempSync(join(tmpdir(), "webex-revival-"));
+      mkdirSync(join(program, "node_modules"));
+      symlinkSync(resolve(__dirname, "../../.."), join(program, "node_modules", "pulumi-webex-wholesale"), "dir");
+      process.chdir(program);
       emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 20 });
       restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0 });
       restoreSink = setProgressSink(() => undefined);
@@ -104,6 +115,8 @@ for (const version of versions) {
       }
     });
     after(async () => {
+      process.chdir(cwd);
+      if (program) rmSync(program, { recursive: true, force: true });
       restoreSink();
       restore();
       await emu?.close();
