@@ -14,14 +14,48 @@
  * keeps the previous one as `<stack>.json.bak`; events on `<stack>.json` itself are counted.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, watch, type FSWatcher } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 
 import { cliEnv, findCli } from "../scripts/pulumi-cli";
-import { runMeasured, type EngineRunOptions, type EngineRunResult } from "./engine-runner";
+import { REPO_ROOT, runMeasured, type EngineRunOptions, type EngineRunResult } from "./engine-runner";
 
 /** The bench program's project name (bench/program/Pulumi.yaml). */
 const PROJECT = "webex-bench";
+
+/**
+ * The bench program as a user has it (`--install packed`): this checkout packed by `npm pack` (its
+ * dist/, which `npm run bench` builds when stale) and installed from the tarball, with the SDK and
+ * compiler versions of the checkout, into `<dir>/packed`; the program in `<dir>/packed/program`
+ * beside a copy of the workload it imports. Installed this way the SDK stores the short `require`
+ * form of `__provider` in state, where the checkout (linked) stores the loader class by value.
+ * @returns the program's folder.
+ * @throws Error with npm's output when packing or installing fails.
+ */
+export function installPackedProgram(dir: string): string {
+  const base = join(dir, "packed");
+  const program = join(base, "program");
+  mkdirSync(program, { recursive: true });
+  for (const f of ["index.ts", "Pulumi.yaml"]) copyFileSync(join(REPO_ROOT, "bench", "program", f), join(program, f));
+  copyFileSync(join(REPO_ROOT, "bench", "workload.ts"), join(base, "workload.ts"));
+  const npm = (args: string[], cwd: string): string => {
+    const r = spawnSync("npm", args, { cwd, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`npm ${args.join(" ")} failed (exit ${r.status}): ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const tarball = npm(["pack", "--ignore-scripts", "--silent", "--pack-destination", base], REPO_ROOT).trim().split("\n").pop()!;
+  const version = (name: string): string =>
+    (JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  const dependencies = {
+    "pulumi-webex-wholesale": `file:./${tarball}`,
+    "@pulumi/pulumi": version("@pulumi/pulumi"),
+    typescript: version("typescript"),
+    zod: version("zod"),
+  };
+  writeFileSync(join(base, "package.json"), JSON.stringify({ name: "webex-bench-packed", private: true, dependencies }, null, 2));
+  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], base);
+  return program;
+}
 
 /** A stack of the bench program under the real CLI, in `stateDir`. */
 export interface CliStack {

@@ -94,6 +94,8 @@ export const BenchResultsSchema = z.object({
     baselineCustomers: z.number(),
     maxRequestsPerSecond: z.number().optional(),
     yieldEvery: z.number().optional(),
+    /** How the program got the package (`--install`); absent in results from before the flag. */
+    install: z.enum(["linked", "packed"]).optional(),
   }),
   bounds: z.array(
     z.object({
@@ -175,6 +177,7 @@ export function renderMarkdown(r: BenchResults): string {
       `engine \`--parallel ${s.parallel}\`` +
       (s.maxRequestsPerSecond ? `, \`webex:maxRequestsPerSecond\` ${s.maxRequestsPerSecond}` : "") +
       (s.yieldEvery ? `, program yields every ${s.yieldEvery} resources` : ", program declares in one pass") +
+      (s.install ? `, package ${s.install === "packed" ? "installed from its tarball" : "linked from the checkout"}` : "") +
       `. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.os}. ` +
       `Taken ${r.startedAt} – ${r.finishedAt}.`,
     "",

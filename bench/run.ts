@@ -23,7 +23,7 @@ import { startEmulator } from "../local/emulator/index";
 import { createClient } from "pulumi-webex-wholesale/client";
 
 import { baselineBump, baselineCreate, baselineDestroy } from "./baseline";
-import { createCliStack } from "./cli-runner";
+import { createCliStack, installPackedProgram } from "./cli-runner";
 import { REPO_ROOT, runEngineCli, type EngineRunResult } from "./engine-runner";
 import { phaseBounds, type Phase } from "./lower-bound";
 import {
@@ -52,6 +52,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --rate N --burst N        the emulator's rate limit, requests/s and bucket size (default 20, 40)
   --engine local|cli        local: the stand-in engine (local/engine); cli: the real Pulumi CLI built by
                             \`npm run pulumi:install\` (default local)
+  --install linked|packed   how the program gets the package: linked = this checkout (the SDK stores the
+                            provider class by value), packed = npm pack installed into a temporary program,
+                            as a user has it (the SDK stores a short require). Default: packed with
+                            --engine cli, linked with --engine local
   --parallel N              the engine's --parallel (default 1000; with --engine cli, the CLI's own
                             default, 4 x CPU cores, unless given)
   --max-rps N               webex:maxRequestsPerSecond (client-side pacing; unset by default)
@@ -82,6 +86,7 @@ export const BenchFlagsSchema = z
   .object({
     size: z.enum(["small", "large"]).default("large"),
     engine: z.enum(["local", "cli"]).default("local"),
+    install: z.enum(["linked", "packed"]).optional(),
     customers: z.coerce.number().int().min(1).optional(),
     users: z.coerce.number().int().min(0).optional(),
     "latency-ms": z.coerce.number().min(0).default(100),
@@ -121,6 +126,8 @@ export const BenchFlagsSchema = z
       usersPerCustomer: f.users ?? size.usersPerCustomer,
       // The real CLI's own default (4 × GOMAXPROCS, pkg/cmd/pulumi/operations/up.go), passed explicitly.
       parallel: f.parallel ?? (f.engine === "cli" ? 4 * cpus().length : 1000),
+      // Under the real CLI the figures are a user's: the package installed from its tarball.
+      install: f.install ?? (f.engine === "cli" ? "packed" : "linked"),
       baselineCustomers: Math.min(customers, f["baseline-customers"] ?? Math.min(customers, 10)),
     };
   });
@@ -135,6 +142,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
     options: {
       size: { type: "string" },
       engine: { type: "string" },
+      install: { type: "string" },
       customers: { type: "string" },
       users: { type: "string" },
       "latency-ms": { type: "string" },
@@ -240,11 +248,11 @@ const PRECISION_CHANGES: readonly [string, number, Record<string, string>][] = [
 /** Runs the product phases through the engine CLI. */
 async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
-  // Before the emulator starts, so a failed `stack init` leaves no server running.
-  const cli = flags.engine === "cli" ? createCliStack(join(REPO_ROOT, "bench", "program"), STACK, dir) : undefined;
+  // Before the emulator starts, so a failed install or `stack init` leaves no server running.
+  const program = flags.install === "packed" ? installPackedProgram(dir) : join(REPO_ROOT, "bench", "program");
+  const cli = flags.engine === "cli" ? createCliStack(program, STACK, dir) : undefined;
   const emulator = await startEmulator(emulatorOptions(flags));
   const stateFile = cli?.checkpoint ?? join(dir, "state.json");
-  const program = join(REPO_ROOT, "bench", "program");
   const config = (bump: number, change: Record<string, string> = {}): Record<string, string> => ({
     ...change,
     "webex:baseUrl": emulator.url,
@@ -500,6 +508,7 @@ async function main(): Promise<void> {
       baselineCustomers: flags["no-baseline"] ? 0 : flags.baselineCustomers,
       ...(flags["max-rps"] ? { maxRequestsPerSecond: flags["max-rps"] } : {}),
       ...(flags["yield-every"] ? { yieldEvery: flags["yield-every"] } : {}),
+      install: flags.install,
     },
     bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
       minLatencyMs: minLatencyMs(flags),

@@ -251,6 +251,13 @@ describe("bench command line", () => {
     expect(minLatencyMs(flags)).to.equal(60);
     expect(minLatencyMs(parseBenchFlags(["--latency-ms", "10", "--jitter-ms", "40"])!)).to.equal(0);
   });
+
+  it("under the real CLI the package is installed from its tarball, as a user has it, unless --install linked", () => {
+    expect(parseBenchFlags(["--engine", "cli"])!.install).to.equal("packed");
+    expect(parseBenchFlags(["--engine", "cli", "--install", "linked"])!.install).to.equal("linked");
+    expect(parseBenchFlags([])!.install).to.equal("linked");
+    expect(() => parseBenchFlags(["--install", "global"])).to.throw();
+  });
 });
 
 describe("bench memory at scale (--memory)", () => {
