@@ -255,3 +255,14 @@ export async function keepingProviderCode<T>(news: Record<string, unknown>, run:
     throw e;
   }
 }
+
+/**
+ * The operation `run` (a `create` or `update`, whose last argument is the new inputs), run through
+ * {@link keepingProviderCode}: the exported operation of a resource whose partial failures Pulumi
+ * records.
+ */
+export function withProviderCodeKept<A extends unknown[], T>(
+  run: (owner: object, ...args: [...A, Record<string, unknown>]) => Promise<T>,
+): (owner: object, ...args: [...A, Record<string, unknown>]) => Promise<T> {
+  return (owner, ...args) => keepingProviderCode(args[args.length - 1] as Record<string, unknown>, () => run(owner, ...args));
+}

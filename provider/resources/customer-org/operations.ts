@@ -22,7 +22,7 @@ import { headquartersOfOrg } from "../common/locations";
 import {
   createOrAdopt,
   formatApiErrors,
-  keepingProviderCode,
+  withProviderCodeKept,
   omitKeys,
   parseInputs,
   retryWhileLocked,
@@ -199,9 +199,7 @@ function warnAbout(customer: Customer, label: string): void {
  * After an ambiguous POST failure, looks again before sending it once more. Waits for the
  * terminal status; `provisioned_with_errors`/`error` → an error carrying the id (partial create).
  */
-export function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  return keepingProviderCode(news, () => createInner(owner, news));
-}
+export const create = withProviderCodeKept(createInner);
 
 async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = inputsOf(news);
@@ -305,14 +303,7 @@ function quantitiesDiffer(olds: Record<string, unknown>, inputs: CustomerOrgInpu
  * failed customer never receives a blind write. Then waits for the terminal status; a failure → an
  * error carrying the id. Returns the full outputs.
  */
-export function update(
-  owner: object,
-  id: string,
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
-  return keepingProviderCode(news, () => updateInner(owner, id, olds, news));
-}
+export const update = withProviderCodeKept(updateInner);
 
 async function updateInner(
   owner: object,

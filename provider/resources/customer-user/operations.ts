@@ -15,7 +15,7 @@ import {
   collect,
   createOrAdopt,
   formatApiErrors,
-  keepingProviderCode,
+  withProviderCodeKept,
   omitKeys,
   parseInputs,
   retryWhileLocked,
@@ -190,9 +190,7 @@ function judge(subscriber: Subscriber, inputs: CustomerUserInputs, outs: Custome
  * `ConflictError` explaining how to reconcile. After an ambiguous failure, looks again before
  * sending once more. A calling user without `locationId` is placed in the customer's headquarters.
  */
-export function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  return keepingProviderCode(news, () => createInner(owner, news));
-}
+export const create = withProviderCodeKept(createInner);
 
 async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = inputsOf(news);
@@ -272,14 +270,7 @@ export async function read(owner: object, id: string, props: Record<string, unkn
  * every value is known; state of an older `schemaVersion` with unchanged inputs is migrated without
  * an API call; otherwise the user is read and written only when the server differs.
  */
-export function update(
-  owner: object,
-  id: string,
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
-  return keepingProviderCode(news, () => updateInner(owner, id, olds, news));
-}
+export const update = withProviderCodeKept(updateInner);
 
 async function updateInner(
   owner: object,
