@@ -42,8 +42,14 @@ function customerUrl(baseUrl: string, id: string): string {
   return `${baseUrl}${CUSTOMERS_PATH}/${encodeURIComponent(id)}`;
 }
 
-function accepted(state: State, baseUrl: string, id: string): HandlerResult {
-  const url = customerUrl(baseUrl, id);
+/** 202 for a customer whose operation just started: `record` stored, its id in flight, `Location` pointing at it. */
+function accepted(h: HandlerInput, record: CustomerRecord): HandlerResult {
+  const state: State = {
+    ...h.state,
+    customers: putRecord(h.state.customers, record.id, record),
+    inFlight: [...h.state.inFlight, record.id],
+  };
+  const url = customerUrl(h.baseUrl, record.id);
   return { state, status: 202, headers: { Location: url }, body: { url } };
 }
 
@@ -179,8 +185,7 @@ export function createCustomer(h: HandlerInput): HandlerResult {
     created: h.now,
     lastStatusChange: h.now,
   };
-  const state: State = { ...h.state, customers: putRecord(h.state.customers, id, record), inFlight: [...h.state.inFlight, id] };
-  return accepted(state, h.baseUrl, id);
+  return accepted(h, record);
 }
 
 /** `POST /v1/wholesale/customers/validate`: every check of a create, nothing changed. */
@@ -302,12 +307,7 @@ export function updateCustomer(h: HandlerInput): HandlerResult {
     resourceDetails: { packages: body.packages.map((name) => ({ name, status: "updating", warnings: [], errors: [] })) },
     lastStatusChange: h.now,
   };
-  const state: State = {
-    ...h.state,
-    customers: putRecord(h.state.customers, current.id, next),
-    inFlight: [...h.state.inFlight, current.id],
-  };
-  return accepted(state, h.baseUrl, current.id);
+  return accepted(h, next);
 }
 
 /** `DELETE /v1/wholesale/customers/{id}`: 202, `deleting`, then gone with its subscribers. */
@@ -320,10 +320,5 @@ export function deleteCustomer(h: HandlerInput): HandlerResult {
     transition: { kind: "deleting", startedAt: h.now, dueAt: h.now + h.provisioningDelayMs, outcome: "provisioned" },
     lastStatusChange: h.now,
   };
-  const state: State = {
-    ...h.state,
-    customers: putRecord(h.state.customers, current.id, next),
-    inFlight: [...h.state.inFlight, current.id],
-  };
-  return accepted(state, h.baseUrl, current.id);
+  return accepted(h, next);
 }
