@@ -121,9 +121,51 @@ function unary<Req, Res>(handler: (req: Req) => Promise<Res> | Res): grpc.handle
 }
 
 /**
+ * How often a host checks that the engine is still there: the Go hosts' interval
+ * (`rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel)` in their `main.go`).
+ * `PULUMI_TS_HOST_HEALTH_INTERVAL_MS` shortens it for tests.
+ */
+export function engineHealthIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const given = Number(env.PULUMI_TS_HOST_HEALTH_INTERVAL_MS);
+  return Number.isFinite(given) && given > 0 ? given : 5 * 60 * 1000;
+}
+
+/**
+ * Calls `grpc.health.v1.Health/Check` on the engine every `intervalMs`, as the Go hosts'
+ * `rpcutil.Healthcheck` does, and calls `onGone` at the first failure other than UNIMPLEMENTED (an
+ * engine without the health service is alive). Without it a host outlives a CLI killed with SIGKILL:
+ * the CLI starts hosts in their own process groups, so nothing else stops them.
+ * @returns a function that stops watching.
+ */
+export function watchEngine(engineAddress: string, intervalMs: number, onGone: () => void): () => void {
+  const client = new grpc.Client(engineAddress, grpc.credentials.createInsecure());
+  const empty = () => Buffer.alloc(0); // HealthCheckRequest{service: ""} encodes to no bytes
+  const timer = setInterval(() => {
+    client.makeUnaryRequest(
+      "/grpc.health.v1.Health/Check",
+      empty,
+      (b: Buffer) => b,
+      {},
+      (err) => {
+        if (err && err.code !== grpc.status.UNIMPLEMENTED) {
+          stop();
+          onGone();
+        }
+      },
+    );
+  }, intervalMs);
+  const stop = () => {
+    clearInterval(timer);
+    client.close();
+  };
+  return stop;
+}
+
+/**
  * Starts the `LanguageRuntime` server, prints its port (the CLI's handshake: it reads the first line
- * of the host's stdout), and stops running programs on SIGINT/SIGTERM. The CLI starts a host as
- * `pulumi-language-<lang> [flags] <engine address>` with the program's folder as working directory.
+ * of the host's stdout), and stops running programs on SIGINT/SIGTERM or when the engine is gone
+ * ({@link watchEngine}). The CLI starts a host as `pulumi-language-<lang> [flags] <engine address>`
+ * with the program's folder as working directory.
  */
 export function serveLanguageRuntime(host: LanguageHost, argv: readonly string[]): void {
   // Flags (`-tracing`, `-root`, `--logtostderr`, `-v=N`...) are accepted and ignored; the last
@@ -155,11 +197,11 @@ export function serveLanguageRuntime(host: LanguageHost, argv: readonly string[]
     }
     process.stdout.write(`${port}\n`);
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      for (const child of running) child.kill(signal);
-      server.forceShutdown();
-      process.exit(0);
-    });
-  }
+  const stop = (signal: NodeJS.Signals) => {
+    for (const child of running) child.kill(signal);
+    server.forceShutdown();
+    process.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop(signal));
+  if (engineAddress) watchEngine(engineAddress, engineHealthIntervalMs(), () => stop("SIGTERM"));
 }
