@@ -1,8 +1,9 @@
 // The package installed as users install it, under the REAL Pulumi CLI: stored resources keep
 // working (up, refresh, destroy) with npm, with pnpm's symlinked layout, as a member of an npm
 // workspace, and across an upgrade from an older release. Every stored resource's `__provider`
-// requires the package's loader subpath (`pulumi-webex-wholesale/resources/common/load`) from the
-// program's directory, so each layout must resolve it there (issue 11.4).
+// requires a subpath of the package from the program's directory (today its provider instance,
+// `pulumi-webex-wholesale/resources/<folder>/instance`; in older releases the loader,
+// `…/resources/common/load`), so each layout must resolve it there (issue 11.4).
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -75,12 +76,16 @@ function lifecycle(layout: InstallLayout): void {
     });
     after(async () => p.tearDown(failed));
 
-    it("up from empty creates all four, and each stored provider requires the loader by package name", async () => {
+    it("up from empty creates all four, and each stored provider is a require of its instance module by package name", async () => {
       const r = await p.pulumi(["up", "--yes", "--non-interactive"]);
       expect(r.code, tail(r)).to.equal(0);
       expect(r.output).to.match(/\+ 5 created/);
       for (const text of await storedProviders(p)) {
-        expect(text).to.match(/require\("pulumi-webex-wholesale\/(dist\/provider\/)?resources\/common\/load(\.js)?"\)/);
+        expect(text).to.match(
+          /require\("pulumi-webex-wholesale\/(dist\/provider\/)?resources\/(onboarding-template|customer-org|customer-user)\/instance(\.js)?"\)/,
+        );
+        // The provider's code is not copied into state: a few hundred characters per copy.
+        expect(text.length).to.be.below(400);
         // A path into this install (node_modules/.pnpm/..., /tmp/...) would break when the program moves.
         expect(text).to.not.include("node_modules");
         expect(text).to.not.include(p.dir);
