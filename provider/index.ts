@@ -22,6 +22,7 @@ export { OnboardingTemplateProvider } from "./resources/onboarding-template/prov
 export { CustomerOrgProvider } from "./resources/customer-org/provider";
 export { CustomerUserProvider } from "./resources/customer-user/provider";
 export type { WebexResourceProvider, WebexResourceProviderClass } from "./resources/common/provider";
+export { WebexResource } from "./resources/common/resource-base";
 export type { StoredOutputs } from "./resources/common/operations-abi";
 export { PACKAGES, type PackageName } from "./packages";
 export { CONFIG_TABLE, type ConfigEntry, type SettingName } from "./config";

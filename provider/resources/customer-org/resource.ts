@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PackageName } from "../../packages";
 import type { PulumiInputs } from "../common/input-types";
+import { WebexResource } from "../common/resource-base";
 import { CUSTOMER_ORG_COMPUTED, type CustomerOrgArgsInput, type CustomerOrgInputs } from "./schema";
 // One provider object for every resource of this kind: `dynamic.Resource` serializes it once per
 // program, and, installed from npm, as a `require` of this module (see `instance.ts`).
@@ -38,7 +39,7 @@ const COMPUTED = Object.fromEntries(CUSTOMER_ORG_COMPUTED.map((k) => [k, undefin
  * export const customerId = acme.customerId;
  * ```
  */
-export class CustomerOrg extends pulumi.dynamic.Resource {
+export class CustomerOrg extends WebexResource {
   /** The onboarding template's provisioningId the customer was created from. */
   declare readonly provisioningId: pulumi.Output<string>;
   /** Your identifier for the customer, unique per partner. */
@@ -82,6 +83,6 @@ export class CustomerOrg extends pulumi.dynamic.Resource {
    * @param opts resource options (`customTimeouts` is ignored: use `webex:provisioningTimeoutSeconds`).
    */
   constructor(name: string, args: CustomerOrgArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...COMPUTED, ...args }, opts, "webex", "CustomerOrg");
+    super(provider, name, { ...COMPUTED, ...args }, opts, "CustomerOrg");
   }
 }

@@ -3,6 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiInputs } from "../common/input-types";
+import { WebexResource } from "../common/resource-base";
 import { CUSTOMER_USER_COMPUTED, type CustomerUserArgsInput, type CustomerUserInputs } from "./schema";
 // One provider object for every resource of this kind: `dynamic.Resource` serializes it once per
 // program, and, installed from npm, as a `require` of this module (see `instance.ts`).
@@ -35,7 +36,7 @@ const COMPUTED = Object.fromEntries(CUSTOMER_USER_COMPUTED.map((k) => [k, undefi
  * });
  * ```
  */
-export class CustomerUser extends pulumi.dynamic.Resource {
+export class CustomerUser extends WebexResource {
   /** The customer's id. */
   declare readonly customerId: pulumi.Output<string>;
   /** The user's email. */
@@ -71,6 +72,6 @@ export class CustomerUser extends pulumi.dynamic.Resource {
    * @param opts resource options.
    */
   constructor(name: string, args: CustomerUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...COMPUTED, ...args }, opts, "webex", "CustomerUser");
+    super(provider, name, { ...COMPUTED, ...args }, opts, "CustomerUser");
   }
 }

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiInputs } from "../common/input-types";
+import { WebexResource } from "../common/resource-base";
 import { ONBOARDING_TEMPLATE_COMPUTED, type OnboardingTemplateArgsInput, type OnboardingTemplateInputs } from "./schema";
 // One provider object for every resource of this kind: `dynamic.Resource` serializes it once per
 // program, and, installed from npm, as a `require` of this module (see `instance.ts`).
@@ -35,7 +36,7 @@ const COMPUTED = Object.fromEntries(ONBOARDING_TEMPLATE_COMPUTED.map((k) => [k, 
  * export const provisioningId = smb.provisioningId;
  * ```
  */
-export class OnboardingTemplate extends pulumi.dynamic.Resource {
+export class OnboardingTemplate extends WebexResource {
   /** Name of the template, unique per partner. */
   declare readonly templateName: pulumi.Output<string>;
   /** Email of the partner administrator. */
@@ -69,6 +70,6 @@ export class OnboardingTemplate extends pulumi.dynamic.Resource {
    * @param opts resource options.
    */
   constructor(name: string, args: OnboardingTemplateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...COMPUTED, ...args }, opts, "webex", "OnboardingTemplate");
+    super(provider, name, { ...COMPUTED, ...args }, opts, "OnboardingTemplate");
   }
 }
