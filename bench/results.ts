@@ -96,6 +96,8 @@ export const BenchResultsSchema = z.object({
     yieldEvery: z.number().optional(),
     /** How the program got the package (`--install`); absent in results from before the flag. */
     install: z.enum(["linked", "packed"]).optional(),
+    /** `--skip-checkpoints`: the real CLI saved state once per run (`PULUMI_SKIP_CHECKPOINTS=true`). */
+    skipCheckpoints: z.boolean().optional(),
   }),
   bounds: z.array(
     z.object({
@@ -178,6 +180,7 @@ export function renderMarkdown(r: BenchResults): string {
       (s.maxRequestsPerSecond ? `, \`webex:maxRequestsPerSecond\` ${s.maxRequestsPerSecond}` : "") +
       (s.yieldEvery ? `, program yields every ${s.yieldEvery} resources` : ", program declares in one pass") +
       (s.install ? `, package ${s.install === "packed" ? "installed from its tarball" : "linked from the checkout"}` : "") +
+      (s.skipCheckpoints ? ", `PULUMI_SKIP_CHECKPOINTS=true`" : "") +
       `. Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.os}. ` +
       `Taken ${r.startedAt} – ${r.finishedAt}.`,
     "",

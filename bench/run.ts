@@ -58,6 +58,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                             --engine cli, linked with --engine local
   --parallel N              the engine's --parallel (default 1000; with --engine cli, the CLI's own
                             default, 4 x CPU cores, unless given)
+  --skip-checkpoints        with --engine cli: PULUMI_SKIP_CHECKPOINTS=true, the CLI saves state once, at the end
+                            of each run, instead of after every step (see the README, "Large stacks")
   --max-rps N               webex:maxRequestsPerSecond (client-side pacing; unset by default)
   --yield-every N           the program declares in batches of N resources (default 10)
   --up-only                 only the up from empty (and the destroy that cleans up)
@@ -98,6 +100,8 @@ export const BenchFlagsSchema = z
     // (The local engine's own default, 10, holds a slot per customer for its whole provisioning.)
     parallel: z.coerce.number().int().min(1).max(1000).optional(),
     "max-rps": z.coerce.number().positive().optional(),
+    /** Under the real CLI: `PULUMI_SKIP_CHECKPOINTS=true` (state saved once per run, not after every step). */
+    "skip-checkpoints": z.boolean().default(false),
     /**
      * Bench program's `yieldEvery`: a turn of the event loop after every N resources. Default
      * 10, the shipped catalog program's batches (`catalog/declare.ts`); 0 declares every
@@ -116,6 +120,10 @@ export const BenchFlagsSchema = z
     "baseline-customers": z.coerce.number().int().min(1).optional(),
     "no-baseline": z.boolean().default(false),
     out: z.string().default(join(REPO_ROOT, "bench", "results")),
+  })
+  .refine((f) => !f["skip-checkpoints"] || f.engine === "cli", {
+    message: "--skip-checkpoints is a setting of the real Pulumi CLI: add --engine cli",
+    path: ["skip-checkpoints"],
   })
   .transform((f) => {
     const size = SIZES[f.size];
@@ -152,6 +160,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
       burst: { type: "string" },
       parallel: { type: "string" },
       "max-rps": { type: "string" },
+      "skip-checkpoints": { type: "boolean" },
       "yield-every": { type: "string" },
       "up-only": { type: "boolean" },
       "bump-only": { type: "boolean" },
@@ -276,6 +285,7 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
       config: config(bump),
       secretConfig: { "webex:accessToken": TOKEN },
       timeoutMs: flags["phase-timeout-min"] * 60 * 1000,
+      ...(flags["skip-checkpoints"] ? { env: { PULUMI_SKIP_CHECKPOINTS: "true" } } : {}),
     });
     const result: PhaseResult = {
       wallMs: run.wallMs,
@@ -509,6 +519,7 @@ async function main(): Promise<void> {
       ...(flags["max-rps"] ? { maxRequestsPerSecond: flags["max-rps"] } : {}),
       ...(flags["yield-every"] ? { yieldEvery: flags["yield-every"] } : {}),
       install: flags.install,
+      ...(flags["skip-checkpoints"] ? { skipCheckpoints: true } : {}),
     },
     bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
       minLatencyMs: minLatencyMs(flags),

@@ -252,6 +252,13 @@ describe("bench command line", () => {
     expect(minLatencyMs(parseBenchFlags(["--latency-ms", "10", "--jitter-ms", "40"])!)).to.equal(0);
   });
 
+  it("--skip-checkpoints is the real CLI's setting: accepted with --engine cli, refused with a reason otherwise", () => {
+    expect(parseBenchFlags(["--engine", "cli", "--skip-checkpoints"])!["skip-checkpoints"]).to.equal(true);
+    expect(parseBenchFlags(["--engine", "cli"])!["skip-checkpoints"]).to.equal(false);
+    expect(() => parseBenchFlags(["--skip-checkpoints"])).to.throw(/add --engine cli/);
+    expect(USAGE).to.include("--skip-checkpoints");
+  });
+
   it("under the real CLI the package is installed from its tarball, as a user has it, unless --install linked", () => {
     expect(parseBenchFlags(["--engine", "cli"])!.install).to.equal("packed");
     expect(parseBenchFlags(["--engine", "cli", "--install", "linked"])!.install).to.equal("linked");
