@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 
+import { checkoutVersions, NPM_INSTALL, packTarball, runOrThrow } from "../scripts/packed-install";
 import { cliEnv, findCli } from "../scripts/pulumi-cli";
 import { REPO_ROOT, runMeasured, type EngineRunOptions, type EngineRunResult } from "./engine-runner";
 
@@ -38,22 +39,12 @@ export function installPackedProgram(dir: string): string {
   mkdirSync(program, { recursive: true });
   for (const f of ["index.ts", "Pulumi.yaml"]) copyFileSync(join(REPO_ROOT, "bench", "program", f), join(program, f));
   copyFileSync(join(REPO_ROOT, "bench", "workload.ts"), join(base, "workload.ts"));
-  const npm = (args: string[], cwd: string): string => {
-    const r = spawnSync("npm", args, { cwd, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`npm ${args.join(" ")} failed (exit ${r.status}): ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
-  const tarball = npm(["pack", "--ignore-scripts", "--silent", "--pack-destination", base], REPO_ROOT).trim().split("\n").pop()!;
-  const version = (name: string): string =>
-    (JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
   const dependencies = {
-    "pulumi-webex-wholesale": `file:./${tarball}`,
-    "@pulumi/pulumi": version("@pulumi/pulumi"),
-    typescript: version("typescript"),
-    zod: version("zod"),
+    "pulumi-webex-wholesale": `file:${packTarball(REPO_ROOT, base)}`,
+    ...checkoutVersions(REPO_ROOT, ["@pulumi/pulumi", "typescript", "zod"]),
   };
   writeFileSync(join(base, "package.json"), JSON.stringify({ name: "webex-bench-packed", private: true, dependencies }, null, 2));
-  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], base);
+  runOrThrow("npm", [...NPM_INSTALL], base);
   return program;
 }
 

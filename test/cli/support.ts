@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator } from "../../local/emulator";
+import { checkoutVersions, NPM_INSTALL, packTarball, QUIET_INSTALL, runOrThrow } from "../../scripts/packed-install";
 import { CLI_REQUIRED_ENV, cliEnv, findCli } from "../../scripts/pulumi-cli";
 
 /** The repository root. */
@@ -137,38 +138,16 @@ export class CliProgram {
    * tarball into the program, replacing any earlier install (an upgrade, when `packFrom` is newer).
    */
   install(packFrom: string): void {
-    const packs = mkdtempSync(join(this.stateDir, "pack-"));
-    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", packs], {
-      cwd: packFrom,
-      encoding: "utf8",
-    });
-    expect(pack.status, pack.stderr).to.equal(0);
-    const tarball = join(
-      packs,
-      readdirSync(packs).find((f) => f.endsWith(".tgz"))!,
-    );
-    const sdk = JSON.parse(readFileSync(join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
-    const ts = JSON.parse(readFileSync(join(ROOT, "node_modules", "typescript", "package.json"), "utf8")).version;
-    writeFileSync(
-      join(this.dir, "package.json"),
-      JSON.stringify(
-        {
-          name: `cli-suite-${this.name}`,
-          private: true,
-          dependencies: { "pulumi-webex-wholesale": `file:${tarball}`, "@pulumi/pulumi": sdk, typescript: ts },
-        },
-        null,
-        2,
-      ),
-    );
-    const quiet = ["--ignore-scripts", "--loglevel=error"];
-    const run = (cmd: string, args: string[], cwd: string) => {
-      const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
-      expect(r.status, `${cmd} ${args.join(" ")}: ${r.stderr}${r.stdout}`).to.equal(0);
+    const dependencies = {
+      "pulumi-webex-wholesale": `file:${packTarball(packFrom, mkdtempSync(join(this.stateDir, "pack-")))}`,
+      // This checkout's SDK and compiler, whichever tree is packed (the upgrade test packs an older release).
+      ...checkoutVersions(ROOT, ["@pulumi/pulumi", "typescript"]),
     };
+    writeFileSync(join(this.dir, "package.json"), JSON.stringify({ name: `cli-suite-${this.name}`, private: true, dependencies }, null, 2));
+    const run = (cmd: string, args: readonly string[], cwd: string) => void runOrThrow(cmd, args, cwd);
     switch (this.layout) {
       case "npm":
-        run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...quiet], this.dir);
+        run("npm", NPM_INSTALL, this.dir);
         break;
       case "npm-workspace":
         // The program is a member of a workspace whose root is the folder above it: npm hoists
@@ -177,7 +156,7 @@ export class CliProgram {
           join(this.base, "package.json"),
           JSON.stringify({ name: `cli-suite-${this.name}-root`, private: true, workspaces: ["program"] }, null, 2),
         );
-        run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...quiet], this.base);
+        run("npm", NPM_INSTALL, this.base);
         break;
       case "pnpm":
         // pnpm's own layout: node_modules/<name> are symlinks into node_modules/.pnpm/<name>@<version>/...
@@ -188,7 +167,7 @@ export class CliProgram {
             "--prefer-offline",
             "--config.confirmModulesPurge=false",
             `--store-dir=${join(tmpdir(), "webex-cli-pnpm-store")}`,
-            ...quiet,
+            ...QUIET_INSTALL,
           ],
           this.dir,
         );
