@@ -259,10 +259,11 @@ describe("bench command line", () => {
     expect(USAGE).to.include("--skip-checkpoints");
   });
 
-  it("under the real CLI the package is installed from its tarball, as a user has it, unless --install linked", () => {
+  it("under either engine the package is installed from its tarball, as a user has it, unless --install linked", () => {
     expect(parseBenchFlags(["--engine", "cli"])!.install).to.equal("packed");
     expect(parseBenchFlags(["--engine", "cli", "--install", "linked"])!.install).to.equal("linked");
-    expect(parseBenchFlags([])!.install).to.equal("linked");
+    expect(parseBenchFlags([])!.install).to.equal("packed");
+    expect(parseBenchFlags(["--install", "linked"])!.install).to.equal("linked");
     expect(() => parseBenchFlags(["--install", "global"])).to.throw();
   });
 });
