@@ -14,7 +14,7 @@
  * keeps the previous one as `<stack>.json.bak`; events on `<stack>.json` itself are counted.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 
 import { checkoutVersions, NPM_INSTALL, packTarball, runOrThrow } from "../scripts/packed-install";

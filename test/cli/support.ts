@@ -6,7 +6,7 @@
 // PULUMI_CLI_REQUIRED=1 (CI) a missing CLI is a failing test instead.
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator } from "../../local/emulator";
@@ -144,10 +144,9 @@ export class CliProgram {
       ...checkoutVersions(ROOT, ["@pulumi/pulumi", "typescript"]),
     };
     writeFileSync(join(this.dir, "package.json"), JSON.stringify({ name: `cli-suite-${this.name}`, private: true, dependencies }, null, 2));
-    const run = (cmd: string, args: readonly string[], cwd: string) => void runOrThrow(cmd, args, cwd);
     switch (this.layout) {
       case "npm":
-        run("npm", NPM_INSTALL, this.dir);
+        runOrThrow("npm", NPM_INSTALL, this.dir);
         break;
       case "npm-workspace":
         // The program is a member of a workspace whose root is the folder above it: npm hoists
@@ -156,11 +155,11 @@ export class CliProgram {
           join(this.base, "package.json"),
           JSON.stringify({ name: `cli-suite-${this.name}-root`, private: true, workspaces: ["program"] }, null, 2),
         );
-        run("npm", NPM_INSTALL, this.base);
+        runOrThrow("npm", NPM_INSTALL, this.base);
         break;
       case "pnpm":
         // pnpm's own layout: node_modules/<name> are symlinks into node_modules/.pnpm/<name>@<version>/...
-        run(
+        runOrThrow(
           pnpmBinary(),
           [
             "install",

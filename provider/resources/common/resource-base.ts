@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 /**
  * The base of {@link OnboardingTemplate}, {@link CustomerOrg} and {@link CustomerUser}: a
- * `pulumi.dynamic.Resource` of module `webex` whose construction costs about a sixth of the CPU.
+ * `pulumi.dynamic.Resource` of module `webex` whose construction costs about a tenth of the CPU it
+ * would (1,000 `CustomerUser`s: 0.7 s instead of 7.9 s in a CPU profile of the bench program).
  *
  * Why: for each output property, the SDK wraps several promises in `debuggablePromise`
  * (`runtime/debuggable.js`), which stores `new Error().stack` on each. The stack is formatted at
