@@ -96,7 +96,7 @@ export const BenchResultsSchema = z.object({
     yieldEvery: z.number().optional(),
     /** How the program got the package (`--install`); absent in results from before the flag. */
     install: z.enum(["linked", "packed"]).optional(),
-    /** `--skip-checkpoints`: the real CLI saved state once per run (`PULUMI_SKIP_CHECKPOINTS=true`). */
+    /** `--skip-checkpoints`: the engine saved state once per run (`PULUMI_SKIP_CHECKPOINTS=true`). */
     skipCheckpoints: z.boolean().optional(),
   }),
   bounds: z.array(

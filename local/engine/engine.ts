@@ -140,6 +140,8 @@ export async function runEngine(input: EngineOptions): Promise<EngineResult> {
       `npm run engine -- cancel --stack ${opts.stack} --state ${stateFile}`,
       opts.stateIo,
     );
+    // As the Pulumi CLI reads it (cmdutil.IsTruthy): "1" or "true" in any case.
+    if (/^(1|true)$/i.test(lookupEnv["PULUMI_SKIP_CHECKPOINTS"] ?? "")) store.saveOnlyAtClose();
     renderer = new Renderer(print, logFile, redactor, opts.verbose, opts.progressIntervalMs);
     ctx = new RunContext({ ...opts, stateFile }, sdk, config, store, renderer, redactor, opts.env);
     for (const r of store.state.resources) ctx.learnSecrets(r.inputs, r.outputs);

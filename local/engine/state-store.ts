@@ -405,6 +405,8 @@ export class StateStore {
   #carriedCreates: PendingOperation[] = [];
   /** The operations a previous run left pending (for reporting; {@link StackState.pending} holds this run's). */
   interrupted: readonly PendingOperation[] = [];
+  /** Set by {@link saveOnlyAtClose}: flushes before {@link close} write nothing. */
+  #onlyAtClose = false;
   /** Number of physical writes made, to the base file or the journal (for tests and benchmarks). */
   writes = 0;
   /** Bytes written by those writes. */
@@ -845,6 +847,7 @@ export class StateStore {
    * @throws the write's error (e.g. a PassphraseError when a secret appears and no passphrase is set).
    */
   flush(): Promise<void> {
+    if (this.#onlyAtClose) return Promise.resolve();
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -871,9 +874,18 @@ export class StateStore {
     return start();
   }
 
+  /**
+   * Saves state once, in {@link close}, instead of after steps: the real CLI's `PULUMI_SKIP_CHECKPOINTS=true`
+   * (pkg/backend/snapshot.go, `unsafeServiceLoop`). A run killed before its end leaves the file as it was, with no
+   * pending operation; one that ends, failed or not, saves everything it did.
+   */
+  saveOnlyAtClose(): void {
+    this.#onlyAtClose = true;
+  }
+
   /** Schedules a coalesced write within `delayMs` (for changes that need not be durable immediately). */
   markDirty(delayMs = 250): void {
-    if (this.#timer) return;
+    if (this.#onlyAtClose || this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.flush().catch((e: Error) => {
@@ -899,6 +911,7 @@ export class StateStore {
     }
     // The end of the run folds the journal into the base file: the next run loads one file.
     this.#compactRequested = true;
+    this.#onlyAtClose = false;
     await this.flush();
     if (this.#writeError) throw this.#writeError;
   }

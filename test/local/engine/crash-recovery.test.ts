@@ -19,7 +19,7 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs: number
 }
 
 /** Starts the CLI on `stack` with `spec`, in its own process group (so the test can signal the whole group). */
-function startCli(stack: FixtureStack, spec: Spec, parallel: number) {
+function startCli(stack: FixtureStack, spec: Spec, parallel: number, env: Record<string, string> = {}) {
   const o = stack.options("up", spec, { parallel });
   const args = [
     "-r",
@@ -39,7 +39,7 @@ function startCli(stack: FixtureStack, spec: Spec, parallel: number) {
   args.push("--secret-config", "token=env:FIXTURE_TOKEN");
   const child = spawn(process.execPath, args, {
     cwd: REPO,
-    env: { ...process.env, FIXTURE_TOKEN: "unused-token", PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+    env: { ...process.env, FIXTURE_TOKEN: "unused-token", PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -157,5 +157,72 @@ describe("local engine: SIGKILL mid-run", function () {
     expect(stack.state().pending).to.deep.equal([]);
     await stack.run("up", spec, { parallel: 2 });
     expect(stack.lines.join("\n")).to.not.include("pending operations");
+  });
+});
+
+// As the Pulumi CLI with PULUMI_SKIP_CHECKPOINTS=true (pkg/backend/snapshot.go, `unsafeServiceLoop`): state is saved
+// once, at the end of the run, so a killed run leaves the file as it was, and the next run adopts what it created.
+describe("local engine: PULUMI_SKIP_CHECKPOINTS=true", function () {
+  this.timeout(150_000);
+  const stack = new FixtureStack();
+  after(() => stack.cleanup());
+  const skip = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
+  it("a finished run (also a failed one) writes state once, at its end", async () => {
+    const ok = await stack.run(
+      "up",
+      { records: [{ name: "base", value: "v" }] },
+      { env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...skip } },
+    );
+    expect(ok.ok, explain(ok, stack.lines)).to.equal(true);
+    expect(ok.stateWrites).to.equal(1);
+    expect(stack.recordNames()).to.deep.equal(["base"]);
+    const spec: Spec = {
+      records: [
+        { name: "base", value: "v" },
+        { name: "made", value: "v" },
+        { name: "broken", value: "v", failCreate: true },
+      ],
+    };
+    const failed = await stack.run("up", spec, { env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...skip } });
+    expect(failed.ok).to.equal(false);
+    expect(failed.stateWrites).to.equal(1);
+    expect(stack.recordNames().sort()).to.deep.equal(["base", "made"]);
+  });
+
+  it("SIGKILL mid-run leaves the state as before the run, with no pending operation; the next up adopts (0 duplicates)", async () => {
+    const spec: Spec = {
+      records: [
+        { name: "base", value: "v" },
+        { name: "made", value: "v" },
+        ...Array.from({ length: 6 }, (_, i) => ({ name: `slow${i}`, value: "v", delayMs: 1500 })),
+      ],
+    };
+    const before = stack.state();
+    const { child, out, exited } = startCli(stack, spec, 2, skip);
+    await waitFor(
+      `creates in flight (output so far: ${out.text})`,
+      () => stack.calls().filter((c) => c.op === "create" && c.phase === "end").length >= 2,
+      90_000,
+    );
+    process.kill(-child.pid!, "SIGKILL");
+    expect(await exited).to.equal("SIGKILL");
+    const created = stack
+      .calls()
+      .filter((c) => c.op === "create" && c.phase === "start")
+      .map((c) => c.name);
+    expect(stack.state().resources, "nothing of the killed run is recorded").to.deep.equal(before.resources);
+    expect(stack.state().pending).to.deep.equal([]);
+    expect((await stack.run("cancel", spec)).ok).to.equal(true);
+
+    const r = await stack.run("up", spec, { parallel: 2 });
+    expect(r.ok, explain(r, stack.lines)).to.equal(true);
+    for (const c of stack.calls().filter((x) => x.op === "create" && x.phase === "end")) {
+      expect(c.adopted, `create of ${c.name}`).to.equal(created.includes(c.name));
+    }
+    expect(Object.keys(stack.store()).sort()).to.deep.equal(spec.records.map((x) => x.name).sort());
+    const again = await stack.run("up", spec, { parallel: 2 });
+    expect(again.ok, explain(again, stack.lines)).to.equal(true);
+    expect(stack.writes()).to.deep.equal([]);
   });
 });
