@@ -14,7 +14,9 @@ import { changedKeyNames, changedKeys, deepEqual, isSecret, markSecretKeys, secr
 import { Redactor, Renderer, formatDuration } from "./renderer";
 import { RunContext } from "./run-context";
 import { loadSdk, type PropertyMap, type PropertyValue } from "./sdk";
-import { StateStore, StateWriteError, type ResourceState } from "./state-store";
+import { StateWriteError } from "./state-io";
+import type { ResourceState } from "./state-schema";
+import { StateStore } from "./state-store";
 import { StepGenerator, deleteResource, describeError } from "./step-generator";
 import { parseUrn } from "./urn";
 import { ProviderError } from "./plugin-host";

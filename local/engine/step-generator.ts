@@ -23,7 +23,8 @@ import {
 import type { MonitorAnswer, MonitorHandlers, ReadRequestInfo, Registration } from "./monitor-server";
 import type { RunContext } from "./run-context";
 import type { PropertyMap } from "./sdk";
-import { StateWriteError, type ResourceState } from "./state-store";
+import { StateWriteError } from "./state-io";
+import type { ResourceState } from "./state-schema";
 import { ROOT_STACK_TYPE, computeAliasUrns, makeUrn, parseUrn } from "./urn";
 import type { StepRecord } from "./options";
 

@@ -9,7 +9,9 @@ import * as path from "node:path";
 import { expect } from "chai";
 
 import { makeSecret } from "../../../local/engine/property-values";
-import { StateStore, journalFileFor, nodeStateIo, readStoredState, type StateIo } from "../../../local/engine/state-store";
+import { nodeStateIo, type StateIo } from "../../../local/engine/state-io";
+import { journalFileFor, readStoredState } from "../../../local/engine/state-journal";
+import { StateStore } from "../../../local/engine/state-store";
 import { FixtureStack, explain, type Spec } from "./fixture-stack";
 import { PROVIDER_CODE, resource, useStateDir } from "./state-fixtures";
 

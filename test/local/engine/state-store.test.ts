@@ -5,7 +5,9 @@ import { expect } from "chai";
 
 import { makeSecret } from "../../../local/engine/property-values";
 import { PassphraseError } from "../../../local/engine/secrets";
-import { StackLockedError, StateStore, readStoredState } from "../../../local/engine/state-store";
+import { readStoredState } from "../../../local/engine/state-journal";
+import { StackLockedError } from "../../../local/engine/state-lock";
+import { StateStore } from "../../../local/engine/state-store";
 import { PROVIDER_CODE, resource, useStateDir } from "./state-fixtures";
 
 describe("local engine: state store", () => {
