@@ -420,9 +420,11 @@ async function refreshOne(ctx: RunContext, r: ResourceState): Promise<void> {
       res.id !== r.id ||
       (r.initErrors?.length ?? 0) !== (initErrors?.length ?? 0);
     const keys = changedKeys(r.outputs, outputs);
-    Object.assign(r, { id: res.id, outputs, inputs });
-    if (initErrors) r.initErrors = initErrors;
-    else delete r.initErrors;
+    // A new record replaces the old one: records are never changed in place.
+    const refreshed: ResourceState = { ...r, id: res.id, outputs, inputs };
+    if (initErrors) refreshed.initErrors = initErrors;
+    else delete refreshed.initErrors;
+    ctx.store.upsert(refreshed, r);
     if (changed) {
       ctx.store.markDirty();
       ctx.renderer.stepDone(r, "update", r.type, name, keys, "(refreshed)");

@@ -299,9 +299,11 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     }
     const state = await this.#apply(step, goal, name, step.op === "update" ? prior : undefined, check.inputs, secretOut, note);
     if (step.op === "replace" && !step.deleteBeforeReplace && prior) {
-      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
-      prior.pendingReplacement = true;
-      this.#deferred.push(prior);
+      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion. A flagged
+      // copy replaces it: the prior state is never changed, so what the run started from stays as it was read.
+      const old: ResourceState = { ...prior, pendingReplacement: true };
+      ctx.store.upsert(old, prior);
+      this.#deferred.push(old);
       ctx.store.markDirty();
     }
     record();
@@ -491,9 +493,11 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
       this.#stackOutputs = outputs;
       return;
     }
-    const state = this.#registered.get(urn)?.state;
-    if (state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
-      state.outputs = outputs;
+    const entry = this.#registered.get(urn);
+    const state = entry?.state;
+    if (entry && state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
+      entry.state = { ...state, outputs };
+      this.ctx.store.upsert(entry.state, state);
       this.ctx.store.markDirty();
     }
   }
@@ -603,9 +607,11 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     }
     ctx.store.state.outputs = this.#stackOutputs ?? {};
     if (this.#renamed.size > 0) {
-      for (const r of ctx.store.state.resources) {
-        r.dependencies = r.dependencies.map((u) => this.#renamed.get(u) ?? u);
-        r.parent = this.#renamed.get(r.parent) ?? r.parent;
+      const renamed = (u: string): boolean => this.#renamed.has(u);
+      for (const r of [...ctx.store.state.resources]) {
+        if (!renamed(r.parent) && !r.dependencies.some(renamed)) continue;
+        const dependencies = r.dependencies.map((u) => this.#renamed.get(u) ?? u);
+        ctx.store.upsert({ ...r, dependencies, parent: this.#renamed.get(r.parent) ?? r.parent }, r);
       }
     }
     ctx.store.markDirty(0);
