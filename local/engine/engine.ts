@@ -17,7 +17,9 @@ import { loadSdk, type PropertyMap, type PropertyValue } from "./sdk";
 import { StateWriteError } from "./state-io";
 import type { ResourceState } from "./state-schema";
 import { StateStore } from "./state-store";
-import { StepGenerator, deleteResource, describeError } from "./step-generator";
+import { deleteResource } from "./provider-writes";
+import { describeError } from "./step-errors";
+import { StepGenerator } from "./step-generator";
 import { parseUrn } from "./urn";
 import { ProviderError } from "./plugin-host";
 
