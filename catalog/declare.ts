@@ -82,7 +82,7 @@ export async function declareCatalog(catalog: Catalog, options: DeclareOptions =
   }
 
   const customers = new Map<string, CustomerOrg>();
-  for (const { template, aliases, ...args } of catalog.customers) {
+  for (const { template, aliases, shard: _shard, ...args } of catalog.customers) {
     // loadCatalog has checked that exactly one of the two is given and that the template exists.
     const provisioningId = template !== undefined ? templates.get(template)!.provisioningId : args.provisioningId!;
     customers.set(

@@ -41,6 +41,8 @@ export type GuardInputs = GuardKeys & {
   readonly allowDeletes: boolean;
   /** Unlisted user deletions accepted per run. */
   readonly maxUserDeletes: number;
+  /** Keys a sharded catalog declares in other stacks (`shards.ts`): leaving this stack for one of them is a move. */
+  readonly elsewhere?: { readonly customers: readonly string[]; readonly users: readonly string[] };
 };
 
 /** What would be deleted without intent: empty lists when the change may go ahead. */
@@ -53,12 +55,15 @@ export type UnintendedDeletions = { readonly customers: string[]; readonly users
 export function unintendedDeletions(olds: Partial<GuardKeys> | undefined, news: GuardInputs): UnintendedDeletions {
   const none = { customers: [], users: [] };
   if (news.allowDeletes || olds === undefined || !Array.isArray(olds.customers)) return none;
-  const keptCustomers = new Set([...news.customers, ...news.renamed]);
+  const keptCustomers = new Set([...news.customers, ...news.renamed, ...(news.elsewhere?.customers ?? [])]);
+  const movedUsers = new Set(news.elsewhere?.users ?? []);
   const listedCustomers = new Set(news.remove.customers);
   const customers = olds.customers.filter((k) => !keptCustomers.has(k) && !listedCustomers.has(k));
   const listedUsers = new Set(news.remove.users);
   const users = Object.entries(olds.users ?? {})
-    .filter(([email, customer]) => !(email in news.users) && !listedUsers.has(email) && !listedCustomers.has(customer))
+    .filter(
+      ([email, customer]) => !(email in news.users) && !movedUsers.has(email) && !listedUsers.has(email) && !listedCustomers.has(customer),
+    )
     .map(([email]) => email);
   // Sorted: the message a reviewer compares between runs must not depend on the state's key order.
   customers.sort();

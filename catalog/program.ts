@@ -12,6 +12,7 @@ import { catalogOutputs, declareCatalog } from "./declare";
 import { ALLOW_DELETES_ENV, DeletionGuard, GUARD_SETTINGS, type GuardInputs } from "./deletion-guard";
 import { ALLOW_LOOKALIKES_ENV, CatalogError, loadCatalog } from "./load";
 import { packageRules } from "./package-rules";
+import { selectStackShard } from "./shard-program";
 import type { Catalog } from "./schema";
 
 /**
@@ -44,9 +45,11 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
     }
     throw e;
   }
+  // A sharded stack declares its part only (`shards.ts`); the whole catalog was validated above.
+  const part = selectStackShard(catalog, config);
   // First, so its check runs before any other step: an unintended deletion stops the run here.
-  new DeletionGuard("catalog-deletion-guard", guardInputs(catalog, config));
-  return catalogOutputs(await declareCatalog(catalog));
+  new DeletionGuard("catalog-deletion-guard", { ...guardInputs(part.catalog, config), elsewhere: part.elsewhere });
+  return catalogOutputs(await declareCatalog(part.catalog));
 }
 
 /** The stack setting that accepts lookalike keys (as {@link ALLOW_LOOKALIKES_ENV} does for one run). */

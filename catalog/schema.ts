@@ -87,6 +87,8 @@ export const CatalogCustomerSchema = z.strictObject({
     .optional(),
   meetingsTimeZone: text.optional(),
   aliases,
+  /** Pins the customer to this shard stack (0..N-1) of a sharded catalog; default: a hash of `externalId` (`shards.ts`). */
+  shard: z.number().int("must be a whole number").min(0, "must be 0 or more").optional(),
 });
 
 /** One user (resources.md, CustomerUser). */
@@ -140,7 +142,7 @@ export type CatalogUser = z.output<typeof CatalogUserSchema>;
 /** Catalog-only fields of each entry kind: everything else is passed to the resource unchanged. */
 export const CATALOG_ONLY_FIELDS = {
   templates: ["name", "aliases"],
-  customers: ["template", "aliases"],
+  customers: ["template", "aliases", "shard"],
   users: ["customer"],
 } as const;
 
