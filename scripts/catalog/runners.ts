@@ -1,0 +1,179 @@
+/**
+ * How one shard stack's operation is run: through the Automation API (`LocalWorkspace`) over the
+ * Pulumi CLI, or through the project's stand-in engine when no CLI is built. Both take the same
+ * job and report the same outcome, so the pool and the report do not know which engine ran.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack, type OutputMap } from "@pulumi/pulumi/automation";
+import { runEngine } from "../../local/engine";
+import { readStoredState } from "../../local/engine/state-journal";
+import { cliEnv } from "../pulumi-cli";
+import { REPO_ROOT } from "../repo-root";
+
+/** The operations `npm run catalog` runs on each stack. */
+export type ShardOperation = "up" | "preview" | "destroy";
+
+/** One stack's run. */
+export type ShardJob = {
+  readonly stack: string;
+  readonly operation: ShardOperation;
+  /** Stack settings, namespaced (`webex-wholesale-onboarding:shard`, `webex:maxRequestsPerSecond`). */
+  readonly config: Readonly<Record<string, string>>;
+  /** Every output line of the engine (the command keeps them in the shard's log). */
+  readonly output: (line: string) => void;
+  /** Stops the run the engine's graceful way (no new change starts; the ones in flight are recorded). */
+  readonly signal: AbortSignal;
+};
+
+/** What a stack's run did. */
+export type ShardOutcome = {
+  readonly ok: boolean;
+  /** Changes by kind, without unchanged resources. */
+  readonly changes: Record<string, number>;
+  /** Stack outputs (the template stack's `provisioningIds`). */
+  readonly outputs: Record<string, unknown>;
+  /** Why it failed, one line. */
+  readonly error?: string;
+};
+
+/** Runs shard jobs on one engine. */
+export type ShardRunner = {
+  /** `cli` (Automation API over the Pulumi CLI) or `local` (the stand-in engine). */
+  readonly engine: "cli" | "local";
+  run(job: ShardJob): Promise<ShardOutcome>;
+  /** The stacks this engine's backend holds. */
+  stacks(): Promise<string[]>;
+  /** The resources a stack's state records now (none when the stack does not exist). */
+  resources(stack: string): Promise<StateResource[]>;
+};
+
+/** A resource as a stack's state records it. */
+export type StateResource = { readonly urn: string; readonly type: string };
+
+/** The logical name of a resource: the last part of its URN. */
+export const nameOf = (urn: string): string => urn.slice(urn.lastIndexOf("::") + 2);
+
+/** The API the program talks to, handed over without writing the token to a stack file. */
+export type ApiTarget = { readonly url: string; readonly token: string };
+
+const withoutSame = (counts: Record<string, number | undefined>) =>
+  Object.fromEntries(Object.entries(counts).filter(([k, n]) => k !== "same" && k !== "read" && k !== "failed" && (n ?? 0) > 0)) as Record<
+    string,
+    number
+  >;
+
+/** The stand-in engine (`local/engine`), state in `<stateDir>/engine/<stack>.json`. */
+export function localRunner(options: {
+  readonly stateDir: string;
+  readonly api: ApiTarget;
+  readonly env?: Record<string, string>;
+}): ShardRunner {
+  const engineDir = join(options.stateDir, "engine");
+  mkdirSync(engineDir, { recursive: true });
+  return {
+    engine: "local",
+    async run(job) {
+      const result = await runEngine({
+        operation: job.operation,
+        cwd: REPO_ROOT,
+        stack: job.stack,
+        stateFile: join(engineDir, `${job.stack}.json`),
+        config: { ...job.config, "webex:baseUrl": options.api.url },
+        secretConfig: { "webex:accessToken": options.api.token },
+        env: options.env ?? {},
+        output: job.output,
+        signal: job.signal,
+      });
+      return { ok: result.ok, changes: withoutSame(result.summary), outputs: result.outputs, error: result.errors[0] };
+    },
+    async stacks() {
+      return readdirSync(engineDir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => f.slice(0, -".json".length));
+    },
+    async resources(stack) {
+      const stored = readStoredState(join(engineDir, `${stack}.json`));
+      return (stored?.raw["resources"] as StateResource[] | undefined) ?? [];
+    },
+  };
+}
+
+/**
+ * The Automation API over the built Pulumi CLI (`cliDir`), file backend and Pulumi home under
+ * `<stateDir>/pulumi-catalog`. Each stack's settings go to `Pulumi.<stack>.yaml` in the repository
+ * (git-ignored: `Pulumi.catalog-*.yaml`), where the CLI also keeps the stack's encryption salt.
+ */
+export function cliRunner(options: {
+  readonly stateDir: string;
+  readonly cliDir: string;
+  readonly binDir: string;
+  readonly passphrase: string;
+  readonly api: ApiTarget;
+  readonly env?: Record<string, string>;
+}): ShardRunner & { stack(name: string): Promise<Stack>; env: NodeJS.ProcessEnv } {
+  const env = {
+    ...cliEnv({ stateDir: join(options.stateDir, "pulumi-catalog"), binDir: options.binDir, passphrase: options.passphrase }),
+    // The provider reads these when the stack config does not set webex:baseUrl/accessToken.
+    WEBEX_BASE_URL: options.api.url,
+    WEBEX_ACCESS_TOKEN: options.api.token,
+    ...options.env,
+  };
+  let workspace: Promise<LocalWorkspace> | undefined;
+  const open = () =>
+    (workspace ??= PulumiCommand.get({ root: options.cliDir, skipVersionCheck: true }).then((pulumiCommand) =>
+      LocalWorkspace.create({ workDir: REPO_ROOT, pulumiCommand, envVars: env as Record<string, string> }),
+    ));
+  const stack = async (name: string) => {
+    const ws = await open();
+    // A stack file left from a backend that was since removed holds a salt that no longer matches.
+    const file = join(REPO_ROOT, `Pulumi.${name}.yaml`);
+    const known = (await ws.listStacks()).some((s) => s.name === name);
+    if (!known && existsSync(file) && /^encryptionsalt:/m.test(readFileSync(file, "utf8"))) rmSync(file);
+    return Stack.createOrSelect(name, ws);
+  };
+  return {
+    engine: "cli",
+    env,
+    stack,
+    async stacks() {
+      return (await (await open()).listStacks()).map((s) => s.name);
+    },
+    async resources(name) {
+      if (!(await this.stacks()).includes(name)) return [];
+      const deployment = (await (await open()).exportStack(name)).deployment as { resources?: StateResource[] };
+      return deployment.resources ?? [];
+    },
+    async run(job) {
+      try {
+        const s = await stack(job.stack);
+        await s.setAllConfig(Object.fromEntries(Object.entries(job.config).map(([k, value]) => [k, { value }])));
+        const common = { onOutput: (text: string) => text.split("\n").forEach((l) => l && job.output(l)), signal: job.signal };
+        if (job.operation === "preview") {
+          const r = await s.preview({ ...common, diff: true });
+          return { ok: true, changes: withoutSame(r.changeSummary), outputs: {} };
+        }
+        if (job.operation === "up") {
+          const r = await s.up(common);
+          return { ok: true, changes: withoutSame(r.summary.resourceChanges ?? {}), outputs: plainOutputs(r.outputs) };
+        }
+        const r = await s.destroy(common);
+        return { ok: true, changes: withoutSame(r.summary.resourceChanges ?? {}), outputs: {} };
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        // The CLI's own error text ends the message; its last non-empty line is the reason.
+        const reason =
+          message
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l && !l.startsWith("at "))
+            .slice(-1)[0] ?? message;
+        return { ok: false, changes: {}, outputs: {}, error: reason };
+      }
+    },
+  };
+}
+
+function plainOutputs(outputs: OutputMap): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+}
