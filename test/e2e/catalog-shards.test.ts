@@ -1,0 +1,86 @@
+// `npm run catalog` on the stand-in engine and the emulator: the sample catalog over 2 shard
+// stacks and a template stack, a second run with nothing to do, a customer moved to another
+// shard refused until resharded (no delete sent), and the shards destroyed.
+import { expect } from "chai";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { startEmulator } from "../../local/emulator";
+import { parseCatalogArgs, runCatalog } from "../../scripts/catalog";
+import { locateCustomers } from "../../scripts/catalog/reshard";
+import { localRunner } from "../../scripts/catalog/runners";
+import { hashShard } from "../../catalog/shards";
+import { ROOT, WORK } from "./harness";
+
+describe("npm run catalog (stand-in engine, emulator)", function () {
+  this.timeout(300_000);
+  const dir = join(WORK, `catalog-shards-${process.pid}`);
+  const catalogFile = join(dir, "customers.yaml");
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let printed: string[] = [];
+  const lines = () => printed.join("\n").split("\n");
+  const run = async (...argv: string[]) => {
+    printed = [];
+    const args = parseCatalogArgs([...argv, "--engine", "local", "--catalog", catalogFile, "--stack-prefix", "t"], {});
+    return runCatalog(args, {
+      stateDir: join(dir, "state"),
+      api: { url: emulator.url, token: emulator.token },
+      signal: new AbortController().signal,
+      print: (line) => printed.push(line),
+      passphrase: "unused by the stand-in engine",
+    });
+  };
+  const customers = async () =>
+    Object.values((await emulator.admin.state()).customers)
+      .map((c) => c.externalId)
+      .sort();
+  const deletes = async () => (await emulator.admin.counters()).byMethod["DELETE"] ?? 0;
+
+  before(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(ROOT, "catalog", "customers.yaml"), catalogFile);
+    emulator = await startEmulator({ provisioningDelayMs: 50, rateLimit: false });
+  });
+  after(async () => {
+    await emulator?.close();
+    if (this.ctx.currentTest?.state !== "failed") rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("up: every customer is created once, in the stack its shard says, with a table of the run", async () => {
+    const code = await run("up", "--shards", "2", "--max-rps", "40");
+    expect(code, printed.join("\n")).to.equal(0);
+    const declared = (parse(readFileSync(catalogFile, "utf8")) as { customers: { externalId: string }[] }).customers.map(
+      (c) => c.externalId,
+    );
+    expect(await customers()).to.deep.equal([...declared].sort());
+    const { located } = await locateCustomers(localRunner({ stateDir: join(dir, "state"), api: { url: "", token: "" } }), "t");
+    for (const k of declared) expect(located.get(k), k).to.deep.equal([hashShard(k, 2)]);
+    expect(lines().filter((l) => /^shard\s+changes\s+duration\s+result$/.test(l))).to.have.length(1);
+    expect(lines().filter((l) => /^t-(templates|shard-\d)\s+create \d+/.test(l))).to.have.length(3);
+  });
+
+  it("up again: no changes in any stack", async () => {
+    expect(await run("up", "--shards", "2", "--max-rps", "40"), printed.join("\n")).to.equal(0);
+    expect(lines().filter((l) => /^t-(templates|shard-\d)\s+no changes\s.*ok$/.test(l))).to.have.length(3);
+  });
+
+  it("a customer pinned to another shard: up refuses and points to reshard; nothing is deleted", async () => {
+    const doc = parse(readFileSync(catalogFile, "utf8")) as { customers: { externalId: string; shard?: number }[] };
+    const moved = doc.customers[0]!;
+    moved.shard = 1 - hashShard(moved.externalId, 2);
+    writeFileSync(catalogFile, stringify(doc));
+    const before = await deletes();
+    expect(await run("up", "--shards", "2")).to.equal(2);
+    expect(printed.join("\n")).to.match(new RegExp(`${moved.externalId} \\(\\+\\d+ user\\(s\\)\\): t-shard-\\d -> t-shard-${moved.shard}`));
+    expect(printed.join("\n")).to.include("npm run catalog -- reshard --shards 2");
+    expect(await run("reshard", "--shards", "2", "--plan")).to.equal(3);
+    expect(await deletes()).to.equal(before);
+  });
+
+  it("destroy: the shards, then the template stack", async () => {
+    expect(await run("destroy", "--shards", "2"), printed.join("\n")).to.equal(0);
+    expect(await customers()).to.deep.equal([]);
+    expect(lines().filter((l) => /^t-(templates|shard-\d)\s+delete \d+/.test(l))).to.have.length(3);
+  });
+});
