@@ -156,8 +156,7 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
     await performPlan({
       plan,
       prefix: args.prefix,
-      cli: cli.pulumi,
-      env: cliRun.env,
+      state: cliRun.state,
       resources,
       log: deps.print,
       // A new target stack gets its settings before anything is moved into it.

@@ -2,17 +2,15 @@
  * `npm run catalog -- reshard`: moves each customer whose shard changed (a changed `shard:` or N),
  * with its users, from the stack that holds it to the stack that should, with `pulumi state move`.
  * Nothing is sent to the API: the objects stay where they are in Webex, only the state that
- * records them changes stacks, so the next `up` finds them where the catalog now declares them.
+ * records them changes stacks (see {@link moveResources}), so the next `up` finds them where the
+ * catalog now declares them.
  *
  * Idempotent: the plan is recomputed from the stacks' states on every run. A run interrupted
  * between `state move` writing the target stack and the source stack leaves a customer recorded
- * in both; the next run removes the source's copy from the state only (`pulumi state delete`),
- * never through the provider.
+ * in both; the next run removes the source's copy from the state only, never through the provider.
  */
-import { spawn } from "node:child_process";
 import type { Catalog } from "../../catalog/schema";
 import { planMoves, type ShardMove } from "../../catalog/shards";
-import { REPO_ROOT } from "../repo-root";
 import { nameOf, type ShardRunner, type StateResource } from "./runners";
 
 const CUSTOMER = /[:/]CustomerOrg$/;
@@ -79,34 +77,97 @@ export function describePlan(plan: ReshardPlan, prefix: string): string {
   return lines.join("\n");
 }
 
-/** Runs the Pulumi CLI with the runner's environment; rejects with its output when it fails. */
-function pulumi(cli: string, env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(cli, [...args, "--non-interactive"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("error", fail);
-    child.on("close", (code) =>
-      code === 0 ? done() : fail(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${out.trim().split("\n").slice(-3).join(" / ")}`)),
-    );
-  });
-}
+/** The state operations a move needs: the Automation API's `exportStack` / `importStack`. */
+export type StateAccess = {
+  exportStack(stack: string): Promise<{ version: number; deployment: Deployment }>;
+  importStack(stack: string, state: { version: number; deployment: Deployment }): Promise<void>;
+};
 
-/** How many URNs one `pulumi state move` takes (a command line has a length limit). */
-const BATCH = 100;
+/** The part of a stack's exported deployment a move touches. */
+type Deployment = { resources?: ExportedResource[]; pending_operations?: unknown[]; [k: string]: unknown };
+type ExportedResource = StateResource & {
+  parent?: string;
+  provider?: string;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  id?: string;
+  [k: string]: unknown;
+};
+
+const ROOT_TYPE = "pulumi:pulumi:Stack";
+const DEFAULT_PROVIDER = /::pulumi:providers:pulumi-nodejs::default$/;
 
 /**
- * Carries out a plan with the Pulumi CLI: `pulumi state move` per source and target (customers with
- * their users, so a user never lands in a stack without its customer), then `pulumi state delete`
- * of the copies an interrupted move left (users first: they depend on their customer).
- * `ensureStack` creates a target stack that does not exist yet (with its settings).
+ * Moves `urns` from one stack's state to another's, as `pulumi state move` does: the target is
+ * written first, then the source, so an interruption leaves a copy in both (never in neither), which
+ * the next plan finds and forgets in the source; a resource already in the target is not copied again.
+ *
+ * Why not `pulumi state move` itself: it refuses to move resources whose default provider's inputs
+ * differ from the target's ("provider ... already exists in destination stack"), and the default
+ * provider holds the stack's settings, which differ between shards by design (`shard`, the rate
+ * share). Those settings select what the program declares and pace requests; they change nothing
+ * about the objects, so the moved resources take the target's default provider. Refused when a moved
+ * resource holds a secret (encrypted for the source stack only).
+ */
+export async function moveResources(state: StateAccess, source: string, dest: string, urns: readonly string[]): Promise<number> {
+  const [src, dst] = [await state.exportStack(source), await state.exportStack(dest)];
+  const srcList = src.deployment.resources ?? [];
+  const dstList = dst.deployment.resources ?? [];
+  const moving = new Set(urns);
+  const picked = srcList.filter((r) => moving.has(r.urn));
+  if (picked.some((r) => JSON.stringify(r).includes('"ciphertext"'))) {
+    throw new Error(
+      `a resource to move from ${source} holds a secret encrypted for that stack: move it with \`pulumi state move\` instead`,
+    );
+  }
+  const rename = (urn: string) => urn.replace(/^urn:pulumi:[^:]+::/, `urn:pulumi:${dest}::`);
+  const project = /^urn:pulumi:[^:]+::([^:]+)::/.exec(picked[0]?.urn ?? "")?.[1] ?? "";
+  let root = dstList.find((r) => r.type === ROOT_TYPE)?.urn;
+  const added: ExportedResource[] = [];
+  if (root === undefined) {
+    root = `urn:pulumi:${dest}::${project}::${ROOT_TYPE}::${project}-${dest}`;
+    added.push({ urn: root, type: ROOT_TYPE, custom: false });
+  }
+  let provider = dstList.find((r) => DEFAULT_PROVIDER.test(r.urn));
+  const srcProvider = srcList.find((r) => DEFAULT_PROVIDER.test(r.urn));
+  if (provider === undefined && srcProvider !== undefined) {
+    provider = { ...srcProvider, urn: rename(srcProvider.urn), parent: root, dependencies: [], propertyDependencies: {} };
+    added.push(provider);
+  }
+  const present = new Set(dstList.map((r) => r.urn));
+  const movedUrns = new Set(picked.map((r) => rename(r.urn)));
+  const keep = (list: string[] | undefined) => (list ?? []).map(rename).filter((u) => movedUrns.has(u));
+  for (const r of picked) {
+    if (present.has(rename(r.urn))) continue;
+    added.push({
+      ...r,
+      urn: rename(r.urn),
+      parent: r.parent && moving.has(r.parent) ? rename(r.parent) : root,
+      provider: r.provider && provider ? `${provider.urn}::${provider.id}` : r.provider,
+      dependencies: keep(r.dependencies),
+      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, keep(v)])),
+    });
+  }
+  // Providers and the root before the resources that refer to them, as a checkpoint requires.
+  const [first, rest] = [
+    added.filter((r) => r.type === ROOT_TYPE || DEFAULT_PROVIDER.test(r.urn)),
+    added.filter((r) => r.type !== ROOT_TYPE && !DEFAULT_PROVIDER.test(r.urn)),
+  ];
+  const rootFirst = dstList.length === 0 ? [...first, ...rest] : [...dstList, ...first, ...rest];
+  if (added.length > 0) await state.importStack(dest, { ...dst, deployment: { ...dst.deployment, resources: rootFirst } });
+  await state.importStack(source, { ...src, deployment: { ...src.deployment, resources: srcList.filter((r) => !moving.has(r.urn)) } });
+  return picked.length;
+}
+
+/**
+ * Carries out a plan: one move per source and target (customers with their users, so a user never
+ * lands in a stack without its customer), then the copies an interrupted move left are forgotten
+ * in their source (state only). `ensureStack` creates a target stack that does not exist yet.
  */
 export async function performPlan(o: {
   readonly plan: ReshardPlan;
   readonly prefix: string;
-  readonly cli: string;
-  readonly env: NodeJS.ProcessEnv;
+  readonly state: StateAccess;
   readonly resources: Map<number, StateResource[]>;
   readonly ensureStack: (shard: number) => Promise<void>;
   readonly log: (line: string) => void;
@@ -125,25 +186,21 @@ export async function performPlan(o: {
   for (const g of groups.values()) {
     await o.ensureStack(g.to);
     const [source, dest] = [shardStack(o.prefix, g.from), shardStack(o.prefix, g.to)];
-    for (let i = 0; i < g.urns.length; i += BATCH) {
-      const urns = g.urns.slice(i, i + BATCH);
-      await pulumi(o.cli, o.env, ["state", "move", "--source", source, "--dest", dest, "--yes", ...urns]);
-      o.log(`moved ${urns.length} resource(s) ${source} -> ${dest}`);
-    }
+    const n = await moveResources(o.state, source, dest, g.urns);
+    o.log(`moved ${n} resource(s) ${source} -> ${dest}`);
   }
   for (const l of o.plan.leftovers) {
     const stack = shardStack(o.prefix, l.shard);
-    const list = o.resources.get(l.shard) ?? [];
+    const list = (o.resources.get(l.shard) ?? []) as ExportedResource[];
     const customerUrn = list.find((r) => CUSTOMER.test(r.type) && nameOf(r.urn) === l.customer)?.urn;
-    // Its users in that stack: those whose customerId input is the customer's id (the catalog may have changed).
-    const users = list.filter((r) => USER.test(r.type) && dependsOn(r, customerUrn)).map((r) => r.urn);
-    for (const urn of [...users, ...(customerUrn ? [customerUrn] : [])]) {
-      await pulumi(o.cli, o.env, ["state", "delete", urn, "--stack", stack, "--yes"]);
-    }
+    // Its users in that stack: the ones that depend on it (the catalog may have changed since).
+    const users = list
+      .filter((r) => USER.test(r.type) && customerUrn !== undefined && (r.dependencies ?? []).includes(customerUrn))
+      .map((r) => r.urn);
+    const forget = new Set([...users, ...(customerUrn ? [customerUrn] : [])]);
+    const exported = await o.state.exportStack(stack);
+    const resources = (exported.deployment.resources ?? []).filter((r) => !forget.has(r.urn));
+    await o.state.importStack(stack, { ...exported, deployment: { ...exported.deployment, resources } });
     o.log(`forgot ${l.customer} and ${users.length} user(s) in ${stack} (recorded in its target stack)`);
   }
-}
-
-function dependsOn(r: StateResource, urn: string | undefined): boolean {
-  return urn !== undefined && ((r as { dependencies?: string[] }).dependencies ?? []).includes(urn);
 }

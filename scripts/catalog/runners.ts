@@ -9,6 +9,7 @@ import { LocalWorkspace, PulumiCommand, Stack, type OutputMap } from "@pulumi/pu
 import { runEngine } from "../../local/engine";
 import { readStoredState } from "../../local/engine/state-journal";
 import { cliEnv } from "../pulumi-cli";
+import type { StateAccess } from "./reshard";
 import { REPO_ROOT } from "../repo-root";
 
 /** The operations `npm run catalog` runs on each stack. */
@@ -111,7 +112,7 @@ export function cliRunner(options: {
   readonly passphrase: string;
   readonly api: ApiTarget;
   readonly env?: Record<string, string>;
-}): ShardRunner & { stack(name: string): Promise<Stack>; env: NodeJS.ProcessEnv } {
+}): ShardRunner & { stack(name: string): Promise<Stack>; state: StateAccess } {
   const env = {
     ...cliEnv({ stateDir: join(options.stateDir, "pulumi-catalog"), binDir: options.binDir, passphrase: options.passphrase }),
     // The provider reads these when the stack config does not set webex:baseUrl/accessToken.
@@ -134,8 +135,11 @@ export function cliRunner(options: {
   };
   return {
     engine: "cli",
-    env,
     stack,
+    state: {
+      exportStack: async (name) => (await (await open()).exportStack(name)) as Awaited<ReturnType<StateAccess["exportStack"]>>,
+      importStack: async (name, state) => (await open()).importStack(name, state),
+    },
     async stacks() {
       return (await (await open()).listStacks()).map((s) => s.name);
     },
