@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import type { ApiResponse } from "../../../local/emulator/core/catalog";
 import { MAX_MOBILE_NUMBERS_PER_REQUEST, NUMBER_RULES } from "../../../local/emulator/core/rules";
+import { initialState, StateSchema } from "../../../local/emulator/core/state";
 import { codes, World } from "./world";
 
 const L = "/v1/locations";
@@ -632,5 +633,22 @@ describe("emulator core: deletion precheck and the disable-calling job", () => {
     expect(said(o.call("POST", JOBS, { locationId: id, locationName: "Wrong" }))).to.include("locationName");
     const job = o.w.ok(o.call("POST", JOBS, { locationId: id }), 202);
     expect(codes(o.w.call("GET", `${JOBS}/${enc(String(job["id"]))}`, undefined, { query: "orgId=other" }))).to.deep.equal([1404]);
+  });
+});
+
+describe("emulator core: locations in saved state", () => {
+  it("a state saved before locations existed loads with no locations and no jobs", () => {
+    const { locations: _locations, jobs: _jobs, ...before } = initialState();
+    const loaded = StateSchema.parse(JSON.parse(JSON.stringify(before)));
+    expect([loaded.locations, loaded.jobs]).to.deep.equal([{}, {}]);
+  });
+
+  it("locations, numbers and jobs survive a JSON round trip of the state", () => {
+    const o = new Org();
+    const id = o.callingLocation();
+    o.w.ok(o.numbers(id, "POST", ["+14155550101"], { state: "ACTIVE" }), 200);
+    o.w.ok(o.call("POST", JOBS, { locationId: id }), 202);
+    const reloaded = StateSchema.parse(JSON.parse(JSON.stringify(o.w.state)));
+    expect(reloaded).to.deep.equal(o.w.state);
   });
 });
