@@ -4,6 +4,7 @@
 // status and shape, and the org's telephony stays consistent.
 import { expect } from "chai";
 import fc from "fast-check";
+import { checkInvariants } from "../../../local/emulator/core/invariants";
 import { customerLocation, locationsOfCustomer } from "../../../local/emulator/core/locations";
 import { tally, World } from "./world";
 
@@ -163,7 +164,8 @@ describe("emulator core: locations properties", () => {
         const orgId = w.state.customers[customerId]?.orgId ?? "";
         for (const o of ops) {
           apply(w, customerId, orgId, o);
-          const problems = broken(w, customerId);
+          const report = checkInvariants(w.state);
+          const problems = [...broken(w, customerId), ...(report.ok ? [] : [JSON.stringify(report)])];
           if (problems.length > 0) throw new Error(`after ${JSON.stringify(o)}: ${problems.join("; ")}`);
         }
       }),

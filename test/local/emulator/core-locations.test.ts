@@ -3,6 +3,7 @@
 // check, the deletion precheck and the disable-calling job.
 import { expect } from "chai";
 import type { ApiResponse } from "../../../local/emulator/core/catalog";
+import { checkInvariants } from "../../../local/emulator/core/invariants";
 import { MAX_MOBILE_NUMBERS_PER_REQUEST, NUMBER_RULES } from "../../../local/emulator/core/rules";
 import { initialState, StateSchema } from "../../../local/emulator/core/state";
 import { codes, World } from "./world";
@@ -180,6 +181,7 @@ describe("emulator core: locations", () => {
     o.w.ok(o.w.call("DELETE", o.w.path("customers", o.customerId)), 202);
     o.w.settle();
     expect(o.w.ok(o.w.call("GET", L), 200)["items"]).to.deep.equal([]);
+    expect(o.w.state.locations, "removed from state, not just hidden").to.deep.equal({});
   });
 
   it("a token without locations_write cannot create (403); reading needs locations_read", () => {
@@ -650,5 +652,24 @@ describe("emulator core: locations in saved state", () => {
     o.w.ok(o.call("POST", JOBS, { locationId: id }), 202);
     const reloaded = StateSchema.parse(JSON.parse(JSON.stringify(o.w.state)));
     expect(reloaded).to.deep.equal(o.w.state);
+  });
+});
+
+describe("emulator core: invariants cover locations", () => {
+  it("a planted duplicate name or number, or a location without customer, is reported", () => {
+    const o = new Org();
+    const a = o.callingLocation("Site A");
+    o.w.ok(o.numbers(a, "POST", ["+14155550101"]), 200);
+    expect(checkInvariants(o.w.state).ok, "the API keeps them consistent").to.equal(true);
+    const site = o.w.state.locations[a];
+    if (site === undefined) throw new Error("location not stored");
+    const planted = { ...site, id: "planted", name: "site a" };
+    const orphan = { ...site, id: "orphan", name: "Elsewhere", numbers: [], customerId: "gone" };
+    const report = checkInvariants({ ...o.w.state, locations: { ...o.w.state.locations, planted, orphan } });
+    expect(report.duplicates.map((d) => [d.kind, d.ids])).to.deep.include.members([
+      ["location.name", [a, "planted"]],
+      ["location.phoneNumber", [a, "planted"]],
+    ]);
+    expect(report.orphans).to.deep.include({ kind: "location.customerId", value: "gone", ids: ["orphan"] });
   });
 });
