@@ -5,20 +5,10 @@
  */
 import type { HandlerInput, HandlerResult } from "./context";
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer, validateCustomer } from "./customers";
-import { createLocation, enableCalling, getLocation, listLocations, updateLocation } from "./locations";
-import { activateNumbers, addNumbers, listNumbers, removeNumbers, validateNumbers } from "./numbers";
+import { LOCATION_ROUTES } from "./location-routes";
+import { listLocations } from "./locations";
 import type { Scope } from "./state";
 import { createSubscriber, deleteSubscriber, getSubscriber, listSubscribers, updateSubscriber, validateSubscriber } from "./subscribers";
-import {
-  DISABLE_JOBS_PATH,
-  getConnection,
-  getDisableCallingJob,
-  listConnectionOptions,
-  precheckDeletion,
-  setConnection,
-  startDisableCalling,
-  updateCallingDetails,
-} from "./telephony";
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from "./templates";
 
 /** One API route. */
@@ -43,20 +33,10 @@ const CR = "spark-admin:wholesale_customers_read";
 const CW = "spark-admin:wholesale_customers_write";
 const SR = "spark-admin:wholesale_subscribers_read";
 const SW = "spark-admin:wholesale_subscribers_write";
-const L = "/v1/locations";
-const TC = "/v1/telephony/config";
-const PSTN = "/v1/telephony/pstn/locations/{id}";
-const LR = "spark-admin:locations_read";
-const LW = "spark-admin:locations_write";
-const TCR = "spark-admin:telephony_config_read";
-const TCW = "spark-admin:telephony_config_write";
-const PR = "spark-admin:telephony_pstn_read";
-const PW = "spark-admin:telephony_pstn_write";
 
 /**
  * Every route of the reference. [project] templates use the customers scopes; the prechecks
- * need the write scope of their collection (they judge a write) but count as reads. Locations,
- * PSTN and numbers use the scopes Cisco's spec names for each operation.
+ * need the write scope of their collection (they judge a write) but count as reads.
  */
 export const ROUTES: readonly Route[] = [
   { method: "GET", template: C, scope: CR, write: false, body: false, handler: listCustomers },
@@ -76,30 +56,8 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", template: `${T}/{id}`, scope: CR, write: false, body: false, handler: getTemplate },
   { method: "PUT", template: `${T}/{id}`, scope: CW, write: true, body: true, handler: updateTemplate },
   { method: "DELETE", template: `${T}/{id}`, scope: CW, write: true, body: false, handler: deleteTemplate },
-  { method: "GET", template: L, scope: LR, write: false, body: false, handler: listLocations },
-  { method: "POST", template: L, scope: LW, write: true, body: true, handler: createLocation },
-  { method: "GET", template: `${L}/{id}`, scope: LR, write: false, body: false, handler: getLocation },
-  { method: "PUT", template: `${L}/{id}`, scope: LW, write: true, body: true, handler: updateLocation },
-  { method: "POST", template: `${TC}/locations`, scope: TCW, write: true, body: true, handler: enableCalling },
-  { method: "PUT", template: `${TC}/locations/{id}`, scope: TCW, write: true, body: true, handler: updateCallingDetails },
-  { method: "GET", template: `${PSTN}/connectionOptions`, scope: PR, write: false, body: false, handler: listConnectionOptions },
-  { method: "GET", template: `${PSTN}/connection`, scope: PR, write: false, body: false, handler: getConnection },
-  { method: "PUT", template: `${PSTN}/connection`, scope: PW, write: true, body: true, handler: setConnection },
-  { method: "POST", template: `${TC}/locations/{id}/numbers`, scope: TCW, write: true, body: true, handler: addNumbers },
-  { method: "PUT", template: `${TC}/locations/{id}/numbers`, scope: TCW, write: true, body: true, handler: activateNumbers },
-  { method: "DELETE", template: `${TC}/locations/{id}/numbers`, scope: TCW, write: true, body: true, handler: removeNumbers },
-  { method: "GET", template: `${TC}/numbers`, scope: TCR, write: false, body: false, handler: listNumbers },
-  { method: "POST", template: `${TC}/actions/validateNumbers/invoke`, scope: TCW, write: false, body: true, handler: validateNumbers },
-  {
-    method: "POST",
-    template: `${TC}/locations/{id}/actions/precheckForDeletion/invoke`,
-    scope: TCW,
-    write: false,
-    body: false,
-    handler: precheckDeletion,
-  },
-  { method: "POST", template: DISABLE_JOBS_PATH, scope: TCW, write: true, body: true, handler: startDisableCalling, asyncScenario: true },
-  { method: "GET", template: `${DISABLE_JOBS_PATH}/{jobId}`, scope: TCR, write: false, body: false, handler: getDisableCallingJob },
+  { method: "GET", template: "/v1/locations", scope: "spark-admin:locations_read", write: false, body: false, handler: listLocations },
+  ...LOCATION_ROUTES,
 ];
 
 /** Result of matching a path: a route with its decoded params, or why none matched. */
