@@ -155,6 +155,12 @@ export function locationView(loc: LocationRecord): Record<string, unknown> {
   };
 }
 
+/** True when two addresses have the same value in every field (absent equals absent). */
+function sameAddress(a: LocationRecord["address"], b: LocationRecord["address"]): boolean {
+  const keys = ["address1", "address2", "city", "state", "postalCode", "country"] as const;
+  return keys.every((k) => a[k] === b[k]);
+}
+
 /** [project] Names are unique in an org, case-insensitively (Control Hub refuses duplicates). */
 function requireUniqueName(state: State, customer: CustomerRecord, name: string, now: number, exceptId?: string): void {
   const same = locationsOfCustomer(state, customer, now).find((l) => l.id !== exceptId && l.name.toLowerCase() === name.toLowerCase());
@@ -213,7 +219,13 @@ export function updateLocation(h: HandlerInput): HandlerResult {
   requireOrgWritable(customer, h.now);
   const body = parseBody(LocationUpdateSchema, h.body);
   if (body.name !== undefined) requireUniqueName(h.state, customer, body.name, h.now, location.id);
-  return { state: storeLocation(h.state, { ...location, ...body }), status: 204 };
+  const { address, ...fields } = body;
+  const next: LocationRecord = {
+    ...location,
+    ...fields,
+    ...(address !== undefined ? { address: { ...location.address, ...address } } : {}),
+  };
+  return { state: storeLocation(h.state, next), status: 204 };
 }
 
 /**
@@ -236,7 +248,7 @@ export function enableCalling(h: HandlerInput): HandlerResult {
   const mismatched: string[] = (["name", "timeZone", "preferredLanguage"] as const).filter(
     (k) => body[k] !== undefined && body[k] !== location[k],
   );
-  if (body.address !== undefined && JSON.stringify(body.address) !== JSON.stringify(location.address)) mismatched.push("address");
+  if (body.address !== undefined && !sameAddress(body.address, location.address)) mismatched.push("address");
   if (mismatched.length > 0) {
     fail(1001, `${mismatched.join(", ")}: differ from location ${location.id}; change them with PUT /v1/locations/{id} first`);
   }

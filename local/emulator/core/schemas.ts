@@ -214,14 +214,15 @@ export const LocationCreateSchema = z.strictObject({
 });
 
 /**
- * Body of `PUT /v1/locations/{id}` (`PutCommonLocationObject`): only these four fields. [project]
- * An `address` replaces the whole address, so it is complete as on create.
+ * Body of `PUT /v1/locations/{id}` (`PutCommonLocationObject`): only these four fields, each
+ * optional, the address's fields too (`PutCommonLocationObject_address` requires none). [project]
+ * The address fields sent replace those fields; the others keep their value.
  */
 export const LocationUpdateSchema = z.strictObject({
   name: locationName.optional(),
   timeZone: timeZone.optional(),
   preferredLanguage: language.optional(),
-  address: LocationAddressSchema.optional(),
+  address: LocationAddressSchema.partial().optional(),
 });
 
 /**

@@ -166,6 +166,14 @@ describe("emulator core: locations", () => {
     expect(codes(o.call("PUT", `${L}/${enc(id)}`, { name: "Headquarters" }))).to.deep.equal([1601]);
     expect(said(o.call("PUT", `${L}/${enc(id)}`, { notes: "x" }))).to.include("notes");
     o.w.ok(o.call("PUT", `${L}/${enc(id)}`, { name: "annex" }), 204); // its own name in another case is fine
+    o.w.ok(o.call("PUT", `${L}/${enc(id)}`, { address: { address1: "3 New Street" } }), 204);
+    expect(o.w.ok(o.call("GET", `${L}/${enc(id)}`), 200)["address"], "the address fields sent, the others kept").to.deep.equal({
+      address1: "3 New Street",
+      city: "Boston",
+      state: "MA",
+      postalCode: "02101",
+      country: "US",
+    });
   });
 
   it("the headquarters can be renamed; it stays one location", () => {
@@ -213,6 +221,10 @@ describe("emulator core: calling and PSTN", () => {
     const o = new Org();
     const id = o.location();
     expect(said(o.call("POST", `${TC}/locations`, { id, name: "Elsewhere" }))).to.include("PUT /v1/locations/{id}");
+    const moved = { ...(site()["address"] as Record<string, string>), city: "Salem" };
+    expect(said(o.call("POST", `${TC}/locations`, { id, address: moved }))).to.include("address");
+    // the full body a client sends (the location's own details again) is accepted
+    expect(o.w.ok(o.call("POST", `${TC}/locations`, { id, ...site() }), 200)).to.deep.equal({ id });
     const pid = Object.values(o.w.state.templates)[0]?.provisioningId ?? "";
     const m = o.w.customer(pid, {
       externalId: "meet-1",
