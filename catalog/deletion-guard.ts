@@ -44,6 +44,13 @@ export type GuardKeys = {
    * that entry may keep. Absent in a record written before aliases were checked.
    */
   readonly formerKeys?: { readonly customers?: KeyHistory; readonly templates?: KeyHistory };
+  /**
+   * Keys this run declared that the record before it did not: new keys, whose create may have
+   * failed. The guard cannot tell (a resource's check sees no other resource's state), so a refusal
+   * marks them, and says that confirming one that was never created sends nothing. Empty after a
+   * first run, whose keys are all new: marking every key would hide the few that matter.
+   */
+  readonly added?: readonly string[];
 };
 
 /** Current key → the keys it was renamed from. */
@@ -211,7 +218,7 @@ export function judgeChange(olds: Partial<GuardKeys> | undefined, news: GuardInp
     return {
       refusals: [],
       unintended: none,
-      record: { ...base, formerKeys: { customers: first("customers"), templates: first("templates") } },
+      record: { ...base, formerKeys: { customers: first("customers"), templates: first("templates") }, added: [] },
     };
   }
   const refusals: string[] = [];
@@ -237,8 +244,15 @@ export function judgeChange(olds: Partial<GuardKeys> | undefined, news: GuardInp
     vanished[kind] = gone.filter((k) => !same.has(k));
   }
   const unintended = news.allowDeletes ? none : unlisted(olds, news, vanished);
-  const deletion = deletionRefusal(unintended, olds.users ?? {});
-  return { refusals: [...refusals, ...deletion], unintended, record: { ...base, formerKeys } };
+  const deletion = deletionRefusal(unintended, olds.users ?? {}, new Set(olds.added ?? []));
+  const before = new Set([...(olds.templates ?? []), ...olds.customers, ...Object.keys(olds.users ?? {})]);
+  const added = allKeys(news).filter((k) => !before.has(k));
+  return { refusals: [...refusals, ...deletion], unintended, record: { ...base, formerKeys, added } };
+}
+
+/** Every key a run declares, of every kind (keys of different kinds never meet: a template name is no email). */
+function allKeys(news: GuardInputs): string[] {
+  return [...news.templates, ...news.customers, ...Object.keys(news.users)];
 }
 
 /** The vanished keys nobody asked to delete: not under `remove:`, users not going with their customer. */
@@ -267,16 +281,23 @@ export function unintendedDeletions(olds: Partial<GuardKeys> | undefined, news: 
  * The refusal a reviewer reads: what would go, why it stopped, and the exact lines that confirm it
  * (or the one-run switch). Empty when nothing would go. `usersOf` (user → customer, as recorded)
  * lets a customer's users be named with it: listing the customer under `remove:` takes them along.
+ * `added` are the keys the last run added: marked, since their create may have failed.
  */
-export function deletionRefusal(found: UnintendedDeletions, usersOf: Readonly<Record<string, string>> = {}): string[] {
+export function deletionRefusal(
+  found: UnintendedDeletions,
+  usersOf: Readonly<Record<string, string>> = {},
+  added: ReadonlySet<string> = new Set(),
+): string[] {
   const kinds = (["templates", "customers", "users"] as const).filter((k) => found[k].length > 0);
   if (kinds.length === 0) return [];
   const gone = new Set(found.customers);
   const own = (customer: string) => found.users.filter((u) => usersOf[u] === customer);
+  const mark = (key: string) => (added.has(key) ? `${q(key)}*` : q(key));
   const shown = (kind: GuardKind, key: string) => {
     const users = kind === "customers" ? own(key) : [];
-    return users.length > 0 ? `${q(key)} (with its ${count("users", users.length)}: ${users.map(q).join(", ")})` : q(key);
+    return users.length > 0 ? `${mark(key)} (with its ${count("users", users.length)}: ${users.map(mark).join(", ")})` : mark(key);
   };
+  const marked = [...found.templates, ...found.customers, ...found.users].some((k) => added.has(k));
   const listed: Record<GuardKind, string[]> = {
     templates: found.templates,
     customers: found.customers,
@@ -291,6 +312,9 @@ export function deletionRefusal(found: UnintendedDeletions, usersOf: Readonly<Re
     [
       `this change would delete ${what} that the catalog no longer declares:`,
       ...lines,
+      ...(marked
+        ? ["    * added by the last run: if its create failed it was never created, and confirming its deletion sends nothing."]
+        : []),
       "    Refused: nothing in the catalog says they should go, and a truncated file or a bad merge looks the same.",
       "    If the entries were lost by mistake, restore them. If a key was renamed, list its old key under the entry's",
       "    `aliases` instead (a rename is not a deletion). To delete them on purpose, add to the catalog (merged with any",
@@ -312,13 +336,15 @@ export const ALLOW_DELETES_ENV = "WEBEX_CATALOG_ALLOW_DELETES";
 class DeletionGuardProvider implements pulumi.dynamic.ResourceProvider {
   /**
    * Refuses what {@link judgeChange} refuses; records only the keys and their history (intent
-   * belongs to one run). The failures name no property: the engine would print that property's
-   * whole value (every key) before the reason.
+   * belongs to one run). The failure names no property: the Pulumi engine would print that
+   * property's whole value (every key, `property customers value {[...]}`) before the reason.
    */
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
     const recorded = Object.keys(olds).length > 0 ? (olds as Partial<GuardKeys>) : undefined;
     const verdict = judgeChange(recorded, news as unknown as GuardInputs);
-    return { inputs: verdict.record, failures: verdict.refusals.map((reason) => ({ property: "", reason })) };
+    // One failure for all: both engines then print the problems as one block, a blank line apart.
+    const failures = verdict.refusals.length > 0 ? [{ property: "", reason: verdict.refusals.join("\n\n") }] : [];
+    return { inputs: verdict.record, failures };
   }
 
   /** Never a change: the guard has no object to update, and must not show in a plan. */

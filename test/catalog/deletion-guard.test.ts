@@ -120,6 +120,15 @@ describe("catalog deletion guard: deletions", () => {
     expect(users).to.include('      users: "u1@a"\n').and.include("        users: [u1@a]\n");
   });
 
+  it("keys the last run added are marked: their create may have failed, and confirming sends nothing", () => {
+    const added = judgeChange(recorded, run({ customers: ["a", "b", "c"] })).record;
+    expect(added.added).to.deep.equal(["c"]);
+    const [text] = judgeChange(added, run({ customers: ["a", "b"] })).refusals;
+    expect(text).to.include('customers: "c"*').and.include("* added by the last run: if its create failed it was never created");
+    // A key recorded by earlier runs is not marked.
+    expect(judgeChange(recorded, run({ customers: ["a"], users: { "u1@a": "a", "u2@a": "a" } })).refusals[0]).not.to.include("*");
+  });
+
   it("keys needing quotes are quoted in the YAML to add", () => {
     const [text] = deletionRefusal({ templates: [], customers: ["acme 1", "x: y"], users: [] });
     expect(text).to.include('customers: ["acme 1", "x: y"]');

@@ -130,7 +130,9 @@ describe("catalog: lookalike keys", () => {
 
   it("refuses user emails that differ by a trailing space (the same email in any case stays the unique-key rule's)", async () => {
     const spaced = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "u@one.example "]), rules);
-    expect(spaced.issues.map((i) => i.message).join("\n")).to.match(/differ only by case, Unicode normalisation, invisible or look-alike characters, or surrounding spaces/);
+    expect(spaced.issues.map((i) => i.message).join("\n")).to.match(
+      /differ only by case, Unicode normalisation, invisible or look-alike characters, or surrounding spaces/,
+    );
     const cased = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "U@one.example"]), rules);
     expect(cased.issues.map((i) => i.message)).to.have.length(1);
     expect(cased.issues[0]!.message).to.match(/already used/);

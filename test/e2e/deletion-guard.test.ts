@@ -146,8 +146,10 @@ describe("e2e: the main job's deletion guard", function () {
     const refused = await s.run("preview");
     expect(refused.ok).to.equal(false);
     expect(failureText(refused)).to.include(
-      'would delete 1 customer that the catalog no longer declares:\n      customers: "northwind-004"',
+      'would delete 1 customer and 1 user that the catalog no longer declares:\n      customers: "northwind-004" (with its 1 user: "omar@northwind.example")',
     );
+    // A removed customer takes its users along: the lines to add name the customer only.
+    expect(failureText(refused)).to.match(/remove:\n\s+customers: \[northwind-004\]\n\s+or allow/);
     process.env.WEBEX_CATALOG_ALLOW_DELETES = "true";
     const r = await s.run("up");
     expect(r.ok, failureText(r)).to.equal(true);
