@@ -91,9 +91,12 @@ const count = (kind: GuardKind, n: number) => `${n} ${NOUN[kind][n === 1 ? 0 : 1
 /** A key quoted for a message, look-alike and control characters escaped. */
 const q = (key: string) => `"${showKey(key)}"`;
 
-/** A key as YAML text: plain when it is safe so, double-quoted (JSON is YAML) otherwise. */
+/**
+ * A key as YAML text: plain when it is safe so, double-quoted (JSON is YAML) otherwise, with odd
+ * and control characters as `\u` escapes, which mean the same character in a YAML double-quoted string.
+ */
 function yamlKey(key: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/.test(key) ? key : JSON.stringify(key);
+  return /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/.test(key) ? key : showKey(JSON.stringify(key));
 }
 
 /** The recorded keys of one kind (undefined: not recorded, so not compared). */
@@ -134,8 +137,9 @@ function judgeAliases(olds: Partial<GuardKeys>, news: GuardInputs, kind: "custom
     const kept = new Set(former?.[key] ?? []);
     for (const alias of news.aliases[kind][key] ?? []) {
       if (live.has(alias) && !live.has(key)) {
+        // The old key's own history comes along: after a → b → c, `c` may keep `a` and `b`.
         renamed.add(alias);
-        kept.add(alias);
+        for (const k of [alias, ...(former?.[alias] ?? [])]) kept.add(k);
       } else if (live.has(alias)) {
         refusals.push(
           `${noun} ${q(key)} lists ${q(alias)} under \`aliases\`, but both exist in this stack: they are two ${NOUN[kind][1]}, ` +

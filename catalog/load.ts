@@ -11,7 +11,8 @@
  *     `quantitiy` would otherwise be silently ignored);
  *  3. each entry's own rules, judged by the resource's own `check` (the same code `pulumi preview`
  *     runs), plus the rules that need two entries at once (references, unique keys, administrators,
- *     licences for users, keys that differ only by case, Unicode normalisation or surrounding spaces).
+ *     licences for users, keys that print alike or hold look-alike characters (`keys.ts`), aliases
+ *     naming another entry, `remove:` naming a declared key spelled differently).
  * A catalog with problems throws {@link CatalogError} and declares nothing, so nothing reaches the
  * API: an `up` on a half-valid catalog would otherwise create the valid half.
  */
@@ -21,6 +22,8 @@ import type { dynamic } from "@pulumi/pulumi";
 import { controlCharacterReason, escapeControl } from "pulumi-webex-wholesale";
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
+// Not part of the package's public surface, so imported from its source: the one definition of a
+// customer's admin package, which the provider's own rules use too.
 import { adminPackageOf } from "../provider/packages";
 import { foldKey, lookalikeReason, showKey } from "./keys";
 import { CATALOG_ONLY_FIELDS, CatalogSchema, type Catalog, type CatalogCustomer, type CatalogIssue, type CatalogUser } from "./schema";
@@ -139,7 +142,11 @@ export type CatalogResult =
 
 /** What a run may accept that a catalog would otherwise be refused for. */
 export type ValidateOptions = {
-  /** Keys that differ only by case, Unicode normalisation or surrounding spaces: warn instead of refusing. */
+  /**
+   * Keys that print alike (case, Unicode normalisation, invisible or look-alike characters, spaces) or
+   * hold look-alike characters: warn instead of refusing. Aliases and `remove:` entries that name
+   * another entry stay refused.
+   */
   readonly allowLookalikes?: boolean;
 };
 

@@ -129,9 +129,11 @@ describe("catalog deletion guard: deletions", () => {
     expect(judgeChange(recorded, run({ customers: ["a"], users: { "u1@a": "a", "u2@a": "a" } })).refusals[0]).not.to.include("*");
   });
 
-  it("keys needing quotes are quoted in the YAML to add", () => {
-    const [text] = deletionRefusal({ templates: [], customers: ["acme 1", "x: y"], users: [] });
-    expect(text).to.include('customers: ["acme 1", "x: y"]');
+  it("keys needing quotes are quoted in the YAML to add, control characters escaped", () => {
+    const [text] = deletionRefusal({ templates: [], customers: ["acme 1", "x: y", "rlo\u202e\u001b"], users: [] });
+    expect(text)
+      .to.include('customers: ["acme 1", "x: y", "rlo\\u202e\\u001b"]')
+      .and.not.match(/[\u202e\u001b]/);
   });
 });
 
@@ -183,6 +185,13 @@ describe("catalog deletion guard: aliases", () => {
     // The history stays with the entry even once the catalog drops the alias.
     const dropped = judgeChange(again.record, run({ ...renamed, aliases: { customers: {}, templates: {} } }));
     expect(dropped.record.formerKeys?.customers).to.deep.equal({ b2: ["b"] });
+  });
+
+  it("a second rename keeps the first one's history", () => {
+    const olds: GuardKeys = { ...recorded, customers: ["a", "b2"], users: {}, formerKeys: { customers: { b2: ["b"] }, templates: {} } };
+    const v = judgeChange(olds, run({ customers: ["a", "b3"], users: {}, aliases: { customers: { b3: ["b2", "b"] }, templates: {} } }));
+    expect(v.refusals).to.deep.equal([]);
+    expect(v.record.formerKeys?.customers).to.deep.equal({ b3: ["b", "b2"] });
   });
 
   it("a record from before aliases were checked accepts an alias naming nothing recorded, once, as history", () => {
