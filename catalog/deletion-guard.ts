@@ -336,6 +336,37 @@ export const GUARD_SETTINGS = { allowDeletes: "allowDeletes", maxUserDeletes: "m
 /** The environment variable that allows every deletion for one run. */
 export const ALLOW_DELETES_ENV = "WEBEX_CATALOG_ALLOW_DELETES";
 
+/**
+ * The record as stored, keeping only fields of the expected shape: a record written by another
+ * version, or edited by hand, is compared as far as it can be, and `check` never throws on it.
+ * Undefined when nothing usable is recorded (a first run).
+ */
+export function readRecord(olds: Record<string, unknown>): Partial<GuardKeys> | undefined {
+  const strings = (v: unknown): string[] | undefined =>
+    Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+  const map = <T>(v: unknown, value: (x: unknown) => T | undefined): Record<string, T> | undefined => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+    const entries = Object.entries(v).flatMap(([k, x]) => {
+      const ok = value(x);
+      return ok === undefined ? [] : [[k, ok] as const];
+    });
+    return Object.fromEntries(entries);
+  };
+  const customers = strings(olds.customers);
+  if (customers === undefined) return undefined;
+  const former = map(olds.formerKeys, (x) => x);
+  return {
+    customers,
+    users: map(olds.users, (x) => (typeof x === "string" ? x : undefined)) ?? {},
+    templates: strings(olds.templates),
+    formerKeys:
+      former === undefined
+        ? undefined
+        : { customers: map(former.customers, strings) ?? {}, templates: map(former.templates, strings) ?? {} },
+    added: strings(olds.added),
+  };
+}
+
 /** The guard's dynamic provider: `check` judges, nothing else does anything. */
 class DeletionGuardProvider implements pulumi.dynamic.ResourceProvider {
   /**
@@ -344,8 +375,7 @@ class DeletionGuardProvider implements pulumi.dynamic.ResourceProvider {
    * property's whole value (every key, `property customers value {[...]}`) before the reason.
    */
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    const recorded = Object.keys(olds).length > 0 ? (olds as Partial<GuardKeys>) : undefined;
-    const verdict = judgeChange(recorded, news as unknown as GuardInputs);
+    const verdict = judgeChange(readRecord(olds), news as unknown as GuardInputs);
     // One failure for all: both engines then print the problems as one block, a blank line apart.
     const failures = verdict.refusals.length > 0 ? [{ property: "", reason: verdict.refusals.join("\n\n") }] : [];
     return { inputs: verdict.record, failures };

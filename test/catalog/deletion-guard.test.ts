@@ -1,7 +1,14 @@
 // The deletion guard's rules, table-driven: which vanished keys are deletions nobody asked for,
 // which aliases are renames, and which new keys are an old one spelled differently (issue 23).
 import { expect } from "chai";
-import { deletionRefusal, judgeChange, unintendedDeletions, type GuardInputs, type GuardKeys } from "../../catalog/deletion-guard";
+import {
+  deletionRefusal,
+  judgeChange,
+  readRecord,
+  unintendedDeletions,
+  type GuardInputs,
+  type GuardKeys,
+} from "../../catalog/deletion-guard";
 
 const recorded: GuardKeys = {
   templates: ["t1", "t2"],
@@ -255,5 +262,27 @@ describe("catalog deletion guard: one Webex object under two keys", () => {
     expect(
       judgeChange(olds, run({ customers: ["a", "B"], users: {}, aliases: { customers: { B: ["b"] }, templates: {} } })).refusals,
     ).to.deep.equal([]);
+  });
+});
+
+describe("catalog deletion guard: the stored record", () => {
+  it("keeps what has the expected shape and drops the rest, so check never throws on it", () => {
+    expect(readRecord({})).to.equal(undefined);
+    expect(readRecord({ customers: "a" })).to.equal(undefined);
+    const read = readRecord({
+      customers: ["a"],
+      users: { "u@a": "a", bad: 3 },
+      templates: "t",
+      formerKeys: { customers: { a: ["old"], b: "x" }, templates: 7 },
+      added: [1],
+    });
+    expect(read).to.deep.equal({
+      customers: ["a"],
+      users: { "u@a": "a" },
+      templates: undefined,
+      formerKeys: { customers: { a: ["old"] }, templates: {} },
+      added: undefined,
+    });
+    expect(() => judgeChange(read, run({}))).not.to.throw();
   });
 });
