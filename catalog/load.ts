@@ -359,7 +359,7 @@ function zodIssues(issues: readonly z.core.$ZodIssue[]): { path: Path; message: 
       return i.keys.map((k) => {
         const odd = lookalikeReason(k);
         // "check its spelling" about a word that looks right helps no one: show what differs.
-        return { path: [...path, k], message: odd ? `unknown field "${showKey(k)}": it ${odd}` : "unknown field (check its spelling)" };
+        return { path: [...path, k], message: odd ? `unknown field: its name ${odd}` : "unknown field (check its spelling)" };
       });
     }
     // zod does not keep the input in issues; its message says when the field was absent.
@@ -663,7 +663,7 @@ function removalChecks(lists: Lists, remove: unknown): { path: Path; message: st
           path,
           message:
             `${shown} is ${same}. Deleting it would delete the ${noun} that entry now names. A change of spelling is a rename, ` +
-            `not a deletion, and needs no remove: drop ${shown} from remove: and ${keep}`,
+            `not a deletion, and needs no \`remove:\`; drop ${shown} from \`remove:\` and ${keep}`,
         },
       ];
     });

@@ -49,7 +49,7 @@ describe("catalog: keys that print like others, aliases and remove:", () => {
     const issues = await issuesOf(text);
     expect(issues).to.have.length(1);
     expect(issues[0]!.message)
-      .to.include('unknown field "us\\u0435rs"')
+      .to.include('unknown field: its name contains characters that print like others: "us\\u0435rs"')
       .and.include("U+0435: Cyrillic")
       .and.not.include("check its spelling");
     const dir = mkdtempSync(join(tmpdir(), "catalog-keys-"));
@@ -88,7 +88,7 @@ describe("catalog: keys that print like others, aliases and remove:", () => {
     expect(issues.map((i) => i.path)).to.deep.equal(["remove.users[0]"]);
     expect(issues[0]!.message)
       .to.include('"omar@acme.example" is the same user as users[0] ("Omar@acme.example"): Webex compares emails without case')
-      .and.include("needs no remove:");
+      .and.include("needs no `remove:`");
   });
 
   it("a remove: naming a look-alike of a declared customer, or an entry's alias, is refused", async () => {
