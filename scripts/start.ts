@@ -419,10 +419,10 @@ function storesMismatch(
   const missing = held ? recorded.filter((r) => !held.has(r.id!)) : recorded;
   if (held && missing.length === 0) return undefined;
   const what = held
-    ? `the emulator's state ${show(stores.emulatorState)} lacks ${missing.length} of the ${recorded.length} customer(s)`
-    : `the emulator's state ${show(stores.emulatorState)} is missing`;
+    ? `lacks ${missing.length} of the ${recorded.length} customer(s) that the Pulumi state ${show(pulumiState.file)} records`
+    : `is missing, but the Pulumi state ${show(pulumiState.file)} records ${pulumiState.resources.length} resource(s)`;
   return [
-    `npm start: ${what} that the Pulumi state ${show(pulumiState.file)} records (${pulumiState.resources.length} resource(s)): ` +
+    `npm start: the emulator's state ${show(stores.emulatorState)} ${what}: ` +
       `the two stores no longer describe the same objects, so nothing was run.`,
     `  - to keep the Pulumi state and recreate what the emulator lost: npm start -- refresh (it drops what is gone), then npm start`,
     `  - or to start both from empty: rm -r ${[stores.emulatorState, backendDir].map(show).join(" ")}, then npm start`,
@@ -530,7 +530,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       : engineDriver(stores, emulator.url, emulator.token, stop);
     const backendDir = pulumi ? stores.backend : dirname(stores.engineState);
     const before = driver.state();
-    if (pulumi && before.readable && freeBytes(backendDir) < neededForSaves(statSize(before.file))) {
+    if (pulumi && operation !== "preview" && before.readable && freeBytes(backendDir) < neededForSaves(statSize(before.file))) {
       console.error(
         `npm start: ${Math.floor(freeBytes(backendDir) / 1024)} KiB free on the disk that holds ${show(backendDir)}: ` +
           `too little to save the Pulumi state safely. Free space there (at least ${Math.ceil(neededForSaves(statSize(before.file)) / 1024)} KiB), then run ${again(args, operation)}.`,
