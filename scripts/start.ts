@@ -58,6 +58,9 @@ const STACK = "dev";
 /** Long enough to see provisioning progress, short enough for a first run well under a minute. */
 const DEFAULT_PROVISIONING_MS = 2000;
 
+/** A signal repeated within this time is the same stop delivered twice (from the group and from `npm`), not a second one. */
+const SAME_STOP_MS = 1000;
+
 /** Parsed command line. */
 type Args = {
   operation: Operation;
@@ -503,12 +506,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   // disappears counts as a signal too, so no orphaned `npm start` keeps provisioning (and holding
   // the stack's lock) after its job was cancelled.
   const stop = new StopRequests();
+  let first: { signal: string; at: number } | undefined;
   const onSignal = (signal: NodeJS.Signals | "parent exited") => {
-    if (stop.request(signal)) {
+    if (!first) {
+      first = { signal, at: Date.now() };
+      stop.request(signal);
       console.log(`\n${signal}: stopping after the changes in flight are recorded (a second signal quits now)...`);
       return;
     }
-    if (signal === "parent exited") return;
+    // The same stop arriving twice is not a second one: a signal sent to the whole group reaches this
+    // process from the kernel and again from `npm`, which forwards SIGINT and SIGTERM to its child; and
+    // `npm` exiting on the signal then makes the parent vanish.
+    if (signal === "parent exited" || (signal === first.signal && Date.now() - first.at < SAME_STOP_MS)) return;
+    stop.request(signal);
     if (pulumi) {
       console.log(`\n${signal} again: asking the Pulumi CLI to quit now (changes in flight may be left pending)...`);
       return;
