@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStoredState } from "../local/engine/state-store";
+import { escapeControl } from "../provider/text";
 
 /** Where one `npm start` state folder keeps each store. */
 export type Stores = {
@@ -152,11 +153,15 @@ export class RunMarker {
   /** The record left by an earlier run, if any (a damaged marker counts as one: its run did not end cleanly). */
   read(): RunRecord | undefined {
     if (!existsSync(this.file)) return undefined;
+    let data: Partial<Record<keyof RunRecord, unknown>> = {};
     try {
-      return JSON.parse(readFileSync(this.file, "utf8")) as RunRecord;
+      data = (JSON.parse(readFileSync(this.file, "utf8")) as typeof data | null) ?? {};
     } catch {
-      return { operation: "unknown", pid: 0, startedAt: "unknown" };
+      // damaged: still a run that did not end cleanly
     }
+    // File text reaches the terminal: escaped, and only the fields this marker has.
+    const text = (v: unknown) => (typeof v === "string" ? escapeControl(v.slice(0, 100)) : "unknown");
+    return { operation: text(data.operation), pid: Number.isInteger(data.pid) ? (data.pid as number) : 0, startedAt: text(data.startedAt) };
   }
 
   /** Records the run starting now. */

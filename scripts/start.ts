@@ -320,10 +320,18 @@ async function cliDriver(pulumi: string, stores: Stores, url: string, token: str
           console.error(`\nnpm start: the disk holding ${show(backend)} is full: stopping the run.`);
       }, 500).unref();
       try {
-        return await run(pulumi, [...flags, "--stack", STACK, "--config-file", configFile], env, lastLog, stop, (text) => {
+        const outcome = await run(pulumi, [...flags, "--stack", STACK, "--config-file", configFile], env, lastLog, stop, (text) => {
           if (CHECKPOINT_WRITE_FAILED.test(text) && stop.request("a checkpoint write failed"))
             console.error(`\nnpm start: the Pulumi CLI could not write its checkpoint: stopping the run.`);
         });
+        // A lock without the marker of a dead run: someone else's run, or a pulumi command killed outside npm start.
+        if (outcome.code !== 0 && /the stack is currently locked/i.test(outcome.output)) {
+          console.error(
+            `\nnpm start: the stack is locked by another run. If none is going (a \`pulumi\` command killed outside npm start), ` +
+              `release the lock, then run again:\n  ${cliCommand(`cancel --yes --stack ${STACK}`)}`,
+          );
+        }
+        return outcome;
       } finally {
         clearInterval(diskWatch);
       }
@@ -456,6 +464,8 @@ async function recoverUncleanEnd(previous: RunRecord, driver: Driver, args: Args
     const code = await driver.cancelLock();
     if (code !== 0) return code;
   }
+  // A refresh asked for is the repair itself.
+  if (args.operation === "refresh") return undefined;
   marker.write({ operation: "refresh", pid: process.pid, startedAt: new Date().toISOString() });
   const refresh = await driver.run("refresh");
   if (refresh.code !== 0) {
