@@ -139,7 +139,9 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     // Fill the file system: every later checkpoint write fails with ENOSPC.
     const filler = join(backend, "filler");
     spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=64k"], { encoding: "utf8" });
+    const filled = Date.now();
     const code = await run.exited;
+    const stoppedAfter = ((Date.now() - filled) / 1000).toFixed(1);
     const out = run.output();
     expect(code, out).to.not.equal(0);
     expect(out).to.match(/the disk holding .* is full: stopping the run|could not write its checkpoint: stopping the run/);
@@ -149,6 +151,10 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     rmSync(filler);
     // The advice, followed as printed: an import when the checkpoint was damaged, then npm start.
     const importLine = /^ {7}(.*stack import --stack dev --file (\S+))$/m.exec(out);
+    const stopped = /npm start: (the disk holding .* is full|the Pulumi CLI could not write its checkpoint)/.exec(out)?.[1] ?? "";
+    console.log(
+      `      (${stopped.startsWith("the disk") ? "free space ran out" : "a write failed"}; checkpoint ${importLine ? "damaged: the backup is imported" : "intact"}; exit ${code} ${stoppedAfter} s after the disk filled)`,
+    );
     if (importLine) {
       expect(existsSync(importLine[2]!), "the import file npm start wrote").to.equal(true);
       execSync(importLine[1]!, { cwd: ROOT, stdio: "pipe" });
