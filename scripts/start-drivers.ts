@@ -219,7 +219,9 @@ export async function cliDriver(pulumi: string, stores: Stores, url: string, tok
     (newSalt && newSalt !== saltLine(trackedText) ? newSalt : undefined) ??
     (existsSync(configFile) ? saltLine(readFileSync(configFile, "utf8")) : undefined);
   writeFileSync(configFile, `${trackedText.replace(/^encryptionsalt: .*\n?/m, "").trimEnd()}\n${salt ? `${salt}\n` : ""}`);
-  if (select.code !== 0) throw new Error(`\`pulumi stack select ${STACK}\` failed (exit ${select.code}); see ${show(selectLog)}`);
+  // A damaged checkpoint fails `stack select` too ("failed to load checkpoint"): that case gets the recovery advice instead.
+  if (select.code !== 0 && readPulumiState(checkpoint).readable)
+    throw new Error(`\`pulumi stack select ${STACK}\` failed (exit ${select.code}); see ${show(selectLog)}`);
   let lastLog = selectLog;
   return {
     async run(op) {

@@ -169,6 +169,32 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(8);
   });
 
+  it("a checkpoint truncated by a full disk: npm start names the newest intact backup, its import command works, and the next run converges", async () => {
+    const up = npmStart(dir, ["--provisioning-ms", "0"]);
+    runs.push(up);
+    expect(await up.exited, up.output()).to.equal(0);
+    const file = checkpointOf(dir).file;
+    // What a full disk left in the issue's trial: the checkpoint and its .bak both cut short.
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.slice(0, 200));
+    writeFileSync(`${file}.bak`, text.slice(0, 100));
+    const refused = npmStart(dir, []);
+    runs.push(refused);
+    expect(await refused.exited, refused.output()).to.equal(1);
+    const out = refused.output();
+    expect(out).to.match(/the checkpoint .*dev\.json is damaged/);
+    expect(out).to.match(/Put back the newest intact copy, .*\.pulumi\/backups\/.*\.json \(\d+ resources\)/);
+    const importLine = /^ {7}(.*stack import --stack dev --file (\S+))$/m.exec(out);
+    expect(importLine, out).to.not.equal(null);
+    execSync(importLine![1]!, { cwd: ROOT, stdio: "pipe" });
+    expect(checkpointOf(dir).readable).to.equal(true);
+    const next = npmStart(dir, ["--provisioning-ms", "0"]);
+    runs.push(next);
+    expect(await next.exited, next.output()).to.equal(0);
+    expect(externalIds(dir)).to.deep.equal(SAMPLE_CUSTOMERS);
+    expect(checkpointOf(dir).resources).to.have.length(15);
+  });
+
   it("too little free space before a run: refused with how much to free", async function () {
     const backend = join(dir, "pulumi");
     mkdirSync(backend, { recursive: true });
