@@ -132,7 +132,7 @@ export type ShardPart = {
   /** The catalog this stack declares (templates referenced by `provisioningId` in a shard). */
   readonly catalog: Catalog;
   /** Keys the catalog declares in other stacks: a key moving there is a move, not a deletion. */
-  readonly elsewhere: { readonly customers: readonly string[]; readonly users: readonly string[] };
+  readonly elsewhere: { readonly templates: readonly string[]; readonly customers: readonly string[]; readonly users: readonly string[] };
   /** Templates this shard needs whose id the template stack has not given yet. */
   readonly missingTemplateIds: readonly string[];
 };
@@ -144,9 +144,9 @@ export type ShardPart = {
  * - `shard`: its customers (a `template:` turned into that template's `provisioningId`) and their users.
  */
 export function selectShard(catalog: Catalog, selection: ShardSelection): ShardPart {
-  const none = { customers: [], users: [] };
+  const none = { templates: [], customers: [], users: [] };
   if (selection.kind === "all") return { catalog, elsewhere: none, missingTemplateIds: [] };
-  const everyone = { customers: catalog.customers.map((c) => c.externalId), users: catalog.users.map((u) => u.email) };
+  const everyone = { templates: [], customers: catalog.customers.map((c) => c.externalId), users: catalog.users.map((u) => u.email) };
   if (selection.kind === "templates") {
     return { catalog: { ...catalog, customers: [], users: [] }, elsewhere: everyone, missingTemplateIds: [] };
   }
@@ -163,6 +163,7 @@ export function selectShard(catalog: Catalog, selection: ShardSelection): ShardP
   return {
     catalog: { ...catalog, templates: [], customers, users: catalog.users.filter((u) => mine.has(u.customer)) },
     elsewhere: {
+      templates: catalog.templates.map((t) => t.name),
       customers: everyone.customers.filter((k) => !mine.has(k)),
       users: catalog.users.filter((u) => !mine.has(u.customer)).map((u) => u.email),
     },

@@ -21,7 +21,7 @@ const catalogOf = (customers: CatalogCustomer[]): Catalog => ({
   users: customers.flatMap((c) =>
     [0, 1].map((i) => ({ email: `u${i}@${c.externalId}`, customer: c.externalId }) as Catalog["users"][number]),
   ),
-  remove: { customers: [], users: [] },
+  remove: { templates: [], customers: [], users: [] },
 });
 
 describe("catalog shards", () => {
@@ -127,15 +127,16 @@ describe("catalog shards", () => {
       };
       const after = selectShard(c, { kind: "shard", shards: 3, shard: 0, templateIds: { t: "x" } });
       const news = {
+        templates: [],
         customers: after.catalog.customers.map((x) => x.externalId),
         users: Object.fromEntries(after.catalog.users.map((u) => [u.email, u.customer])),
-        remove: { customers: [], users: [] },
-        renamed: [],
+        aliases: { customers: {}, templates: {} },
+        remove: { templates: [], customers: [], users: [] },
         allowDeletes: false,
         maxUserDeletes: 0,
       };
       expect(olds.customers.length).to.be.greaterThan(news.customers.length);
-      expect(unintendedDeletions(olds, { ...news, elsewhere: after.elsewhere })).to.deep.equal({ customers: [], users: [] });
+      expect(unintendedDeletions(olds, { ...news, elsewhere: after.elsewhere })).to.deep.equal({ templates: [], customers: [], users: [] });
       expect(unintendedDeletions(olds, news).customers.length).to.be.greaterThan(0);
     });
   });
