@@ -23,13 +23,17 @@ function run() {
   if (Number(process.versions.node.split(".")[0]) < lowest) {
     console.error(`npm start: Node ${process.versions.node} is below the supported range (Node ${lowest} or newer); going on.`);
   }
-  const built = builtEntry(root, "scripts/start.ts");
+  const given = process.argv.slice(2);
+  // `npm start -- [up|preview|destroy|reshard] --shards N`: every shard stack of the catalog, as
+  // `npm run catalog` (scripts/catalog.ts, run from source: it is not part of the build).
+  const sharded = given.some((a) => a === "--shards" || a.startsWith("--shards="));
+  const argv = sharded && !given.some((a) => ["up", "preview", "destroy", "reshard"].includes(a)) ? ["up", ...given] : given;
+  const built = sharded ? undefined : builtEntry(root, "scripts/start.ts");
   if (!built) require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-  const start = require(built ?? "./start.ts");
-  const argv = process.argv.slice(2);
+  const start = require(built ?? (sharded ? "./catalog.ts" : "./start.ts"));
   try {
     // Bad arguments are reported before a build that can take a while.
-    start.parseArgs(argv);
+    (sharded ? start.parseCatalogArgs : start.parseArgs)(argv);
   } catch (e) {
     console.error(`npm start: ${e.message}`);
     process.exit(2);
