@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readStoredState } from "../local/engine/state-store";
+import { readStoredState } from "../local/engine/state-journal";
 import { escapeControl } from "../provider/text";
 
 /** Where one `npm start` state folder keeps each store. */

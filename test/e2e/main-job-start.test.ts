@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readStoredState } from "../../local/engine/state-store";
+import { readStoredState } from "../../local/engine/state-journal";
 import { ROOT } from "./harness";
 import { alive, descendants } from "./processes";
 
