@@ -24,6 +24,9 @@ import { cliRunner, localRunner, type ApiTarget, type ShardOperation, type Shard
 import { CLI_DIR, findCli } from "./pulumi-cli";
 import { REPO_ROOT } from "./repo-root";
 
+/** `path` as a person would type it: relative inside the repository, absolute elsewhere. */
+const show = (path: string) => (relative(REPO_ROOT, path).startsWith("..") ? path : relative(REPO_ROOT, path) || ".");
+
 /** The project's name: stack settings of the program are namespaced with it. */
 const PROJECT = /^name:\s*(\S+)/m.exec(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8"))![1]!;
 
@@ -44,11 +47,13 @@ export type CatalogArgs = {
   /** reshard: print the plan, change nothing; exit 3 when moves are pending. */
   readonly planOnly: boolean;
   readonly catalogFile: string;
+  /** Where the emulator's and the stacks' state, logs and settings are kept (default `.local/catalog`). */
+  readonly stateDir: string;
 };
 
 const USAGE =
   "usage: npm run catalog -- up|preview|destroy|reshard --shards N [--pool P] [--max-rps R] [--engine cli|local] " +
-  "[--only k,l] [--allow-deletes] [--plan] [--stack-prefix catalog] [--catalog catalog/customers.yaml]";
+  "[--only k,l] [--allow-deletes] [--plan] [--stack-prefix catalog] [--catalog catalog/customers.yaml] [--state-dir .local/catalog]";
 
 /** Parses the command line; throws with the usage on anything unknown. */
 export function parseCatalogArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CatalogArgs {
@@ -60,7 +65,7 @@ export function parseCatalogArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     const a = argv[i]!;
     const [name, inline] =
       a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    if (["--shards", "--pool", "--max-rps", "--engine", "--only", "--stack-prefix", "--catalog"].includes(name)) {
+    if (["--shards", "--pool", "--max-rps", "--engine", "--only", "--stack-prefix", "--catalog", "--state-dir"].includes(name)) {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${name} needs a value\n${USAGE}`);
       values[name] = v;
@@ -95,6 +100,7 @@ export function parseCatalogArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     only,
     planOnly: flags.has("--plan"),
     catalogFile: resolve(REPO_ROOT, values["--catalog"] ?? "catalog/customers.yaml"),
+    stateDir: resolve(values["--state-dir"] ?? join(REPO_ROOT, ".local", "catalog")),
   };
 }
 
@@ -126,7 +132,7 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
   const catalog = await loadCatalog(args.catalogFile, packageRules());
   const problems = shardProblems(catalog, args.shards);
   if (problems.length > 0) {
-    deps.print(`npm run catalog: ${relative(REPO_ROOT, args.catalogFile)}:\n${problems.map((p) => `  ${p.path} ${p.message}`).join("\n")}`);
+    deps.print(`npm run catalog: ${show(args.catalogFile)}:\n${problems.map((p) => `  ${p.path} ${p.message}`).join("\n")}`);
     return 2;
   }
   const assigned = assignShards(catalog, args.shards);
@@ -177,15 +183,20 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
   const logDir = join(deps.stateDir, "logs");
   mkdirSync(logDir, { recursive: true });
   const logFile = (stack: string) => join(logDir, `${stack}-${args.operation}.log`);
-  const output = (stack: string, line: string) => appendFileSync(logFile(stack), `${line}\n`);
+  const lastLine = new Map<string, string>();
+  const output = (stack: string, line: string) => {
+    appendFileSync(logFile(stack), `${line}\n`);
+    if (line.trim()) lastLine.set(stack, line.trim());
+  };
   deps.print(
     `Running \`${args.operation}\` on ${args.shards} shard stack(s) + ${args.prefix}-templates with the ${runner.engine === "cli" ? "Pulumi CLI (Automation API)" : "stand-in engine"}, ` +
-      `${args.pool} at a time${args.maxRps ? `, ${args.maxRps} requests/s shared` : ""}; logs in ${relative(REPO_ROOT, logDir)}`,
+      `${args.pool} at a time${args.maxRps ? `, ${args.maxRps} requests/s shared` : ""}; logs in ${show(logDir)}`,
   );
   const pool = async (entries: PoolEntry[]) => {
     const statuses = new Map<string, ShardStatus>();
     const ticker = setInterval(() => {
-      for (const s of statuses.values()) if (s.state === "running") deps.print(progressLine(s, Date.now()));
+      for (const s of statuses.values())
+        if (s.state === "running") deps.print(progressLine({ ...s, last: lastLine.get(s.stack) }, Date.now()));
     }, deps.progressMs ?? 10_000).unref();
     try {
       return await runPool(entries, {
@@ -206,10 +217,15 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
     .map((k) => ({ stack: shardStack(args.prefix, k), config: settings(k) }));
   const templates = { stack: `${args.prefix}-templates`, config: settings(TEMPLATE_SHARD) };
   const results: PoolResult[] = [];
+  const notStarted = (entries: readonly PoolEntry[], why: string) =>
+    entries.map((e): PoolResult => ({ stack: e.stack, state: "cancelled", changes: {}, last: `not started: ${why}` }));
   if (args.operation === "destroy") {
     results.push(...(await pool(shardEntries)));
     // The templates go last, and only when every customer that uses them is gone.
-    if (args.only === undefined && results.every((r) => r.state === "ok")) results.push(...(await pool([templates])));
+    if (args.only === undefined) {
+      const clear = results.every((r) => r.state === "ok");
+      results.push(...(clear ? await pool([templates]) : notStarted([templates], "a shard still holds customers that use the templates")));
+    }
   } else {
     const [t] = await pool([templates]);
     results.push(t!);
@@ -221,18 +237,19 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
         config: { ...e.config, ...settings(Number(e.config[`${PROJECT}:${SHARD_SETTINGS.shard}`])) },
       }));
       results.push(...(await pool(withIds)));
-    }
+    } else results.push(...notStarted(shardEntries, `${templates.stack} did not finish`));
   }
   deps.print("");
   deps.print(finalTable(results, Date.now()));
   const failed = results.filter((r) => r.state !== "ok");
-  const notRun = args.operation === "destroy" ? [] : shardEntries.filter((e) => !results.some((r) => r.stack === e.stack));
-  if (failed.length === 0 && notRun.length === 0) return 0;
+  if (failed.length === 0) return 0;
   for (const f of failed)
-    deps.print(`${f.stack}: ${f.state}${f.last ? `: ${escapeControl(f.last)}` : ""} (log: ${relative(REPO_ROOT, logFile(f.stack))})`);
-  const shardNos = [...failed, ...notRun].map((r) => /-shard-(\d+)$/.exec(r.stack)?.[1]).filter((k): k is string => k !== undefined);
-  const rerun = failed.some((f) => f.stack === templates.stack) || shardNos.length === 0 ? "" : ` --only ${shardNos.join(",")}`;
-  deps.print(`\nTo run the stacks that did not finish again: npm run catalog -- ${args.operation} --shards ${args.shards}${rerun}`);
+    deps.print(`${f.stack}: ${f.state}${f.last ? `: ${escapeControl(f.last)}` : ""} (log: ${show(logFile(f.stack))})`);
+  const shardNos = failed.map((r) => /-shard-(\d+)$/.exec(r.stack)?.[1]).filter((k): k is string => k !== undefined);
+  const all = failed.some((f) => f.stack === templates.stack) || shardNos.length === 0 || shardNos.length === args.shards;
+  deps.print(
+    `\nTo run the stacks that did not finish again: npm run catalog -- ${args.operation} --shards ${args.shards}${all ? "" : ` --only ${shardNos.join(",")}`}`,
+  );
   return 1;
 }
 
@@ -254,7 +271,7 @@ function keptSecret(dir: string, name: string): string {
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const args = parseCatalogArgs(argv);
-  const stateDir = join(REPO_ROOT, ".local", "catalog");
+  const stateDir = args.stateDir;
   mkdirSync(stateDir, { recursive: true });
   const emulator = await startEmulator({ stateFile: join(stateDir, "emulator-state.json"), token: keptSecret(stateDir, "emulator-token") });
   const abort = new AbortController();
