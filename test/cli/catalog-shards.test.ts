@@ -3,6 +3,7 @@
 // `pulumi state move`, and the next `up` sends no DELETE and keeps the customer's id.
 import { expect } from "chai";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { startEmulator } from "../../local/emulator";
@@ -14,7 +15,8 @@ type Doc = { customers: { externalId: string; shard?: number }[]; users: { custo
 describeWithCli("real Pulumi CLI: npm run catalog with 2 shards, reshard by state move", function () {
   this.timeout(900_000);
   const prefix = `clitest${process.pid}`;
-  const dir = join(ROOT, "test", "cli", ".work", `catalog-shards-${process.pid}`);
+  // Outside the repository: only the catalog and the stacks' state live here (the program is ROOT's).
+  const dir = join(tmpdir(), `webex-catalog-shards-${process.pid}`);
   const catalogFile = join(dir, "customers.yaml");
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let printed: string[] = [];
