@@ -1,6 +1,8 @@
 // The `catalog` command's own logic, without an engine: rate shares, the bounded pool (failure
 // isolation, stop signal), the report, and the command line.
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { parseCatalogArgs } from "../../scripts/catalog";
 import { RATE_SETTING, runPool } from "../../scripts/catalog/pool";
 import { shareFor } from "../../scripts/catalog/rate-share";
@@ -157,5 +159,13 @@ describe("catalog command", () => {
     ] as const) {
       it(`refuses ${name}, with the usage`, () => expect(() => parseCatalogArgs(argv, {})).to.throw(error));
     }
+  });
+
+  it("npm start -- --shards N is the catalog command (its usage on a bad argument, before any build)", () => {
+    const r = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "start.js"), "--shards", "2", "--pool", "x"], {
+      encoding: "utf8",
+    });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.include("--pool takes a whole number >= 1").and.include("usage: npm run catalog");
   });
 });
