@@ -19,14 +19,21 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let printed: string[] = [];
   const lines = () => printed.join("\n").split("\n");
+  let abort = new AbortController();
+  /** Aborts the run (as SIGTERM does) when a printed line matches. */
+  let stopWhen: RegExp | undefined;
   const run = async (...argv: string[]) => {
     printed = [];
+    abort = new AbortController();
     const args = parseCatalogArgs([...argv, "--engine", "local", "--catalog", catalogFile, "--stack-prefix", "t"], {});
     return runCatalog(args, {
       stateDir: join(dir, "state"),
       api: { url: emulator.url, token: emulator.token },
-      signal: new AbortController().signal,
-      print: (line) => printed.push(line),
+      signal: abort.signal,
+      print: (line) => {
+        printed.push(line);
+        if (stopWhen?.test(line)) abort.abort("SIGTERM");
+      },
       passphrase: "unused by the stand-in engine",
     });
   };
@@ -82,5 +89,21 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
     expect(await run("destroy", "--shards", "2"), printed.join("\n")).to.equal(0);
     expect(await customers()).to.deep.equal([]);
     expect(lines().filter((l) => /^t-(templates|shard-\d)\s+delete \d+/.test(l))).to.have.length(3);
+  });
+
+  it("stopped while the shards run (SIGTERM): every running shard stops cleanly, and a rerun converges without duplicates", async () => {
+    const doc = parse(readFileSync(catalogFile, "utf8")) as { customers: { shard?: number }[] };
+    for (const c of doc.customers) delete c.shard;
+    writeFileSync(catalogFile, stringify(doc));
+    stopWhen = /^t-shard-\d\s+running/;
+    expect(await run("up", "--shards", "2", "--max-rps", "2")).to.equal(1);
+    stopWhen = undefined;
+    expect(lines().filter((l) => /^t-shard-\d\s.*cancelled$/.test(l))).to.have.length(2);
+    expect(printed.join("\n")).to.include("To run the stacks that did not finish again: npm run catalog -- up --shards 2");
+    expect(await run("up", "--shards", "2"), printed.join("\n")).to.equal(0);
+    expect((await customers()).length).to.equal(doc.customers.length);
+    const report = await emulator.admin.invariants();
+    expect(report.ok, JSON.stringify(report)).to.equal(true);
+    expect(await run("destroy", "--shards", "2"), printed.join("\n")).to.equal(0);
   });
 });
