@@ -112,7 +112,12 @@ interface FuzzReport {
   readonly running_time: number;
   readonly operations: { readonly total: number; readonly tested: number; readonly errored: number };
   readonly test_cases: { readonly generated: number; readonly unique_failures: number };
-  readonly failures: readonly { readonly code: string; readonly title: string; readonly count: number; readonly operations: readonly string[] }[];
+  readonly failures: readonly {
+    readonly code: string;
+    readonly title: string;
+    readonly count: number;
+    readonly operations: readonly string[];
+  }[];
   readonly errors: readonly unknown[];
 }
 
@@ -140,7 +145,15 @@ function ensureSchemathesis(log: (line: string) => void): string {
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${(r.stderr || r.stdout || String(r.error)).slice(-3000)}`);
   };
   run(process.env["PYTHON"] ?? "python3", ["-m", "venv", tmp]);
-  run(join(tmp, "bin", "python"), ["-m", "pip", "--disable-pip-version-check", "--no-input", "-q", "install", `schemathesis==${SCHEMATHESIS_VERSION}`]);
+  run(join(tmp, "bin", "python"), [
+    "-m",
+    "pip",
+    "--disable-pip-version-check",
+    "--no-input",
+    "-q",
+    "install",
+    `schemathesis==${SCHEMATHESIS_VERSION}`,
+  ]);
   // the console scripts would keep the temporary path: the run calls `python -m schemathesis.cli`
   renameSync(tmp, venv);
   return python;
@@ -195,7 +208,9 @@ async function seed(emu: EmulatorHandle): Promise<void> {
       calling: { location: { name: "HQ", address, timezone: "America/Los_Angeles", language: "en_us" } },
     },
   });
-  const listed = await fetch(`${emu.url}/v1/wholesale/customers?externalId=fuzz-001`, { headers: { Authorization: `Bearer ${emu.token}` } });
+  const listed = await fetch(`${emu.url}/v1/wholesale/customers?externalId=fuzz-001`, {
+    headers: { Authorization: `Bearer ${emu.token}` },
+  });
   const customer = ((await listed.json()) as { items: { id: string }[] }).items[0];
   if (customer === undefined) throw new Error("api-fuzz: the seeded customer is not listed");
   await call("POST", "/wholesale/subscribers", {
@@ -294,13 +309,18 @@ async function main(): Promise<number> {
         for (const op of f.operations) {
           const key = `${f.code} ${op}`;
           seen.add(key);
-          if (!allowed.has(key)) unlisted.push(`${key} (${f.title}; output in .local/api-fuzz/${entry.file.replace(/\.json$/, "")}.out.txt)`);
+          if (!allowed.has(key))
+            unlisted.push(`${key} (${f.title}; output in .local/api-fuzz/${entry.file.replace(/\.json$/, "")}.out.txt)`);
         }
       }
-      log(`api-fuzz: ${entry.file}: ${report.operations.tested} operations, ${report.test_cases.generated} cases, ${report.running_time.toFixed(1)} s`);
+      log(
+        `api-fuzz: ${entry.file}: ${report.operations.tested} operations, ${report.test_cases.generated} cases, ${report.running_time.toFixed(1)} s`,
+      );
     }
     const counters = await emu.admin.counters();
-    log(`api-fuzz: ${operations} operations, ${counters.total} requests to the emulator, ${cases} generated cases, seed ${SEED}, ${examples} examples`);
+    log(
+      `api-fuzz: ${operations} operations, ${counters.total} requests to the emulator, ${cases} generated cases, seed ${SEED}, ${examples} examples`,
+    );
     log(`api-fuzz: failures by class: ${byClass.size === 0 ? "none" : [...byClass].map(([k, n]) => `${k}: ${n}`).join("; ")}`);
     log(`api-fuzz: allowlist: ${allow.length} deviations over ${allowed.size} class×operation pairs`);
     const stale = [...allowed].filter((k) => !seen.has(k));
@@ -314,7 +334,9 @@ async function main(): Promise<number> {
     return 1;
   }
   if (unlisted.length > 0) {
-    console.error(`api-fuzz: ${unlisted.length} failure(s) not on test/api-fuzz/allowlist.yaml; fix the emulator or record a [project] decision:`);
+    console.error(
+      `api-fuzz: ${unlisted.length} failure(s) not on test/api-fuzz/allowlist.yaml; fix the emulator or record a [project] decision:`,
+    );
     for (const u of unlisted) console.error(`  ${u}`);
     return 1;
   }
