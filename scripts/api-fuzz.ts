@@ -5,11 +5,13 @@
  *   npm run test:api-fuzz -- --examples 20      # more generated cases per operation
  *
  * Flow: a pinned schemathesis in its own virtualenv under the git-ignored `.local/api-fuzz/` (from
- * PyPI, made once and reused) → the emulator in this process on loopback, seeded with a template,
- * a provisioned customer and a subscriber waiting for consent → for each spec, a copy with this
- * project's declared links (customer → subscribers) so the stateful phase reaches real resources →
- * `schemathesis run --checks all` with a fixed seed and a bounded number of examples → every failure
- * class and operation is compared with `test/api-fuzz/allowlist.yaml`; anything not on it fails the run.
+ * PyPI, made once and reused) → the emulator in this process on loopback, seeded through its API with
+ * a template and, for the partner and for its sub-partner, a provisioned customer with a subscriber →
+ * for each spec, a copy with this project's declared links (customer → subscribers) and a config whose
+ * dictionaries offer the seeded ids to the generator part of the time (so requests get past the first
+ * 400/403/404) → `schemathesis run --checks all --continue-on-failure` with a fixed seed and a bounded
+ * number of examples → every failure class and operation is compared with
+ * `test/api-fuzz/allowlist.yaml`; anything not on it fails the run.
  *
  * The specs are vendored under `test/api-fuzz/specs/` (a clone has no `../shared`); see its README.
  */
@@ -25,7 +27,7 @@ const SCHEMATHESIS_VERSION = "4.32.5";
 /** Hypothesis seed: the same cases on every run, so a new failure means a change in the emulator. */
 const SEED = 20261207;
 /** Generated cases per operation and phase; bounded so the CI leg stays within a few minutes on 2 cores. */
-const DEFAULT_EXAMPLES = 12;
+const DEFAULT_EXAMPLES = 25;
 
 const FUZZ_DIR = join(REPO_ROOT, ".local", "api-fuzz");
 const SPEC_DIR = join(REPO_ROOT, "test", "api-fuzz", "specs");
@@ -175,20 +177,30 @@ function withLinks(spec: Record<string, any>, links: SpecEntry["links"]): Record
   return copy;
 }
 
+/** Ids of what {@link seed} made, which the fuzz config offers to the generator. */
+interface Seeded {
+  readonly provisioningId: string;
+  readonly subPartnerOrgId: string;
+  readonly customerIds: readonly string[];
+  readonly subscriberIds: readonly string[];
+  readonly locationIds: readonly string[];
+}
+
 /**
- * Puts the emulator in the state the links need: a template, a provisioned calling customer made from
- * it, and a subscriber waiting for consent, all through the public API.
+ * Puts the emulator in the state the links need, through the public API: a template; a provisioned
+ * calling customer for the partner and another for its sub-partner (so both scopes have data); and in
+ * each a subscriber waiting for consent.
  */
-async function seed(emu: EmulatorHandle): Promise<void> {
-  const call = async (method: string, path: string, body: unknown): Promise<Record<string, unknown>> => {
+async function seed(emu: EmulatorHandle): Promise<Seeded> {
+  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, any>> => {
     const res = await fetch(`${emu.url}/v1${path}`, {
       method,
       headers: { Authorization: `Bearer ${emu.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`api-fuzz: seeding ${method} ${path} answered ${res.status}: ${text}`);
-    return JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, any>;
   };
   const address = { addressLine1: "771 Alder Drive", city: "Milpitas", stateOrProvince: "CA", zipOrPostalCode: "95035", country: "US" };
   const template = await call("POST", "/wholesale/onboardingTemplates", {
@@ -198,32 +210,84 @@ async function seed(emu: EmulatorHandle): Promise<void> {
     defaultEmailLanguage: "en_US",
     wholesaleSubscriptionId: "Sub-fuzz",
   });
-  await call("POST", "/wholesale/customers", {
-    provisioningId: template["provisioningId"],
-    externalId: "fuzz-001",
-    packages: ["webex_calling", "webex_meetings"],
-    address,
-    customerInfo: { name: "Fuzz Co", primaryEmail: "admin@fuzz.example" },
-    provisioningParameters: {
-      calling: { location: { name: "HQ", address, timezone: "America/Los_Angeles", language: "en_us" } },
-    },
-  });
-  const listed = await fetch(`${emu.url}/v1/wholesale/customers?externalId=fuzz-001`, {
-    headers: { Authorization: `Bearer ${emu.token}` },
-  });
-  const customer = ((await listed.json()) as { items: { id: string }[] }).items[0];
-  if (customer === undefined) throw new Error("api-fuzz: the seeded customer is not listed");
-  await call("POST", "/wholesale/subscribers", {
-    customerId: customer.id,
-    email: "free.account@example.com",
-    packages: ["webex_meetings"],
-    provisioningParameters: { firstName: "Free", lastName: "Account" },
-  });
+  const subPartnerOrgId = String((await call("GET", "/wholesale/subPartners"))["items"][0].orgId);
+  const customerIds: string[] = [];
+  const subscriberIds: string[] = [];
+  const locationIds: string[] = [];
+  for (const [n, scope] of [
+    ["1", ""],
+    ["2", `?onBehalfOfSubPartnerOrgId=${encodeURIComponent(subPartnerOrgId)}`],
+  ] as const) {
+    await call("POST", `/wholesale/customers${scope}`, {
+      provisioningId: template["provisioningId"],
+      externalId: `fuzz-00${n}`,
+      packages: ["webex_calling", "webex_meetings"],
+      address,
+      customerInfo: { name: `Fuzz ${n}`, primaryEmail: `admin@fuzz${n}.example` },
+      provisioningParameters: { calling: { location: { name: "HQ", address, timezone: "America/Los_Angeles", language: "en_us" } } },
+    });
+    const and = scope === "" ? "?" : `${scope}&`;
+    const customer = (await call("GET", `/wholesale/customers${and}externalId=fuzz-00${n}`))["items"][0];
+    customerIds.push(customer.id);
+    const locations = await call("GET", `/locations?orgId=${encodeURIComponent(customer.orgId)}`);
+    locationIds.push(...(locations["items"] as { id: string }[]).map((l) => l.id));
+    const user = await call("POST", `/wholesale/subscribers${scope}`, {
+      customerId: customer.id,
+      email: n === "1" ? "free.account@example.com" : `user@fuzz${n}.example`,
+      packages: ["webex_meetings"],
+      provisioningParameters: { firstName: "Free", lastName: "Account" },
+    });
+    subscriberIds.push(String(user["id"]));
+  }
+  return { provisioningId: String(template["provisioningId"]), subPartnerOrgId, customerIds, subscriberIds, locationIds };
+}
+
+/**
+ * The schemathesis config: dictionaries of the seeded ids that the generator draws from part of the
+ * time (the rest stays random), so generated requests reach the rules behind the first 400/403/404:
+ * a real template, customer, subscriber and location, the managed sub-partner, valid countries,
+ * numbers and packages.
+ */
+function fuzzConfig(seeded: Seeded): string {
+  const list = (values: readonly string[]): string => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
+  const dictionaries: Record<string, readonly string[]> = {
+    provisioning: [seeded.provisioningId],
+    subpartner: [seeded.subPartnerOrgId],
+    customers: seeded.customerIds,
+    subscribers: seeded.subscriberIds,
+    locations: seeded.locationIds,
+    countries: ["US", "FR", "GB"],
+    numbers: ["+14155550101", "+33140000001", "+442071838750"],
+    extensions: ["0101", "2202", "33003"],
+    emails: ["ada@fuzz.example", "grace@fuzz.example", "free.account@example.com"],
+  };
+  const bindings: Record<string, [string, number]> = {
+    "query.onBehalfOfSubPartnerOrgId": ["subpartner", 0.5],
+    "path.customerId": ["customers", 0.7],
+    "path.subscriberId": ["subscribers", 0.7],
+    "query.customerId": ["customers", 0.5],
+    "body.provisioningId": ["provisioning", 0.8],
+    "body.customerId": ["customers", 0.8],
+    "body.email": ["emails", 0.7],
+    "body.address.country": ["countries", 0.8],
+    "body.customerInfo.primaryEmail": ["emails", 0.7],
+    "body.provisioningParameters.locationId": ["locations", 0.7],
+    "body.provisioningParameters.primaryPhoneNumber": ["numbers", 0.7],
+    "body.provisioningParameters.extension": ["extensions", 0.7],
+  };
+  return [
+    ...Object.entries(dictionaries).flatMap(([name, values]) => [`[dictionaries.${name}]`, `values = ${list(values)}`, ""]),
+    "[parameters]",
+    ...Object.entries(bindings).map(([key, [dictionary, p]]) => `"${key}" = { dictionary = "${dictionary}", probability = ${p} }`),
+    "",
+  ].join("\n");
 }
 
 /** Runs schemathesis on one spec; returns its JSON report. */
-async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examples: number): Promise<FuzzReport> {
+async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examples: number, seeded: Seeded): Promise<FuzzReport> {
   const name = entry.file.replace(/\.json$/, "");
+  const configPath = join(FUZZ_DIR, `${name}.schemathesis.toml`);
+  writeFileSync(configPath, fuzzConfig(seeded));
   const spec = JSON.parse(readFileSync(join(SPEC_DIR, entry.file), "utf8")) as Record<string, any>;
   const linked = join(FUZZ_DIR, `${name}.linked.json`);
   writeFileSync(linked, JSON.stringify(withLinks(spec, entry.links)));
@@ -232,6 +296,8 @@ async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examp
   const args = [
     "-m",
     "schemathesis.cli",
+    "--config-file",
+    configPath,
     "run",
     linked,
     "--url",
@@ -240,6 +306,8 @@ async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examp
     `Authorization: Bearer ${emu.token}`,
     "--checks",
     "all",
+    // a deviation found early must not end an operation's (or a stateful scenario's) run: keep going
+    "--continue-on-failure",
     "--max-examples",
     String(examples),
     "--seed",
@@ -301,10 +369,10 @@ async function main(): Promise<number> {
 
   const emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 0, seed: SEED });
   try {
-    await seed(emu);
+    const seeded = await seed(emu);
     await emu.admin.resetCounters();
     for (const entry of SPECS) {
-      const report = await fuzz(python, emu, entry, examples);
+      const report = await fuzz(python, emu, entry, examples, seeded);
       operations += report.operations.tested;
       cases += report.test_cases.generated;
       errors += report.errors.length + report.operations.errored;
