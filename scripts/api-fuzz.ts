@@ -260,12 +260,17 @@ function fuzzConfig(seeded: Seeded): string {
     numbers: ["+14155550101", "+33140000001", "+442071838750"],
     extensions: ["0101", "2202", "33003"],
     emails: ["ada@fuzz.example", "grace@fuzz.example", "free.account@example.com"],
+    offsets: ["0", "1"],
+    maxima: ["1", "10", "50"],
   };
   const bindings: Record<string, [string, number]> = {
     "query.onBehalfOfSubPartnerOrgId": ["subpartner", 0.5],
     "path.customerId": ["customers", 0.7],
     "path.subscriberId": ["subscribers", 0.7],
     "query.customerId": ["customers", 0.5],
+    // Cisco types offset and max as free strings on some lists: mostly real numbers, so lists answer 200
+    "query.offset": ["offsets", 0.8],
+    "query.max": ["maxima", 0.8],
     "body.provisioningId": ["provisioning", 0.8],
     "body.customerId": ["customers", 0.8],
     "body.email": ["emails", 0.7],
