@@ -5,6 +5,7 @@
  */
 import type { HandlerInput, HandlerResult } from "./context";
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer, validateCustomer } from "./customers";
+import { LOCATION_ROUTES } from "./location-routes";
 import { listLocations } from "./locations";
 import type { Scope } from "./state";
 import { billingReportsNotServed, listSubPartners } from "./subpartners";
@@ -29,6 +30,8 @@ export interface Route {
   readonly write: boolean;
   /** Takes a JSON body. */
   readonly body: boolean;
+  /** Honours `X-Emulator-Scenario: provisioned_with_errors | error` (an asynchronous outcome). */
+  readonly asyncScenario?: boolean;
   readonly handler: (h: HandlerInput) => HandlerResult;
 }
 
@@ -71,6 +74,7 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", template: `${B}/{id}`, scope: CR, write: false, body: false, handler: billingReportsNotServed },
   { method: "DELETE", template: `${B}/{id}`, scope: CW, write: false, body: false, handler: billingReportsNotServed },
   { method: "GET", template: "/v1/locations", scope: "spark-admin:locations_read", write: false, body: false, handler: listLocations },
+  ...LOCATION_ROUTES,
 ];
 
 /** Result of matching a path: a route with its decoded params, or why none matched. */
