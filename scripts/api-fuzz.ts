@@ -88,8 +88,14 @@ const SPECS: readonly SpecEntry[] = [
       "POST /wholesale/subscribers": subscriberLinks(),
     },
   },
-  // the Locations spec joins here once the emulator serves its endpoints:
-  // { file: "webex-calling-locations.json", links: {} },
+  {
+    file: "webex-calling-locations.json",
+    links: {
+      "GET /locations": {
+        "200": { GetLocation: { operationId: "Get Location Details", parameters: { locationId: "$response.body#/items/0/id" } } },
+      },
+    },
+  },
 ];
 
 function subscriberLinks(): Record<string, Record<string, LinkDecl>> {
