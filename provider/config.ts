@@ -59,7 +59,8 @@ export const CONFIG_TABLE = {
     key: "webex:subPartnerOrgId",
     env: "WEBEX_SUB_PARTNER_ORG_ID",
     secret: false,
-    description: "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner).",
+    description:
+      "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner); checked once per run against `GET /v1/wholesale/subPartners`, so a wrong id fails the preview with the valid ones.",
   },
   provisioningTimeoutSeconds: {
     key: "webex:provisioningTimeoutSeconds",

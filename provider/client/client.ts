@@ -8,6 +8,7 @@ import { DurationEstimates, type CustomerOperation, type ProbeHandle } from "./e
 import { NotFoundError, ProvisioningFailedError } from "./errors";
 import { HttpTransport, encodePath, normalizeBaseUrl } from "./http";
 import { locationsApi, type LocationsApi } from "./locations";
+import { subPartnersApi, type SubPartnersApi } from "./subpartners";
 import { poll } from "./poll";
 import { RateGate, realSleep } from "./rate-gate";
 import { CUSTOMER_BUSY_STATUSES, CUSTOMER_TERMINAL_STATUSES, type ApiErrorItem, type Customer } from "./schemas";
@@ -80,6 +81,8 @@ export interface ProvisioningClient {
   readonly templates: TemplatesApi;
   /** Webex locations (read-only). */
   readonly locations: LocationsApi;
+  /** Sub-partners of the partner (read-only). */
+  readonly subPartners: SubPartnersApi;
   /** Observed durations of customer operations, used as default first-poll delays. */
   readonly estimates: DurationEstimates;
   /** The normalised base URL. */
@@ -272,6 +275,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     subscribers: subscribersApi(transport),
     templates: templatesApi(transport),
     locations: locationsApi(transport),
+    subPartners: subPartnersApi(transport),
     estimates,
     baseUrl,
     async waitForCustomer(id, wait) {

@@ -17,6 +17,7 @@ import { ProvisioningApiError, connectionError, errorFromResponse, redactor, typ
 import { paginate, parseLinkNext, type PaginateOptions } from "./paginate";
 import { RateGate } from "./rate-gate";
 import { backoffDelay, parseRetryAfter, shouldRetry } from "./retry";
+import { SUB_PARTNERS_PATH } from "./subpartners";
 
 /** HTTP methods the API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -425,7 +426,8 @@ export class HttpTransport {
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    if (this.config.subPartnerOrgId !== undefined) {
+    // the sub-partners list is the partner's own: it is how a wrong sub-partner id is found out
+    if (this.config.subPartnerOrgId !== undefined && url.pathname !== SUB_PARTNERS_PATH) {
       url.searchParams.set("onBehalfOfSubPartnerOrgId", this.config.subPartnerOrgId);
     }
     return url.toString();

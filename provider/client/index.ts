@@ -12,6 +12,7 @@ export type { AcceptedWrite, CustomerListFilter, CustomersApi, FindOptions } fro
 export type { SubscriberListFilter, SubscribersApi } from "./subscribers";
 export type { TemplatesApi } from "./templates";
 export type { LocationsApi } from "./locations";
+export type { SubPartnersApi } from "./subpartners";
 export type { DurationEstimates, CustomerOperation, ProbeHandle, ProbeNews } from "./estimates";
 export type { PaginateOptions } from "./paginate";
 export {

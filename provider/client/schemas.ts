@@ -364,5 +364,14 @@ export const LocationSchema = z.looseObject({
 /** A location read from the API. */
 export type Location = z.output<typeof LocationSchema>;
 
+/** A sub-partner of the partner (`GET /v1/wholesale/subPartners`). */
+export const SubPartnerSchema = z.looseObject({
+  orgId: z.string(),
+  subscriptionId: z.string().optional(),
+  provisioningState: z.string().optional(),
+});
+/** A sub-partner read from the API. */
+export type SubPartner = z.output<typeof SubPartnerSchema>;
+
 /** Any list answer: `{ items: [...] }`. Items are validated one by one by the pager. */
 export const ListBodySchema = z.looseObject({ items: z.array(z.unknown()) });

@@ -31,6 +31,8 @@ export function token(name: string): string {
 export interface ResourceOperations {
   /** Remembers the `webex:*` settings of `owner`. */
   configure(owner: object, req: { config: { get(key: string): string | undefined } }): void;
+  /** Checks the settings of `owner` against the service once per run (`webex:subPartnerOrgId`). */
+  verifyConfiguration(owner: object): Promise<void>;
   /** Pure validation and defaults; never throws. */
   check(
     owner: object,

@@ -129,6 +129,15 @@ export class WholesaleProvider implements provider.Provider {
     this.applySettings();
   }
 
+  /**
+   * Checks the configured settings against the service, once per run: a `webex:subPartnerOrgId` the
+   * partner does not manage fails `Configure`, before any `Check` of a preview (see
+   * `resources/common/sub-partner.ts`; the check is the same for every resource, so one runs it).
+   */
+  async verifyConfiguration(): Promise<void> {
+    await PLUGIN_RESOURCES[0]?.operations.verifyConfiguration(this.owner);
+  }
+
   /** Hands the settings to every operations module under `owner` (with an optional timeout override). */
   private applySettings(owner: object = this.owner, overrides: Partial<Record<SettingName, string>> = {}): void {
     const values = { ...this.settings, ...overrides };

@@ -29,6 +29,8 @@ export type StoredOutputs<O> = Partial<O> & Record<string, unknown>;
 export interface OperationsAbi<I extends object = Record<string, unknown>, O extends object = Record<string, unknown>> {
   /** Keeps the `webex:*` stack configuration for `owner`. */
   configure(owner: object, req: ConfigSource): void;
+  /** Checks the configuration against the service, once per run (`webex:subPartnerOrgId`; see `common/sub-partner.ts`). */
+  verifyConfiguration(owner: object): Promise<void>;
   /** Pure validation of `news`; never throws, failures carry the property path. */
   check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult<I>;
   /** Pure diff of stored outputs against new inputs. */

@@ -55,7 +55,9 @@ export interface WebexResourceProviderClass<I = Record<string, unknown>, O = Rec
 /**
  * Makes the `pulumi.dynamic.ResourceProvider` class of one resource folder; constructible with no
  * arguments. Contract of every method:
- * - `configure` keeps the `webex:*` stack config (else the `WEBEX_*` environment is read);
+ * - `configure` keeps the `webex:*` stack config (else the `WEBEX_*` environment is read) and, once
+ *   per run, refuses a `webex:subPartnerOrgId` the partner does not manage (the one step a preview
+ *   runs before `check` that may call the API);
  * - `check` never throws on bad input: it returns failures with the property path; `check` and
  *   `diff` do no I/O;
  * - `create` adopts an agreeing existing resource with the same natural key instead of creating a
@@ -72,9 +74,11 @@ export function providerClass<F extends ResourceFolder>(folder: F): WebexResourc
   const ops = (): OperationsAbi<I, O> => loadOperations(folder);
   type S = StoredOutputs<O>;
   return class implements WebexResourceProvider<I, O> {
-    /** Receives the stack configuration from the plugin (once per process and provider text). */
+    /** Receives the stack configuration (once per process and provider text) and checks it against the service once per run. */
     async configure(...a: [req: pulumi.dynamic.ConfigureRequest]): Promise<void> {
-      ops().configure(this, ...a);
+      const o = ops();
+      o.configure(this, ...a);
+      await o.verifyConfiguration(this);
     }
 
     /** Validates and normalises new inputs; failures name the property as written. */

@@ -64,6 +64,8 @@ const SERVER_VISIBLE_INPUTS: readonly string[] = ["externalId", "address"];
  * from this resource's validation and its rule table ({@link customerOrgRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
  * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
+export { verifyConfiguration } from "../common/sub-partner";
+
 export const { configure, check, diff } = pureOperations({
   rules: customerOrgRules,
   validate: checkCustomerOrg,

@@ -59,6 +59,8 @@ const ADMIN_PACKAGE_HINT =
  * from this resource's validation and its rule table ({@link customerUserRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
  * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
+export { verifyConfiguration } from "../common/sub-partner";
+
 export const { configure, check, diff } = pureOperations({
   rules: customerUserRules,
   validate: checkCustomerUser,
@@ -179,9 +181,22 @@ function judge(subscriber: Subscriber, inputs: CustomerUserInputs, outs: Custome
       KIND,
       inputs.email,
       "status pending_user_migration: the email belongs to an existing Webex account; the user must accept the move by " +
-        "email before the package applies.",
+        (inputs.consentMove
+          ? "email (the consent email was sent) before the package applies."
+          : "email before the package applies: set `consentMove: true` to send them the consent email."),
     );
   }
+}
+
+/**
+ * With `consentMove: true`, a user waiting in `pending_user_migration` is asked to consent
+ * (`POST …/emails/consentMove`) and read again (the move may be accepted at once). Anything else
+ * is returned as it is: the input is explicit because the call emails a person.
+ */
+async function askConsent(ctx: OperationContext, subscriber: Subscriber, inputs: CustomerUserInputs): Promise<Subscriber> {
+  if (!inputs.consentMove || subscriber.status !== "pending_user_migration") return subscriber;
+  await ctx.client.subscribers.consentMove(subscriber.id);
+  return ctx.client.subscribers.get(subscriber.id);
 }
 
 /**
@@ -219,7 +234,7 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
         ),
       adopted: (s) => s,
     }));
-    subscriber = await settle(ctx, subscriber, label);
+    subscriber = await askConsent(ctx, await settle(ctx, subscriber, label), inputs);
   } catch (e) {
     throw explain(e, label);
   }
@@ -307,7 +322,7 @@ async function updateInner(
       if (movesIntoCalling) assignedLocationId = locationId;
       else if (!isCallingPackage(inputs.package)) assignedLocationId = undefined;
     }
-    subscriber = await settle(ctx, subscriber, label);
+    subscriber = await askConsent(ctx, await settle(ctx, subscriber, label), inputs);
   } catch (e) {
     if (e instanceof NotFoundError && e.path.startsWith(COLLECTION)) {
       throw explainApiError(

@@ -49,6 +49,8 @@ export class CustomerUser extends WebexResource {
   declare readonly package: pulumi.Output<CustomerUserInputs["package"]>;
   /** Whether the user is declared a full administrator of the customer. */
   declare readonly administrator: pulumi.Output<boolean>;
+  /** Whether a user waiting in `pending_user_migration` is asked to consent to the move. */
+  declare readonly consentMove: pulumi.Output<boolean>;
   /** The calling location given, if any. */
   declare readonly locationId: pulumi.Output<string | undefined>;
   /** Phone number (E.164), if any. */

@@ -29,6 +29,8 @@ const COLLECTION = "/v1/wholesale/onboardingTemplates";
  * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
  * from this resource's validation and its rule table ({@link onboardingTemplateRules}).
  */
+export { verifyConfiguration } from "../common/sub-partner";
+
 export const { configure, check, diff } = pureOperations({
   rules: onboardingTemplateRules,
   validate: checkOnboardingTemplate,
