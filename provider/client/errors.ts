@@ -208,7 +208,8 @@ const STATUS_HINTS: Readonly<Record<number, string>> = {
   401: "The access token is missing, invalid or expired: configure a fresh partner administrator token.",
   403:
     "The token lacks a scope this call needs (spark-admin:wholesale_customers_read/_write, " +
-    "spark-admin:wholesale_subscribers_read/_write, spark-admin:locations_read), or the partner (or sub-partner) " +
+    "spark-admin:wholesale_subscribers_read/_write, spark-admin:locations_read/_write, " +
+    "spark-admin:telephony_config_read/_write), or the partner (or sub-partner) " +
     "may not act on this object.",
   404: "The object does not exist (deleted outside this program?), or the API has no such endpoint.",
   405: "The API does not offer this method here: the API may have changed or the base URL is wrong.",
