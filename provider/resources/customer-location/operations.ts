@@ -322,7 +322,8 @@ export async function read(owner: object, id: string, props: Record<string, unkn
     if (previous.calling !== undefined) {
       const numbers = await numbersOf(ctx, orgId, id);
       facts = {
-        pstnConnectionType: (await connectionOf(ctx, orgId, id))?.pstnConnectionType,
+        // Calling disabled outside the program (or by a destroy that failed half-way) reads as no connection.
+        pstnConnectionType: (await callingState(ctx, orgId, id)).connection?.pstnConnectionType,
         inventory: inventoryOf(numbers),
         mainNumber: mainNumberOf(numbers),
       };
