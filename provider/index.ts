@@ -6,6 +6,8 @@
  * other public subpath is the API client (`pulumi-webex-wholesale/client`); the loader subpaths that
  * stored providers require (`pulumi-webex-wholesale/resources/...`) are stable but not for programs,
  * and every other module is internal (not in the `exports` map). See the README, "Public surface".
+ * Each resource of the list (`resources/registry.ts`) is exported here; `test/provider/resources/registry.test.ts`
+ * fails to compile when one's class or provider is missing.
  *
  * @example
  * ```ts
