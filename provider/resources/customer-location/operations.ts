@@ -19,6 +19,7 @@ import {
   withoutProviderField,
   withProviderCodeKept,
 } from "../common/lifecycle";
+import type { StoredOutputs } from "../common/operations-abi";
 import { progressReporter, writeWarning } from "../common/progress";
 import { pureOperations } from "../common/pure-operations";
 import { ruleSettingsFor } from "../common/settings";
@@ -56,7 +57,10 @@ const RECORD_STAYS =
  * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
  * from this resource's validation and its rule table ({@link customerLocationRules}).
  */
-export const { configure, check, diff } = pureOperations({ rules: customerLocationRules, validate: checkCustomerLocation });
+export const { configure, check, diff } = pureOperations<CustomerLocationInputs, CustomerLocationState>({
+  rules: customerLocationRules,
+  validate: checkCustomerLocation,
+});
 
 function inputsOf(news: Record<string, unknown>): CustomerLocationInputs {
   return parseInputs(KIND, checkCustomerLocation, CustomerLocationArgsSchema, news);
@@ -250,7 +254,7 @@ async function syncLocation(ctx: OperationContext, orgId: string, id: string, in
  */
 export const create = withProviderCodeKept(createInner);
 
-async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<CustomerLocationState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.name;
@@ -296,7 +300,11 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
  * calling, the PSTN connection type, the inventory and the main number. The other inputs (which the
  * API does not return, or which the program declares) are carried over from `props`. 404 → gone.
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<CustomerLocationState>>> {
   const ctx = contextFor(owner);
   const previous = withoutProviderField(props);
   const label = typeof previous.name === "string" ? previous.name : id;
@@ -353,7 +361,7 @@ async function updateInner(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
+): Promise<pulumi.dynamic.UpdateResult<CustomerLocationState>> {
   const inputs = inputsOf(news);
   // Judged once, now that every value is known: throws for a refused change in `strict` mode.
   diffCustomerLocation(olds, news, ruleSettingsFor(owner));

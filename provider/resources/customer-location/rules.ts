@@ -26,6 +26,11 @@ function setAtCreation(field: string): FieldRule {
   };
 }
 
+/** `en_US` and `en_us` name the same language (the Locations API writes the latter). */
+function sameLanguage(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
 /** The main number the state (or the previous inputs, during check) records. */
 function previousMainNumber(olds: Readonly<Record<string, unknown>>): string | undefined {
   if (typeof olds.mainNumber === "string") return olds.mainNumber;
@@ -116,8 +121,12 @@ export const customerLocationRules: ResourceRules<keyof CustomerLocationInputs &
     },
     name: { kind: "update", description: "changing `name` renames the location in place (PUT)" },
     timeZone: { kind: "update", description: "changing `timeZone` updates the location in place (PUT)" },
-    preferredLanguage: { kind: "update", description: "changing `preferredLanguage` updates the location in place (PUT)" },
-    announcementLanguage: setAtCreation("announcementLanguage"),
+    preferredLanguage: {
+      kind: "update",
+      description: "changing `preferredLanguage` updates the location in place (PUT)",
+      equals: sameLanguage,
+    },
+    announcementLanguage: { ...setAtCreation("announcementLanguage"), equals: sameLanguage },
     address: {
       kind: "update",
       description: "changing `address` updates the location in place (PUT); a change of `address.country` is **refused**",

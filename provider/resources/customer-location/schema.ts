@@ -12,8 +12,8 @@ import { boundedString, computedOutputs, countryCodeSchema, e164Schema, timeZone
 export const CUSTOMER_LOCATION_SCHEMA_VERSION = 1;
 
 /**
- * A Webex language: `en_us` as the Locations API writes it, or `en_US` as the other resources do;
- * normalised to `en_US` (the wire form, lower case, is made in `wire.ts`).
+ * A Webex language: `en_US` as the other resources write it, or `en_us` as the Locations API does
+ * (sent lower case either way, in `wire.ts`; compared without case).
  */
 export function languageSchema() {
   return z
@@ -21,22 +21,23 @@ export function languageSchema() {
     .regex(/^[a-zA-Z]{2,3}_[a-zA-Z]{2}$/, {
       error: (iss) => `${JSON.stringify(iss.input)} is not a language; write language_REGION, e.g. en_US or fr_FR`,
     })
-    .transform((s) => `${s.slice(0, s.indexOf("_")).toLowerCase()}_${s.slice(s.indexOf("_") + 1).toUpperCase()}`)
     .meta({ docType: "language, e.g. `en_US`" });
 }
 
 /** A location's address (the Locations API requires state and postal code). */
-export const LocationAddressArgsSchema = z.object(
-  {
-    address1: boundedString(1, 80).describe("First address line."),
-    address2: boundedString(1, 80).optional().describe("Second address line."),
-    city: boundedString(1, 60).describe("City."),
-    state: boundedString(1, 60).describe("State, province or region code (the API requires one)."),
-    postalCode: boundedString(1, 20).describe("Postal code (the API requires one)."),
-    country: countryCodeSchema().describe("ISO 3166-1 alpha-2 country code."),
-  },
-  { error: (iss) => typeMessage(iss.input, "an address object { address1, city, state, postalCode, country }") },
-);
+export const LocationAddressArgsSchema = z
+  .object(
+    {
+      address1: boundedString(1, 80).describe("First address line."),
+      address2: boundedString(1, 80).optional().describe("Second address line."),
+      city: boundedString(1, 60).describe("City."),
+      state: boundedString(1, 60).describe("State, province or region code (the API requires one)."),
+      postalCode: boundedString(1, 20).describe("Postal code (the API requires one)."),
+      country: countryCodeSchema().describe("ISO 3166-1 alpha-2 country code."),
+    },
+    { error: (iss) => typeMessage(iss.input, "an address object { address1, city, state, postalCode, country }") },
+  )
+  .describe("The location's address.");
 
 /** Number state values. */
 const NumberStateSchema = z.enum(NUMBER_STATES, {
@@ -92,7 +93,7 @@ export const CustomerLocationArgsSchema = z.object(
     timeZone: timeZoneSchema().describe("IANA time zone, e.g. `America/Denver`."),
     preferredLanguage: languageSchema().describe("Default email language, e.g. `en_US`."),
     announcementLanguage: languageSchema().describe("Phone announcement language, e.g. `en_US`."),
-    address: LocationAddressArgsSchema.describe("The location's address."),
+    address: LocationAddressArgsSchema,
     latitude: boundedString(1, 32).optional().describe('Latitude, as the API writes it (a string, e.g. "39.7392").'),
     longitude: boundedString(1, 32).optional().describe('Longitude, as the API writes it (a string, e.g. "-104.9903").'),
     notes: boundedString(1, 256).optional().describe("Notes."),
@@ -107,14 +108,18 @@ export type CustomerLocationArgsInput = z.input<typeof CustomerLocationArgsSchem
 /** Checked inputs: defaults applied. */
 export type CustomerLocationInputs = z.output<typeof CustomerLocationArgsSchema>;
 
+/** Who holds a number of the inventory. */
+export const InventoryOwnerSchema = z.object({
+  id: z.string().optional().describe("The holder's id."),
+  type: z.string().optional().describe("`PEOPLE`, `PLACE`, a feature type..."),
+  name: z.string().optional().describe("The holder's name, when a person."),
+});
+
 /** One number of the location's inventory as the API reports it. */
 export const InventoryNumberSchema = z.object({
   number: z.string().describe("The number (E.164)."),
   state: z.string().optional().describe("`ACTIVE` or `INACTIVE`."),
-  owner: z
-    .object({ id: z.string().optional(), type: z.string().optional(), name: z.string().optional() })
-    .optional()
-    .describe("Who holds the number (a person, a workspace, a feature), when assigned."),
+  owner: InventoryOwnerSchema.optional().describe("Who holds the number (a person, a workspace, a feature), when assigned."),
 });
 /** An inventory entry. */
 export type InventoryNumber = z.output<typeof InventoryNumberSchema>;

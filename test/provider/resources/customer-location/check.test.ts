@@ -124,7 +124,7 @@ describe("CustomerLocation check", () => {
     });
   }
 
-  it("applies defaults and normalises: number state ACTIVE, forceDisable false, languages en_US, country upper case", () => {
+  it("applies defaults and normalises: number state ACTIVE, forceDisable false, country upper case; a language kept as written", () => {
     const { inputs, failures } = checkCustomerLocation({
       ...withCalling({ numbers: [{ number: "+13035550100" }] }),
       preferredLanguage: "fr_fr",
@@ -132,7 +132,7 @@ describe("CustomerLocation check", () => {
     });
     expect(failures).to.deep.equal([]);
     expect(inputs.calling).to.deep.equal({ numbers: [{ number: "+13035550100", state: "ACTIVE" }], forceDisable: false });
-    expect(inputs.preferredLanguage).to.equal("fr_FR");
+    expect(inputs.preferredLanguage).to.equal("fr_fr");
     expect((inputs.address as Record<string, unknown>).country).to.equal("US");
   });
 

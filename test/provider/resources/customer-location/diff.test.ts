@@ -47,6 +47,12 @@ const cases: DiffCase[] = [
     news: checked(locationArgs()),
     expect: none,
   },
+  {
+    name: "languages rewritten in the API's case (en_us): no change",
+    olds: state(),
+    news: checked({ ...locationArgs(), preferredLanguage: "en_us", announcementLanguage: "en_us" }),
+    expect: none,
+  },
   { name: "name changed: update (PUT)", olds: state(), news: checked({ ...locationArgs(), name: "Denver HQ" }), expect: update("name") },
   {
     name: "timeZone changed: update",

@@ -119,8 +119,8 @@ describe("CustomerLocation operations against nock", () => {
     const result = await ops.create(owner(), checked(locationArgs()));
     scope.done();
     expect(result.id).to.equal(LOC);
-    expect(result.outs).to.include({ locationId: LOC, orgId: ORG, pstnConnectionType: "LOCAL_GATEWAY", mainNumber: "+13035550100" });
-    expect(result.outs.inventory).to.deep.equal([
+    expect(result.outs!).to.include({ locationId: LOC, orgId: ORG, pstnConnectionType: "LOCAL_GATEWAY", mainNumber: "+13035550100" });
+    expect(result.outs!.inventory).to.deep.equal([
       { number: "+13035550100", state: "ACTIVE" },
       { number: "+13035550101", state: "ACTIVE", owner: { id: "p-1", type: "PEOPLE", name: "Ada Lovelace" } },
     ]);
@@ -278,7 +278,7 @@ describe("CustomerLocation operations against nock", () => {
     // +13035550555 was never declared by the program: it stays.
     expect(order).to.deep.equal(["add", "main", "remove"]);
     expect(result.outs).to.include({ mainNumber: "+13035550101" });
-    expect((result.outs.inventory as unknown[]).length).to.equal(3);
+    expect((result.outs!.inventory as unknown[]).length).to.equal(3);
   });
 
   it("update: removing a number someone holds is refused naming the holder; nothing is written", async () => {
