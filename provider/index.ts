@@ -17,12 +17,15 @@
 export { OnboardingTemplate, type OnboardingTemplateArgs } from "./resources/onboarding-template/resource";
 export { CustomerOrg, type CustomerOrgArgs } from "./resources/customer-org/resource";
 export { CustomerUser, type CustomerUserArgs } from "./resources/customer-user/resource";
+export { CustomerLocation, type CustomerLocationArgs } from "./resources/customer-location/resource";
 export type { OnboardingTemplateInputs, OnboardingTemplateState } from "./resources/onboarding-template/schema";
 export type { CustomerOrgInputs, CustomerOrgState } from "./resources/customer-org/schema";
 export type { CustomerUserInputs, CustomerUserState } from "./resources/customer-user/schema";
+export type { CustomerLocationInputs, CustomerLocationState, InventoryNumber } from "./resources/customer-location/schema";
 export { OnboardingTemplateProvider } from "./resources/onboarding-template/provider";
 export { CustomerOrgProvider } from "./resources/customer-org/provider";
 export { CustomerUserProvider } from "./resources/customer-user/provider";
+export { CustomerLocationProvider } from "./resources/customer-location/provider";
 export type { WebexResourceProvider, WebexResourceProviderClass } from "./resources/common/provider";
 export { WebexResource } from "./resources/common/resource-base";
 export type { StoredOutputs } from "./resources/common/operations-abi";

@@ -19,6 +19,10 @@ import type { z } from "zod";
 import type { ResourceRules } from "./common/change-rules";
 import type { CrossFieldRule } from "./common/failures";
 import type { OperationsAbi } from "./common/operations-abi";
+import { customerLocationCheckRules } from "./customer-location/check";
+import * as customerLocationOperations from "./customer-location/operations";
+import { customerLocationRules } from "./customer-location/rules";
+import { CustomerLocationArgsSchema, CustomerLocationStateSchema } from "./customer-location/schema";
 import { customerOrgCheckRules } from "./customer-org/check";
 import * as customerOrgOperations from "./customer-org/operations";
 import { customerOrgRules } from "./customer-org/rules";
@@ -66,7 +70,7 @@ function resourceEntry<const N extends string, const F extends string, A extends
   return entry;
 }
 
-/** The package's resources, in dependency order (a template, the customers made from it, their users). */
+/** The package's resources, in dependency order (a template, the customers made from it, their locations, their users). */
 export const RESOURCES = [
   resourceEntry({
     name: "OnboardingTemplate",
@@ -93,6 +97,19 @@ export const RESOURCES = [
     operations: customerOrgOperations,
     checks: customerOrgCheckRules,
     rules: customerOrgRules,
+  }),
+  resourceEntry({
+    name: "CustomerLocation",
+    folder: "customer-location",
+    description:
+      "A location (site) of a Webex Wholesale customer, with its Webex Calling settings: PSTN connection, numbers " +
+      "(added, activated and removed by difference) and main number. A location of the same exact name is adopted " +
+      "(the headquarters too). Destroying it disables calling after the API's precheck; the location record stays.",
+    args: CustomerLocationArgsSchema,
+    state: CustomerLocationStateSchema,
+    operations: customerLocationOperations,
+    checks: customerLocationCheckRules,
+    rules: customerLocationRules,
   }),
   resourceEntry({
     name: "CustomerUser",
