@@ -49,6 +49,7 @@ const COMPUTED = Object.fromEntries(CUSTOMER_LOCATION_COMPUTED.map((k) => [k, un
  *   lastName: "Hopper",
  *   package: "webex_calling",
  *   locationId: denver.locationId,
+ *   locationNumbers: denver.numbers,
  *   phoneNumber: "+13035550101",
  * });
  * ```
@@ -86,6 +87,12 @@ export class CustomerLocation extends WebexResource {
   declare readonly mainNumber: pulumi.Output<string | undefined>;
   /** Version of the state's shape. */
   declare readonly schemaVersion: pulumi.Output<number>;
+  /**
+   * The numbers the program declares here (`calling.numbers`), known at preview even before the
+   * location exists: pass it to a `CustomerUser`'s `locationNumbers`, so the preview refuses a
+   * `phoneNumber` this location does not hold.
+   */
+  readonly numbers: pulumi.Output<string[] | undefined>;
 
   /**
    * @param name the logical name; keep it stable (derive it from the customer and the location's name), or rename with `aliases`.
@@ -94,5 +101,9 @@ export class CustomerLocation extends WebexResource {
    */
   constructor(name: string, args: CustomerLocationArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, { ...COMPUTED, ...args }, opts, "CustomerLocation");
+    // From the arguments, not the outputs: outputs of a location still to be created are unknown at preview.
+    this.numbers = pulumi
+      .output(args.calling)
+      .apply((calling) => (calling as CustomerLocationInputs["calling"])?.numbers?.map((n) => n.number));
   }
 }
