@@ -289,7 +289,8 @@ export class EmulatorServer {
       return;
     }
     const asyncScenario: AsyncScenario | undefined =
-      (scenario === "provisioned_with_errors" || scenario === "error") && route?.template.startsWith("/v1/wholesale/customers") === true
+      (scenario === "provisioned_with_errors" || scenario === "error") &&
+      (route?.template.startsWith("/v1/wholesale/customers") === true || route?.asyncScenario === true)
         ? scenario
         : undefined;
     const result = handle(

@@ -39,6 +39,15 @@ export function checkInvariants(state: State): InvariantReport {
   const subscribers = Object.values(state.subscribers);
   const templates = Object.values(state.templates);
   const provisioningIds = new Set(templates.map((t) => t.provisioningId));
+  // stored locations plus the headquarters not yet stored: the names an org shows
+  const locations = [
+    ...Object.values(state.locations),
+    ...customers.flatMap((c) =>
+      c.headquarters !== undefined && state.locations[c.headquarters.id] === undefined
+        ? [{ id: c.headquarters.id, customerId: c.id, name: c.headquarters.name, numbers: [], disabling: undefined }]
+        : [],
+    ),
+  ];
   const duplicates: Finding[] = [
     ...duplicatesOf(
       "customer.externalId",
@@ -71,6 +80,19 @@ export function checkInvariants(state: State): InvariantReport {
       (s) => s.id,
     ),
     ...duplicatesOf(
+      "location.name",
+      locations,
+      (l) => `${l.customerId} ${l.name.toLowerCase()}`,
+      (l) => l.id,
+    ),
+    // a location being disabled still holds its numbers until its job is due, and none can be added elsewhere meanwhile
+    ...duplicatesOf(
+      "location.phoneNumber",
+      locations.filter((l) => l.disabling === undefined).flatMap((l) => l.numbers.map((n) => ({ id: l.id, phoneNumber: n.phoneNumber }))),
+      (n) => n.phoneNumber,
+      (n) => n.id,
+    ),
+    ...duplicatesOf(
       "template.name",
       templates,
       (t) => t.name.toLowerCase(),
@@ -84,6 +106,9 @@ export function checkInvariants(state: State): InvariantReport {
     ...customers
       .filter((c) => !provisioningIds.has(c.provisioningId))
       .map((c) => ({ kind: "customer.provisioningId", value: c.provisioningId, ids: [c.id] })),
+    ...Object.values(state.locations)
+      .filter((l) => state.customers[l.customerId] === undefined)
+      .map((l) => ({ kind: "location.customerId", value: l.customerId, ids: [l.id] })),
     ...state.inFlight
       .filter((id) => state.customers[id]?.transition === undefined)
       .map((id) => ({ kind: "inFlight", value: id, ids: [id] })),

@@ -74,6 +74,7 @@ export function settle(state: State, now: number): State {
   if (due.length === 0) return state;
   let customers = state.customers;
   let subscribers = state.subscribers;
+  let locations = state.locations;
   const gone = new Set<string>();
   for (const id of due) {
     const c = customers[id];
@@ -93,7 +94,14 @@ export function settle(state: State, now: number): State {
         .map((s) => s.id),
     );
     if (orphans.size > 0) subscribers = withoutRecords(subscribers, orphans);
+    // the org's locations (and their numbers) go with the customer
+    const sites = new Set(
+      Object.values(locations)
+        .filter((l) => gone.has(l.customerId))
+        .map((l) => l.id),
+    );
+    if (sites.size > 0) locations = withoutRecords(locations, sites);
   }
   const dueSet = new Set(due);
-  return { ...state, customers, subscribers, inFlight: state.inFlight.filter((id) => !dueSet.has(id)) };
+  return { ...state, customers, subscribers, locations, inFlight: state.inFlight.filter((id) => !dueSet.has(id)) };
 }

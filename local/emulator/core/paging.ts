@@ -8,6 +8,8 @@ import { fail } from "./catalog";
 export interface PagingRule {
   readonly defaultMax: number;
   readonly maxMax: number;
+  /** Name of the offset parameter: `offset` (wholesale lists) unless the API says otherwise (`start`). */
+  readonly offsetParam?: string;
 }
 
 /** A page of items and the headers that go with it. */
@@ -26,17 +28,18 @@ function intParam(query: URLSearchParams, name: string, fallback: number, min: n
 }
 
 /**
- * Cuts one page out of `all` according to the query's `offset` and `max`, and builds the
+ * Cuts one page out of `all` according to the query's offset (`offset` or `start`) and `max`, and builds the
  * absolute `Link` of the next page (same path and filters, next offset) when more remain.
  */
 export function paginate<T>(all: readonly T[], query: URLSearchParams, rule: PagingRule, baseUrl: string, path: string): Page<T> {
-  const offset = intParam(query, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+  const offsetParam = rule.offsetParam ?? "offset";
+  const offset = intParam(query, offsetParam, 0, 0, Number.MAX_SAFE_INTEGER);
   const max = intParam(query, "max", rule.defaultMax, 1, rule.maxMax);
   const items = all.slice(offset, offset + max);
   const headers: Record<string, string> = {};
   if (offset + max < all.length) {
     const next = new URLSearchParams(query);
-    next.set("offset", String(offset + max));
+    next.set(offsetParam, String(offset + max));
     next.set("max", String(max));
     headers["Link"] = `<${baseUrl}${path}?${next.toString()}>; rel="next"`;
   }

@@ -55,6 +55,7 @@ export const ID_KINDS = {
   person: "PEOPLE",
   template: "TEMPLATE",
   provisioning: "PROVISIONING",
+  job: "JOB",
 } as const;
 
 /** A kind of id. */

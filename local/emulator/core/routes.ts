@@ -5,6 +5,7 @@
  */
 import type { HandlerInput, HandlerResult } from "./context";
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer, validateCustomer } from "./customers";
+import { LOCATION_ROUTES } from "./location-routes";
 import { listLocations } from "./locations";
 import type { Scope } from "./state";
 import { createSubscriber, deleteSubscriber, getSubscriber, listSubscribers, updateSubscriber, validateSubscriber } from "./subscribers";
@@ -20,6 +21,8 @@ export interface Route {
   readonly write: boolean;
   /** Takes a JSON body. */
   readonly body: boolean;
+  /** Honours `X-Emulator-Scenario: provisioned_with_errors | error` (an asynchronous outcome). */
+  readonly asyncScenario?: boolean;
   readonly handler: (h: HandlerInput) => HandlerResult;
 }
 
@@ -54,6 +57,7 @@ export const ROUTES: readonly Route[] = [
   { method: "PUT", template: `${T}/{id}`, scope: CW, write: true, body: true, handler: updateTemplate },
   { method: "DELETE", template: `${T}/{id}`, scope: CW, write: true, body: false, handler: deleteTemplate },
   { method: "GET", template: "/v1/locations", scope: "spark-admin:locations_read", write: false, body: false, handler: listLocations },
+  ...LOCATION_ROUTES,
 ];
 
 /** Result of matching a path: a route with its decoded params, or why none matched. */

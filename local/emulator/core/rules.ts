@@ -6,7 +6,7 @@
 import type { ErrorCode, Violation } from "./catalog";
 import { violation } from "./catalog";
 import { packageInfo, PACKAGES } from "./packages";
-import type { CustomerRecord } from "./state";
+import type { CustomerRecord, LocationRecord, NumberRecord } from "./state";
 
 /** Checks of a package list (customer writes): unknown names, duplicates, dependencies. */
 export function packageListViolations(packages: readonly string[], path = "packages"): Violation[] {
@@ -166,4 +166,158 @@ export function normaliseLimits(limits: Readonly<Record<string, unknown>>, packa
     if (typeof v === "number") out[p] = v;
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers of a location (POST/PUT/DELETE /v1/telephony/config/locations/{id}/numbers)
+
+/** The three number operations. */
+export type NumberOperation = "add" | "activate" | "remove";
+
+/** What a number rule looks at: the request and the location as it is now. */
+export interface NumberContext {
+  readonly op: NumberOperation;
+  /** The numbers sent (already E.164 by the body schema). */
+  readonly phoneNumbers: readonly string[];
+  /** `numberType` of an add (`DID` when not sent). */
+  readonly numberType: "DID" | "TOLLFREE" | "MOBILE";
+  readonly location: LocationRecord;
+  /** True while a disable-calling job runs on the location. */
+  readonly beingDisabled: boolean;
+  /** Where a number already is, in any inventory: "location X (id) of this organization" or undefined. */
+  readonly elsewhere: (phoneNumber: string) => string | undefined;
+  /** Who holds a number of this location: "Ann Lee (subscriber …)" or undefined. */
+  readonly owner: (phoneNumber: string) => string | undefined;
+}
+
+/** One number rule: its code, what it guards, the operations it applies to, and its check. */
+export interface NumberRule {
+  readonly code: ErrorCode;
+  readonly summary: string;
+  readonly ops: readonly NumberOperation[];
+  /** Descriptions of what is wrong (empty when the rule holds). */
+  readonly check: (ctx: NumberContext) => string[];
+}
+
+/** Cisco: "Only 20 mobile numbers can be added per request." */
+export const MAX_MOBILE_NUMBERS_PER_REQUEST = 20;
+
+const INTEGRATED: readonly string[] = ["INTEGRATED_CCP", "CISCO_PSTN"];
+const ALL_OPS: readonly NumberOperation[] = ["add", "activate", "remove"];
+const inInventory = (ctx: NumberContext, n: string): boolean => ctx.location.numbers.some((x) => x.phoneNumber === n);
+const numberOf = (ctx: NumberContext, n: string): NumberRecord | undefined => ctx.location.numbers.find((x) => x.phoneNumber === n);
+const where = (ctx: NumberContext): string => `location ${ctx.location.name} (${ctx.location.id})`;
+
+/**
+ * The number rules in precedence order. The first rule that fails answers, with every number it
+ * concerns; the guards come first because the rules after them mean nothing without them.
+ */
+export const NUMBER_RULES: readonly NumberRule[] = [
+  {
+    code: 1602,
+    summary: "numbers only at a location enabled for Webex Calling (and not being disabled)",
+    ops: ALL_OPS,
+    check: (ctx) =>
+      !ctx.location.calling
+        ? [`${where(ctx)} is not enabled for Webex Calling; enable it with POST /v1/telephony/config/locations first`]
+        : ctx.beingDisabled
+          ? [`${where(ctx)} is being disabled for Webex Calling; its numbers go with it`]
+          : [],
+  },
+  {
+    code: 1603,
+    summary: "numbers only at a location with a PSTN connection",
+    ops: ALL_OPS,
+    check: (ctx) =>
+      ctx.location.pstn === undefined
+        ? [`${where(ctx)} has no PSTN connection; set one with PUT /v1/telephony/pstn/locations/{id}/connection first`]
+        : [],
+  },
+  {
+    code: 1604,
+    summary: "the numbers API is only for non-integrated PSTN (LOCAL_GATEWAY, NON_INTEGRATED_CCP); mobile numbers may be added anywhere",
+    ops: ALL_OPS,
+    check: (ctx) =>
+      INTEGRATED.includes(ctx.location.pstn?.type ?? "") && !(ctx.op === "add" && ctx.numberType === "MOBILE")
+        ? [
+            `${where(ctx)} uses ${ctx.location.pstn?.type ?? ""}: its numbers come from the PSTN provider; read them with GET /v1/telephony/config/numbers instead of changing them`,
+          ]
+        : [],
+  },
+  {
+    code: 1001,
+    summary: "a number is listed once per request",
+    ops: ALL_OPS,
+    check: (ctx) =>
+      ctx.phoneNumbers.filter((n, i) => ctx.phoneNumbers.indexOf(n) !== i).map((n) => `phoneNumbers: ${n} is listed twice; list it once`),
+  },
+  {
+    code: 1608,
+    summary: "at most 20 mobile numbers per request",
+    ops: ["add"],
+    check: (ctx) =>
+      ctx.numberType === "MOBILE" && ctx.phoneNumbers.length > MAX_MOBILE_NUMBERS_PER_REQUEST
+        ? [`phoneNumbers: ${ctx.phoneNumbers.length} mobile numbers; send at most ${MAX_MOBILE_NUMBERS_PER_REQUEST} per request`]
+        : [],
+  },
+  {
+    code: 1605,
+    summary: "a number is in one inventory only",
+    ops: ["add"],
+    check: (ctx) =>
+      ctx.phoneNumbers.flatMap((n) => {
+        const at = ctx.elsewhere(n);
+        return at === undefined ? [] : [`phoneNumbers: ${n} is already in ${at}; remove it there first or leave it out`];
+      }),
+  },
+  {
+    code: 1609,
+    summary: "activate and remove only numbers of this location",
+    ops: ["activate", "remove"],
+    check: (ctx) =>
+      ctx.phoneNumbers
+        .filter((n) => !inInventory(ctx, n))
+        .map((n) => `phoneNumbers: ${n} is not a number of ${where(ctx)}; GET /v1/telephony/config/numbers?locationId= lists them`),
+  },
+  {
+    code: 1001,
+    summary: "mobile numbers are activated by assigning them to a user, not by this API",
+    ops: ["activate"],
+    check: (ctx) =>
+      ctx.phoneNumbers
+        .filter((n) => numberOf(ctx, n)?.numberType === "MOBILE")
+        .map((n) => `phoneNumbers: ${n} is a mobile number; it becomes active when assigned to a user`),
+  },
+  {
+    code: 1606,
+    summary: "a location's main number cannot be removed",
+    ops: ["remove"],
+    check: (ctx) =>
+      ctx.phoneNumbers
+        .filter((n) => n === ctx.location.mainNumber)
+        .map(
+          (n) =>
+            `phoneNumbers: ${n} is the main number of ${where(ctx)}; set another main number with PUT /v1/telephony/config/locations/{id} first`,
+        ),
+  },
+  {
+    code: 1607,
+    summary: "a number assigned to a person cannot be removed while assigned",
+    ops: ["remove"],
+    check: (ctx) =>
+      ctx.phoneNumbers.flatMap((n) => {
+        const owner = ctx.owner(n);
+        return owner === undefined ? [] : [`phoneNumbers: ${n} is assigned to ${owner}; unassign it (or delete that user) first`];
+      }),
+  },
+];
+
+/** Runs the number rules for an operation; the violations of the first failing rule, or none. */
+export function numberViolations(ctx: NumberContext): Violation[] {
+  for (const rule of NUMBER_RULES) {
+    if (!rule.ops.includes(ctx.op)) continue;
+    const found = rule.check(ctx);
+    if (found.length > 0) return found.map((d) => violation(rule.code, d));
+  }
+  return [];
 }

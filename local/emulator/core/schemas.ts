@@ -85,8 +85,8 @@ export const CustomerUpdateSchema = z.strictObject({
   orgId: z.string().optional(),
 });
 
-/** E.164 with the leading `+`. */
-const phoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +14155550100");
+/** E.164 with the leading `+` (subscribers' numbers and every number of the telephony API). */
+export const E164Schema = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +14155550100");
 /** [emulator] 2 to 10 digits. */
 const extension = z.string().regex(/^\d{2,10}$/, "must be 2 to 10 digits");
 
@@ -94,7 +94,7 @@ const extension = z.string().regex(/^\d{2,10}$/, "must be 2 to 10 digits");
 export const SubscriberProvisioningParametersSchema = z.strictObject({
   firstName: z.string().min(1).optional(),
   lastName: z.string().min(1).optional(),
-  primaryPhoneNumber: phoneNumber.optional(),
+  primaryPhoneNumber: E164Schema.optional(),
   extension: extension.optional(),
   locationId: z.string().min(1).optional(),
 });
@@ -168,3 +168,125 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out === "" ? "(body)" : out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Locations, PSTN and numbers: written from Cisco's Webex Calling spec (webex-calling-locations.json)
+
+/** An IANA time zone the platform's ICU knows (`America/Chicago`); [project] anything else is refused. */
+const timeZone = z
+  .string()
+  .min(1)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be an IANA time zone such as America/Chicago");
+
+/** [project] A language tag in the Webex form: `en_us`, `fr_fr`, `de`. */
+const language = z.string().regex(/^[a-zA-Z]{2,3}(_[a-zA-Z]{2})?$/, "must be a language such as en_us or fr_fr");
+
+/** A location's address (`Create_a_Location_request_address`): every field but `address2` required. */
+export const LocationAddressSchema = z.strictObject({
+  address1: z.string().min(1).max(80, "must be at most 80 characters"),
+  address2: z.string().max(80, "must be at most 80 characters").optional(),
+  city: z.string().min(1),
+  state: z.string().min(1),
+  postalCode: z.string().min(1),
+  country: CountrySchema,
+});
+
+/** [project] Location names: 1 to 80 characters. */
+const locationName = z.string().trim().min(1).max(80, "must be at most 80 characters");
+
+/** Body of `POST /v1/locations` (`Create_a_Location_request`). */
+export const LocationCreateSchema = z.strictObject({
+  name: locationName,
+  timeZone,
+  preferredLanguage: language,
+  announcementLanguage: language,
+  address: LocationAddressSchema,
+  latitude: z.string().min(1).optional(),
+  longitude: z.string().min(1).optional(),
+  notes: z.string().max(255, "must be at most 255 characters").optional(),
+});
+
+/**
+ * Body of `PUT /v1/locations/{id}` (`PutCommonLocationObject`): only these four fields, each
+ * optional, the address's fields too (`PutCommonLocationObject_address` requires none). [project]
+ * The address fields sent replace those fields; the others keep their value.
+ */
+export const LocationUpdateSchema = z.strictObject({
+  name: locationName.optional(),
+  timeZone: timeZone.optional(),
+  preferredLanguage: language.optional(),
+  address: LocationAddressSchema.partial().optional(),
+});
+
+/**
+ * Body of `POST /v1/telephony/config/locations` (enable a location for Webex Calling). [project]
+ * `id` is required; the other fields, when sent, must be the location's own (change them with
+ * `PUT /v1/locations/{id}`), except `announcementLanguage`, which is stored.
+ */
+export const EnableCallingSchema = z.strictObject({
+  id: z.string().min(1),
+  name: locationName.optional(),
+  timeZone: timeZone.optional(),
+  preferredLanguage: language.optional(),
+  announcementLanguage: language.optional(),
+  address: LocationAddressSchema.optional(),
+});
+
+/**
+ * Body of `PUT …/pstn/locations/{id}/connection` (`Setup_PSTN_Connection_for_a_Location_request`).
+ * [project] `id` is required (it picks the option); the premise route is accepted unchecked, as
+ * the emulator has no trunks.
+ */
+export const PstnConnectionSchema = z.strictObject({
+  id: z.string().min(1),
+  premiseRouteType: z.enum(["TRUNK", "ROUTE_GROUP"]).optional(),
+  premiseRouteId: z.string().min(1).optional(),
+});
+
+const numberList = z.array(E164Schema).min(1, "must hold at least one number");
+
+/** Body of `POST …/locations/{id}/numbers` (`NumbersPost`). */
+export const NumbersAddSchema = z.strictObject({
+  phoneNumbers: numberList,
+  numberType: z.enum(["TOLLFREE", "DID", "MOBILE"]).optional(),
+  numberUsageType: z.enum(["NONE", "SERVICE"]).optional(),
+  state: z.enum(["ACTIVE", "INACTIVE"]).optional(),
+  subscriptionId: z.string().min(1).optional(),
+});
+
+/** Body of `PUT …/locations/{id}/numbers` (`NumbersRequest`): numbers to activate. */
+export const NumbersActivateSchema = z.strictObject({ phoneNumbers: numberList });
+
+/** Body of `DELETE …/locations/{id}/numbers` (`NumbersDelete`): "The maximum limit is 5." */
+export const NumbersRemoveSchema = z.strictObject({
+  phoneNumbers: numberList.max(5, "must hold at most 5 numbers per request (Cisco's limit); send several requests"),
+});
+
+/** Body of `POST /v1/telephony/config/actions/validateNumbers/invoke`: any strings, judged one by one. */
+export const NumbersValidateSchema = z.strictObject({
+  phoneNumbers: z.array(z.string()).min(1, "must hold at least one number").max(500, "must hold at most 500 numbers"),
+});
+
+/**
+ * Body of `PUT /v1/telephony/config/locations/{id}` (Update Location Webex Calling Details).
+ * [project] Only the calling line id (the main number) and the announcement language are
+ * imitated; any other field is refused by name rather than ignored.
+ */
+export const CallingDetailsSchema = z.strictObject({
+  callingLineId: z.strictObject({ phoneNumber: E164Schema.optional(), name: z.string().min(1).optional() }).optional(),
+  announcementLanguage: language.optional(),
+});
+
+/** Body of `POST /v1/telephony/config/jobs/locations/deleteCallingLocation`. */
+export const DisableCallingSchema = z.strictObject({
+  locationId: z.string().min(1),
+  locationName: z.string().min(1).optional(),
+  forceDelete: z.boolean().optional(),
+});

@@ -14,6 +14,12 @@ export const SCOPES = [
   "spark-admin:wholesale_subscribers_read",
   "spark-admin:wholesale_subscribers_write",
   "spark-admin:locations_read",
+  // Locations, PSTN and numbers (Cisco's Webex Calling spec): each operation names one of these
+  "spark-admin:locations_write",
+  "spark-admin:telephony_config_read",
+  "spark-admin:telephony_config_write",
+  "spark-admin:telephony_pstn_read",
+  "spark-admin:telephony_pstn_write",
 ] as const;
 
 /** One scope. */
@@ -200,6 +206,88 @@ export const SubscriberRecordSchema = z.object({
 /** A stored subscriber. */
 export type SubscriberRecord = z.output<typeof SubscriberRecordSchema>;
 
+/** A location's address in the Webex Locations shape (a headquarters may lack state and postal code). */
+export const LocationAddressRecordSchema = z.object({
+  address1: z.string(),
+  address2: z.string().optional(),
+  city: z.string(),
+  state: z.string().optional(),
+  postalCode: z.string().optional(),
+  country: z.string(),
+});
+
+/** One number of a location's inventory. Its owner is derived from the subscribers, never stored twice. */
+export const NumberRecordSchema = z.object({
+  phoneNumber: z.string(),
+  state: z.enum(["ACTIVE", "INACTIVE"]),
+  numberType: z.enum(["DID", "TOLLFREE", "MOBILE"]),
+  numberUsageType: z.enum(["NONE", "SERVICE"]),
+  /** Put there by an integrated PSTN provider, not through the numbers API. */
+  fromProvider: z.boolean(),
+});
+
+/** A stored number. */
+export type NumberRecord = z.output<typeof NumberRecordSchema>;
+
+/** The PSTN connection types of the spec. */
+export const PstnConnectionTypeSchema = z.enum(["LOCAL_GATEWAY", "NON_INTEGRATED_CCP", "INTEGRATED_CCP", "CISCO_PSTN"]);
+
+/** A PSTN connection type. */
+export type PstnConnectionType = z.output<typeof PstnConnectionTypeSchema>;
+
+/**
+ * A location written through the Locations or telephony API. A headquarters that was never
+ * written is not stored: it is derived from its customer (`locations.ts`), so provisioning and
+ * the Locations API cannot disagree about it.
+ */
+export const LocationRecordSchema = z.object({
+  id: z.string(),
+  /** The wholesale customer whose org holds the location: it disappears with the customer. */
+  customerId: z.string(),
+  orgId: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  preferredLanguage: z.string(),
+  announcementLanguage: z.string().optional(),
+  address: LocationAddressRecordSchema,
+  latitude: z.string().optional(),
+  longitude: z.string().optional(),
+  notes: z.string().optional(),
+  /** Enabled for Webex Calling. */
+  calling: z.boolean(),
+  /** A disable-calling job that will complete at `dueAt` (calling, PSTN and numbers end then). */
+  disabling: z.object({ jobId: z.string(), dueAt: z.number() }).optional(),
+  pstn: z.object({ id: z.string(), type: PstnConnectionTypeSchema }).optional(),
+  numbers: z.array(NumberRecordSchema),
+  /** The location's main number (calling line id), one of `numbers`. */
+  mainNumber: z.string().optional(),
+  /**
+   * Call features (auto attendants, hunt groups...) at the location. The emulator has no API
+   * for them; plant a count with `PUT /__admin/state` to reach a `FORCE_REQUIRED` precheck.
+   */
+  features: z.number().int().min(0).default(0),
+  created: z.number(),
+});
+
+/** A stored location. */
+export type LocationRecord = z.output<typeof LocationRecordSchema>;
+
+/** A disable-calling job (`POST /v1/telephony/config/jobs/locations/deleteCallingLocation`). */
+export const JobRecordSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  locationId: z.string(),
+  locationName: z.string(),
+  forceDelete: z.boolean(),
+  created: z.number(),
+  dueAt: z.number(),
+  /** How it ends once due. */
+  outcome: z.enum(["COMPLETED", "FAILED"]),
+});
+
+/** A stored job. */
+export type JobRecord = z.output<typeof JobRecordSchema>;
+
 /** The whole emulator state. */
 export const StateSchema = z.object({
   version: z.literal(1),
@@ -208,6 +296,10 @@ export const StateSchema = z.object({
   templates: z.record(z.string(), TemplateRecordSchema),
   customers: z.record(z.string(), CustomerRecordSchema),
   subscribers: z.record(z.string(), SubscriberRecordSchema),
+  /** Locations written through the Locations/telephony API (state files from before them load empty). */
+  locations: z.record(z.string(), LocationRecordSchema).default({}),
+  /** Disable-calling jobs. */
+  jobs: z.record(z.string(), JobRecordSchema).default({}),
   /** Ids of customers with a pending transition: what `settle` has to look at. */
   inFlight: z.array(z.string()),
   fixtures: FixturesSchema,
@@ -277,6 +369,8 @@ export function initialState(fixtures: FixturesInput = {}, seed = 1): State {
     templates: {},
     customers: {},
     subscribers: {},
+    locations: {},
+    jobs: {},
     inFlight: [],
     fixtures: mergeFixtures(defaultFixtures(), fixtures),
   };

@@ -15,6 +15,7 @@ import {
   requireNotBusy,
   withoutRecords,
 } from "./context";
+import { subscriberLineViolations } from "./numbers";
 import { packageInfo, PACKAGES } from "./packages";
 import { paginate } from "./paging";
 import { webexId } from "./random";
@@ -117,8 +118,11 @@ interface Numbers {
   readonly locationId?: string | undefined;
 }
 
-/** 1203 and the location: a calling package needs a number or an extension, and a location of the customer. */
-function callingViolations(customer: CustomerRecord, pkg: string, n: Numbers): Violation[] {
+/**
+ * 1203 and the location: a calling package needs a number or an extension, and a calling
+ * location of the customer whose inventory holds the number (`subscriberLineViolations`).
+ */
+function callingViolations(state: State, customer: CustomerRecord, pkg: string, n: Numbers, now: number): Violation[] {
   const out: Violation[] = [];
   const calling = packageInfo(pkg)?.calling === true;
   if (calling) {
@@ -132,8 +136,8 @@ function callingViolations(customer: CustomerRecord, pkg: string, n: Numbers): V
           "provisioningParameters.locationId: is required for a calling package (GET /v1/locations?orgId= lists the headquarters)",
         ),
       );
-    } else if (customer.headquarters?.id !== n.locationId) {
-      out.push(violation(1001, `provisioningParameters.locationId: ${n.locationId} is not a location of customer ${customer.id}`));
+    } else {
+      out.push(...subscriberLineViolations(state, customer, { locationId: n.locationId, primaryPhoneNumber: n.primaryPhoneNumber }, now));
     }
   } else if (n.primaryPhoneNumber !== undefined || n.extension !== undefined || n.locationId !== undefined) {
     out.push(violation(1001, `provisioningParameters: numbers and location are only for calling packages, not "${pkg}"`));
@@ -176,7 +180,7 @@ export function createSubscriber(h: HandlerInput): HandlerResult {
   requireUsableCustomer(customer, h.now);
   const p = body.provisioningParameters ?? {};
   throwIfAny([
-    ...callingViolations(customer, pkg, p),
+    ...callingViolations(h.state, customer, pkg, p, h.now),
     ...adminViolations(customer, body.email, pkg),
     ...licenceViolations(h.state, customer, pkg),
   ]);
@@ -219,7 +223,7 @@ export function validateSubscriber(h: HandlerInput): HandlerResult {
     requireUsableCustomer(customer, h.now);
     if (pkg !== undefined) {
       throwIfAny([
-        ...callingViolations(customer, pkg, p),
+        ...callingViolations(h.state, customer, pkg, p, h.now),
         ...adminViolations(customer, body.email, pkg),
         ...licenceViolations(h.state, customer, pkg),
       ]);
@@ -298,7 +302,7 @@ export function updateSubscriber(h: HandlerInput): HandlerResult {
 
   const changedPackage = pkg !== current.packages[0];
   throwIfAny([
-    ...(isCalling && !wasCalling ? callingViolations(customer, pkg, numbers) : []),
+    ...(isCalling && !wasCalling ? callingViolations(h.state, customer, pkg, numbers, h.now) : []),
     ...adminViolations(customer, current.email, pkg),
     ...(changedPackage ? licenceViolations(h.state, customer, pkg, current.id) : []),
   ]);

@@ -241,7 +241,17 @@ describe("emulator core: locations, subscribers, templates", () => {
     const list = () => w.ok(w.call("GET", "/v1/locations", undefined, { query: `orgId=${encodeURIComponent(orgId)}` }), 200)["items"];
     expect(list()).to.deep.equal([]);
     w.settle();
-    expect(list()).to.deep.equal([{ id: w.location(id), name: "Headquarters", orgId, address: LOCATION.address }]);
+    // in the Webex Locations shape (Cisco's spec), built from provisioning's calling.location
+    expect(list()).to.deep.equal([
+      {
+        id: w.location(id),
+        name: "Headquarters",
+        orgId,
+        address: { address1: "1 Main Street", city: "Springfield", state: "IL", postalCode: "62701", country: "US" },
+        timeZone: "America/Chicago",
+        preferredLanguage: "en_us",
+      },
+    ]);
   });
 
   it("a customer without calling package has no location", () => {

@@ -2,7 +2,7 @@
 // `handle`, and builds the usual objects (template, customers, subscribers) through the API
 // itself, so every fixture a test relies on passed the same rules it tests.
 import { expect } from "chai";
-import type { ApiResponse } from "../../../local/emulator/core/catalog";
+import { type ApiResponse, ErrorBodySchema } from "../../../local/emulator/core/catalog";
 import { handle } from "../../../local/emulator/core/handle";
 import { type FixturesInput, initialState, type State } from "../../../local/emulator/core/state";
 
@@ -116,4 +116,14 @@ export class World {
 export function codes(r: ApiResponse): number[] {
   const body = r.body as { errors?: { errorCode: number }[] } | undefined;
   return (body?.errors ?? []).map((e) => e.errorCode);
+}
+
+/**
+ * For property tests: the answer's status is one of `documented` and an error has the Webex
+ * shape; successes are counted per operation (to prove the generator reaches them).
+ */
+export function tally(r: ApiResponse, op: string, documented: ReadonlySet<number>, successes: Record<string, number>): void {
+  expect(documented.has(r.status), `${op} → ${r.status} ${JSON.stringify(r.body)}`).to.equal(true);
+  if (r.status >= 400) ErrorBodySchema.parse(r.body);
+  else successes[op] = (successes[op] ?? 0) + 1;
 }
