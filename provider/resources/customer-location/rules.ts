@@ -5,6 +5,7 @@
  */
 import { INTEGRATED_PSTN_TYPES } from "../../client/schemas";
 import {
+  deepEqual,
   isPlainObject,
   isUnknown,
   type ChangeCheck,
@@ -28,7 +29,7 @@ function setAtCreation(field: string): FieldRule {
 
 /** `en_US` and `en_us` name the same language (the Locations API writes the latter). */
 function sameLanguage(a: unknown, b: unknown): boolean {
-  return typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : a === b;
+  return typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : deepEqual(a, b);
 }
 
 /** The main number the state (or the previous inputs, during check) records. */
@@ -92,6 +93,8 @@ const numbersOnIntegratedPstn: ChangeCheck = {
     const type = olds.pstnConnectionType;
     if (!isPlainObject(calling) || calling.numbers === undefined || isUnknown(calling.numbers)) return [];
     if (typeof type !== "string" || !INTEGRATED_PSTN_TYPES.includes(type as never)) return [];
+    // A rule judges changes: an unchanged list is not refused again (the update refuses it against the API).
+    if (isPlainObject(olds.calling) && deepEqual(olds.calling.numbers, calling.numbers)) return [];
     // A new connection may be non-integrated: then the create/update judges it against the API.
     const oldConnection = isPlainObject(olds.calling) ? olds.calling.pstnConnectionId : undefined;
     if (calling.pstnConnectionId !== undefined && calling.pstnConnectionId !== oldConnection) return [];

@@ -163,6 +163,12 @@ const cases: DiffCase[] = [
     },
   },
   {
+    name: "numbers unchanged on a state that says INTEGRATED_CCP: not refused again (rules judge changes; update asks the API)",
+    olds: state(withCalling({ pstnConnectionId: "ccp-integrated", numbers: numbers("+13035550100") }), integrated),
+    news: checked(withCalling({ pstnConnectionId: "ccp-integrated", numbers: numbers("+13035550100") })),
+    expect: none,
+  },
+  {
     name: "numbers together with a move to another connection: an update, judged against the API",
     olds: state(withCalling({ pstnConnectionId: "ccp-integrated" }), integrated),
     news: checked(withCalling({ pstnConnectionId: "lgw-1", numbers: numbers("+13035550100") })),
