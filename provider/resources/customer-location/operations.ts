@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, ProvisioningApiError, ValidationError, type PhoneNumber } from "../../client";
+import { encodePath } from "../../client/http";
 import { INTEGRATED_PSTN_TYPES, type PstnConnection } from "../../client/schemas";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
@@ -154,7 +155,7 @@ async function whereNumbersAre(
       `Cannot add numbers owned elsewhere in the customer's org: ${found.join("; ")}. ` +
       "Remove each from calling.numbers, or release it there first (unassign it, remove it from that location).",
     method: "POST",
-    path: `/v1/telephony/config/locations/${encodeURIComponent(id)}/numbers`,
+    path: encodePath`/v1/telephony/config/locations/${id}/numbers`,
     status: cause instanceof ProvisioningApiError ? cause.status : undefined,
     trackingId: cause instanceof ProvisioningApiError ? cause.trackingId : undefined,
   });
@@ -404,7 +405,12 @@ export async function remove(owner: object, id: string, props: Record<string, un
   }
   const force = typeof calling === "object" && (calling as Record<string, unknown>).forceDisable === true;
   try {
-    const orgId = stateString(props, "orgId") ?? (await orgOf(ctx, String(props.customerId)));
+    const customerId = stateString(props, "customerId");
+    const orgId = stateString(props, "orgId") ?? (customerId !== undefined ? await orgOf(ctx, customerId) : undefined);
+    if (orgId === undefined)
+      throw new Error(
+        "the state holds neither orgId nor customerId, so the location's org is unknown: remove it from the stack with `pulumi state delete`.",
+      );
     const t = ctx.client.telephony;
     let precheck;
     try {
