@@ -11,23 +11,25 @@
  *     `quantitiy` would otherwise be silently ignored);
  *  3. each entry's own rules, judged by the resource's own `check` (the same code `pulumi preview`
  *     runs), plus the rules that need two entries at once (references, unique keys, administrators,
- *     licences for users, keys that differ only by case, Unicode normalisation or surrounding spaces).
+ *     licences for users, keys that print alike or hold look-alike characters (`keys.ts`), aliases
+ *     naming another entry, `remove:` naming a declared key spelled differently).
  * A catalog with problems throws {@link CatalogError} and declares nothing, so nothing reaches the
  * API: an `up` on a half-valid catalog would otherwise create the valid half.
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import type { dynamic } from "@pulumi/pulumi";
-import { controlCharacterReason, escapeControl, type PACKAGES } from "pulumi-webex-wholesale";
+import { controlCharacterReason, escapeControl } from "pulumi-webex-wholesale";
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
+// Not part of the package's public surface, so imported from its source: the one definition of a
+// customer's admin package, which the provider's own rules use too.
+import { adminPackageOf } from "../provider/packages";
+import { foldKey, lookalikeReason, showKey } from "./keys";
 import { CATALOG_ONLY_FIELDS, CatalogSchema, type Catalog, type CatalogCustomer, type CatalogIssue, type CatalogUser } from "./schema";
 
 /** Pulumi's unknown-value sentinel: a resource's `check` skips validating it (resources.md, "Unknowns"). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** What the loader needs to know about one package: a subset of a row of the package's `PACKAGES`. */
-export type PackageFacts = Pick<(typeof PACKAGES)[keyof typeof PACKAGES], "calling" | "limitable" | "adminRank">;
 
 /** One failure returned by a resource's `check`, as Pulumi defines it. */
 export type CheckFailure = dynamic.CheckFailure;
@@ -40,8 +42,6 @@ export type EntryCheck = (args: Record<string, unknown>) => Promise<readonly Che
  * is testable on its own; `package-rules.ts` builds the real ones.
  */
 export type CatalogRules = {
-  /** The package catalogue, by package name. */
-  readonly packages: Readonly<Record<string, PackageFacts>>;
   /** `OnboardingTemplate`'s check. */
   readonly checkTemplate: EntryCheck;
   /** `CustomerOrg`'s check. */
@@ -79,10 +79,11 @@ export function formatIssues(file: string, issues: readonly CatalogIssue[]): str
   const lines = issues.map((i) => {
     const where = i.line === undefined ? "" : ` (line ${i.line}, column ${i.column ?? 1})`;
     // Paths and messages quote the catalog's own text: shown escaped, never raw.
-    return `  - ${escapeControl(i.path || "(file)")}${where}: ${escapeControl(i.message)}`;
+    // A path holds the catalog's field names: a look-alike one (`us\u0435rs`) is shown escaped too.
+    return `  - ${showKey(escapeControl(i.path || "(file)"))}${where}: ${escapeControl(i.message)}`;
   });
   const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-  return `catalog ${file}: ${count}; nothing was declared, so nothing was sent to the API.\n` + `${lines.join("\n")}`;
+  return `catalog ${escapeControl(file)}: ${count}; nothing was declared, so nothing was sent to the API.\n` + `${lines.join("\n")}`;
 }
 
 /** A path as segments: property names and list indexes. */
@@ -141,7 +142,11 @@ export type CatalogResult =
 
 /** What a run may accept that a catalog would otherwise be refused for. */
 export type ValidateOptions = {
-  /** Keys that differ only by case, Unicode normalisation or surrounding spaces: warn instead of refusing. */
+  /**
+   * Keys that print alike (case, Unicode normalisation, invisible or look-alike characters, spaces) or
+   * hold look-alike characters: warn instead of refusing. Aliases and `remove:` entries that name
+   * another entry stay refused.
+   */
   readonly allowLookalikes?: boolean;
 };
 
@@ -293,7 +298,12 @@ export async function validateCatalog(text: string, rules: CatalogRules, options
   const fromChecks = await entryChecks(lists, rules);
   const where = (path: Path) => locate(doc, lc, path)?.line;
   const lookalikes = lookalikeChecks(lists, where);
-  const fromCross = [...crossChecks(lists, rules), ...removalChecks(lists, raw.remove), ...(options.allowLookalikes ? [] : lookalikes)];
+  const fromCross = [
+    ...crossChecks(lists),
+    ...aliasChecks(lists),
+    ...removalChecks(lists, raw.remove),
+    ...(options.allowLookalikes ? [] : lookalikes),
+  ];
   for (const f of [...fromChecks, ...fromCross]) {
     // The structural message is the more precise one when both layers see the same field.
     if (!zodPaths.has(formatPath(f.path))) found.push(f);
@@ -334,7 +344,7 @@ export async function loadCatalog(file: string, rules: CatalogRules, options: Lo
     options.warn?.(
       formatIssues(displayPath(file), result.warnings).replace(
         /^[^\n]*/,
-        `catalog ${displayPath(file)}: accepted because lookalike keys are allowed for this run:`,
+        `catalog ${escapeControl(displayPath(file))}: accepted because lookalike keys are allowed for this run:`,
       ),
     );
   }
@@ -346,7 +356,11 @@ function zodIssues(issues: readonly z.core.$ZodIssue[]): { path: Path; message: 
   return issues.flatMap((i) => {
     const path = i.path.map((s) => (typeof s === "symbol" ? String(s) : s));
     if (i.code === "unrecognized_keys") {
-      return i.keys.map((k) => ({ path: [...path, k], message: "unknown field (check its spelling)" }));
+      return i.keys.map((k) => {
+        const odd = lookalikeReason(k);
+        // "check its spelling" about a word that looks right helps no one: show what differs.
+        return { path: [...path, k], message: odd ? `unknown field: its name ${odd}` : "unknown field (check its spelling)" };
+      });
     }
     // zod does not keep the input in issues; its message says when the field was absent.
     if (i.code === "invalid_type" && /received undefined$/.test(i.message)) {
@@ -405,7 +419,7 @@ async function entryChecks(lists: Lists, rules: CatalogRules): Promise<{ path: P
 }
 
 /** Rules that need two entries: unique keys, references, administrators, licences for users. */
-function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: string }[] {
+function crossChecks(lists: Lists): { path: Path; message: string }[] {
   const out: { path: Path; message: string }[] = [];
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
@@ -417,7 +431,10 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
       const prior = first.get(fold(value));
       if (prior === undefined) first.set(fold(value), index);
       else
-        out.push({ path: [kind, index, field], message: `${what} "${value}" is already used by ${kind}[${prior}]; keys must be unique` });
+        out.push({
+          path: [kind, index, field],
+          message: `${what} "${showKey(value)}" is already used by ${kind}[${prior}]; keys must be unique`,
+        });
     }
     return first;
   };
@@ -436,10 +453,10 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
       });
     }
     if (template !== undefined && !templates.has(template)) {
-      const known = [...templates.keys()].join(", ") || "none";
+      const known = [...templates.keys()].map(showKey).join(", ") || "none";
       out.push({
         path: ["customers", index, "template"],
-        message: `no template named "${template}" in this catalog (templates: ${known})`,
+        message: `no template named "${showKey(template)}" in this catalog (templates: ${known})`,
       });
     }
     const id = str(entry.externalId);
@@ -454,10 +471,10 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
     if (ref === undefined) continue;
     const customer = customers.get(ref);
     if (!customer) {
-      const known = [...customers.keys()].join(", ") || "none";
+      const known = [...customers.keys()].map(showKey).join(", ") || "none";
       out.push({
         path: ["users", index, "customer"],
-        message: `no customer with externalId "${ref}" in this catalog (customers: ${known})`,
+        message: `no customer with externalId "${showKey(ref)}" in this catalog (customers: ${known})`,
       });
       continue;
     }
@@ -484,7 +501,7 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
         message: `${user.email} is customer "${ref}"'s adminEmail, hence its first full administrator: set administrator: true`,
       });
     }
-    const adminPackage = adminPackageOf(packages, rules);
+    const adminPackage = adminPackageOf(packages);
     if ((isFirstAdmin || user.administrator === true) && adminPackage !== undefined && pkg !== undefined && pkg !== adminPackage) {
       out.push({
         path: ["users", index, "package"],
@@ -511,29 +528,36 @@ function crossChecks(lists: Lists, rules: CatalogRules): { path: Path; message: 
   return out;
 }
 
-/**
- * A key as a person reads it: case, Unicode normalisation (a precomposed "é" and "e" + combining
- * accent) and surrounding spaces do not make two keys different to a reviewer, though they make two
- * resources to Pulumi.
- */
-export function foldKey(key: string): string {
-  return key.normalize("NFC").trim().toLowerCase().normalize("NFC");
-}
+/** Each kind's key field. */
+const KEY_FIELDS = { templates: "name", customers: "externalId", users: "email" } as const;
+/** Each kind's entry, for messages. */
+const NOUNS = { templates: "template", customers: "customer", users: "user" } as const;
+/** Why two keys that fold alike are one, for messages. */
+const ALIKE = "differ only by case, Unicode normalisation, invisible or look-alike characters, or surrounding spaces";
+/** How a run accepts what {@link lookalikeChecks} refuses. */
+const ACCEPT_LOOKALIKES = `accept it with \`npm start -- up --allow-lookalikes\` (Pulumi CLI: ${ALLOW_LOOKALIKES_ENV}=true)`;
 
 /**
- * Keys of one kind that differ but fold to the same key ({@link foldKey}): two customers (or users,
- * or templates) a reviewer cannot tell apart. Names both keys and their lines. Exact duplicates are
- * the unique-key rule's, and emails equal but for case the API refuses anyway (`crossChecks`).
+ * Keys a reviewer cannot read as they are: a key holding characters that print like others
+ * ({@link lookalikeReason}: invisible ones, fullwidth digits, Cyrillic or Greek letters among Latin
+ * ones), and keys of one kind that differ but fold to the same key ({@link foldKey}), named with
+ * both lines. Exact duplicates are the unique-key rule's, and emails equal but for case the API
+ * refuses anyway (`crossChecks`). A run may accept these (`allowLookalikes`).
  */
 function lookalikeChecks(lists: Lists, lineOf: (path: Path) => number | undefined): { path: Path; message: string }[] {
   const out: { path: Path; message: string }[] = [];
-  const fields = { templates: "name", customers: "externalId", users: "email" } as const;
+  const odd = (path: Path, what: string, value: unknown) => {
+    const reason = typeof value === "string" && controlCharacterReason(value) === undefined ? lookalikeReason(value) : undefined;
+    if (reason) out.push({ path, message: `${what} ${reason}, or ${ACCEPT_LOOKALIKES}` });
+  };
   for (const kind of ["templates", "customers", "users"] as const) {
-    const field = fields[kind];
+    const field = KEY_FIELDS[kind];
     const first = new Map<string, { index: number; value: string }>();
     for (const { index, entry } of lists[kind]) {
+      if (Array.isArray(entry.aliases)) entry.aliases.forEach((a: unknown, j: number) => odd([kind, index, "aliases", j], "the alias", a));
       const value = entry[field];
       if (typeof value !== "string") continue;
+      odd([kind, index, field], `the ${field}`, value);
       const prior = first.get(foldKey(value));
       if (prior === undefined) first.set(foldKey(value), { index, value });
       else if (prior.value !== value && !(kind === "users" && prior.value.toLowerCase() === value.toLowerCase())) {
@@ -541,10 +565,9 @@ function lookalikeChecks(lists: Lists, lineOf: (path: Path) => number | undefine
         out.push({
           path: [kind, index, field],
           message:
-            `${field} ${JSON.stringify(value)} (line ${line(index)}) and ${JSON.stringify(prior.value)} of ${kind}[${prior.index}] ` +
-            `(line ${line(prior.index)}) differ only by case, Unicode normalisation or surrounding spaces: they would be two ` +
-            "separate resources a reviewer cannot tell apart. Spell them the same if they are one, rename one if they are two, " +
-            `or accept it with \`npm start -- up --allow-lookalikes\` (Pulumi CLI: ${ALLOW_LOOKALIKES_ENV}=true)`,
+            `${field} "${showKey(value)}" (line ${line(index)}) and "${showKey(prior.value)}" of ${kind}[${prior.index}] ` +
+            `(line ${line(prior.index)}) ${ALIKE}: they would be two separate resources a reviewer cannot tell apart. ` +
+            `Spell them the same if they are one, rename one if they are two, or ${ACCEPT_LOOKALIKES}`,
         });
       }
     }
@@ -552,28 +575,97 @@ function lookalikeChecks(lists: Lists, lineOf: (path: Path) => number | undefine
   return out;
 }
 
-/** `remove:` lists keys that are gone on purpose: one still declared is a contradiction. */
-function removalChecks(lists: Lists, remove: unknown): { path: Path; message: string }[] {
-  const declared = {
-    customers: new Set(lists.customers.map(({ entry }) => entry.externalId)),
-    users: new Set(lists.users.map(({ entry }) => entry.email)),
-  };
-  return (["customers", "users"] as const).flatMap((kind) => {
-    const keys = isRecord(remove) && Array.isArray(remove[kind]) ? (remove[kind] as unknown[]) : [];
-    return keys.flatMap((key, i) =>
-      typeof key === "string" && declared[kind].has(key)
-        ? [{ path: ["remove", kind, i], message: `"${key}" is still declared under ${kind}: delete its entry, or drop it from remove:` }]
-        : [],
-    );
-  });
+/**
+ * `aliases` name the key an entry had before a rename. An alias naming another entry of the
+ * catalog, one claimed by two entries, or the entry's own key would hand one object's state to
+ * another and delete it (the deletion guard checks the same against the stack's record).
+ */
+function aliasChecks(lists: Lists): { path: Path; message: string }[] {
+  const out: { path: Path; message: string }[] = [];
+  for (const kind of ["templates", "customers"] as const) {
+    const field = KEY_FIELDS[kind];
+    const noun = NOUNS[kind];
+    const keys = new Map<string, number>();
+    for (const { index, entry } of lists[kind]) if (typeof entry[field] === "string") keys.set(foldKey(entry[field]), index);
+    const claimed = new Map<string, { index: number; key: string }>();
+    for (const { index, entry } of lists[kind]) {
+      const key = typeof entry[field] === "string" ? entry[field] : undefined;
+      if (key === undefined || !Array.isArray(entry.aliases)) continue;
+      entry.aliases.forEach((alias: unknown, j: number) => {
+        if (typeof alias !== "string") return;
+        const path = [kind, index, "aliases", j];
+        const rule = "an alias is only the key this same entry had before a rename";
+        const other = keys.get(foldKey(alias));
+        if (alias === key) {
+          out.push({ path, message: `"${showKey(alias)}" is this ${noun}'s own ${field}; remove it from aliases (${rule})` });
+        } else if (other !== undefined && other !== index) {
+          const owner = String(lists[kind].find((e) => e.index === other)!.entry[field]);
+          out.push({
+            path,
+            message:
+              `"${showKey(alias)}" is the ${field} of ${kind}[${other}] ("${showKey(owner)}"): as an alias of "${showKey(key)}" it ` +
+              `would hand that ${noun}'s state to "${showKey(key)}" and delete one of them. Remove it from the aliases of ` +
+              `"${showKey(key)}" (${rule})`,
+          });
+        } else {
+          const prior = claimed.get(foldKey(alias));
+          if (prior !== undefined && prior.index !== index) {
+            out.push({
+              path,
+              message:
+                `"${showKey(alias)}" is also an alias of ${kind}[${prior.index}] ("${showKey(prior.key)}"): one old key can become ` +
+                "one entry only; keep it on the entry that was renamed",
+            });
+          } else claimed.set(foldKey(alias), { index, key });
+        }
+      });
+    }
+  }
+  return out;
 }
 
-/** A customer's admin package: its highest-ranked package administrators can hold (provisioning-api.md). */
-export function adminPackageOf(packages: readonly (string | undefined)[], rules: Pick<CatalogRules, "packages">): string | undefined {
-  let best: { name: string; rank: number } | undefined;
-  for (const name of packages) {
-    const rank = name === undefined ? undefined : rules.packages[name]?.adminRank;
-    if (name !== undefined && rank !== undefined && (best === undefined || rank > best.rank)) best = { name, rank };
-  }
-  return best?.name;
+/**
+ * `remove:` lists keys that are gone on purpose. One still declared is a contradiction; one that
+ * is a declared key spelled differently (`omar@` against `Omar@`), or an entry's alias, names the
+ * object that entry now holds: deleting it would delete that entry's object (the attack of a case
+ * change plus `remove:`). Both are refused, whatever the run allows.
+ */
+function removalChecks(lists: Lists, remove: unknown): { path: Path; message: string }[] {
+  return (["templates", "customers", "users"] as const).flatMap((kind) => {
+    const field = KEY_FIELDS[kind];
+    const noun = NOUNS[kind];
+    const declared = new Map<string, { index: number; key: string; alias?: boolean }>();
+    for (const { index, entry } of lists[kind]) {
+      if (typeof entry[field] === "string") declared.set(foldKey(entry[field]), { index, key: entry[field] });
+      if (Array.isArray(entry.aliases) && typeof entry[field] === "string") {
+        for (const a of entry.aliases) if (typeof a === "string") declared.set(foldKey(a), { index, key: entry[field], alias: true });
+      }
+    }
+    const keys = isRecord(remove) && Array.isArray(remove[kind]) ? (remove[kind] as unknown[]) : [];
+    return keys.flatMap((key, i) => {
+      const hit = typeof key === "string" ? declared.get(foldKey(key)) : undefined;
+      if (typeof key !== "string" || hit === undefined) return [];
+      const path = ["remove", kind, i];
+      const shown = `"${showKey(key)}"`;
+      if (hit.key === key)
+        return [{ path, message: `${shown} is still declared under ${kind}: delete its entry, or drop it from remove:` }];
+      const same = hit.alias
+        ? `an alias of ${kind}[${hit.index}] ("${showKey(hit.key)}"): that entry's old key`
+        : kind === "users"
+          ? `the same user as ${kind}[${hit.index}] ("${showKey(hit.key)}"): Webex compares emails without case`
+          : `${kind}[${hit.index}] ("${showKey(hit.key)}") spelled differently: they ${ALIKE}`;
+      const keep =
+        kind === "users"
+          ? "keep the spelling the user was created with"
+          : `list the old key under the aliases of "${showKey(hit.key)}" (an update in place)`;
+      return [
+        {
+          path,
+          message:
+            `${shown} is ${same}. Deleting it would delete the ${noun} that entry now names. A change of spelling is a rename, ` +
+            `not a deletion, and needs no \`remove:\`; drop ${shown} from \`remove:\` and ${keep}`,
+        },
+      ];
+    });
+  });
 }

@@ -1,9 +1,9 @@
 /**
- * Binds the catalog loader to the resources package: its package catalogue and the `check` of
- * each resource. Kept apart from `load.ts` so the loader's own logic is tested without the package.
+ * Binds the catalog loader to the resources package: the `check` of each resource. Kept apart from
+ * `load.ts` so the loader's own logic is tested without the package.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { CustomerOrgProvider, CustomerUserProvider, OnboardingTemplateProvider, PACKAGES } from "pulumi-webex-wholesale";
+import { CustomerOrgProvider, CustomerUserProvider, OnboardingTemplateProvider } from "pulumi-webex-wholesale";
 import type { CatalogRules, EntryCheck } from "./load";
 
 /** Adapts a resource provider's `check` (pure, no I/O: resources.md) to the loader's {@link EntryCheck}. */
@@ -23,7 +23,6 @@ function checkOf(provider: dynamic.ResourceProvider): EntryCheck {
  */
 export function packageRules(): CatalogRules {
   return {
-    packages: PACKAGES,
     checkTemplate: checkOf(new OnboardingTemplateProvider()),
     checkCustomer: checkOf(new CustomerOrgProvider()),
     checkUser: checkOf(new CustomerUserProvider()),

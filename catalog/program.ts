@@ -54,11 +54,17 @@ const LOOKALIKES_SETTING = "allowLookalikes";
 
 /** The deletion guard's inputs: the catalog's keys and this run's intent (see `deletion-guard.ts`). */
 function guardInputs(catalog: Catalog, config: pulumi.Config): GuardInputs {
+  const aliasesOf = (entries: readonly { key: string; aliases?: string[] }[]) =>
+    Object.fromEntries(entries.filter((e) => (e.aliases ?? []).length > 0).map((e) => [e.key, e.aliases!]));
   return {
+    templates: catalog.templates.map((t) => t.name),
     customers: catalog.customers.map((c) => c.externalId),
     users: Object.fromEntries(catalog.users.map((u) => [u.email, u.customer])),
+    aliases: {
+      templates: aliasesOf(catalog.templates.map((t) => ({ key: t.name, aliases: t.aliases }))),
+      customers: aliasesOf(catalog.customers.map((c) => ({ key: c.externalId, aliases: c.aliases }))),
+    },
     remove: catalog.remove,
-    renamed: catalog.customers.flatMap((c) => c.aliases ?? []),
     allowDeletes: process.env[ALLOW_DELETES_ENV] === "true" || config.getBoolean(GUARD_SETTINGS.allowDeletes) === true,
     maxUserDeletes: config.getNumber(GUARD_SETTINGS.maxUserDeletes, { min: 0 }) ?? 0,
   };

@@ -120,10 +120,12 @@ export const CatalogSchema = z.strictObject({
   }),
   users: z.array(CatalogUserSchema).default([]),
   /**
-   * Keys whose deletion is intended: a customer or user that vanishes from the lists above is
+   * Keys whose deletion is intended: a template, customer or user that vanishes from the lists above is
    * deleted only when listed here (or when the run allows deletions); see `deletion-guard.ts`.
    */
-  remove: z.strictObject({ customers: z.array(text).default([]), users: z.array(text).default([]) }).default({ customers: [], users: [] }),
+  remove: z
+    .strictObject({ templates: z.array(text).default([]), customers: z.array(text).default([]), users: z.array(text).default([]) })
+    .default({ templates: [], customers: [], users: [] }),
 });
 
 /** A catalog as written in YAML (`templates` and `users` may be absent). */

@@ -3,7 +3,7 @@
  * `dependencies`, or as a child through `parent`) is gone — dependents first, as the real engine does. Independent
  * deletions run concurrently; the provider calls themselves are bounded by the plugin's semaphore.
  */
-import type { ResourceState } from "./state-store";
+import type { ResourceState } from "./state-schema";
 
 /** The URNs a resource must outlive: its dependencies and its parent. */
 function prerequisites(r: ResourceState): string[] {

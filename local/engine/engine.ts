@@ -14,8 +14,12 @@ import { changedKeyNames, changedKeys, deepEqual, isSecret, markSecretKeys, secr
 import { Redactor, Renderer, formatDuration } from "./renderer";
 import { RunContext } from "./run-context";
 import { loadSdk, type PropertyMap, type PropertyValue } from "./sdk";
-import { StateStore, StateWriteError, type ResourceState } from "./state-store";
-import { StepGenerator, deleteResource, describeError } from "./step-generator";
+import { StateWriteError } from "./state-io";
+import type { ResourceState } from "./state-schema";
+import { StateStore } from "./state-store";
+import { deleteResource } from "./provider-writes";
+import { describeError } from "./step-errors";
+import { StepGenerator } from "./step-generator";
 import { parseUrn } from "./urn";
 import { ProviderError } from "./plugin-host";
 
@@ -418,9 +422,11 @@ async function refreshOne(ctx: RunContext, r: ResourceState): Promise<void> {
       res.id !== r.id ||
       (r.initErrors?.length ?? 0) !== (initErrors?.length ?? 0);
     const keys = changedKeys(r.outputs, outputs);
-    Object.assign(r, { id: res.id, outputs, inputs });
-    if (initErrors) r.initErrors = initErrors;
-    else delete r.initErrors;
+    // A new record replaces the old one: records are never changed in place.
+    const refreshed: ResourceState = { ...r, id: res.id, outputs, inputs };
+    if (initErrors) refreshed.initErrors = initErrors;
+    else delete refreshed.initErrors;
+    ctx.store.upsert(refreshed, r);
     if (changed) {
       ctx.store.markDirty();
       ctx.renderer.stepDone(r, "update", r.type, name, keys, "(refreshed)");

@@ -17,4 +17,4 @@ export {
   type Summary,
 } from "./options";
 export { resolveSecretReference } from "./project-config";
-export { StateWriteError, nodeStateIo, type StateIo } from "./state-store";
+export { StateWriteError, nodeStateIo, type StateIo } from "./state-io";

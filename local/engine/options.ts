@@ -4,7 +4,7 @@
 import * as os from "node:os";
 import { z } from "zod";
 
-import type { StateIo } from "./state-store";
+import type { StateIo } from "./state-io";
 
 /**
  * The Pulumi CLI's default `--parallel` (pkg/cmd/pulumi/operations/up.go `defaultParallel`): `PULUMI_PARALLEL` when

@@ -9,7 +9,7 @@
 import { changedKeyNames, changedKeys, deepEqual, markSecretKeys, parsePropertyPath, unwrapMap, type ChangedKeys } from "./property-values";
 import type { DiffAnswer } from "./plugin-host";
 import type { PropertyMap } from "./sdk";
-import type { ResourceState } from "./state-store";
+import type { ResourceState } from "./state-schema";
 
 /** The check answer the planner needs: the checked inputs and the failures. */
 export type CheckAnswer = { inputs: PropertyMap; failures: ReadonlyArray<{ property: string; reason: string }> };

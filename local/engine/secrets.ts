@@ -91,3 +91,80 @@ export class Crypter {
     return "[Crypter]";
   }
 }
+
+/**
+ * The secrets of one stack's state: decrypts those it holds and encrypts those it will, with the key of its
+ * secrets-provider block (created with the first secret written). The passphrase is needed only once a secret is
+ * read or written.
+ */
+export class StateSecrets {
+  readonly #passphrase: string | undefined;
+  readonly #stored: SecretsProviderState | undefined;
+  #crypter: Crypter | undefined;
+  /**
+   * Plaintext → the ciphertext it was read or first written with. Writing a value again reuses it: an unchanged
+   * state stays byte-identical, so a no-op run does not rewrite the file.
+   */
+  readonly #ciphertexts = new Map<string, string>();
+
+  /**
+   * @param passphrase `PULUMI_CONFIG_PASSPHRASE`, if set.
+   * @param stored the secrets-provider block of the loaded state, if it has one.
+   * @throws PassphraseError when the passphrase does not match `stored`.
+   */
+  constructor(passphrase: string | undefined, stored: SecretsProviderState | undefined) {
+    this.#passphrase = passphrase;
+    this.#stored = stored;
+    if (stored && passphrase !== undefined) this.#crypter = Crypter.create(passphrase, stored);
+  }
+
+  /** True when secrets can be written (a passphrase is available). */
+  get canEncrypt(): boolean {
+    return this.#passphrase !== undefined;
+  }
+
+  /** The secrets-provider block to store: the loaded one, or the one the first secret written created. */
+  get provider(): SecretsProviderState | undefined {
+    return this.#crypter?.provider ?? this.#stored;
+  }
+
+  /**
+   * The plaintext of a stored ciphertext.
+   *
+   * @throws PassphraseError when no passphrase is set, or it is not the one the state was written with.
+   */
+  decrypt(ciphertext: string): string {
+    if (!this.#crypter) {
+      throw new PassphraseError(
+        `the state of this stack contains secrets: set PULUMI_CONFIG_PASSPHRASE to the passphrase used to write it`,
+      );
+    }
+    const plain = this.#crypter.decrypt(ciphertext);
+    this.#ciphertexts.set(plain, ciphertext);
+    return plain;
+  }
+
+  /**
+   * The ciphertext to store for a plaintext.
+   *
+   * @throws PassphraseError when no passphrase is set.
+   */
+  encrypt(plain: string): string {
+    let ciphertext = this.#ciphertexts.get(plain);
+    if (ciphertext === undefined) {
+      ciphertext = this.#getCrypter().encrypt(plain);
+      this.#ciphertexts.set(plain, ciphertext);
+    }
+    return ciphertext;
+  }
+
+  #getCrypter(): Crypter {
+    if (!this.#crypter) {
+      if (this.#passphrase === undefined) {
+        throw new PassphraseError("a secret must be saved in the state: set PULUMI_CONFIG_PASSPHRASE (an empty value is allowed)");
+      }
+      this.#crypter = Crypter.create(this.#passphrase, this.#stored);
+    }
+    return this.#crypter;
+  }
+}

@@ -3,14 +3,20 @@
  * step generator does (check → diff → same / create / update / replace), records the outcome in the state, and
  * answers the program. Deletions (removed resources and the old halves of create-before-delete replacements)
  * are deferred to {@link StepGenerator.finish}, after every registration, as the real engine does (G7).
+ *
+ * The provider writes themselves, wrapped in the state's pending-operation protocol, are in `provider-writes.ts`,
+ * and the decision of each step in `planner.ts`. This module stays over 400 lines on purpose: custom resources,
+ * components, `Resource.get` reads, delete-before-replace dependents and the deferred deletes all read and update
+ * one run's bookkeeping (the prior records claimed, aliases and renames, the old halves waiting for deletion), and
+ * splitting them would spread that state across modules.
  */
 import { runDeletes } from "./delete-scheduler";
-import { ProviderError } from "./plugin-host";
-import { plan, type Step } from "./planner";
+import { applyWrite, deleteResource, type Goal } from "./provider-writes";
+import { StepError, StepFailure, describeError } from "./step-errors";
+import { plan } from "./planner";
 import {
   applyIgnoreChanges,
   changedKeyNames,
-  changedKeys,
   containsSecret,
   deepEqual,
   markSecretKeys,
@@ -18,27 +24,15 @@ import {
   secretKeys,
   unwrapMap,
   UNKNOWN_SENTINEL,
-  type ChangedKeys,
 } from "./property-values";
 import type { MonitorAnswer, MonitorHandlers, ReadRequestInfo, Registration } from "./monitor-server";
 import type { RunContext } from "./run-context";
 import type { PropertyMap } from "./sdk";
-import { StateWriteError, type ResourceState } from "./state-store";
+import type { ResourceState } from "./state-schema";
 import { ROOT_STACK_TYPE, computeAliasUrns, makeUrn, parseUrn } from "./urn";
 import type { StepRecord } from "./options";
 
-/** A step that cannot proceed, with a message meant for the person running the deployment. */
-export class StepError extends Error {
-  override name = "StepError";
-}
-
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
-
-/** The part of a registration that becomes resource state regardless of the step. */
-type Goal = Pick<
-  ResourceState,
-  "urn" | "type" | "custom" | "parent" | "dependencies" | "propertyDependencies" | "protect" | "retainOnDelete" | "additionalSecretOutputs"
->;
 
 /** Generates and executes the steps of an `up` or `preview`. */
 export class StepGenerator implements Omit<MonitorHandlers, "log"> {
@@ -292,15 +286,17 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     }
     if (step.op === "replace" && step.deleteBeforeReplace && prior) {
       await this.#replaceDependentsFirst(prior);
-      if (!(await this.#deleteOne(prior, { replacing: true }))) {
+      if (!(await deleteResource(this.ctx, prior, { replacing: true }))) {
         throw new StepFailure("replace", "the old resource could not be deleted", undefined, true);
       }
     }
-    const state = await this.#apply(step, goal, name, step.op === "update" ? prior : undefined, check.inputs, secretOut, note);
+    const state = await applyWrite(ctx, step, goal, name, step.op === "update" ? prior : undefined, check.inputs, secretOut, note);
     if (step.op === "replace" && !step.deleteBeforeReplace && prior) {
-      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion.
-      prior.pendingReplacement = true;
-      this.#deferred.push(prior);
+      // Create-before-delete: the old resource stays in the state, flagged, until its deferred deletion. A flagged
+      // copy replaces it: the prior state is never changed, so what the run started from stays as it was read.
+      const old: ResourceState = { ...prior, pendingReplacement: true };
+      ctx.store.upsert(old, prior);
+      this.#deferred.push(old);
       ctx.store.markDirty();
     }
     record();
@@ -360,7 +356,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     }
     const outcome = await runDeletes(
       dependents,
-      (r) => this.#deleteOne(r, { replacing: true }),
+      (r) => deleteResource(this.ctx, r, { replacing: true }),
       () => ctx.stopped,
     );
     if (outcome.failed.length > 0 || outcome.skipped.length > 0) {
@@ -371,109 +367,6 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
         outcome.skipped.length === 0,
       );
     }
-  }
-
-  /** Refuses a write whose result would hold a secret when the state cannot encrypt it. */
-  #guardSecrets(inputs: PropertyMap, secretOut: string[]): void {
-    if (this.ctx.store.canEncrypt) return;
-    if (secretOut.length > 0 || secretKeys(inputs).length > 0) {
-      throw new StepError("this resource has secret values, which the state must encrypt: set PULUMI_CONFIG_PASSPHRASE");
-    }
-  }
-
-  /**
-   * Refuses to start a provider write once the run must stop: a cancelled run reports it; after a failed state
-   * write the step simply does not start (the run's final error says why, once, with what may be unrecorded).
-   */
-  #guardStop(op: StepRecord["op"]): void {
-    if (this.ctx.cancelled) throw new StepFailure(op, "cancelled before the provider was called");
-    if (this.ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", undefined, true);
-  }
-
-  /**
-   * Applies a create, an update or the create of a replacement, as the real engine's CreateStep/UpdateStep.Apply
-   * with the snapshot manager around it: the pending operation is durable before the provider is called, the result
-   * (or a partial result with its initialization errors) is recorded once and durable before the program hears of it.
-   *
-   * @param prior the resource an update changes in place (undefined for a create: a replaced resource stays in the
-   *   state until it is deleted).
-   * @param checked the checked inputs as the provider gets them (secrets unwrapped).
-   * @param note shown with an update's result (a rename, a retry).
-   */
-  async #apply(
-    step: Extract<Step, { op: "create" | "update" | "replace" }>,
-    goal: Goal,
-    name: string,
-    prior: ResourceState | undefined,
-    checked: PropertyMap,
-    secretOut: string[],
-    note: string | undefined,
-  ): Promise<ResourceState> {
-    const { ctx } = this;
-    const { op, inputs } = step;
-    const kind = op === "update" ? "update" : "create";
-    const keys = op === "create" ? undefined : step.changedKeys;
-    const call = (plugin: Awaited<ReturnType<RunContext["plugin"]>>, onStart: () => void): Promise<{ id: string; outputs: PropertyMap }> =>
-      op === "update" && prior
-        ? plugin
-            .update(goal.urn, prior.id, unwrapMap(prior.outputs), checked, unwrapMap(prior.inputs), onStart)
-            .then((outputs) => ({ id: prior.id, outputs }))
-        : plugin.create(goal.urn, checked, onStart);
-    this.#guardSecrets(inputs, secretOut);
-    this.#guardStop(op);
-    const plugin = await ctx.plugin();
-    const token = {};
-    let started = false;
-    const pending = ctx.store.beginOperation(kind, goal.urn, goal.type, prior?.id);
-    let result: { id: string; outputs: PropertyMap; initErrors?: string[] };
-    try {
-      await ctx.store.flush();
-      result = await call(plugin, () => {
-        started = true;
-        ctx.renderer.stepStart(token, op, goal.type, name, keys);
-      });
-    } catch (e) {
-      ctx.store.endOperation(pending);
-      // The state broke before the provider was called: this step never started.
-      if (!started && ctx.store.writeFailure) throw new StepFailure(op, "not started: the state cannot be written", token, true);
-      if (!(e instanceof ProviderError && e.initFailure)) {
-        await ctx.store.flush().catch(() => undefined);
-        throw new StepFailure(op, describeError(e), token);
-      }
-      result = { id: e.initFailure.id || (prior?.id ?? ""), outputs: e.initFailure.properties, initErrors: e.initFailure.reasons };
-    }
-    const state: ResourceState = {
-      ...goal,
-      id: result.id,
-      inputs,
-      outputs: markSecretKeys(result.outputs, secretOut),
-      external: false,
-      ...(result.initErrors ? { initErrors: result.initErrors } : {}),
-    };
-    ctx.learnSecrets(state.outputs);
-    ctx.store.upsert(state, prior);
-    ctx.store.endOperation(pending);
-    const done = kind === "create" ? "created" : "updated";
-    try {
-      await ctx.store.flush();
-    } catch (e) {
-      // The write failure itself is reported once at the end of the run, with every object it leaves unrecorded.
-      const why = e instanceof StateWriteError ? "the state cannot be written (see the last error)" : describeError(e);
-      throw new StepFailure(op, `${done} (id ${state.id}), but not recorded: ${why}`, token);
-    }
-    if (result.initErrors) {
-      throw new StepFailure(op, `${done} with initialization errors (the next up retries it): ${result.initErrors.join("; ")}`, token);
-    }
-    ctx.renderer.stepDone(token, op, goal.type, name, keys, kind === "update" ? note : undefined);
-    return state;
-  }
-
-  /**
-   * Deletes one resource from the provider (unless retained, external or a component) and the state.
-   * Resolves false after reporting a failure.
-   */
-  async #deleteOne(r: ResourceState, how: { replacing?: boolean; record?: boolean } = {}): Promise<boolean> {
-    return deleteResource(this.ctx, r, how);
   }
 
   /** ResourceMonitor.RegisterResourceOutputs: component and stack outputs. */
@@ -490,9 +383,11 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
       this.#stackOutputs = outputs;
       return;
     }
-    const state = this.#registered.get(urn)?.state;
-    if (state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
-      state.outputs = outputs;
+    const entry = this.#registered.get(urn);
+    const state = entry?.state;
+    if (entry && state && !this.ctx.dryRun && !deepEqual(state.outputs, outputs)) {
+      entry.state = { ...state, outputs };
+      this.ctx.store.upsert(entry.state, state);
       this.ctx.store.markDirty();
     }
   }
@@ -590,7 +485,7 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     const replacedSet = new Set(replaced);
     const outcome = await runDeletes(
       [...removed, ...replaced],
-      (r) => this.#deleteOne(r, { replacing: replacedSet.has(r), record: !replacedSet.has(r) }),
+      (r) => deleteResource(this.ctx, r, { replacing: replacedSet.has(r), record: !replacedSet.has(r) }),
       () => ctx.stopped,
     );
     for (const r of outcome.skipped) {
@@ -602,9 +497,11 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
     }
     ctx.store.state.outputs = this.#stackOutputs ?? {};
     if (this.#renamed.size > 0) {
-      for (const r of ctx.store.state.resources) {
-        r.dependencies = r.dependencies.map((u) => this.#renamed.get(u) ?? u);
-        r.parent = this.#renamed.get(r.parent) ?? r.parent;
+      const renamed = (u: string): boolean => this.#renamed.has(u);
+      for (const r of [...ctx.store.state.resources]) {
+        if (!renamed(r.parent) && !r.dependencies.some(renamed)) continue;
+        const dependencies = r.dependencies.map((u) => this.#renamed.get(u) ?? u);
+        ctx.store.upsert({ ...r, dependencies, parent: this.#renamed.get(r.parent) ?? r.parent }, r);
       }
     }
     ctx.store.markDirty(0);
@@ -613,23 +510,6 @@ export class StepGenerator implements Omit<MonitorHandlers, "log"> {
   /** The stack outputs the program registered (for display), or undefined if it never did. */
   get stackOutputs(): PropertyMap | undefined {
     return this.#stackOutputs;
-  }
-}
-
-/** A failure inside a step, carrying the kind of step and the renderer token of its progress line. */
-export class StepFailure extends StepError {
-  /**
-   * @param op the kind of step that failed.
-   * @param token the renderer token of the step's progress line.
-   * @param reported the failure was already reported (only the run's status must change).
-   */
-  constructor(
-    readonly op: StepRecord["op"],
-    message: string,
-    readonly token?: object,
-    readonly reported = false,
-  ) {
-    super(message);
   }
 }
 
@@ -652,67 +532,4 @@ export function sameRecord(a: ResourceState, b: ResourceState): boolean {
     deepEqual(a.inputs, b.inputs) &&
     deepEqual(a.outputs, b.outputs)
   );
-}
-
-/** A readable one-line message for anything thrown inside a step. */
-export function describeError(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
-/**
- * Deletes one resource: from the provider when it is a managed custom resource (not retained, not read with
- * `Resource.get`), always from the state. The pending operation is durable before the provider is called.
- *
- * @param how.replacing the old half of a replacement (reported as part of the replace, not as a delete).
- * @param how.record count the deletion as a step (default true unless replacing).
- * @returns false after reporting a failure.
- */
-export async function deleteResource(
-  ctx: RunContext,
-  r: ResourceState,
-  how: { replacing?: boolean; record?: boolean } = {},
-): Promise<boolean> {
-  const { name } = parseUrn(r.urn);
-  const record = how.record ?? !how.replacing;
-  const note = how.replacing
-    ? "(old half of a replacement)"
-    : r.retainOnDelete
-      ? "(retained: not deleted from the provider)"
-      : r.external
-        ? "(read with get: dropped from the state only)"
-        : undefined;
-  const token = {};
-  if (r.custom && !r.external && !r.retainOnDelete) {
-    if (ctx.cancelled) {
-      ctx.fail(r.urn, r.type, how.replacing ? "replace" : "delete", "cancelled before the provider was called");
-      return false;
-    }
-    // After a failed state write no new step starts; the run's final error says why.
-    if (ctx.store.writeFailure) return false;
-    const pending = ctx.store.beginOperation("delete", r.urn, r.type, r.id);
-    try {
-      await ctx.store.flush();
-      const plugin = await ctx.plugin();
-      await plugin.delete(r.urn, r.id, unwrapMap(r.outputs), unwrapMap(r.inputs), () =>
-        ctx.renderer.stepStart(token, "delete", r.type, name),
-      );
-    } catch (e) {
-      ctx.store.endOperation(pending);
-      ctx.store.markDirty(0);
-      if (how.replacing) ctx.fail(r.urn, r.type, "replace", `deleting the old resource failed: ${describeError(e)}`, token);
-      else ctx.fail(r.urn, r.type, "delete", describeError(e), token);
-      return false;
-    }
-    ctx.store.remove(r);
-    ctx.store.endOperation(pending);
-    await ctx.store.flush();
-    ctx.renderer.stepDone(token, "delete", r.type, name, undefined, note);
-  } else {
-    ctx.store.remove(r);
-    ctx.store.markDirty();
-    ctx.renderer.stepDone(token, "delete", r.type, name, undefined, note);
-  }
-  if (record) ctx.record({ urn: r.urn, type: r.type, name, op: "delete" });
-  return true;
 }

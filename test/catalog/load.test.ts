@@ -10,7 +10,6 @@ import { stringify } from "yaml";
 import {
   CatalogError,
   UNKNOWN,
-  adminPackageOf,
   formatPath,
   loadCatalog,
   parsePath,
@@ -33,7 +32,6 @@ const seen: { kind: string; args: Record<string, unknown> }[] = [];
 
 /** Fake checks: one rule each, reported with the resource's own path form. */
 const rules: CatalogRules = {
-  packages: PACKAGES,
   checkTemplate: async (args) => {
     seen.push({ kind: "template", args });
     return String(args.templateName).length > 80 ? [{ property: "templateName", reason: "at most 80 characters" }] : [];
@@ -396,15 +394,4 @@ describe("catalog paths", () => {
       }),
     );
   });
-
-  const adminCases: { name: string; packages: string[]; expected: string | undefined }[] = [
-    { name: "highest rank wins", packages: ["webex_meetings", "webex_calling", "webex_voice"], expected: "webex_calling" },
-    { name: "add-ons hold no rank", packages: ["cisco_calling_plan", "webex_voice"], expected: "webex_voice" },
-    { name: "none without a subscriber package", packages: ["cisco_calling_plan"], expected: undefined },
-  ];
-  for (const c of adminCases) {
-    it(`adminPackageOf: ${c.name}`, () => {
-      expect(adminPackageOf(c.packages, { packages: PACKAGES })).to.equal(c.expected);
-    });
-  }
 });

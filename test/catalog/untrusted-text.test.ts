@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { CatalogError, foldKey, loadCatalog, validateCatalog, type CatalogRules } from "../../catalog/load";
+import { foldKey } from "../../catalog/keys";
+import { CatalogError, loadCatalog, validateCatalog, type CatalogRules } from "../../catalog/load";
 import { Redactor, Renderer } from "../../local/engine/renderer";
 import { escapeControl, findControlCharacter } from "../../provider/text";
 
 const rules: CatalogRules = {
-  packages: { webex_meetings: { calling: false, limitable: true, adminRank: 3 } },
   checkTemplate: async () => [],
   checkCustomer: async () => [],
   checkUser: async () => [],
@@ -130,7 +130,9 @@ describe("catalog: lookalike keys", () => {
 
   it("refuses user emails that differ by a trailing space (the same email in any case stays the unique-key rule's)", async () => {
     const spaced = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "u@one.example "]), rules);
-    expect(spaced.issues.map((i) => i.message).join("\n")).to.match(/differ only by case, Unicode normalisation or surrounding spaces/);
+    expect(spaced.issues.map((i) => i.message).join("\n")).to.match(
+      /differ only by case, Unicode normalisation, invisible or look-alike characters, or surrounding spaces/,
+    );
     const cased = await validateCatalog(catalog(["acme", "beta"], ["u@one.example", "U@one.example"]), rules);
     expect(cased.issues.map((i) => i.message)).to.have.length(1);
     expect(cased.issues[0]!.message).to.match(/already used/);

@@ -10,7 +10,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import { type AddressInfo } from "node:net";
 import { generateCatalog, type CatalogOptions } from "../../bench/workload";
 import { runEngine, type EngineResult } from "../../local/engine";
-import { readStoredState } from "../../local/engine/state-store";
+import { readStoredState } from "../../local/engine/state-journal";
 import { startEmulator } from "../../local/emulator";
 import type { State } from "../../local/emulator/core/state";
 import { CliProgram, type CliResult, type Emulator, describeWithCli, tail } from "./support";

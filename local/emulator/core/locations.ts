@@ -103,13 +103,27 @@ function allLocations(state: State, now: number): LocationRecord[] {
   return out;
 }
 
+/** Customers with an org, by org id, per customers object (copy-on-write: a write makes a new one). */
+const orgIndexes = new WeakMap<State["customers"], Map<string, CustomerRecord>>();
+
+/** The customer whose org is `orgId`, found through an index built once per customers object. */
+function customerOfOrg(state: State, orgId: string): CustomerRecord | undefined {
+  let index = orgIndexes.get(state.customers);
+  if (index === undefined) {
+    index = new Map();
+    for (const c of Object.values(state.customers)) if (hasOrg(c)) index.set(c.orgId, c);
+    orgIndexes.set(state.customers, index);
+  }
+  return index.get(orgId);
+}
+
 /** The customer whose org is `orgId` (the `orgId` query parameter), or a 1001/1404 failure. */
 export function requireOrg(h: HandlerInput): CustomerRecord {
   const orgId = h.query.get("orgId");
   if (orgId === null || orgId === "") {
     fail(1001, "orgId: is required: the customer's org id (GET /v1/wholesale/customers/{id} shows it once provisioned)");
   }
-  const c = Object.values(h.state.customers).find((x) => x.orgId === orgId && hasOrg(x));
+  const c = customerOfOrg(h.state, orgId);
   if (c === undefined) fail(1404, `orgId: no organization ${orgId} among this partner's provisioned customers.`);
   return c;
 }

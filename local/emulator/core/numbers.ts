@@ -39,16 +39,25 @@ function ownerLabel(s: SubscriberRecord): string {
   return `${name !== "" ? `${name} ` : ""}(${s.email}, subscriber ${s.id})`;
 }
 
-/** Where a number already is, across every org (another org's location is not named). */
-function whereIs(state: State, orgId: string, phoneNumber: string, now: number): string | undefined {
+/**
+ * Where each of `wanted` already is, across every org, in one pass over the inventories:
+ * "location X (id) of this organization", or "another organization's inventory" (another org's
+ * location is not named). Numbers in no inventory are absent from the answer.
+ */
+function whereAre(state: State, orgId: string, now: number, wanted: readonly string[]): Map<string, string> {
+  const looking = new Set(wanted);
+  const found = new Map<string, string>();
   for (const stored of Object.values(state.locations)) {
-    const l = effectiveLocation(stored, now);
-    if (!l.numbers.some((n) => n.phoneNumber === phoneNumber)) continue;
-    // a deleted customer's locations are gone with it
-    if (state.customers[l.customerId] === undefined) continue;
-    return l.orgId === orgId ? `location ${l.name} (${l.id}) of this organization` : "another organization's inventory";
+    const l = stored.disabling === undefined ? stored : effectiveLocation(stored, now);
+    for (const n of l.numbers) {
+      if (!looking.has(n.phoneNumber)) continue;
+      found.set(
+        n.phoneNumber,
+        l.orgId === orgId ? `location ${l.name} (${l.id}) of this organization` : "another organization's inventory",
+      );
+    }
   }
-  return undefined;
+  return found;
 }
 
 /** Runs the number rules for one request on the path's location; returns it and its customer. */
@@ -56,13 +65,14 @@ function judged(h: HandlerInput, op: NumberOperation, phoneNumbers: readonly str
   const { location, customer } = requireLocation(h);
   requireOrgWritable(customer, h.now);
   const owners = holders(h.state, customer.id);
+  const elsewhere = op === "add" ? whereAre(h.state, location.orgId, h.now, phoneNumbers) : new Map<string, string>();
   const found = numberViolations({
     op,
     phoneNumbers,
     numberType,
     location,
     beingDisabled: isBeingDisabled(location, h.now),
-    elsewhere: (n) => whereIs(h.state, location.orgId, n, h.now),
+    elsewhere: (n) => elsewhere.get(n),
     owner: (n) => {
       const s = owners.get(n);
       return s !== undefined ? ownerLabel(s) : undefined;
@@ -233,6 +243,7 @@ const TOLL_FREE = /^\+18(00|33|44|55|66|77|88)/;
 export function validateNumbers(h: HandlerInput): HandlerResult {
   const customer = requireOrg(h);
   const body = parseBody(NumbersValidateSchema, h.body);
+  const elsewhere = whereAre(h.state, customer.orgId, h.now, body.phoneNumbers);
   const numbers = body.phoneNumbers.map((number, i) => {
     const tollFreeNumber = TOLL_FREE.test(number);
     if (!E164Schema.safeParse(number).success) {
@@ -241,7 +252,7 @@ export function validateNumbers(h: HandlerInput): HandlerResult {
     if (body.phoneNumbers.indexOf(number) !== i) {
       return { number, state: "Duplicate", tollFreeNumber, detail: [`${number} is listed more than once`] };
     }
-    const at = whereIs(h.state, customer.orgId, number, h.now);
+    const at = elsewhere.get(number);
     if (at !== undefined) return { number, state: "Unavailable", tollFreeNumber, detail: [`${number} is unavailable: already in ${at}`] };
     return { number, state: "Available", tollFreeNumber };
   });

@@ -133,12 +133,6 @@ export function decideAdoption<T>(
   };
 }
 
-/** The schema version recorded in state, 0 when absent (state written before versions existed). */
-export function stateSchemaVersion(olds: Record<string, unknown>): number {
-  const v = olds.schemaVersion;
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
 /** A string output of the previous state, undefined when absent (state of an older version, a `get`). */
 export function stateString(olds: Record<string, unknown>, key: string): string | undefined {
   const v = olds[key];

@@ -4,8 +4,9 @@
 import { expect } from "chai";
 import type { ApiResponse } from "../../../local/emulator/core/catalog";
 import { checkInvariants } from "../../../local/emulator/core/invariants";
+import { LOCATION_ROUTES } from "../../../local/emulator/core/location-routes";
 import { MAX_MOBILE_NUMBERS_PER_REQUEST, NUMBER_RULES } from "../../../local/emulator/core/rules";
-import { initialState, StateSchema } from "../../../local/emulator/core/state";
+import { initialState, type Scope, StateSchema } from "../../../local/emulator/core/state";
 import { codes, World } from "./world";
 
 const L = "/v1/locations";
@@ -684,4 +685,44 @@ describe("emulator core: invariants cover locations", () => {
     ]);
     expect(report.orphans).to.deep.include({ kind: "location.customerId", value: "gone", ids: ["orphan"] });
   });
+});
+
+describe("emulator core: every location route asks for its scope", () => {
+  const expected: Record<string, Scope> = {
+    "POST /v1/locations": "spark-admin:locations_write",
+    "GET /v1/locations/{id}": "spark-admin:locations_read",
+    "PUT /v1/locations/{id}": "spark-admin:locations_write",
+    "POST /v1/telephony/config/locations": "spark-admin:telephony_config_write",
+    "PUT /v1/telephony/config/locations/{id}": "spark-admin:telephony_config_write",
+    "GET /v1/telephony/pstn/locations/{id}/connectionOptions": "spark-admin:telephony_pstn_read",
+    "GET /v1/telephony/pstn/locations/{id}/connection": "spark-admin:telephony_pstn_read",
+    "PUT /v1/telephony/pstn/locations/{id}/connection": "spark-admin:telephony_pstn_write",
+    "POST /v1/telephony/config/locations/{id}/numbers": "spark-admin:telephony_config_write",
+    "PUT /v1/telephony/config/locations/{id}/numbers": "spark-admin:telephony_config_write",
+    "DELETE /v1/telephony/config/locations/{id}/numbers": "spark-admin:telephony_config_write",
+    "GET /v1/telephony/config/numbers": "spark-admin:telephony_config_read",
+    "POST /v1/telephony/config/actions/validateNumbers/invoke": "spark-admin:telephony_config_write",
+    "POST /v1/telephony/config/locations/{id}/actions/precheckForDeletion/invoke": "spark-admin:telephony_config_write",
+    "POST /v1/telephony/config/jobs/locations/deleteCallingLocation": "spark-admin:telephony_config_write",
+    "GET /v1/telephony/config/jobs/locations/deleteCallingLocation/{jobId}": "spark-admin:telephony_config_read",
+  };
+
+  it("the table holds exactly the routes of the reference, each with the scope Cisco's spec names", () => {
+    expect(Object.fromEntries(LOCATION_ROUTES.map((r) => [`${r.method} ${r.template}`, r.scope]))).to.deep.equal(expected);
+  });
+
+  for (const route of LOCATION_ROUTES) {
+    it(`${route.method} ${route.template}: 403 without ${route.scope}, past authorization with it alone`, () => {
+      const others = Object.values(expected).filter((x) => x !== route.scope);
+      const w = new World({
+        tokens: [
+          { token: "without-the-scope", scopes: [...new Set(others)] },
+          { token: "only-the-scope", scopes: [route.scope] },
+        ],
+      });
+      const path = route.template.replace("{id}", "bm9wZQ==").replace("{jobId}", "bm9wZQ==");
+      expect(codes(w.call(route.method, path, {}, { token: "without-the-scope", query: "orgId=x" }))).to.deep.equal([1403]);
+      expect(codes(w.call(route.method, path, {}, { token: "only-the-scope", query: "orgId=x" }))).to.not.include(1403);
+    });
+  }
 });

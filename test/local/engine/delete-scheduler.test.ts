@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { dependentCounts, runDeletes } from "../../../local/engine/delete-scheduler";
-import type { ResourceState } from "../../../local/engine/state-store";
+import type { ResourceState } from "../../../local/engine/state-schema";
 
 const urn = (n: string) => `urn:pulumi:dev::p::t::${n}`;
 function res(name: string, deps: string[] = [], parent = ""): ResourceState {

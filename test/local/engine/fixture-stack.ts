@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { runEngine, type EngineOptions, type EngineResult } from "../../../local/engine";
-import { readStoredState } from "../../../local/engine/state-store";
+import { readStoredState } from "../../../local/engine/state-journal";
 
 /** The fixture program directory. */
 export const RECORDS_FIXTURE = path.join(__dirname, "fixtures", "records");

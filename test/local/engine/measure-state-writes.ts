@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { runEngine } from "../../../local/engine";
-import { nodeStateIo, type StateIo } from "../../../local/engine/state-store";
+import { nodeStateIo, type StateIo } from "../../../local/engine/state-io";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const TOKEN = "measure-state-writes-token";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import type { ResourceState } from "../../../local/engine/state-store";
+import type { ResourceState } from "../../../local/engine/state-schema";
 
 /** A serialized provider's stand-in: long, so storing it twice would show. */
 export const PROVIDER_CODE = "exports.handler = __f0; /* a long serialized provider */".repeat(50);

@@ -9,7 +9,17 @@ import * as path from "node:path";
 import { expect } from "chai";
 
 import { makeSecret } from "../../../local/engine/property-values";
-import { StateStore, journalFileFor, nodeStateIo, readStoredState, type StateIo } from "../../../local/engine/state-store";
+import { nodeStateIo, type StateIo } from "../../../local/engine/state-io";
+import {
+  journalEntry,
+  journalFileFor,
+  journalHeader,
+  listDelta,
+  readStoredState,
+  sha256,
+  storedList,
+} from "../../../local/engine/state-journal";
+import { StateStore } from "../../../local/engine/state-store";
 import { FixtureStack, explain, type Spec } from "./fixture-stack";
 import { PROVIDER_CODE, resource, useStateDir } from "./state-fixtures";
 
@@ -57,6 +67,62 @@ function loadCopy(dir: string, copy: Copy): StateStore {
 const names = (s: StateStore): string[] =>
   s.state.resources.map((r) => `${r.urn.split("::").pop()}:${r.id}${r.pendingReplacement ? "(old)" : ""}`);
 
+describe("local engine: journal format", () => {
+  const paths = useStateDir("engine-journal-format-");
+
+  it("a list delta refers to unchanged runs by position and holds changed elements in full", () => {
+    const previous = storedList(['{"a":1}', '{"b":1}', '{"c":1}']);
+    expect(listDelta(previous, previous.lines), "unchanged").to.equal(undefined);
+    expect(listDelta(previous, ['{"a":1}', '{"b":2}', '{"c":1}'])).to.deep.equal([[0, 1], '{"b":2}', [2, 1]]);
+    expect(listDelta(previous, ['{"a":1}', '{"c":1}']), "a removal").to.deep.equal([
+      [0, 1],
+      [2, 1],
+    ]);
+    expect(listDelta(previous, ['{"a":1}', '{"b":1}']), "a shorter prefix").to.deep.equal([[0, 2]]);
+    expect(listDelta(storedList([]), []), "empty stays empty").to.equal(undefined);
+  });
+
+  it("replays entries onto the base they name, in order, and stops at one that refers past the list", () => {
+    const base = JSON.stringify({ resources: [{ n: "a" }], pending: [], outputs: {}, blobs: { h1: "code" } });
+    fs.writeFileSync(paths.file, base);
+    const lines = (items: object[]): string[] => items.map((i) => JSON.stringify(i));
+    const entry1 = journalEntry({
+      resources: { delta: [[0, 1], '{"n":"b"}'], lines: lines([{ n: "a" }, { n: "b" }]) },
+      pending: { delta: undefined, lines: [] },
+      outputs: '{"o":1}',
+      newBlobs: [["h2", "more code"]],
+    });
+    const entry2 = journalEntry({
+      resources: { delta: [[1, 1]], lines: lines([{ n: "b" }]) },
+      pending: { delta: ['{"op":"create"}'], lines: ['{"op":"create"}'] },
+      newBlobs: [],
+      provider: '{"type":"passphrase"}',
+    });
+    const bad = journalEntry({ resources: { delta: [[5, 1]], lines: [] }, pending: { delta: undefined, lines: [] }, newBlobs: [] });
+    fs.writeFileSync(journalFileFor(paths.file), journalHeader(sha256(base)) + entry1 + entry2 + bad + entry1);
+    const stored = readStoredState(paths.file)!;
+    expect(stored.replayed).to.equal(2);
+    expect(stored.raw).to.deep.equal({
+      resources: [{ n: "b" }],
+      pending: [{ op: "create" }],
+      outputs: { o: 1 },
+      blobs: { h1: "code", h2: "more code" },
+      secretsProvider: { type: "passphrase" },
+    });
+
+    fs.writeFileSync(journalFileFor(paths.file), journalHeader(sha256(base + " ")) + entry1);
+    expect(readStoredState(paths.file)!.replayed, "a journal of another base").to.equal(0);
+  });
+
+  it("reports a base file that is not JSON, or not an object, naming it", () => {
+    expect(readStoredState(paths.file), "no base file").to.equal(undefined);
+    fs.writeFileSync(paths.file, "{");
+    expect(() => readStoredState(paths.file)).to.throw(new RegExp(`state file ${paths.file} is not valid JSON`));
+    fs.writeFileSync(paths.file, "[]");
+    expect(() => readStoredState(paths.file)).to.throw(/is not a local-engine state: not a JSON object/);
+  });
+});
+
 describe("local engine: state journal", () => {
   const paths = useStateDir("engine-journal-");
 
@@ -78,13 +144,13 @@ describe("local engine: state journal", () => {
       store.endOperation(op);
       await durable();
     }
-    // An update in place, a create-before-delete replacement (flag set in place), the old half's deletion, a
+    // An update in place, a create-before-delete replacement (the old half flagged), the old half's deletion, a
     // rename that keeps its position, new stack outputs and a secret (which brings the secrets-provider block).
     const b = store.state.resources[1]!;
     store.upsert(resource("b", { outputs: { name: "b2", __provider: PROVIDER_CODE } }), b);
     await durable();
-    const c = store.state.resources[2]!;
-    c.pendingReplacement = true;
+    const c = { ...store.state.resources[2]!, pendingReplacement: true };
+    store.upsert(c, store.state.resources[2]);
     store.upsert(resource("c", { id: "c-id-2", inputs: { token: makeSecret("s3cret"), __provider: PROVIDER_CODE } }));
     await durable();
     store.remove(c);

@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 
 import { makeSecret } from "../../../local/engine/property-values";
 import { PassphraseError } from "../../../local/engine/secrets";
-import { StackLockedError, StateStore, readStoredState } from "../../../local/engine/state-store";
+import { readStoredState } from "../../../local/engine/state-journal";
+import { StateStore } from "../../../local/engine/state-store";
 import { PROVIDER_CODE, resource, useStateDir } from "./state-fixtures";
 
 describe("local engine: state store", () => {
@@ -71,24 +70,6 @@ describe("local engine: state store", () => {
     await store.flush();
     expect(store.writes, "no write for an unchanged state").to.be.at.most(2);
     store.release();
-  });
-
-  it("refuses a second run, also over a lock left by a dead process, until cancel removes it (diy backend)", () => {
-    const first = StateStore.open(paths.file, "proj", "dev", undefined);
-    expect(() => StateStore.open(paths.file, "proj", "dev", undefined)).to.throw(StackLockedError, /currently locked by 1 lock\(s\)/);
-    first.release();
-    // A lock left by a killed run is not taken over: another run may still be writing (another host, a reused pid).
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
-    fs.writeFileSync(`${paths.file}.lock`, JSON.stringify({ pid: Number(dead), user: "u", host: os.hostname(), startedAt: "then" }));
-    expect(() => StateStore.open(paths.file, "proj", "dev", undefined, "the-cancel-command")).to.throw(
-      StackLockedError,
-      /delete the lock file with `the-cancel-command`[^]*created by u@.* \(pid \d+\) at then \(that process is no longer running\)/,
-    );
-    expect(StateStore.cancel(paths.file)).to.equal(true);
-    expect(StateStore.cancel(paths.file), "nothing left to cancel").to.equal(false);
-    const second = StateStore.open(paths.file, "proj", "dev", undefined);
-    second.release();
-    expect(fs.existsSync(`${paths.file}.lock`)).to.equal(false);
   });
 
   it("keeps pending creates of earlier runs in every later checkpoint until cleared; drops other interrupted operations", async () => {

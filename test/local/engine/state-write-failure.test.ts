@@ -7,7 +7,7 @@ import * as path from "node:path";
 
 import { expect } from "chai";
 
-import { nodeStateIo, type StateIo } from "../../../local/engine/state-store";
+import { nodeStateIo, type StateIo } from "../../../local/engine/state-io";
 import { FixtureStack, explain, type Spec } from "./fixture-stack";
 
 const NAMES = ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"];

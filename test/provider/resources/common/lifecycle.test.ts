@@ -6,7 +6,6 @@ import {
   formatApiErrors,
   isAmbiguous,
   retryWhileLocked,
-  stateSchemaVersion,
   toPlain,
   stateString,
   unchangedSettledStatus,
@@ -225,10 +224,6 @@ describe("lifecycle helpers", () => {
         if (d.kind === "adopt") expect(d.existing).to.equal(c.matches[0]);
       });
     }
-  });
-
-  it("stateSchemaVersion: a number, else 0 (state from before versions)", () => {
-    expect([{ schemaVersion: 3 }, {}, { schemaVersion: "2" }].map((o) => stateSchemaVersion(o))).to.deep.equal([3, 0, 0]);
   });
 
   it("toPlain drops undefined at any depth (Pulumi's Struct refuses it)", () => {
