@@ -53,11 +53,6 @@ export function tuneClients(next: ClientTuning): () => void {
   };
 }
 
-/** Forgets every cached client (tests; a long-lived process changing credentials needs nothing: the key changes). */
-export function clearClientCache(): void {
-  clients.clear();
-}
-
 /** The shared client for `settings`, built on first use. */
 export function clientFor(settings: ProviderSettings): { client: ProvisioningClient; memo: Map<string, Promise<unknown>> } {
   const key = [

@@ -4,7 +4,7 @@
  * package cannot be checked here (check cannot see the customer): the API enforces it (code 1202).
  */
 import { PACKAGES, isCallingPackage, isPackageName } from "../../packages";
-import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/check-engine";
 import { CustomerUserArgsSchema, CUSTOMER_USER_COMPUTED } from "./schema";
 
 const callingNeedsNumber: CrossFieldRule = {

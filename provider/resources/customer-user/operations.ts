@@ -6,28 +6,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
 import { encodePath } from "../../client/http";
+import { collect } from "../../client/paginate";
 import { poll } from "../../client/poll";
 import { isCallingPackage } from "../../packages";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
-import { explainApiError, ResourceInitError } from "../common/errors";
+import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
-import {
-  collect,
-  createOrAdopt,
-  formatApiErrors,
-  withProviderCodeKept,
-  omitKeys,
-  parseInputs,
-  retryWhileLocked,
-  stateString,
-  toPlain,
-  unchangedSettledStatus,
-  withoutProviderField,
-} from "../common/lifecycle";
+import { createOrAdopt, retryWhileLocked } from "../common/writes";
+import { omitKeys, stateString, toPlain, unchangedSettledStatus, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
+import { withProviderCodeKept } from "../common/provider-code";
 import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerUser } from "./check";
 import { diffCustomerUser } from "./diff";
 import { customerUserRules } from "./rules";
@@ -283,13 +274,11 @@ async function updateInner(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.UpdateResult<CustomerUserState>> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffCustomerUser(olds, news, ruleSettingsFor(owner));
-  const previous = {
-    personId: stateString(olds, "personId"),
-    assignedLocationId: stateString(olds, "assignedLocationId"),
-  };
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffCustomerUser,
+    carried: ["personId", "assignedLocationId"],
+  });
   const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
   if (settled !== undefined) {
     return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { z } from "zod";
 import { PACKAGE_NAMES } from "../../../provider/packages";
 import { RefusedChangeError, type ClientRules, type DiffOutcome } from "../../../provider/resources/common/change-rules";
-import type { CheckFailure } from "../../../provider/resources/common/failures";
+import type { CheckFailure } from "../../../provider/resources/common/check-engine";
 import { UNKNOWN, containsUnknown } from "../../../provider/resources/common/unknown";
 import { checkCustomerOrg } from "../../../provider/resources/customer-org/check";
 import { diffCustomerOrg } from "../../../provider/resources/customer-org/diff";

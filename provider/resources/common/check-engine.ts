@@ -1,8 +1,10 @@
 /**
- * Check failures, property paths, and schema parsing that skips Pulumi's unknowns: what the three
- * resources' `check` share.
+ * The check engine every resource's `check` runs: its zod schema field by field (skipping Pulumi's
+ * unknowns), then its rules across fields, as failures with the property path as written
+ * (`packages[1].quantity`). The diff engine is `change-rules.ts`.
  */
 import { z } from "zod";
+import { isPlainObject } from "./change-rules";
 import { containsUnknown, isUnknown } from "./unknown";
 
 /**
@@ -124,7 +126,7 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
     case "wrapper":
       return value === undefined ? leaf(plan.schema, value, path, failures) : walk(planOf(plan.inner), value, path, failures, allowed);
     case "object": {
-      if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
+      if (!isPlainObject(value)) return leaf(plan.schema, value, path, failures);
       const out: Record<string, unknown> = {};
       for (const field of plan.fields) {
         const given = value[field.key];
@@ -161,7 +163,7 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
       return out;
     }
     case "union": {
-      if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
+      if (!isPlainObject(value)) return leaf(plan.schema, value, path, failures);
       const tag = value[plan.discriminator];
       if (isUnknown(tag)) return value;
       const option = plan.options.find((o) => o.tags.has(tag));
@@ -222,10 +224,6 @@ function leaf(schema: z.ZodType, value: unknown, path: readonly PropertyKey[], f
   return value;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
  * A rule across fields, run by `check` after each field passed its own schema. It sees the parsed
  * inputs (unknowns still in place) and must skip any value that is unknown.
@@ -252,10 +250,10 @@ export function checkWithSchema(
   rules: readonly CrossFieldRule[],
   computed: readonly string[] = [],
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const given = isRecord(news) ? news : {};
+  const given = isPlainObject(news) ? news : {};
   try {
     const parsed = parseSkippingUnknowns(schema, given, [], ["__provider", ...computed]);
-    const inputs = isRecord(parsed.value) ? parsed.value : { ...given };
+    const inputs = isPlainObject(parsed.value) ? parsed.value : { ...given };
     const failures = [...parsed.failures];
     for (const rule of rules) failures.push(...rule.failures(inputs));
     return { inputs, failures: dedupe(failures) };

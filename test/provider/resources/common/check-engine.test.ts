@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { checkWithSchema, formatPath, parseSkippingUnknowns } from "../../../../provider/resources/common/failures";
+import { checkWithSchema, formatPath, parseSkippingUnknowns } from "../../../../provider/resources/common/check-engine";
 import { UNKNOWN, containsUnknown, isUnknown } from "../../../../provider/resources/common/unknown";
 
 describe("check helpers", () => {
