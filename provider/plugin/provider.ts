@@ -10,6 +10,7 @@ import { CONFIG_TABLE, ProviderSettingsSchema, type SettingName } from "../confi
 import { deepEqual } from "../resources/common/change-rules";
 import { contextFor } from "../resources/common/client-cache";
 import { withMessage } from "../resources/common/errors";
+import { escapeControl } from "../text";
 import { lookupCustomerOrg, checkLookupArgs } from "../lookups/customer-org";
 import { PACKAGE_NAME, PLUGIN_RESOURCES, resourceByToken, type PluginResource } from "./catalog";
 import { CUSTOMER_ORG_LOOKUP } from "./lookup-schema";
@@ -169,7 +170,11 @@ export class WholesaleProvider implements provider.Provider {
       : parsed.error.issues.map((issue) => ({ property: String(issue.path[0] ?? ""), reason: pluginWording(issue.message) }));
     const unknownKeys = Object.keys(news).filter((k) => k !== "version" && !SETTING_NAMES.includes(k as SettingName));
     for (const key of unknownKeys) {
-      failures.push({ property: key, reason: `is not a ${PACKAGE_NAME} setting; the settings are ${SETTING_NAMES.join(", ")}` });
+      // The key is the program's text, shown on a terminal.
+      failures.push({
+        property: escapeControl(key),
+        reason: `is not a ${PACKAGE_NAME} setting; the settings are ${SETTING_NAMES.join(", ")}`,
+      });
     }
     return { inputs: news, failures };
   }
