@@ -6,7 +6,7 @@
 import nock from "nock";
 import { tuneClients } from "../../../provider/resources/common/client-cache";
 import type { WebexResourceProvider } from "../../../provider/resources/common/provider";
-import { setProgressSink } from "../../../provider/resources/common/progress";
+import { captureProgress } from "./progress-capture";
 
 /** The fake API root every provider-method test uses (loopback, intercepted by nock). */
 export const BASE = "http://127.0.0.1:18181";
@@ -36,7 +36,7 @@ export function useProviderHarness(): { lines: string[] } {
     nock.disableNetConnect();
     restoreTuning = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 });
     captured.lines.length = 0;
-    restoreSink = setProgressSink((line) => captured.lines.push(line));
+    restoreSink = captureProgress(captured.lines);
   });
   afterEach(() => {
     restoreSink();

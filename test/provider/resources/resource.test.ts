@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { startEmulator } from "../../../local/emulator";
 import { CustomerOrg, CustomerUser, OnboardingTemplate } from "../../../provider";
 import { tuneClients } from "../../../provider/resources/common/client-cache";
-import { setProgressSink } from "../../../provider/resources/common/progress";
+import { captureProgress } from "./progress-capture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
@@ -31,7 +31,7 @@ describe("resource classes under setMocks, running the serialized providers agai
   before(async () => {
     emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 20 });
     restoreTuning = tuneClients({ coldInitialDelayMs: 10 });
-    restoreSink = setProgressSink(() => undefined);
+    restoreSink = captureProgress();
     // The mocks have no configure call: the deserialized providers read the environment.
     process.env.WEBEX_ACCESS_TOKEN = emu.token;
     process.env.WEBEX_BASE_URL = emu.url;

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator } from "../../../local/emulator";
 import { tuneClients } from "../../../provider/resources/common/client-cache";
-import { setProgressSink } from "../../../provider/resources/common/progress";
+import { captureProgress } from "./progress-capture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
@@ -105,7 +105,7 @@ for (const version of versions) {
       process.chdir(program);
       emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 20 });
       restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0 });
-      restoreSink = setProgressSink(() => undefined);
+      restoreSink = captureProgress();
       for (const r of resources) {
         const p = revive(r.folder, version);
         await p.configure!({
