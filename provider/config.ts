@@ -53,13 +53,13 @@ export const CONFIG_TABLE = {
     env: "WEBEX_BASE_URL",
     defaultValue: DEFAULT_BASE_URL,
     secret: false,
-    description: "API root; `http://` is refused except for loopback hosts (a local emulator).",
+    description: "API root, at most 2,048 characters; `http://` is refused except for loopback hosts (a local emulator).",
   },
   subPartnerOrgId: {
     key: "webex:subPartnerOrgId",
     env: "WEBEX_SUB_PARTNER_ORG_ID",
     secret: false,
-    description: "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner).",
+    description: "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner); at most 256 characters.",
   },
   provisioningTimeoutSeconds: {
     key: "webex:provisioningTimeoutSeconds",
