@@ -10,13 +10,11 @@ import {
   NotFoundError,
   ProvisioningFailedError,
   ProvisioningTimeoutError,
-  CUSTOMER_BUSY_STATUSES,
   type Customer,
   type CustomerOperation,
 } from "../../client";
-import { encodePath } from "../../client/http";
-import { poll } from "../../client/poll";
 import { contextFor, type OperationContext } from "../common/client-cache";
+import { isCustomerBusy, waitCustomerIdle } from "../common/customer-idle";
 import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
 import { createOrAdopt, retryWhileLocked } from "../common/writes";
@@ -43,8 +41,6 @@ const COLLECTION = "/v1/wholesale/customers";
 
 /** Statuses after which an unchanged customer needs no API call (a state migration is local). */
 const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_rpl_review"];
-/** Statuses during which the customer refuses writes (423). */
-const BUSY_STATUSES: readonly string[] = CUSTOMER_BUSY_STATUSES;
 /** Statuses of an asynchronous failure. */
 const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
 
@@ -86,17 +82,7 @@ function outputsOf(
 
 /** Waits until the customer is no longer busy; returns it whatever its (terminal) status. */
 function waitIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
-  const progress = progressReporter(KIND, label);
-  return poll({
-    fetch: () => ctx.client.customers.get(id),
-    isDone: (c) => !BUSY_STATUSES.includes(c.status),
-    describe: (c) => c.status,
-    timeoutMs: ctx.timeoutMs,
-    sleep: ctx.sleep,
-    minDelayMs: 1000,
-    onProgress: (p) => progress.report(p.status),
-    target: { id, what: `${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/customers/${id}` },
-  });
+  return waitCustomerIdle(ctx, id, { kind: KIND, label, what: `${KIND} ${label}`, describe: (status) => status });
 }
 
 /**
@@ -375,7 +361,7 @@ async function sentUnlessLocked(write: () => Promise<unknown>): Promise<boolean>
 /** Reads the customer, waiting while it is busy; returns it in its (terminal) status. */
 async function readWhenIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
   const customer = await ctx.client.customers.get(id);
-  return BUSY_STATUSES.includes(customer.status) ? waitIdle(ctx, id, label) : customer;
+  return isCustomerBusy(customer.status) ? waitIdle(ctx, id, label) : customer;
 }
 
 /**

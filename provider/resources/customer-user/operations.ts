@@ -4,12 +4,13 @@
  * meet its customer busy (423), which is waited out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { NotFoundError, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
+import { NotFoundError, type Customer, type Subscriber } from "../../client";
 import { encodePath } from "../../client/http";
 import { collect } from "../../client/paginate";
 import { poll } from "../../client/poll";
 import { isCallingPackage } from "../../packages";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
+import { waitCustomerIdle } from "../common/customer-idle";
 import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
 import { createOrAdopt, retryWhileLocked } from "../common/writes";
@@ -40,7 +41,6 @@ const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_user_migrat
 const PENDING_STATUSES: readonly string[] = ["provisioning", "updating"];
 /** Statuses of a failed subscriber. */
 const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
-const CUSTOMER_BUSY: readonly string[] = CUSTOMER_BUSY_STATUSES;
 
 /** Added to 1202 refusals: where the admin package comes from. */
 const ADMIN_PACKAGE_HINT =
@@ -84,22 +84,12 @@ function explain(e: unknown, label: string): unknown {
 }
 
 /** Waits while the user's customer is provisioning/updating (its subscribers' writes answer 423 then). */
-function waitCustomerIdle(ctx: OperationContext, customerId: string, label: string): Promise<Customer> {
-  const progress = progressReporter(KIND, label);
-  return poll({
-    fetch: () => ctx.client.customers.get(customerId),
-    isDone: (c) => !CUSTOMER_BUSY.includes(c.status),
-    describe: (c) => `waiting for its customer (${c.status})`,
-    timeoutMs: ctx.timeoutMs,
-    sleep: ctx.sleep,
-    minDelayMs: 1000,
-    onProgress: (p) => progress.report(p.status),
-    target: {
-      id: customerId,
-      what: `the customer of ${KIND} ${label}`,
-      method: "GET",
-      path: encodePath`/v1/wholesale/customers/${customerId}`,
-    },
+function waitCustomerIdleFor(ctx: OperationContext, customerId: string, label: string): Promise<Customer> {
+  return waitCustomerIdle(ctx, customerId, {
+    kind: KIND,
+    label,
+    what: `the customer of ${KIND} ${label}`,
+    describe: (status) => `waiting for its customer (${status})`,
   });
 }
 
@@ -207,7 +197,7 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
       post: () =>
         retryWhileLocked(
           () => ctx.client.subscribers.create(toCreateBody(inputs, locationId)),
-          () => waitCustomerIdle(ctx, inputs.customerId, label),
+          () => waitCustomerIdleFor(ctx, inputs.customerId, label),
         ),
       adopted: (s) => s,
     }));
@@ -296,7 +286,7 @@ async function updateInner(
       const locationId = movesIntoCalling ? await locationFor(ctx, inputs) : undefined;
       subscriber = await retryWhileLocked(
         () => ctx.client.subscribers.update(id, toUpdateBody(inputs, current, locationId)),
-        () => waitCustomerIdle(ctx, inputs.customerId, label),
+        () => waitCustomerIdleFor(ctx, inputs.customerId, label),
       );
       if (movesIntoCalling) assignedLocationId = locationId;
       else if (!isCallingPackage(inputs.package)) assignedLocationId = undefined;
@@ -329,7 +319,7 @@ export async function remove(owner: object, id: string, props: Record<string, un
   try {
     await retryWhileLocked(
       () => ctx.client.subscribers.delete(id),
-      () => (customerId ? waitCustomerIdle(ctx, customerId, label) : Promise.resolve()),
+      () => (customerId ? waitCustomerIdleFor(ctx, customerId, label) : Promise.resolve()),
     );
   } catch (e) {
     if (e instanceof NotFoundError) return;
