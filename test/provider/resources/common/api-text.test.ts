@@ -6,7 +6,7 @@ import { expect } from "chai";
 import nock from "nock";
 import { startEmulator } from "../../../../local/emulator";
 import { createClient, ValidationError } from "../../../../provider/client";
-import { tuneClients } from "../../../../provider/resources/common/client-cache";
+import { ClientCache, useClients } from "../../../../provider/resources/common/client-cache";
 import { explainApiError, ResourceInitError } from "../../../../provider/resources/common/errors";
 import { progressReporter } from "../../../../provider/resources/common/progress";
 import { captureProgress } from "../progress-capture";
@@ -28,9 +28,9 @@ describe("API text in messages is escaped", function () {
 
   it("a customer the emulator reports failed with an escape and a newline in its error: the resource error shows them escaped", async () => {
     const emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 10 });
-    const restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 });
     const restoreSink = captureProgress();
     const owner = {};
+    useClients(owner, new ClientCache({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 }));
     const configure = {
       config: { get: (k: string) => ({ "webex:accessToken": emu.token, "webex:baseUrl": emu.url })[k], require: () => "" },
     };
@@ -87,7 +87,6 @@ describe("API text in messages is escaped", function () {
       expect(init.reasons.join("\n")).to.include(ESCAPED);
     } finally {
       restoreSink();
-      restore();
       await emu.close();
     }
   });
