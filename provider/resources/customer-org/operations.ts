@@ -2,7 +2,8 @@
  * CustomerOrg operations: what `CustomerOrgProvider` runs, loaded at call time by package name
  * (see `common/load.ts`). Customer writes are asynchronous on the API (202, then `provisioning` /
  * `updating` / `deleting`), so create, update and delete wait for a terminal status, reporting
- * progress on stderr.
+ * progress on stderr. About 400 lines: each operation is one flow here, with the waits and the
+ * failure reporting only a customer needs (the shared pieces are in `common/`).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
