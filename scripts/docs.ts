@@ -14,6 +14,7 @@ import { z } from "zod";
 import { configTableMarkdown } from "../provider/config";
 import { PACKAGE_NAMES } from "../provider/packages";
 import type { FieldRule } from "../provider/resources/common/change-rules";
+import { defaultOf, unwrap } from "../provider/resources/common/input-types";
 import { RESOURCES, type ResourceEntry } from "../provider/resources/registry";
 
 /** The reference's markers; only the text between them is generated. */
@@ -27,21 +28,6 @@ type ResourceDoc = Pick<ResourceEntry, "name" | "args" | "state" | "checks" | "r
 /** Escapes a table cell: pipes and line breaks would break the Markdown table. */
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
-  return s;
-}
-
-function defaultOf(schema: z.ZodType): unknown {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) {
-    if (s instanceof z.ZodDefault) return (s._zod.def as { defaultValue: unknown }).defaultValue;
-    s = s.unwrap() as z.ZodType;
-  }
-  return undefined;
 }
 
 function lengthBounds(s: z.ZodString): string {

@@ -17,16 +17,30 @@
  */
 import type { z } from "zod";
 import type { ResourceRules } from "./common/change-rules";
-import type { CrossFieldRule } from "./common/failures";
+import type { CrossFieldRule } from "./common/check-engine";
 import type { OperationsAbi } from "./common/operations-abi";
 import { customerLocationCheckRules } from "./customer-location/check";
 import * as customerLocationOperations from "./customer-location/operations";
 import { customerLocationRules } from "./customer-location/rules";
-import { CustomerLocationArgsSchema, CustomerLocationStateSchema } from "./customer-location/schema";
+import {
+  CustomerLocationArgsSchema,
+  CustomerLocationStateSchema,
+  InventoryNumberSchema,
+  InventoryOwnerSchema,
+  LocationAddressArgsSchema,
+  LocationCallingArgsSchema,
+  LocationNumberSchema,
+} from "./customer-location/schema";
 import { customerOrgCheckRules } from "./customer-org/check";
 import * as customerOrgOperations from "./customer-org/operations";
 import { customerOrgRules } from "./customer-org/rules";
-import { CustomerOrgArgsSchema, CustomerOrgStateSchema } from "./customer-org/schema";
+import {
+  AddressSchema,
+  CustomerOrgArgsSchema,
+  CustomerOrgStateSchema,
+  CustomerPackageSchema,
+  HeadquartersSchema,
+} from "./customer-org/schema";
 import { customerUserCheckRules } from "./customer-user/check";
 import * as customerUserOperations from "./customer-user/operations";
 import { customerUserRules } from "./customer-user/rules";
@@ -34,7 +48,7 @@ import { CustomerUserArgsSchema, CustomerUserStateSchema } from "./customer-user
 import { onboardingTemplateCheckRules } from "./onboarding-template/check";
 import * as onboardingTemplateOperations from "./onboarding-template/operations";
 import { onboardingTemplateRules } from "./onboarding-template/rules";
-import { OnboardingTemplateArgsSchema, OnboardingTemplateStateSchema } from "./onboarding-template/schema";
+import { OnboardingTemplateArgsSchema, OnboardingTemplateStateSchema, TemplateAuthenticationSchema } from "./onboarding-template/schema";
 
 /**
  * One resource of the package.
@@ -52,6 +66,11 @@ export interface ResourceEntry<A extends z.ZodObject = z.ZodObject, S extends z.
   readonly args: A;
   /** Its state's zod schema (inputs plus computed outputs). */
   readonly state: S;
+  /**
+   * The object schemas nested in its arguments, by the name each type has in the plugin's package
+   * schema and every generated SDK (`Address`); a schema shared with another resource keeps its name.
+   */
+  readonly objectTypes: Readonly<Record<string, z.ZodType>>;
   /** Its `operations` module, the same one the dynamic providers load by package name. */
   readonly operations: OperationsAbi<z.output<A>, z.output<S>>;
   /** Its rules across fields, judged by `check` (documented in the reference). */
@@ -81,6 +100,7 @@ export const RESOURCES = [
       "against the public Webex API create the template in Partner Hub and pass its provisioningId directly.",
     args: OnboardingTemplateArgsSchema,
     state: OnboardingTemplateStateSchema,
+    objectTypes: { TemplateAuthentication: TemplateAuthenticationSchema },
     operations: onboardingTemplateOperations,
     checks: onboardingTemplateCheckRules,
     rules: onboardingTemplateRules,
@@ -94,6 +114,7 @@ export const RESOURCES = [
       "with the reason and what to do instead. Import an existing customer with `pulumi import` and its customer id.",
     args: CustomerOrgArgsSchema,
     state: CustomerOrgStateSchema,
+    objectTypes: { Address: AddressSchema, CustomerPackage: CustomerPackageSchema, Headquarters: HeadquartersSchema },
     operations: customerOrgOperations,
     checks: customerOrgCheckRules,
     rules: customerOrgRules,
@@ -107,6 +128,13 @@ export const RESOURCES = [
       "(the headquarters too). Destroying it disables calling after the API's precheck; the location record stays.",
     args: CustomerLocationArgsSchema,
     state: CustomerLocationStateSchema,
+    objectTypes: {
+      LocationAddress: LocationAddressArgsSchema,
+      LocationCalling: LocationCallingArgsSchema,
+      LocationNumber: LocationNumberSchema,
+      InventoryNumber: InventoryNumberSchema,
+      InventoryOwner: InventoryOwnerSchema,
+    },
     operations: customerLocationOperations,
     checks: customerLocationCheckRules,
     rules: customerLocationRules,
@@ -119,6 +147,7 @@ export const RESOURCES = [
       "replaces the user (deleting the old one first: emails and numbers are unique).",
     args: CustomerUserArgsSchema,
     state: CustomerUserStateSchema,
+    objectTypes: {},
     operations: customerUserOperations,
     checks: customerUserCheckRules,
     rules: customerUserRules,

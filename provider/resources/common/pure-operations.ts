@@ -4,8 +4,8 @@
  * validation and its rule table). They do no I/O, so a preview refuses before anything is sent.
  */
 import { diffByRules, refusalFailures, type ResourceRules } from "./change-rules";
-import type { CheckFailure } from "./failures";
-import { isUnsettled } from "./lifecycle";
+import type { CheckFailure } from "./check-engine";
+import { isUnsettled } from "./state";
 import type { PureOperations } from "./operations-abi";
 import { refusalsInCheck, rememberConfiguration, ruleSettingsFor } from "./settings";
 

@@ -9,11 +9,9 @@
  * with the valid ones instead of failing the first write.
  */
 import { escapeControl } from "../../text";
-import { clientFor, memoize } from "./client-cache";
+import { contextFor, memoize, type OperationContext } from "./client-cache";
 import { ConfigurationError } from "./errors";
 import { writeWarning } from "./progress";
-import { providerSettingsFor } from "./settings";
-import type { ProviderSettings } from "../../config";
 
 /**
  * Refuses a `webex:subPartnerOrgId` that is not one of the partner's sub-partners.
@@ -23,17 +21,16 @@ import type { ProviderSettings } from "../../config";
  * @throws ConfigurationError naming `webex:subPartnerOrgId` and listing the valid ids.
  */
 export async function verifyConfiguration(owner: object): Promise<void> {
-  let settings: ProviderSettings;
+  let ctx: OperationContext;
   try {
-    settings = providerSettingsFor(owner);
+    ctx = contextFor(owner);
   } catch {
     // no token or an invalid setting: the operations that need them report it with its key
     return;
   }
-  const wanted = settings.subPartnerOrgId;
+  const wanted = ctx.settings.subPartnerOrgId;
   if (wanted === undefined) return;
-  const { client, memo } = clientFor(settings);
-  const ctx = { settings, client, memo, timeoutMs: 0 };
+  const client = ctx.client;
   const known = await memoize(ctx, "subPartners", async () => {
     try {
       const ids: string[] = [];

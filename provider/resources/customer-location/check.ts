@@ -4,7 +4,7 @@
  */
 import { INTEGRATED_PSTN_TYPES } from "../../client/schemas";
 import { isPlainObject, isUnknown } from "../common/change-rules";
-import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/check-engine";
 import { CustomerLocationArgsSchema, CUSTOMER_LOCATION_COMPUTED } from "./schema";
 
 /** The calling block's numbers as plain strings, or undefined when the list (or any entry) is not known yet. */

@@ -10,16 +10,11 @@ import { encodePath } from "../../client/http";
 import { INTEGRATED_PSTN_TYPES, type DeletionPrecheck, type PstnConnection, type TelephonyJob } from "../../client/schemas";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
-import {
-  collect,
-  createOrAdopt,
-  omitKeys,
-  parseInputs,
-  stateString,
-  toPlain,
-  withoutProviderField,
-  withProviderCodeKept,
-} from "../common/lifecycle";
+import { collect } from "../../client/paginate";
+import { parseInputs } from "../common/operation-inputs";
+import { withProviderCodeKept } from "../common/provider-code";
+import { omitKeys, stateString, toPlain, withoutProviderField } from "../common/state";
+import { createOrAdopt } from "../common/writes";
 import type { StoredOutputs } from "../common/operations-abi";
 import { progressReporter, writeWarning } from "../common/progress";
 import { pureOperations } from "../common/pure-operations";

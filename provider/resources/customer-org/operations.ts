@@ -2,7 +2,8 @@
  * CustomerOrg operations: what `CustomerOrgProvider` runs, loaded at call time by package name
  * (see `common/load.ts`). Customer writes are asynchronous on the API (202, then `provisioning` /
  * `updating` / `deleting`), so create, update and delete wait for a terminal status, reporting
- * progress on stderr.
+ * progress on stderr. About 400 lines: each operation is one flow here, with the waits and the
+ * failure reporting only a customer needs (the shared pieces are in `common/`).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
@@ -10,31 +11,20 @@ import {
   NotFoundError,
   ProvisioningFailedError,
   ProvisioningTimeoutError,
-  CUSTOMER_BUSY_STATUSES,
   type Customer,
   type CustomerOperation,
 } from "../../client";
-import { encodePath } from "../../client/http";
-import { poll } from "../../client/poll";
 import { contextFor, type OperationContext } from "../common/client-cache";
-import { explainApiError, ResourceInitError } from "../common/errors";
+import { isCustomerBusy, waitCustomerIdle } from "../common/customer-idle";
+import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
-import {
-  createOrAdopt,
-  formatApiErrors,
-  withProviderCodeKept,
-  omitKeys,
-  parseInputs,
-  retryWhileLocked,
-  stateString,
-  toPlain,
-  unchangedSettledStatus,
-  withoutProviderField,
-} from "../common/lifecycle";
+import { createOrAdopt, retryWhileLocked } from "../common/writes";
+import { omitKeys, stateString, toPlain, unchangedSettledStatus, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
+import { withProviderCodeKept } from "../common/provider-code";
 import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerOrg } from "./check";
 import { diffCustomerOrg } from "./diff";
 import { customerOrgRules } from "./rules";
@@ -52,8 +42,6 @@ const COLLECTION = "/v1/wholesale/customers";
 
 /** Statuses after which an unchanged customer needs no API call (a state migration is local). */
 const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_rpl_review"];
-/** Statuses during which the customer refuses writes (423). */
-const BUSY_STATUSES: readonly string[] = CUSTOMER_BUSY_STATUSES;
 /** Statuses of an asynchronous failure. */
 const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
 
@@ -98,17 +86,7 @@ function outputsOf(
 
 /** Waits until the customer is no longer busy; returns it whatever its (terminal) status. */
 function waitIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
-  const progress = progressReporter(KIND, label);
-  return poll({
-    fetch: () => ctx.client.customers.get(id),
-    isDone: (c) => !BUSY_STATUSES.includes(c.status),
-    describe: (c) => c.status,
-    timeoutMs: ctx.timeoutMs,
-    sleep: ctx.sleep,
-    minDelayMs: 1000,
-    onProgress: (p) => progress.report(p.status),
-    target: { id, what: `${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/customers/${id}` },
-  });
+  return waitCustomerIdle(ctx, id, { kind: KIND, label, what: `${KIND} ${label}`, describe: (status) => status });
 }
 
 /**
@@ -319,13 +297,11 @@ async function updateInner(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.UpdateResult<CustomerOrgState>> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffCustomerOrg(olds, news, ruleSettingsFor(owner));
-  const previous = {
-    orgId: stateString(olds, "orgId"),
-    headquartersLocationId: stateString(olds, "headquartersLocationId"),
-  };
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffCustomerOrg,
+    carried: ["orgId", "headquartersLocationId"],
+  });
   const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
   if (settled !== undefined) {
     return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };
@@ -389,7 +365,7 @@ async function sentUnlessLocked(write: () => Promise<unknown>): Promise<boolean>
 /** Reads the customer, waiting while it is busy; returns it in its (terminal) status. */
 async function readWhenIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
   const customer = await ctx.client.customers.get(id);
-  return BUSY_STATUSES.includes(customer.status) ? waitIdle(ctx, id, label) : customer;
+  return isCustomerBusy(customer.status) ? waitIdle(ctx, id, label) : customer;
 }
 
 /**

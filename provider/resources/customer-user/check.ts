@@ -5,7 +5,7 @@
  */
 import { PACKAGES, isCallingPackage, isPackageName } from "../../packages";
 import { isUnknown } from "../common/change-rules";
-import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/check-engine";
 import { CustomerUserArgsSchema, CUSTOMER_USER_COMPUTED } from "./schema";
 
 const callingNeedsNumber: CrossFieldRule = {

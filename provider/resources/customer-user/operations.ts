@@ -4,30 +4,22 @@
  * meet its customer busy (423), which is waited out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { NotFoundError, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
+import { NotFoundError, type Customer, type Subscriber } from "../../client";
 import { encodePath } from "../../client/http";
+import { collect } from "../../client/paginate";
 import { poll } from "../../client/poll";
 import { isCallingPackage } from "../../packages";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
-import { explainApiError, ResourceInitError } from "../common/errors";
+import { waitCustomerIdle } from "../common/customer-idle";
+import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
-import {
-  collect,
-  createOrAdopt,
-  formatApiErrors,
-  withProviderCodeKept,
-  omitKeys,
-  parseInputs,
-  retryWhileLocked,
-  stateString,
-  toPlain,
-  unchangedSettledStatus,
-  withoutProviderField,
-} from "../common/lifecycle";
+import { createOrAdopt, retryWhileLocked } from "../common/writes";
+import { omitKeys, stateString, toPlain, unchangedSettledStatus, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
+import { withProviderCodeKept } from "../common/provider-code";
 import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerUser } from "./check";
 import { diffCustomerUser } from "./diff";
 import { customerUserRules } from "./rules";
@@ -49,7 +41,6 @@ const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_user_migrat
 const PENDING_STATUSES: readonly string[] = ["provisioning", "updating"];
 /** Statuses of a failed subscriber. */
 const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
-const CUSTOMER_BUSY: readonly string[] = CUSTOMER_BUSY_STATUSES;
 
 /** Added to 1202 refusals: where the admin package comes from. */
 const ADMIN_PACKAGE_HINT =
@@ -96,22 +87,12 @@ function explain(e: unknown, label: string): unknown {
 }
 
 /** Waits while the user's customer is provisioning/updating (its subscribers' writes answer 423 then). */
-function waitCustomerIdle(ctx: OperationContext, customerId: string, label: string): Promise<Customer> {
-  const progress = progressReporter(KIND, label);
-  return poll({
-    fetch: () => ctx.client.customers.get(customerId),
-    isDone: (c) => !CUSTOMER_BUSY.includes(c.status),
-    describe: (c) => `waiting for its customer (${c.status})`,
-    timeoutMs: ctx.timeoutMs,
-    sleep: ctx.sleep,
-    minDelayMs: 1000,
-    onProgress: (p) => progress.report(p.status),
-    target: {
-      id: customerId,
-      what: `the customer of ${KIND} ${label}`,
-      method: "GET",
-      path: encodePath`/v1/wholesale/customers/${customerId}`,
-    },
+function waitCustomerIdleFor(ctx: OperationContext, customerId: string, label: string): Promise<Customer> {
+  return waitCustomerIdle(ctx, customerId, {
+    kind: KIND,
+    label,
+    what: `the customer of ${KIND} ${label}`,
+    describe: (status) => `waiting for its customer (${status})`,
   });
 }
 
@@ -232,7 +213,7 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
       post: () =>
         retryWhileLocked(
           () => ctx.client.subscribers.create(toCreateBody(inputs, locationId)),
-          () => waitCustomerIdle(ctx, inputs.customerId, label),
+          () => waitCustomerIdleFor(ctx, inputs.customerId, label),
         ),
       adopted: (s) => s,
     }));
@@ -299,13 +280,11 @@ async function updateInner(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.UpdateResult<CustomerUserState>> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffCustomerUser(olds, news, ruleSettingsFor(owner));
-  const previous = {
-    personId: stateString(olds, "personId"),
-    assignedLocationId: stateString(olds, "assignedLocationId"),
-  };
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffCustomerUser,
+    carried: ["personId", "assignedLocationId"],
+  });
   const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
   if (settled !== undefined) {
     return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };
@@ -323,7 +302,7 @@ async function updateInner(
       const locationId = movesIntoCalling ? await locationFor(ctx, inputs) : undefined;
       subscriber = await retryWhileLocked(
         () => ctx.client.subscribers.update(id, toUpdateBody(inputs, current, locationId)),
-        () => waitCustomerIdle(ctx, inputs.customerId, label),
+        () => waitCustomerIdleFor(ctx, inputs.customerId, label),
       );
       if (movesIntoCalling) assignedLocationId = locationId;
       else if (!isCallingPackage(inputs.package)) assignedLocationId = undefined;
@@ -356,7 +335,7 @@ export async function remove(owner: object, id: string, props: Record<string, un
   try {
     await retryWhileLocked(
       () => ctx.client.subscribers.delete(id),
-      () => (customerId ? waitCustomerIdle(ctx, customerId, label) : Promise.resolve()),
+      () => (customerId ? waitCustomerIdleFor(ctx, customerId, label) : Promise.resolve()),
     );
   } catch (e) {
     if (e instanceof NotFoundError) return;

@@ -5,12 +5,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, type Template } from "../../client";
+import { collect } from "../../client/paginate";
 import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../common/errors";
-import { collect, createOrAdopt, omitKeys, parseInputs, stateString, toPlain, withoutProviderField } from "../common/lifecycle";
+import { createOrAdopt } from "../common/writes";
+import { omitKeys, toPlain, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
 import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
-import { ruleSettingsFor } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
 import { diffOnboardingTemplate } from "./diff";
 import { onboardingTemplateRules } from "./rules";
@@ -125,10 +127,12 @@ export async function update(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.UpdateResult<OnboardingTemplateState>> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffOnboardingTemplate(olds, news, ruleSettingsFor(owner));
-  const provisioningId = stateString(olds, "provisioningId");
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffOnboardingTemplate,
+    carried: ["provisioningId"],
+  });
+  const { provisioningId } = previous;
   if (changedKeys.length === 0 && provisioningId !== undefined) {
     return { outs: outputsOf(inputs, { id, provisioningId }) };
   }

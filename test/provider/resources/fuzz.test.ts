@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { z } from "zod";
 import { PACKAGE_NAMES } from "../../../provider/packages";
 import { RefusedChangeError, type ClientRules, type DiffOutcome } from "../../../provider/resources/common/change-rules";
-import type { CheckFailure } from "../../../provider/resources/common/failures";
+import type { CheckFailure } from "../../../provider/resources/common/check-engine";
 import { UNKNOWN, containsUnknown } from "../../../provider/resources/common/unknown";
 import { checkCustomerLocation } from "../../../provider/resources/customer-location/check";
 import { diffCustomerLocation } from "../../../provider/resources/customer-location/diff";

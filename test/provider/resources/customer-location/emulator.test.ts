@@ -6,13 +6,13 @@
  */
 import { expect } from "chai";
 import { startEmulator } from "../../../../local/emulator";
-import { clearClientCache, tuneClients } from "../../../../provider/resources/common/client-cache";
-import { setProgressSink } from "../../../../provider/resources/common/progress";
+import { ClientCache, useClients } from "../../../../provider/resources/common/client-cache";
 import * as loc from "../../../../provider/resources/customer-location/operations";
 import * as org from "../../../../provider/resources/customer-org/operations";
 import * as usr from "../../../../provider/resources/customer-user/operations";
 import * as tpl from "../../../../provider/resources/onboarding-template/operations";
 import { orgArgs, templateArgs } from "../check-fixtures";
+import { captureProgress } from "../progress-capture";
 
 type Ops = {
   check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): { inputs?: unknown; failures?: unknown[] };
@@ -27,17 +27,13 @@ describe("CustomerLocation against the emulator (two sites, numbers, users)", fu
 
   before(async () => {
     emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 20 });
-    clearClientCache();
-    restore.push(
-      tuneClients({ coldInitialDelayMs: 10 }),
-      setProgressSink((l) => lines.push(l)),
-    );
+    useClients(owner, new ClientCache({ coldInitialDelayMs: 10 }));
+    restore.push(captureProgress(lines));
     const values: Record<string, string> = { "webex:accessToken": emu.token, "webex:baseUrl": emu.url };
     for (const m of [tpl, org, usr, loc]) m.configure(owner, { config: { get: (k: string) => values[k] } } as never);
   });
   after(async () => {
     for (const r of restore) r();
-    clearClientCache();
     await emu.close();
   });
 
