@@ -8,7 +8,7 @@ import nock from "nock";
 import { CustomerOrgProvider } from "../../../provider/resources/customer-org/provider";
 import { CustomerUserProvider } from "../../../provider/resources/customer-user/provider";
 import { CUSTOMER_USER_SCHEMA_VERSION } from "../../../provider/resources/customer-user/schema";
-import { BASE, configureRequest, enc, TOKEN, useProviderHarness, type LooseProvider } from "./operations-harness";
+import { BASE, configureRequest, enc, TOKEN, useProviderHarness, withTestClients, type LooseProvider } from "./operations-harness";
 
 const SUB = "c3ViLXBhcnRuZXItMQ==";
 const USER = "Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIvMQ==";
@@ -30,8 +30,8 @@ describe("configure: webex:subPartnerOrgId is checked against GET subPartners on
       .get("/v1/wholesale/subPartners")
       .query((q) => q["onBehalfOfSubPartnerOrgId"] === undefined)
       .reply(200, { items: [{ orgId: "other" }, { orgId: SUB, provisioningState: "active" }] });
-    await new CustomerOrgProvider().configure(configureRequest({ "webex:subPartnerOrgId": SUB }) as never);
-    await new CustomerUserProvider().configure(configureRequest({ "webex:subPartnerOrgId": SUB }) as never);
+    await withTestClients(new CustomerOrgProvider()).configure(configureRequest({ "webex:subPartnerOrgId": SUB }) as never);
+    await withTestClients(new CustomerUserProvider()).configure(configureRequest({ "webex:subPartnerOrgId": SUB }) as never);
     scope.done();
   });
 
@@ -40,10 +40,12 @@ describe("configure: webex:subPartnerOrgId is checked against GET subPartners on
       .get("/v1/wholesale/subPartners")
       .query(true)
       .reply(200, { items: [{ orgId: SUB }, { orgId: "sub-2" }] });
-    const error = await new CustomerOrgProvider().configure(configureRequest({ "webex:subPartnerOrgId": "not-mine" }) as never).then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
+    const error = await withTestClients(new CustomerOrgProvider())
+      .configure(configureRequest({ "webex:subPartnerOrgId": "not-mine" }) as never)
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     scope.done();
     expect(error?.name).to.equal("ConfigurationError");
     expect(error?.message).to.include("webex:subPartnerOrgId").and.include("not-mine").and.include(`${SUB}, sub-2`);
@@ -51,8 +53,8 @@ describe("configure: webex:subPartnerOrgId is checked against GET subPartners on
   });
 
   it("without the setting, or without a token, no request is sent", async () => {
-    await new CustomerOrgProvider().configure(configureRequest() as never);
-    await new CustomerOrgProvider().configure({
+    await withTestClients(new CustomerOrgProvider()).configure(configureRequest() as never);
+    await withTestClients(new CustomerOrgProvider()).configure({
       config: { get: (k: string) => (k === "webex:subPartnerOrgId" ? SUB : undefined) },
     } as never);
     expect(nock.pendingMocks()).to.deep.equal([]);
@@ -63,7 +65,7 @@ describe("configure: webex:subPartnerOrgId is checked against GET subPartners on
       .get("/v1/wholesale/subPartners")
       .query(true)
       .reply(403, { message: "forbidden", errors: [{ errorCode: 1403, description: "missing scope" }] });
-    await new CustomerOrgProvider().configure(configureRequest({ "webex:subPartnerOrgId": SUB }) as never);
+    await withTestClients(new CustomerOrgProvider()).configure(configureRequest({ "webex:subPartnerOrgId": SUB }) as never);
     scope.done();
     expect(progress.lines.some((l) => l.includes("warning") && l.includes("not checked"))).to.equal(true);
   });
@@ -73,7 +75,7 @@ describe("CustomerUser consentMove", () => {
   const progress = useProviderHarness();
 
   async function provider(): Promise<LooseProvider> {
-    const p = new CustomerUserProvider();
+    const p = withTestClients(new CustomerUserProvider());
     await p.configure(configureRequest() as never);
     return p as unknown as LooseProvider;
   }

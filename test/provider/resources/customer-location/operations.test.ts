@@ -10,7 +10,7 @@ import { RefusedChangeError } from "../../../../provider/resources/common/change
 import { ResourceInitError } from "../../../../provider/resources/common/errors";
 import * as ops from "../../../../provider/resources/customer-location/operations";
 import { CUSTOMER_LOCATION_SCHEMA_VERSION } from "../../../../provider/resources/customer-location/schema";
-import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness } from "../operations-harness";
+import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness, withTestClients } from "../operations-harness";
 import { locationArgs, withCalling } from "./fixtures";
 
 const ORG = "b3JnLTE=";
@@ -22,8 +22,9 @@ const CALLING = `/v1/telephony/config/locations/${enc(LOC)}`;
 const JOBS = "/v1/telephony/config/jobs/locations/deleteCallingLocation";
 const address = { address1: "1 Main St", city: "Denver", state: "CO", postalCode: "80202", country: "US" };
 
+/** A configured provider object using the current test's clients (a fresh memo per test). */
 function owner(): object {
-  const o = {};
+  const o = withTestClients({});
   ops.configure(o, configureRequest() as never);
   return o;
 }
