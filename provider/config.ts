@@ -53,13 +53,14 @@ export const CONFIG_TABLE = {
     env: "WEBEX_BASE_URL",
     defaultValue: DEFAULT_BASE_URL,
     secret: false,
-    description: "API root; `http://` is refused except for loopback hosts (a local emulator).",
+    description: "API root, at most 2,048 characters; `http://` is refused except for loopback hosts (a local emulator).",
   },
   subPartnerOrgId: {
     key: "webex:subPartnerOrgId",
     env: "WEBEX_SUB_PARTNER_ORG_ID",
     secret: false,
-    description: "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner).",
+    description:
+      "Sent as `onBehalfOfSubPartnerOrgId` on every call (a master partner acting for a sub-partner); checked once per run against `GET /v1/wholesale/subPartners`, so a wrong id fails the preview with the valid ones; at most 256 characters.",
   },
   provisioningTimeoutSeconds: {
     key: "webex:provisioningTimeoutSeconds",
@@ -110,8 +111,27 @@ function isAllowedBaseUrl(url: string): boolean {
   return parsed.protocol === "http:" && LOOPBACK_HOSTS.has(parsed.hostname);
 }
 
+/**
+ * The longest API root accepted: 2 KB, the URL length proxies and servers commonly accept (the real
+ * root, `https://webexapis.com`, is 21). Longer is a mistake (a file pasted into the setting), and is
+ * refused before it is normalised or parsed.
+ */
+export const MAX_BASE_URL_LENGTH = 2048;
+
+/** The longest sub-partner org id accepted: ids of the API are at most 256 characters. */
+export const MAX_SUB_PARTNER_ORG_ID_LENGTH = 256;
+
 /** Empty strings mean "not set", so `WEBEX_SUB_PARTNER_ORG_ID=` does not send an empty id. */
-const optionalText = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const subPartnerOrgId = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z
+    .string()
+    .max(MAX_SUB_PARTNER_ORG_ID_LENGTH, {
+      error: (iss) =>
+        `${CONFIG_TABLE.subPartnerOrgId.key} (${CONFIG_TABLE.subPartnerOrgId.env}) is ${String((iss.input as string).length)} characters long; an org id is at most ${MAX_SUB_PARTNER_ORG_ID_LENGTH}: give the sub-partner's org id`,
+    })
+    .optional(),
+);
 
 /**
  * Settings that need no credential: what `check` and `diff` may read. Values arrive as strings
@@ -144,12 +164,24 @@ export const ProviderSettingsSchema = RuleSettingsSchema.extend({
       }),
   ),
   baseUrl: z.preprocess(
-    (v) => (v === "" || v === undefined ? DEFAULT_BASE_URL : typeof v === "string" ? v.trim().replace(/\/+$/, "") : v),
-    z.string().refine(isAllowedBaseUrl, {
-      error: `${CONFIG_TABLE.baseUrl.key} (${CONFIG_TABLE.baseUrl.env}) must be an https:// URL, or http:// to a loopback host such as 127.0.0.1`,
-    }),
+    (v) =>
+      v === "" || v === undefined
+        ? DEFAULT_BASE_URL
+        : typeof v === "string" && v.length <= MAX_BASE_URL_LENGTH
+          ? v.trim().replace(/\/+$/, "")
+          : v,
+    z
+      .string()
+      .max(MAX_BASE_URL_LENGTH, {
+        error: (iss) =>
+          `${CONFIG_TABLE.baseUrl.key} (${CONFIG_TABLE.baseUrl.env}) is ${String((iss.input as string).length)} characters long; an API root is at most ${MAX_BASE_URL_LENGTH}: give the root only, e.g. ${DEFAULT_BASE_URL}`,
+        abort: true,
+      })
+      .refine(isAllowedBaseUrl, {
+        error: `${CONFIG_TABLE.baseUrl.key} (${CONFIG_TABLE.baseUrl.env}) must be an https:// URL, or http:// to a loopback host such as 127.0.0.1`,
+      }),
   ),
-  subPartnerOrgId: optionalText,
+  subPartnerOrgId,
   provisioningTimeoutSeconds: z.preprocess(
     (v) => (v === "" || v === undefined ? DEFAULT_PROVISIONING_TIMEOUT_SECONDS : Number(v)),
     z

@@ -12,7 +12,7 @@ import { startEmulator } from "./index";
 import { DEFAULT_RATE_LIMIT, type EmulatorOptions, FaultKindSchema } from "./options";
 
 const USAGE =
-  "usage: npm run emulator -- [--port 8080] [--host 127.0.0.1] [--state .local/state.json] [--delay-ms 200] " +
+  "usage: npm run emulator -- [--port 8080] [--host 127.0.0.1] [--public-url URL] [--state .local/state.json] [--delay-ms 200] " +
   "[--latency-ms 0] [--jitter-ms 0] [--rate 20 --burst 40 | --no-rate-limit] [--faults 0.2 --fault-kinds 500,503 --seed 1] " +
   "[--token T] [--admin-token T] [--verbose]";
 
@@ -27,6 +27,7 @@ const num = (name: string) =>
 const FlagsSchema = z.object({
   port: num("port"),
   host: z.string().optional(),
+  "public-url": z.string().optional(),
   state: z.string().optional(),
   "delay-ms": num("delay-ms"),
   "latency-ms": num("latency-ms"),
@@ -50,6 +51,7 @@ export function parseCli(argv: string[]): EmulatorOptions & { help?: boolean } {
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      "public-url": { type: "string" },
       state: { type: "string" },
       "delay-ms": { type: "string" },
       "latency-ms": { type: "string" },
@@ -72,6 +74,7 @@ export function parseCli(argv: string[]): EmulatorOptions & { help?: boolean } {
     ...(f.help === true ? { help: true } : {}),
     ...(f.port !== undefined ? { port: f.port } : {}),
     ...(f.host !== undefined ? { host: f.host } : {}),
+    ...(f["public-url"] !== undefined ? { publicUrl: f["public-url"] } : {}),
     ...(f.state !== undefined ? { stateFile: f.state } : {}),
     ...(f["delay-ms"] !== undefined ? { provisioningDelayMs: f["delay-ms"] } : {}),
     latencyMs: { fixed: f["latency-ms"] ?? 0, jitter: f["jitter-ms"] ?? 0 },

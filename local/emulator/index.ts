@@ -70,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     loaded === undefined ? initialState(resetFixtures, seed) : { ...loaded, fixtures: mergeFixtures(loaded.fixtures, resetFixtures) };
   const server = new EmulatorServer({
     host: o.host,
+    publicUrl: o.publicUrl,
     port: o.port,
     adminToken,
     state,

@@ -59,6 +59,15 @@ export const EmulatorOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   /** Interface; loopback by default so nothing outside the machine can reach it. */
   host: z.string().default("127.0.0.1"),
+  /**
+   * The origin written into `Location` and `Link` (`https://emu.example:8443`) when clients reach the
+   * emulator through another address than the one it listens on; by default the listening origin.
+   * The request's `Host` header is never used: the real API does not echo it.
+   */
+  publicUrl: z
+    .url()
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
   /** The partner token (all scopes). Generated when absent. */
   token: z.string().min(8).optional(),
   /** The admin token for `/__admin/*`. Generated when absent. */

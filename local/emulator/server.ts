@@ -25,6 +25,8 @@ export interface ServerSettings {
   readonly host: string;
   /** TCP port (0: any free one). */
   readonly port: number;
+  /** Origin for `Location`/`Link`; the listening origin when absent. */
+  readonly publicUrl?: string | undefined;
   /** Secret of `/__admin/*`. */
   readonly adminToken: string;
   /** The state to start from (loaded or fresh). */
@@ -303,7 +305,7 @@ export class EmulatorServer {
         trackingId,
         scenario: asyncScenario,
         body: parsed.body,
-        baseUrl: req.headers.host !== undefined ? `http://${req.headers.host}` : this.origin,
+        baseUrl: this.settings.publicUrl ?? this.origin,
       },
       { now: Date.now(), provisioningDelayMs: this.config.provisioningDelayMs },
     );

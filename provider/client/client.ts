@@ -8,10 +8,12 @@ import { DurationEstimates, type CustomerOperation, type ProbeHandle } from "./e
 import { NotFoundError, ProvisioningFailedError } from "./errors";
 import { HttpTransport, encodePath, normalizeBaseUrl } from "./http";
 import { locationsApi, type LocationsApi } from "./locations";
+import { subPartnersApi, type SubPartnersApi } from "./subpartners";
 import { poll } from "./poll";
 import { RateGate, realSleep } from "./rate-gate";
 import { CUSTOMER_BUSY_STATUSES, CUSTOMER_TERMINAL_STATUSES, type ApiErrorItem, type Customer } from "./schemas";
 import { subscribersApi, type SubscribersApi } from "./subscribers";
+import { telephonyApi, type TelephonyApi } from "./telephony";
 import { templatesApi, type TemplatesApi } from "./templates";
 
 /** A zod schema for an injected function (validated as "is a function", typed as `T`). */
@@ -78,8 +80,12 @@ export interface ProvisioningClient {
   readonly subscribers: SubscribersApi;
   /** Onboarding templates ([project] endpoint; absent from webexapis.com). */
   readonly templates: TemplatesApi;
-  /** Webex locations (read-only). */
+  /** Webex locations of a customer's org (no delete: see `telephony.disableCalling`). */
   readonly locations: LocationsApi;
+  /** Sub-partners of the partner (read-only). */
+  readonly subPartners: SubPartnersApi;
+  /** Webex Calling at a location: PSTN connection, numbers, main number, disabling calling. */
+  readonly telephony: TelephonyApi;
   /** Observed durations of customer operations, used as default first-poll delays. */
   readonly estimates: DurationEstimates;
   /** The normalised base URL. */
@@ -272,6 +278,8 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     subscribers: subscribersApi(transport),
     templates: templatesApi(transport),
     locations: locationsApi(transport),
+    subPartners: subPartnersApi(transport),
+    telephony: telephonyApi(transport, { sleep, now, random }),
     estimates,
     baseUrl,
     async waitForCustomer(id, wait) {

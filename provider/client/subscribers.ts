@@ -44,6 +44,11 @@ export interface SubscribersApi {
   delete(id: string): Promise<void>;
   /** `POST /v1/wholesale/subscribers/validate`: precheck, changes nothing. */
   validate(body: SubscriberValidateRequest): Promise<ValidateResponse>;
+  /**
+   * `POST /v1/subscribers/{id}/emails/consentMove` → 204: emails the owner of an existing Webex account
+   * (a `pending_user_migration` subscriber) asking to consent to the move.
+   */
+  consentMove(id: string): Promise<void>;
 }
 
 /** Parses a subscriber answer; an answer without `id` takes it from `Location`. */
@@ -88,6 +93,9 @@ export function subscribersApi(t: HttpTransport): SubscribersApi {
     },
     async delete(id) {
       await t.request({ method: "DELETE", path: encodePath`/v1/wholesale/subscribers/${id}` });
+    },
+    async consentMove(id) {
+      await t.request({ method: "POST", path: encodePath`/v1/subscribers/${id}/emails/consentMove` });
     },
     async validate(body) {
       const payload = validateRequest(SubscriberValidateRequestSchema, body, "subscriber validate");

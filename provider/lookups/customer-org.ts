@@ -8,11 +8,11 @@ import { z } from "zod";
 import { NotFoundError, type Customer } from "../client";
 import { contextFor, type OperationContext } from "../resources/common/client-cache";
 import { explainApiError } from "../resources/common/errors";
-import { toPlain } from "../resources/common/lifecycle";
+import { toPlain } from "../resources/common/state";
 import { rememberConfiguration } from "../resources/common/settings";
 import { AddressSchema } from "../resources/customer-org/schema";
 import { fromWireAddress } from "../resources/customer-org/wire";
-import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../resources/common/failures";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../resources/common/check-engine";
 
 /** Arguments of the lookup: exactly one of `externalId` and `customerId`. */
 export const GetCustomerOrgArgsSchema = z.object({

@@ -75,10 +75,11 @@ function extend(host: HostService, provider: WholesaleProvider): HostService {
 
   return Object.assign(Object.create(host) as HostService, {
     configure(call: Call<provproto.ConfigureRequest>, callback: Callback<provproto.ConfigureResponse>) {
-      respond(callback, () => {
+      respond(callback, async () => {
         const variables: Record<string, string> = {};
         call.request.getVariablesMap().forEach((value, key) => (variables[key] = value));
         provider.configure(variables, plain(call.request.getArgs()));
+        await provider.verifyConfiguration();
         // Secrets stay with the engine: it strips them from what it sends and marks the outputs of
         // secret inputs secret again, so the operations never meet a secret wrapper.
         const resp = new provproto.ConfigureResponse();

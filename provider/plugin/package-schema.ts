@@ -9,8 +9,7 @@
 import { z } from "zod";
 import { CONFIG_TABLE, ProviderSettingsSchema, type ConfigEntry, type SettingName } from "../config";
 import type { FieldRule } from "../resources/common/change-rules";
-import { AddressSchema, CustomerPackageSchema, HeadquartersSchema } from "../resources/customer-org/schema";
-import { TemplateAuthenticationSchema } from "../resources/onboarding-template/schema";
+import { defaultOf, unwrap } from "../resources/common/input-types";
 import { PACKAGE_NAME, PLUGIN_RESOURCES, token, type PluginResource } from "./catalog";
 import { CUSTOMER_ORG_LOOKUP } from "./lookup-schema";
 
@@ -34,32 +33,23 @@ export interface ObjectSpec {
 }
 
 /**
- * Names of the object types, public in every generated SDK (`Address`, `CustomerPackage`...). An
- * object schema missing here fails the generator, so a new nested object gets a deliberate name.
+ * Names of the object types, public in every generated SDK (`Address`, `CustomerPackage`...): each
+ * resource's `objectTypes` in the list of resources. An object schema missing there fails the
+ * generator, so a new nested object gets a deliberate name; so does one name given to two schemas.
  */
-const TYPE_NAMES = new Map<z.ZodType, string>([
-  [AddressSchema, "Address"],
-  [CustomerPackageSchema, "CustomerPackage"],
-  [HeadquartersSchema, "Headquarters"],
-  [TemplateAuthenticationSchema, "TemplateAuthentication"],
-]);
-
-/** The schema inside optional/default wrappers. */
-export function unwrap(schema: z.ZodType): z.ZodType {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
-  return s;
-}
-
-/** The default a schema applies, if any (outermost first). */
-export function defaultOf(schema: z.ZodType): unknown {
-  let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) {
-    if (s instanceof z.ZodDefault) return (s._zod.def as { defaultValue: unknown }).defaultValue;
-    s = s.unwrap() as z.ZodType;
+const TYPE_NAMES = (() => {
+  const names = new Map<z.ZodType, string>();
+  const owners = new Map<string, z.ZodType>();
+  for (const r of PLUGIN_RESOURCES) {
+    for (const [name, schema] of Object.entries(r.objectTypes)) {
+      if ((owners.get(name) ?? schema) !== schema)
+        throw new Error(`schema generator: two object schemas are named ${name}; give ${r.name}'s its own name in objectTypes`);
+      owners.set(name, schema);
+      names.set(schema, name);
+    }
   }
-  return undefined;
-}
+  return names;
+})();
 
 /** Collects object types met while converting properties. */
 class TypeCollector {
@@ -94,7 +84,10 @@ class TypeCollector {
   /** Registers (once) the named object type of `s` and returns its token. */
   private objectType(field: z.ZodType, s: z.ZodObject | z.ZodDiscriminatedUnion): string {
     const name = TYPE_NAMES.get(field) ?? TYPE_NAMES.get(s);
-    if (name === undefined) throw new Error(`schema generator: name the object type described "${s.description ?? "?"}" in TYPE_NAMES`);
+    if (name === undefined)
+      throw new Error(
+        `schema generator: name the object type described "${s.description ?? "?"}" in its resource's objectTypes (provider/resources/registry.ts)`,
+      );
     const typeToken = token(name);
     if (this.types[typeToken] !== undefined) return typeToken;
     this.types[typeToken] = { type: "object", properties: {} }; // placeholder against recursion

@@ -9,6 +9,8 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { CONFIG_TABLE, ProviderSettingsSchema, type SettingName } from "../config";
 import { deepEqual } from "../resources/common/change-rules";
 import { contextFor } from "../resources/common/client-cache";
+import { withMessage } from "../resources/common/errors";
+import { escapeControl } from "../text";
 import { lookupCustomerOrg, checkLookupArgs } from "../lookups/customer-org";
 import { PACKAGE_NAME, PLUGIN_RESOURCES, resourceByToken, type PluginResource } from "./catalog";
 import { CUSTOMER_ORG_LOOKUP } from "./lookup-schema";
@@ -39,19 +41,17 @@ export function pluginWording(message: string): string {
   );
 }
 
-/** Runs `f`, rewording the message of anything it throws (same error object, class and fields). */
+/**
+ * Runs `f`; what it throws is reworded ({@link pluginWording}) into a copy of the error (same class
+ * and fields), never in place: the operations may reject several calls with one shared error.
+ */
 async function reworded<T>(f: () => Promise<T> | T): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof Error) {
-      try {
-        Object.defineProperty(e, "message", { value: pluginWording(e.message), configurable: true, writable: true, enumerable: false });
-      } catch {
-        // a frozen error keeps its message
-      }
-    }
-    throw e;
+    if (!(e instanceof Error)) throw e;
+    const message = pluginWording(e.message);
+    throw message === e.message ? e : withMessage(e, message);
   }
 }
 
@@ -129,6 +129,15 @@ export class WholesaleProvider implements provider.Provider {
     this.applySettings();
   }
 
+  /**
+   * Checks the configured settings against the service, once per run: a `webex:subPartnerOrgId` the
+   * partner does not manage fails `Configure`, before any `Check` of a preview (see
+   * `resources/common/sub-partner.ts`; the check is the same for every resource, so one runs it).
+   */
+  async verifyConfiguration(): Promise<void> {
+    await PLUGIN_RESOURCES[0]?.operations.verifyConfiguration(this.owner);
+  }
+
   /** Hands the settings to every operations module under `owner` (with an optional timeout override). */
   private applySettings(owner: object = this.owner, overrides: Partial<Record<SettingName, string>> = {}): void {
     const values = { ...this.settings, ...overrides };
@@ -170,7 +179,11 @@ export class WholesaleProvider implements provider.Provider {
       : parsed.error.issues.map((issue) => ({ property: String(issue.path[0] ?? ""), reason: pluginWording(issue.message) }));
     const unknownKeys = Object.keys(news).filter((k) => k !== "version" && !SETTING_NAMES.includes(k as SettingName));
     for (const key of unknownKeys) {
-      failures.push({ property: key, reason: `is not a ${PACKAGE_NAME} setting; the settings are ${SETTING_NAMES.join(", ")}` });
+      // The key is the program's text, shown on a terminal.
+      failures.push({
+        property: escapeControl(key),
+        reason: `is not a ${PACKAGE_NAME} setting; the settings are ${SETTING_NAMES.join(", ")}`,
+      });
     }
     return { inputs: news, failures };
   }

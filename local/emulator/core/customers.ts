@@ -158,6 +158,7 @@ export function createCustomer(h: HandlerInput): HandlerResult {
     address: body.address,
     ...(body.customerInfo !== undefined ? { customerInfo: body.customerInfo } : {}),
     ...(body.provisioningParameters !== undefined ? { provisioningParameters: body.provisioningParameters } : {}),
+    ...(body.subPartnerAdminEmail !== undefined ? { subPartnerAdminEmail: body.subPartnerAdminEmail } : {}),
     limits: limits === undefined ? null : normaliseLimits(limits, body.packages),
     ...(adminPackage !== undefined ? { adminPackage } : {}),
     migratingFromBroadWorks: migrating,
@@ -199,23 +200,41 @@ export function validateCustomer(h: HandlerInput): HandlerResult {
   };
 }
 
-/** `GET /v1/wholesale/customers/{id}`. */
-export function getCustomer(h: HandlerInput): HandlerResult {
-  const c = requireCustomer(h.state, h.params["id"] ?? "");
-  return { state: h.state, status: 200, body: customerView(c) };
+/**
+ * The view with `licenseIds` on each provisioned package (`includePackageLicenseInfo=true`).
+ * [project] Ids are derived from the customer and package (`ciscospark://us/LICENSE/<customer>:<package>`),
+ * so they are stable without drawing from the PRNG.
+ */
+function withLicenseIds(c: CustomerRecord): Record<string, unknown> {
+  const packages = c.resourceDetails.packages.map((p) =>
+    p.status === "provisioned" ? { ...p, licenseIds: [Buffer.from(`ciscospark://us/LICENSE/${c.id}:${p.name}`).toString("base64")] } : p,
+  );
+  return { ...customerView(c), resourceDetails: { packages } };
 }
 
-/** `GET /v1/wholesale/customers?externalId=&orgId=&status=&offset=&max=`. */
+/** `GET /v1/wholesale/customers/{id}[?includePackageLicenseInfo=true]`. */
+export function getCustomer(h: HandlerInput): HandlerResult {
+  const c = requireCustomer(h.state, h.params["id"] ?? "");
+  const raw = h.query.get("includePackageLicenseInfo");
+  if (raw !== null && raw !== "true" && raw !== "false") fail(1001, `includePackageLicenseInfo: must be true or false, got "${raw}"`);
+  return { state: h.state, status: 200, body: raw === "true" ? withLicenseIds(c) : customerView(c) };
+}
+
+/**
+ * `GET /v1/wholesale/customers?externalId=&orgId=&status=&offset=&max=`. `status` may repeat and each
+ * value may be a comma-separated list (`status=provisioned,error` or `status=provisioned&status=error`):
+ * a customer matches any of them.
+ */
 export function listCustomers(h: HandlerInput): HandlerResult {
   const externalId = h.query.get("externalId");
   const orgId = h.query.get("orgId");
-  const status = h.query.get("status");
+  const statuses = h.query.getAll("status").flatMap((v) => v.split(",").map((s) => s.trim()));
   const matches = Object.values(h.state.customers).filter((c) => {
     const view = customerView(c);
     return (
       (externalId === null || c.externalId === externalId) &&
       (orgId === null || view["orgId"] === orgId) &&
-      (status === null || c.status === status)
+      (statuses.length === 0 || statuses.includes(c.status))
     );
   });
   const page = paginate(matches, h.query, { defaultMax: 100, maxMax: 1000 }, h.baseUrl, h.path);

@@ -1,7 +1,8 @@
 /**
  * The pure core's entry point: `(state, request, context) → { state, response }`.
  *
- * Order: route → authentication/scope → settle the lifecycle at `now` → handler. Everything a
+ * Order: route → authentication/scope → the acting (sub-)partner → settle the lifecycle at `now` →
+ * handler, on the view of that (sub-)partner's customers. Everything a
  * handler throws as a `RuleFailure` becomes an error from the catalog with the request's
  * tracking id. Nothing here reads the clock, the network or `Math.random`.
  */
@@ -11,6 +12,7 @@ import { settle } from "./lifecycle";
 import { Rng, trackingId as newTrackingId } from "./random";
 import { matchRoute, type Route } from "./routes";
 import { hashToken, type State } from "./state";
+import { actingFor, scopedView, unscope } from "./subpartners";
 
 /** A request as the core sees it (the server has already read and parsed it). */
 export interface CoreRequest {
@@ -94,11 +96,11 @@ export function handle(state: State, request: CoreRequest, ctx: CoreContext): Co
   const route = match.route;
   try {
     authorize(state, request.authorization, route);
-    const sub = request.query.get("onBehalfOfSubPartnerOrgId");
-    if (sub !== null && sub.trim() === "") fail(1001, "onBehalfOfSubPartnerOrgId: must not be empty when given");
+    const subPartner = actingFor(state, request.query, route.method);
     const settled = settle(state, ctx.now);
+    const view = scopedView(settled, subPartner);
     const result = route.handler({
-      state: settled,
+      state: view,
       params: match.params,
       query: request.query,
       body: request.body,
@@ -114,7 +116,7 @@ export function handle(state: State, request: CoreRequest, ctx: CoreContext): Co
       headers: result.headers ?? {},
       ...(result.body !== undefined ? { body: result.body } : {}),
     };
-    return { state: keepSeed(result.state), response: withTracking(response, trackingId), route };
+    return { state: keepSeed(unscope(settled, view, result.state, subPartner)), response: withTracking(response, trackingId), route };
   } catch (e) {
     if (!(e instanceof RuleFailure)) throw e;
     // a failed request changes nothing but the lifecycle (settle is time, not the request)

@@ -8,7 +8,16 @@ import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCusto
 import { LOCATION_ROUTES } from "./location-routes";
 import { listLocations } from "./locations";
 import type { Scope } from "./state";
-import { createSubscriber, deleteSubscriber, getSubscriber, listSubscribers, updateSubscriber, validateSubscriber } from "./subscribers";
+import { billingReportsNotServed, listSubPartners } from "./subpartners";
+import {
+  consentMove,
+  createSubscriber,
+  deleteSubscriber,
+  getSubscriber,
+  listSubscribers,
+  updateSubscriber,
+  validateSubscriber,
+} from "./subscribers";
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from "./templates";
 
 /** One API route. */
@@ -29,6 +38,7 @@ export interface Route {
 const C = "/v1/wholesale/customers";
 const S = "/v1/wholesale/subscribers";
 const T = "/v1/wholesale/onboardingTemplates";
+const B = "/v1/wholesale/billing/reports";
 const CR = "spark-admin:wholesale_customers_read";
 const CW = "spark-admin:wholesale_customers_write";
 const SR = "spark-admin:wholesale_subscribers_read";
@@ -56,6 +66,13 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", template: `${T}/{id}`, scope: CR, write: false, body: false, handler: getTemplate },
   { method: "PUT", template: `${T}/{id}`, scope: CW, write: true, body: true, handler: updateTemplate },
   { method: "DELETE", template: `${T}/{id}`, scope: CW, write: true, body: false, handler: deleteTemplate },
+  { method: "POST", template: "/v1/subscribers/{id}/emails/consentMove", scope: SW, write: true, body: false, handler: consentMove },
+  { method: "GET", template: "/v1/wholesale/subPartners", scope: CR, write: false, body: false, handler: listSubPartners },
+  // [project] served only to say they are not emulated (404 with the reason), with the customers scopes
+  { method: "GET", template: B, scope: CR, write: false, body: false, handler: billingReportsNotServed },
+  { method: "POST", template: B, scope: CW, write: false, body: false, handler: billingReportsNotServed },
+  { method: "GET", template: `${B}/{id}`, scope: CR, write: false, body: false, handler: billingReportsNotServed },
+  { method: "DELETE", template: `${B}/{id}`, scope: CW, write: false, body: false, handler: billingReportsNotServed },
   { method: "GET", template: "/v1/locations", scope: "spark-admin:locations_read", write: false, body: false, handler: listLocations },
   ...LOCATION_ROUTES,
 ];
@@ -68,14 +85,23 @@ export type RouteMatch =
 
 const SPLIT = ROUTES.map((r) => ({ route: r, parts: r.template.split("/") }));
 
+/** How many literal segments a template has: `/customers/validate` beats `/customers/{id}`. */
+function literalSegments(parts: readonly string[]): number {
+  return parts.filter((p) => !p.startsWith("{")).length;
+}
+
 /**
  * Matches a raw (still percent-encoded) pathname. Each segment is decoded on its own, so an id
- * whose `/` was not encoded by the client does not match (as on the real service).
+ * whose `/` was not encoded by the client does not match (as on the real service). A path that
+ * a template matches literally belongs to that template only: `…/customers/validate` is the
+ * precheck, never a customer whose id is "validate", so its `Allow` lists POST alone.
  */
 export function matchRoute(method: string, pathname: string): RouteMatch {
   const parts = pathname.split("/");
   if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
   const allow: string[] = [];
+  let best = -1;
+  let found: { route: Route; params: Record<string, string> } | undefined;
   for (const { route, parts: tp } of SPLIT) {
     if (tp.length !== parts.length) continue;
     const params: Record<string, string> = {};
@@ -98,8 +124,16 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       }
     }
     if (!ok) continue;
-    if (route.method === method) return { kind: "route", route, params };
+    const literal = literalSegments(tp);
+    if (literal < best) continue;
+    if (literal > best) {
+      best = literal;
+      allow.length = 0;
+      found = undefined;
+    }
+    if (route.method === method) found = { route, params };
     allow.push(route.method);
   }
+  if (found !== undefined) return { kind: "route", ...found };
   return allow.length > 0 ? { kind: "method-not-allowed", allow } : { kind: "not-found" };
 }

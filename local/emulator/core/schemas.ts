@@ -64,6 +64,8 @@ export const CustomerCreateSchema = z.strictObject({
   address: AddressSchema,
   customerInfo: CustomerInfoSchema.optional(),
   provisioningParameters: CustomerProvisioningParametersSchema.optional(),
+  /** The spec's sub-partner administrator, kept and never returned. */
+  subPartnerAdminEmail: z.email().optional(),
 });
 
 /** Body of `POST /v1/wholesale/customers/validate`: the create body, everything optional but `address`. */
@@ -105,11 +107,20 @@ export const SubscriberCreateSchema = z.strictObject({
   email: z.email(),
   packages: z.array(z.string().min(1)).optional(),
   package: z.string().min(1).optional(),
-  provisioningParameters: SubscriberProvisioningParametersSchema.optional(),
+  /** Required by the spec, even for a package that needs no numbers (`{}` then). */
+  provisioningParameters: SubscriberProvisioningParametersSchema,
 });
 
-/** Body of `POST /v1/wholesale/subscribers/validate`: the create body, everything optional but `email`. */
-export const SubscriberValidateSchema = SubscriberCreateSchema.partial().required({ email: true });
+/**
+ * Body of `POST /v1/wholesale/subscribers/validate`: the create body, everything optional but
+ * `email`, plus the spec's `provisioningId` and `customerInfo` for a customer not created yet.
+ */
+export const SubscriberValidateSchema = SubscriberCreateSchema.partial()
+  .required({ email: true })
+  .extend({
+    provisioningId: z.string().min(1).optional(),
+    customerInfo: z.strictObject({ primaryEmail: z.email() }).optional(),
+  });
 
 /**
  * Body of `PUT /v1/wholesale/subscribers/{id}`: the package, and numbers only when moving to a

@@ -80,6 +80,23 @@ export const DEFAULT_ORGS: readonly z.input<typeof OrgFixtureSchema>[] = [
   { orgId: orgId("0f0e0d0c-0000-4000-8000-000000000002"), name: "BroadWorks Migrating Org", migratingFromBroadWorks: true },
 ];
 
+/** A sub-partner the partner manages: who `onBehalfOfSubPartnerOrgId` may name (`GET /v1/wholesale/subPartners`). */
+export const SubPartnerFixtureSchema = z.object({
+  orgId: z.string().min(1),
+  subscriptionId: z.string().min(1),
+  provisioningState: z.enum(["active", "suspended"]).default("active"),
+  created: z.string().default("2026-01-05T09:00:00.000Z"),
+  billingStartDate: z.string().default("2026-01-05T09:00:00.000Z"),
+});
+
+/** A sub-partner as kept in state. */
+export type SubPartnerFixture = z.output<typeof SubPartnerFixtureSchema>;
+
+/** The one sub-partner present by default, with a stable id tests and examples can use. */
+export const DEFAULT_SUB_PARTNERS: readonly z.input<typeof SubPartnerFixtureSchema>[] = [
+  { orgId: orgId("0f0e0d0c-0000-4000-8000-0000000000a1"), subscriptionId: "Sub-subpartner-1" },
+];
+
 /** Emails that belong to free Webex accounts by default (their subscribers wait for consent). */
 export const DEFAULT_FREE_ACCOUNT_EMAILS: readonly string[] = ["free.account@example.com"];
 
@@ -97,6 +114,8 @@ export const FixturesInputSchema = z.object({
   tokens: z.array(TokenInputSchema).optional(),
   /** Simulated asynchronous outcomes of customer writes, by `externalId`. */
   asyncOutcomes: z.record(z.string(), OutcomeSchema).optional(),
+  /** The sub-partners this partner manages (replaces the default one). */
+  subPartners: z.array(SubPartnerFixtureSchema).optional(),
 });
 
 /** Fixtures as given by callers (`Partial<Fixtures>` of the brief). */
@@ -110,6 +129,8 @@ export const FixturesSchema = z.object({
   freeAccountEmails: z.array(z.string()),
   tokens: z.array(TokenRecordSchema),
   asyncOutcomes: z.record(z.string(), OutcomeSchema),
+  // defaulted so that state files written before sub-partners existed still load
+  subPartners: z.array(SubPartnerFixtureSchema).default(() => DEFAULT_SUB_PARTNERS.map((p) => SubPartnerFixtureSchema.parse(p))),
 });
 
 /** Fixtures as kept in state. */
@@ -171,6 +192,8 @@ export const CustomerRecordSchema = z.object({
   adminPackage: z.string().optional(),
   migratingFromBroadWorks: z.boolean(),
   subPartnerAdminEmail: z.string().optional(),
+  /** The sub-partner it was created for (`onBehalfOfSubPartnerOrgId`); absent for the partner's own. */
+  subPartnerOrgId: z.string().optional(),
   headquarters: HeadquartersSchema.optional(),
   status: CustomerStatusSchema,
   /** Set once a provisioning ended with an org (so an update of a failed customer does not show one). */
@@ -346,6 +369,7 @@ export function mergeFixtures(current: Fixtures, input: FixturesInput): Fixtures
     freeAccountEmails: (parsed.freeAccountEmails ?? current.freeAccountEmails).map((e) => e.toLowerCase()),
     tokens,
     asyncOutcomes: parsed.asyncOutcomes ?? current.asyncOutcomes,
+    subPartners: parsed.subPartners ?? current.subPartners,
   };
 }
 
@@ -358,6 +382,7 @@ export function defaultFixtures(): Fixtures {
     freeAccountEmails: [...DEFAULT_FREE_ACCOUNT_EMAILS],
     tokens: [],
     asyncOutcomes: {},
+    subPartners: DEFAULT_SUB_PARTNERS.map((p) => SubPartnerFixtureSchema.parse(p)),
   };
 }
 

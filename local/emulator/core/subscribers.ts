@@ -41,10 +41,16 @@ export function subscriberView(s: SubscriberRecord, state: State): Record<string
   };
 }
 
+/** The subscriber with that id, or 404; one whose customer the acting (sub-)partner cannot see is not found either. */
 function requireSubscriber(state: State, id: string): SubscriberRecord {
   const s = Object.prototype.hasOwnProperty.call(state.subscribers, id) ? state.subscribers[id] : undefined;
-  if (s === undefined) fail(1404, `No subscriber with id ${id}.`);
+  if (s === undefined || !visible(state, s)) fail(1404, `No subscriber with id ${id}.`);
   return s;
+}
+
+/** True when the subscriber's customer is in the (scoped) state. */
+function visible(state: State, s: SubscriberRecord): boolean {
+  return Object.prototype.hasOwnProperty.call(state.customers, s.customerId);
 }
 
 /** The one package of a body that has `packages: [one]` or the older `package`, never both. */
@@ -218,6 +224,9 @@ export function validateSubscriber(h: HandlerInput): HandlerResult {
   const body = parseBody(SubscriberValidateSchema, h.body);
   const pkg = onePackage(body, false);
   const p = body.provisioningParameters ?? {};
+  if (body.provisioningId !== undefined && !Object.values(h.state.templates).some((t) => t.provisioningId === body.provisioningId)) {
+    fail(1001, `provisioningId: no onboarding template has provisioningId ${body.provisioningId}; copy it from the template`);
+  }
   if (body.customerId !== undefined) {
     const customer = requireCustomer(h.state, body.customerId);
     requireUsableCustomer(customer, h.now);
@@ -244,19 +253,55 @@ export function getSubscriber(h: HandlerInput): HandlerResult {
   return { state: h.state, status: 200, body: subscriberView(s, h.state) };
 }
 
-/** `GET /v1/wholesale/subscribers?customerId=&email=&externalCustomerId=&status=&offset=&max=`. */
+/**
+ * A time filter (`after`, `lastStatusChange`): epoch milliseconds, or an ISO 8601 date as the spec
+ * also accepts; null when absent.
+ */
+function timeParam(query: URLSearchParams, name: string): number | null {
+  const raw = query.get(name);
+  if (raw === null) return null;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(ms)) fail(1001, `${name}: must be epoch milliseconds or an ISO 8601 date, got "${raw}"`);
+  return ms;
+}
+
+/** One of `allowed`, or `fallback` when absent; anything else is 1001 naming the choices. */
+function choiceParam<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  const hit = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
+  if (hit === undefined) fail(1001, `${name}: must be one of ${allowed.join(", ")}, got "${raw}"`);
+  return hit;
+}
+
+/**
+ * `GET /v1/wholesale/subscribers?customerId=&personId=&email=&externalCustomerId=&status=&after=
+ * &lastStatusChange=&sortBy=&sortOrder=&offset=&max=`: every filter of the spec, sorted by `created`
+ * (default) or `lastStatusChange`, ascending unless `sortOrder=DESC`.
+ */
 export function listSubscribers(h: HandlerInput): HandlerResult {
   const customerId = h.query.get("customerId");
+  const personId = h.query.get("personId");
   const email = h.query.get("email");
   const externalCustomerId = h.query.get("externalCustomerId");
   const status = h.query.get("status");
-  const matches = Object.values(h.state.subscribers).filter(
-    (s) =>
-      (customerId === null || s.customerId === customerId) &&
-      (email === null || lower(s.email) === lower(email)) &&
-      (externalCustomerId === null || h.state.customers[s.customerId]?.externalId === externalCustomerId) &&
-      (status === null || s.status === status),
-  );
+  const after = timeParam(h.query, "after");
+  const changedAfter = timeParam(h.query, "lastStatusChange");
+  const sortBy = choiceParam(h.query, "sortBy", ["created", "lastStatusChange"] as const, "created");
+  const sign = choiceParam(h.query, "sortOrder", ["ASC", "DESC"] as const, "ASC") === "ASC" ? 1 : -1;
+  const matches = Object.values(h.state.subscribers)
+    .filter(
+      (s) =>
+        visible(h.state, s) &&
+        (customerId === null || s.customerId === customerId) &&
+        (personId === null || s.personId === personId) &&
+        (email === null || lower(s.email) === lower(email)) &&
+        (externalCustomerId === null || h.state.customers[s.customerId]?.externalId === externalCustomerId) &&
+        (status === null || s.status === status) &&
+        (after === null || s.created > after) &&
+        (changedAfter === null || s.lastStatusChange > changedAfter),
+    )
+    .sort((a, b) => sign * (a[sortBy] - b[sortBy]));
   const page = paginate(matches, h.query, { defaultMax: 50, maxMax: 100 }, h.baseUrl, h.path);
   return { state: h.state, status: 200, headers: page.headers, body: { items: page.items.map((s) => subscriberView(s, h.state)) } };
 }
@@ -335,4 +380,18 @@ export function deleteSubscriber(h: HandlerInput): HandlerResult {
   if (customer !== undefined) requireNotBusy(customer, h.now);
   const state: State = { ...h.state, subscribers: withoutRecords(h.state.subscribers, new Set([current.id])) };
   return { state, status: 204 };
+}
+
+/**
+ * `POST /v1/subscribers/{id}/emails/consentMove`: 204. Asks the owner of a free Webex account to
+ * consent to the move. [project] The emulator takes the consent as given at once: the subscriber
+ * becomes `provisioned` with a `personId`. A subscriber not waiting for consent is 400/1001.
+ */
+export function consentMove(h: HandlerInput): HandlerResult {
+  const current = requireSubscriber(h.state, h.params["id"] ?? "");
+  if (current.status !== "pending_user_migration") {
+    fail(1001, `subscriberId: subscriber ${current.id} is ${current.status}; consentMove is only for pending_user_migration subscribers`);
+  }
+  const next: SubscriberRecord = { ...current, status: "provisioned", personId: webexId("person", h.rng), lastStatusChange: h.now };
+  return { state: { ...h.state, subscribers: putRecord(h.state.subscribers, current.id, next) }, status: 204 };
 }

@@ -6,6 +6,9 @@
  * cross-field checks (lowering a package quantity, ...) refuse what the service forbids. `diff` is
  * a pure function of those tables; the reference's "what each change does" table (docs/resources.md) renders the same
  * descriptions.
+ *
+ * About 430 lines, kept whole on purpose: the rule-table types, the judge that walks them and the
+ * refusal they produce are one contract, read together when a rule is added.
  */
 import { UNKNOWN, containsUnknown, isUnknown } from "./unknown";
 

@@ -23,79 +23,81 @@ export interface OperationContext {
   readonly timeoutMs: number;
   /** Per-process memo for lookups that never change (headquarters location of an org, ...). */
   readonly memo: Map<string, Promise<unknown>>;
-  /** Sleep for the operations' own polls (the client's unless tests tuned it). */
+  /** Sleep for the operations' own polls (the client's, unless one was injected). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Client options tests may override (a 0-ms sleep, fewer attempts). Never the token or URL. */
+/**
+ * Client options an embedding caller may inject for one provider object's operations (a clock, a
+ * sleep, a retry budget; tests pass a 0-ms sleep). Never the token or URL: those are settings.
+ */
 export type ClientTuning = Pick<ClientOptions, "sleep" | "maxAttempts" | "requestTimeoutMs" | "coldInitialDelayMs" | "now" | "random">;
-
-const clients = new Map<string, { client: ProvisioningClient; memo: Map<string, Promise<unknown>> }>();
-let tuning: ClientTuning = {};
 
 /** Stable, non-reversible stand-in for the token in the cache key. */
 function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex").slice(0, 32);
 }
 
-/**
- * Overrides client options for clients built from now on and empties the cache (tests pass a 0-ms
- * sleep so polling costs nothing).
- * @returns a function restoring the previous tuning.
- */
-export function tuneClients(next: ClientTuning): () => void {
-  const previous = tuning;
-  tuning = next;
-  clients.clear();
-  return () => {
-    tuning = previous;
-    clients.clear();
-  };
-}
+/** One set of shared clients, one per (base URL, token, sub-partner, pacing), built on first use. */
+export class ClientCache {
+  private readonly clients = new Map<string, { client: ProvisioningClient; memo: Map<string, Promise<unknown>> }>();
 
-/** Forgets every cached client (tests; a long-lived process changing credentials needs nothing: the key changes). */
-export function clearClientCache(): void {
-  clients.clear();
-}
+  /** @param tuning client options for every client this cache builds. */
+  constructor(readonly tuning: ClientTuning = {}) {}
 
-/** The shared client for `settings`, built on first use. */
-export function clientFor(settings: ProviderSettings): { client: ProvisioningClient; memo: Map<string, Promise<unknown>> } {
-  const key = [
-    settings.baseUrl,
-    tokenHash(settings.accessToken),
-    settings.subPartnerOrgId ?? "",
-    settings.maxRequestsPerSecond ?? "",
-    settings.requestTimeoutSeconds,
-  ].join("|");
-  let entry = clients.get(key);
-  if (entry === undefined) {
-    const rps = settings.maxRequestsPerSecond;
-    const client = createClient({
-      ...tuning,
-      baseUrl: settings.baseUrl,
-      accessToken: settings.accessToken,
-      subPartnerOrgId: settings.subPartnerOrgId,
-      requestTimeoutMs: tuning.requestTimeoutMs ?? settings.requestTimeoutSeconds * 1000,
-      // A burst of one second's worth keeps short programs fast while holding the average rate;
-      // unset leaves the client to its shared 429 pause and the rate it learns from it.
-      rateLimit: rps === undefined ? undefined : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },
-    });
-    entry = { client, memo: new Map() };
-    clients.set(key, entry);
+  /** The shared client for `settings`, built on first use. */
+  clientFor(settings: ProviderSettings): { client: ProvisioningClient; memo: Map<string, Promise<unknown>> } {
+    const key = [
+      settings.baseUrl,
+      tokenHash(settings.accessToken),
+      settings.subPartnerOrgId ?? "",
+      settings.maxRequestsPerSecond ?? "",
+      settings.requestTimeoutSeconds,
+    ].join("|");
+    let entry = this.clients.get(key);
+    if (entry === undefined) {
+      const rps = settings.maxRequestsPerSecond;
+      const client = createClient({
+        ...this.tuning,
+        baseUrl: settings.baseUrl,
+        accessToken: settings.accessToken,
+        subPartnerOrgId: settings.subPartnerOrgId,
+        requestTimeoutMs: this.tuning.requestTimeoutMs ?? settings.requestTimeoutSeconds * 1000,
+        // A burst of one second's worth keeps short programs fast while holding the average rate;
+        // unset leaves the client to its shared 429 pause and the rate it learns from it.
+        rateLimit: rps === undefined ? undefined : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },
+      });
+      entry = { client, memo: new Map() };
+      this.clients.set(key, entry);
+    }
+    return entry;
   }
-  return entry;
+}
+
+/** The process's clients: every provider object's, unless one was given its own. */
+const processClients = new ClientCache();
+/** Provider objects given their own clients ({@link useClients}). */
+const injected = new WeakMap<object, ClientCache>();
+
+/**
+ * Makes the operations of the provider object `owner` use `clients` instead of the process's
+ * (dependency injection: the caller that owns the object supplies the clock, sleep or retry budget).
+ */
+export function useClients(owner: object, clients: ClientCache): void {
+  injected.set(owner, clients);
 }
 
 /**
  * The operation context of a provider object: its settings (configure, else environment) and the
- * shared client.
+ * shared client (the process's, or those given to it by {@link useClients}).
  * @throws ConfigurationError when the token is missing or a setting is invalid.
  */
 export function contextFor(owner: object): OperationContext {
   assertSupportedSdk();
   const settings = providerSettingsFor(owner);
-  const { client, memo } = clientFor(settings);
-  return { settings, client, memo, timeoutMs: settings.provisioningTimeoutSeconds * 1000, sleep: tuning.sleep };
+  const clients = injected.get(owner) ?? processClients;
+  const { client, memo } = clients.clientFor(settings);
+  return { settings, client, memo, timeoutMs: settings.provisioningTimeoutSeconds * 1000, sleep: clients.tuning.sleep };
 }
 
 /**

@@ -61,9 +61,20 @@ export function explainApiError<E>(e: E, context: string, extra?: string): E {
   const prefix = `${context}: `;
   let message = escapeControl(e.message.startsWith(prefix) ? e.message : prefix + e.message);
   if (extra !== undefined && !message.includes(extra)) message = `${message} ${extra}`;
-  if (message === e.message) return e;
-  const copy = Object.create(Object.getPrototypeOf(e)) as Error;
-  // Descriptors are copied as configurable, so a frozen original still yields a labelled copy.
+  return message === e.message ? e : (withMessage(e, message) as E);
+}
+
+/**
+ * A copy of `e` with another message: same class and fields, its stack's frames under the new
+ * first line, and the original as `cause` (unless it had one). The original is never changed, since
+ * it may be shared (one failed lookup rejects several concurrent operations with the same object)
+ * or frozen.
+ * @param e the error to copy.
+ * @param message the copy's message, used as given (escape API text before).
+ */
+export function withMessage<E extends Error>(e: E, message: string): E {
+  const copy = Object.create(Object.getPrototypeOf(e)) as E;
+  // Descriptors are copied as configurable, so a frozen original still yields a copy.
   for (const key of Reflect.ownKeys(e))
     Object.defineProperty(copy, key, { ...Object.getOwnPropertyDescriptor(e, key)!, configurable: true });
   const hidden = { configurable: true, writable: true, enumerable: false };
@@ -71,7 +82,7 @@ export function explainApiError<E>(e: E, context: string, extra?: string): E {
   const frames = (e.stack ?? "").split("\n").filter((line) => line.startsWith("    at "));
   Object.defineProperty(copy, "stack", { ...hidden, value: [`${e.name}: ${message}`, ...frames].join("\n") });
   if (!("cause" in e)) Object.defineProperty(copy, "cause", { ...hidden, value: e });
-  return copy as E;
+  return copy;
 }
 
 /**
@@ -108,4 +119,11 @@ export function isMissingEndpoint(e: unknown): e is Error & { status: number } {
   if (!(e instanceof Error)) return false;
   const { status, errorCodes } = e as { status?: unknown; errorCodes?: unknown };
   return (status === 404 || status === 405) && (!Array.isArray(errorCodes) || errorCodes.length === 0);
+}
+
+/** The API's `errors[]` as lines for a message (`[2560] description`). */
+export function formatApiErrors(errors: readonly { errorCode?: number; description?: string }[] | undefined): string[] {
+  return (errors ?? []).map((e) =>
+    e.errorCode !== undefined ? `[${e.errorCode}] ${e.description ?? "(no description)"}` : (e.description ?? "(no description)"),
+  );
 }

@@ -160,3 +160,20 @@ export function describeValue(v: unknown): string {
 export function computedOutputs(state: z.ZodObject, args: z.ZodObject): readonly string[] {
   return Object.keys(state.shape).filter((k) => !(k in args.shape));
 }
+
+/** The schema inside its optional/default wrappers: what a field holds once given. */
+export function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/** The default a field's schema applies, if any (the outermost default wins, as zod applies it). */
+export function defaultOf(schema: z.ZodType): unknown {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) {
+    if (s instanceof z.ZodDefault) return (s._zod.def as { defaultValue: unknown }).defaultValue;
+    s = s.unwrap() as z.ZodType;
+  }
+  return undefined;
+}

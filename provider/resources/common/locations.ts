@@ -6,7 +6,7 @@
  */
 import type { OperationContext } from "./client-cache";
 import { memoize } from "./client-cache";
-import { collect } from "./lifecycle";
+import { collect } from "../../client/paginate";
 
 /**
  * The id of the org's headquarters: the location named `preferredName` when there is one, else

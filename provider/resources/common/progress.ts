@@ -12,33 +12,13 @@
 
 import { escapeControl } from "../../text";
 
-/** Where progress lines go; replaceable for tests. */
-export type ProgressSink = (line: string) => void;
-
-const stderrSink: ProgressSink = (line) => {
-  process.stderr.write(line + "\n");
-};
-
-let sink: ProgressSink = stderrSink;
-
 /**
- * Replaces the process-wide progress sink (tests capture lines with it).
- * @returns a function restoring the previous sink.
- */
-export function setProgressSink(next: ProgressSink): () => void {
-  const previous = sink;
-  sink = next;
-  return () => {
-    sink = previous;
-  };
-}
-
-/**
- * Writes one line through the current sink, prefixed with `[webex]`. Statuses and warnings come
- * from the API: control characters are escaped, so the line stays one line in the terminal's colours.
+ * Writes one line to stderr, prefixed with `[webex]`, in one write (so concurrent operations never
+ * interleave within a line). Statuses and warnings come from the API: control characters are
+ * escaped, so the line stays one line in the terminal's colours.
  */
 export function writeProgress(text: string): void {
-  sink(`[webex] ${escapeControl(text)}`);
+  process.stderr.write(`[webex] ${escapeControl(text)}\n`);
 }
 
 /** A warning line (`pending_rpl_review`, `pending_user_migration`): shown whatever the throttle. */

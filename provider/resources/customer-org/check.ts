@@ -1,21 +1,20 @@
 /**
- * CustomerOrg `check`: the schema's field rules, then the rules across fields, among them the
- * package rules of Partner Hub (the seed). Pure, never throws, skips unknowns.
+ * CustomerOrg `check`: what one set of inputs must satisfy on its own. The schema's field rules,
+ * then the rules across fields: identity, US/CA addresses, and Partner Hub's rules on a package
+ * list (each once, quantities, no mixing, dependencies, headquarters with calling). Pure, never
+ * throws, skips unknowns.
  */
 import { PACKAGES, PACKAGE_DEPENDENCIES, isCallingPackage, isPackageName } from "../../packages";
-import { checkWithSchema, formatPath, type CheckFailure, type CrossFieldRule } from "../common/failures";
+import { isPlainObject } from "../common/change-rules";
+import { checkWithSchema, formatPath, type CheckFailure, type CrossFieldRule } from "../common/check-engine";
 import { isUnknown } from "../common/unknown";
 import { CustomerOrgArgsSchema, CUSTOMER_ORG_COMPUTED } from "./schema";
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The package entries as [index, entry] pairs, for the package rules; none when the list is unknown. */
 function packageEntries(inputs: Record<string, unknown>): [number, Record<string, unknown>][] {
   const list = inputs.packages;
   if (!Array.isArray(list)) return [];
-  return list.flatMap((p, i): [number, Record<string, unknown>][] => (isRecord(p) ? [[i, p]] : []));
+  return list.flatMap((p, i): [number, Record<string, unknown>][] => (isPlainObject(p) ? [[i, p]] : []));
 }
 
 const identityRequired: CrossFieldRule = {
@@ -45,7 +44,7 @@ const identityRequired: CrossFieldRule = {
 const COUNTRIES_NEEDING_STATE = new Set(["US", "CA"]);
 
 function addressFailures(address: unknown, path: string[]): CheckFailure[] {
-  if (!isRecord(address) || typeof address.country !== "string" || !COUNTRIES_NEEDING_STATE.has(address.country)) return [];
+  if (!isPlainObject(address) || typeof address.country !== "string" || !COUNTRIES_NEEDING_STATE.has(address.country)) return [];
   const out: CheckFailure[] = [];
   for (const [field, what] of [
     ["stateOrProvince", "the state or province (e.g. CA, NY, ON)"],
@@ -63,7 +62,7 @@ const stateAndPostalCode: CrossFieldRule = {
   description: "an address in `US` or `CA` needs `stateOrProvince` and `postalCode` (also the headquarters' own address)",
   failures: (inputs) => [
     ...addressFailures(inputs.address, ["address"]),
-    ...(isRecord(inputs.headquarters) ? addressFailures(inputs.headquarters.address, ["headquarters", "address"]) : []),
+    ...(isPlainObject(inputs.headquarters) ? addressFailures(inputs.headquarters.address, ["headquarters", "address"]) : []),
   ],
 };
 
@@ -129,7 +128,7 @@ const dependencies: CrossFieldRule = {
   failures: (inputs) => {
     const entries = packageEntries(inputs);
     // A name still unknown might be the one that satisfies a dependency.
-    if (!Array.isArray(inputs.packages) || inputs.packages.some((p) => isUnknown(p) || (isRecord(p) && isUnknown(p.name)))) return [];
+    if (!Array.isArray(inputs.packages) || inputs.packages.some((p) => isUnknown(p) || (isPlainObject(p) && isUnknown(p.name)))) return [];
     const held = new Set(entries.map(([, p]) => p.name));
     const out: CheckFailure[] = [];
     for (const d of PACKAGE_DEPENDENCIES) {

@@ -2,7 +2,8 @@
  * CustomerOrg operations: what `CustomerOrgProvider` runs, loaded at call time by package name
  * (see `common/load.ts`). Customer writes are asynchronous on the API (202, then `provisioning` /
  * `updating` / `deleting`), so create, update and delete wait for a terminal status, reporting
- * progress on stderr.
+ * progress on stderr. About 400 lines: each operation is one flow here, with the waits and the
+ * failure reporting only a customer needs (the shared pieces are in `common/`).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
@@ -10,30 +11,20 @@ import {
   NotFoundError,
   ProvisioningFailedError,
   ProvisioningTimeoutError,
-  CUSTOMER_BUSY_STATUSES,
   type Customer,
   type CustomerOperation,
 } from "../../client";
-import { encodePath } from "../../client/http";
-import { poll } from "../../client/poll";
 import { contextFor, type OperationContext } from "../common/client-cache";
-import { explainApiError, ResourceInitError } from "../common/errors";
+import { isCustomerBusy, waitCustomerIdle } from "../common/customer-idle";
+import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
-import {
-  createOrAdopt,
-  formatApiErrors,
-  withProviderCodeKept,
-  omitKeys,
-  parseInputs,
-  retryWhileLocked,
-  stateString,
-  toPlain,
-  unchangedSettledStatus,
-  withoutProviderField,
-} from "../common/lifecycle";
+import { createOrAdopt, retryWhileLocked } from "../common/writes";
+import { omitKeys, stateString, toPlain, unchangedSettledStatus, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
+import { withProviderCodeKept } from "../common/provider-code";
+import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerOrg } from "./check";
 import { diffCustomerOrg } from "./diff";
 import { customerOrgRules } from "./rules";
@@ -51,20 +42,21 @@ const COLLECTION = "/v1/wholesale/customers";
 
 /** Statuses after which an unchanged customer needs no API call (a state migration is local). */
 const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_rpl_review"];
-/** Statuses during which the customer refuses writes (423). */
-const BUSY_STATUSES: readonly string[] = CUSTOMER_BUSY_STATUSES;
 /** Statuses of an asynchronous failure. */
 const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
 
 /** Inputs that GET returns, hence compared with the server rather than with state. */
 const SERVER_VISIBLE_INPUTS: readonly string[] = ["externalId", "address"];
 
+/** Checks `webex:subPartnerOrgId` against the service once per run (see `common/sub-partner.ts`). */
+export { verifyConfiguration } from "../common/sub-partner";
+
 /**
  * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
  * from this resource's validation and its rule table ({@link customerOrgRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
  * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
-export const { configure, check, diff } = pureOperations({
+export const { configure, check, diff } = pureOperations<CustomerOrgInputs, CustomerOrgState>({
   rules: customerOrgRules,
   validate: checkCustomerOrg,
   settledStatuses: SETTLED_STATUSES,
@@ -89,22 +81,12 @@ function outputsOf(
     adminPackage: adminPackage(inputs),
     headquartersLocationId: computed.headquartersLocationId,
     schemaVersion: computed.schemaVersion ?? CUSTOMER_ORG_SCHEMA_VERSION,
-  }) as CustomerOrgState;
+  });
 }
 
 /** Waits until the customer is no longer busy; returns it whatever its (terminal) status. */
 function waitIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
-  const progress = progressReporter(KIND, label);
-  return poll({
-    fetch: () => ctx.client.customers.get(id),
-    isDone: (c) => !BUSY_STATUSES.includes(c.status),
-    describe: (c) => c.status,
-    timeoutMs: ctx.timeoutMs,
-    sleep: ctx.sleep,
-    minDelayMs: 1000,
-    onProgress: (p) => progress.report(p.status),
-    target: { id, what: `${KIND} ${label}`, method: "GET", path: encodePath`/v1/wholesale/customers/${id}` },
-  });
+  return waitCustomerIdle(ctx, id, { kind: KIND, label, what: `${KIND} ${label}`, describe: (status) => status });
 }
 
 /**
@@ -201,7 +183,7 @@ function warnAbout(customer: Customer, label: string): void {
  */
 export const create = withProviderCodeKept(createInner);
 
-async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<CustomerOrgState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.externalId;
@@ -253,7 +235,11 @@ function mergePackages(known: unknown, serverNames: readonly string[] | undefine
  * the server; what GET does not return (names, quantities, headquarters, template id...) is carried
  * over from `props`, never erased. 404 → empty id (gone).
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<CustomerOrgState>>> {
   const ctx = contextFor(owner);
   const previous = withoutProviderField(props);
   const label = typeof previous.externalId === "string" ? previous.externalId : id;
@@ -272,11 +258,11 @@ export async function read(owner: object, id: string, props: Record<string, unkn
   const outs = toPlain({
     ...inputs,
     customerId: id,
-    orgId: customer.orgId ?? previous.orgId,
+    orgId: customer.orgId ?? stateString(previous, "orgId"),
     status: customer.status,
     limited: isLimited({ packages }),
     adminPackage: adminPackage({ packages }),
-    headquartersLocationId: previous.headquartersLocationId,
+    headquartersLocationId: stateString(previous, "headquartersLocationId"),
     schemaVersion: typeof previous.schemaVersion === "number" ? previous.schemaVersion : CUSTOMER_ORG_SCHEMA_VERSION,
   });
   return { id, props: outs, inputs: toPlain(inputs) };
@@ -310,14 +296,12 @@ async function updateInner(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffCustomerOrg(olds, news, ruleSettingsFor(owner));
-  const previous = {
-    orgId: stateString(olds, "orgId"),
-    headquartersLocationId: stateString(olds, "headquartersLocationId"),
-  };
+): Promise<pulumi.dynamic.UpdateResult<CustomerOrgState>> {
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffCustomerOrg,
+    carried: ["orgId", "headquartersLocationId"],
+  });
   const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
   if (settled !== undefined) {
     return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };
@@ -381,7 +365,7 @@ async function sentUnlessLocked(write: () => Promise<unknown>): Promise<boolean>
 /** Reads the customer, waiting while it is busy; returns it in its (terminal) status. */
 async function readWhenIdle(ctx: OperationContext, id: string, label: string): Promise<Customer> {
   const customer = await ctx.client.customers.get(id);
-  return BUSY_STATUSES.includes(customer.status) ? waitIdle(ctx, id, label) : customer;
+  return isCustomerBusy(customer.status) ? waitIdle(ctx, id, label) : customer;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * CustomerOrg change rules, as data: what a change of each input does, and the package rules of
- * Partner Hub (the seed) that the API enforces only after the fact.
+ * CustomerOrg change rules, as data: what changing each input from its previous value does (update
+ * in place, replace, or refused with what to do instead), and the quantity changes Partner Hub
+ * forbids that the API enforces only after the fact (lowering one, limited ↔ unlimited).
  */
 import {
   deepEqual,

@@ -101,6 +101,9 @@ export const CustomerOrgArgsSchema = z.object(
     packages: z
       .array(CustomerPackageSchema, objectError('a list of packages such as [{ name: "webex_calling" }]'))
       .min(1, { error: 'must list at least one package, e.g. [{ name: "webex_calling" }]' })
+      .max(CUSTOMER_PACKAGE_NAMES.length, {
+        error: `lists more than the ${CUSTOMER_PACKAGE_NAMES.length} packages there are: list each package once`,
+      })
       .describe("Non-empty list of `{ name, quantity? }` with unique names."),
     headquarters: HeadquartersSchema.optional().describe(
       "`{ name?, address?, timeZone, language?, emergencyLocationIdentifier? }`; required with a calling package.",

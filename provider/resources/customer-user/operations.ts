@@ -4,29 +4,22 @@
  * meet its customer busy (423), which is waited out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { NotFoundError, CUSTOMER_BUSY_STATUSES, type Customer, type Subscriber } from "../../client";
+import { NotFoundError, type Customer, type Subscriber } from "../../client";
 import { encodePath } from "../../client/http";
+import { collect } from "../../client/paginate";
 import { poll } from "../../client/poll";
 import { isCallingPackage } from "../../packages";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
-import { explainApiError, ResourceInitError } from "../common/errors";
+import { waitCustomerIdle } from "../common/customer-idle";
+import { explainApiError, formatApiErrors, ResourceInitError } from "../common/errors";
 import { headquartersOfOrg } from "../common/locations";
-import {
-  collect,
-  createOrAdopt,
-  formatApiErrors,
-  withProviderCodeKept,
-  omitKeys,
-  parseInputs,
-  retryWhileLocked,
-  stateString,
-  toPlain,
-  unchangedSettledStatus,
-  withoutProviderField,
-} from "../common/lifecycle";
+import { createOrAdopt, retryWhileLocked } from "../common/writes";
+import { omitKeys, stateString, toPlain, unchangedSettledStatus, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
+import { withProviderCodeKept } from "../common/provider-code";
+import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
-import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerUser } from "./check";
 import { diffCustomerUser } from "./diff";
 import { customerUserRules } from "./rules";
@@ -48,18 +41,20 @@ const SETTLED_STATUSES: readonly string[] = ["provisioned", "pending_user_migrat
 const PENDING_STATUSES: readonly string[] = ["provisioning", "updating"];
 /** Statuses of a failed subscriber. */
 const FAILED_STATUSES: readonly string[] = ["provisioned_with_errors", "error"];
-const CUSTOMER_BUSY: readonly string[] = CUSTOMER_BUSY_STATUSES;
 
 /** Added to 1202 refusals: where the admin package comes from. */
 const ADMIN_PACKAGE_HINT =
   "The customer's admin package is its CustomerOrg's adminPackage output: give administrators exactly that package.";
+
+/** Checks `webex:subPartnerOrgId` against the service once per run (see `common/sub-partner.ts`). */
+export { verifyConfiguration } from "../common/sub-partner";
 
 /**
  * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
  * from this resource's validation and its rule table ({@link customerUserRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
  * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
-export const { configure, check, diff } = pureOperations({
+export const { configure, check, diff } = pureOperations<CustomerUserInputs, CustomerUserState>({
   rules: customerUserRules,
   validate: checkCustomerUser,
   settledStatuses: SETTLED_STATUSES,
@@ -81,7 +76,7 @@ function outputsOf(
     status: computed.status,
     assignedLocationId: computed.assignedLocationId,
     schemaVersion: computed.schemaVersion ?? CUSTOMER_USER_SCHEMA_VERSION,
-  }) as CustomerUserState;
+  });
 }
 
 /** Adds who failed, and for 1202 where the admin package comes from. */
@@ -92,22 +87,12 @@ function explain(e: unknown, label: string): unknown {
 }
 
 /** Waits while the user's customer is provisioning/updating (its subscribers' writes answer 423 then). */
-function waitCustomerIdle(ctx: OperationContext, customerId: string, label: string): Promise<Customer> {
-  const progress = progressReporter(KIND, label);
-  return poll({
-    fetch: () => ctx.client.customers.get(customerId),
-    isDone: (c) => !CUSTOMER_BUSY.includes(c.status),
-    describe: (c) => `waiting for its customer (${c.status})`,
-    timeoutMs: ctx.timeoutMs,
-    sleep: ctx.sleep,
-    minDelayMs: 1000,
-    onProgress: (p) => progress.report(p.status),
-    target: {
-      id: customerId,
-      what: `the customer of ${KIND} ${label}`,
-      method: "GET",
-      path: encodePath`/v1/wholesale/customers/${customerId}`,
-    },
+function waitCustomerIdleFor(ctx: OperationContext, customerId: string, label: string): Promise<Customer> {
+  return waitCustomerIdle(ctx, customerId, {
+    kind: KIND,
+    label,
+    what: `the customer of ${KIND} ${label}`,
+    describe: (status) => `waiting for its customer (${status})`,
   });
 }
 
@@ -179,9 +164,22 @@ function judge(subscriber: Subscriber, inputs: CustomerUserInputs, outs: Custome
       KIND,
       inputs.email,
       "status pending_user_migration: the email belongs to an existing Webex account; the user must accept the move by " +
-        "email before the package applies.",
+        (inputs.consentMove
+          ? "email (the consent email was sent) before the package applies."
+          : "email before the package applies: set `consentMove: true` to send them the consent email."),
     );
   }
+}
+
+/**
+ * With `consentMove: true`, a user waiting in `pending_user_migration` is asked to consent
+ * (`POST …/emails/consentMove`) and read again (the move may be accepted at once). Anything else
+ * is returned as it is: the input is explicit because the call emails a person.
+ */
+async function askConsent(ctx: OperationContext, subscriber: Subscriber, inputs: CustomerUserInputs): Promise<Subscriber> {
+  if (!inputs.consentMove || subscriber.status !== "pending_user_migration") return subscriber;
+  await ctx.client.subscribers.consentMove(subscriber.id);
+  return ctx.client.subscribers.get(subscriber.id);
 }
 
 /**
@@ -192,7 +190,7 @@ function judge(subscriber: Subscriber, inputs: CustomerUserInputs, outs: Custome
  */
 export const create = withProviderCodeKept(createInner);
 
-async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<CustomerUserState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.email;
@@ -215,11 +213,11 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
       post: () =>
         retryWhileLocked(
           () => ctx.client.subscribers.create(toCreateBody(inputs, locationId)),
-          () => waitCustomerIdle(ctx, inputs.customerId, label),
+          () => waitCustomerIdleFor(ctx, inputs.customerId, label),
         ),
       adopted: (s) => s,
     }));
-    subscriber = await settle(ctx, subscriber, label);
+    subscriber = await askConsent(ctx, await settle(ctx, subscriber, label), inputs);
   } catch (e) {
     throw explain(e, label);
   }
@@ -237,7 +235,11 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
  * names, number, extension and location (which GET does not return) are carried over from `props`.
  * 404 → empty id (gone).
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<CustomerUserState>>> {
   const ctx = contextFor(owner);
   const previous = withoutProviderField(props);
   const label = typeof previous.email === "string" ? previous.email : id;
@@ -256,9 +258,9 @@ export async function read(owner: object, id: string, props: Record<string, unkn
   const outs = toPlain({
     ...inputs,
     userId: id,
-    personId: subscriber.personId ?? previous.personId,
-    status: subscriber.status ?? previous.status,
-    assignedLocationId: previous.assignedLocationId,
+    personId: subscriber.personId ?? stateString(previous, "personId"),
+    status: subscriber.status ?? stateString(previous, "status"),
+    assignedLocationId: stateString(previous, "assignedLocationId"),
     schemaVersion: typeof previous.schemaVersion === "number" ? previous.schemaVersion : CUSTOMER_USER_SCHEMA_VERSION,
   });
   return { id, props: outs, inputs: toPlain(inputs) };
@@ -277,14 +279,12 @@ async function updateInner(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffCustomerUser(olds, news, ruleSettingsFor(owner));
-  const previous = {
-    personId: stateString(olds, "personId"),
-    assignedLocationId: stateString(olds, "assignedLocationId"),
-  };
+): Promise<pulumi.dynamic.UpdateResult<CustomerUserState>> {
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffCustomerUser,
+    carried: ["personId", "assignedLocationId"],
+  });
   const settled = unchangedSettledStatus(olds, changedKeys, SETTLED_STATUSES);
   if (settled !== undefined) {
     return { outs: outputsOf(inputs, id, { ...previous, status: settled }) };
@@ -302,12 +302,12 @@ async function updateInner(
       const locationId = movesIntoCalling ? await locationFor(ctx, inputs) : undefined;
       subscriber = await retryWhileLocked(
         () => ctx.client.subscribers.update(id, toUpdateBody(inputs, current, locationId)),
-        () => waitCustomerIdle(ctx, inputs.customerId, label),
+        () => waitCustomerIdleFor(ctx, inputs.customerId, label),
       );
       if (movesIntoCalling) assignedLocationId = locationId;
       else if (!isCallingPackage(inputs.package)) assignedLocationId = undefined;
     }
-    subscriber = await settle(ctx, subscriber, label);
+    subscriber = await askConsent(ctx, await settle(ctx, subscriber, label), inputs);
   } catch (e) {
     if (e instanceof NotFoundError && e.path.startsWith(COLLECTION)) {
       throw explainApiError(
@@ -335,7 +335,7 @@ export async function remove(owner: object, id: string, props: Record<string, un
   try {
     await retryWhileLocked(
       () => ctx.client.subscribers.delete(id),
-      () => (customerId ? waitCustomerIdle(ctx, customerId, label) : Promise.resolve()),
+      () => (customerId ? waitCustomerIdleFor(ctx, customerId, label) : Promise.resolve()),
     );
   } catch (e) {
     if (e instanceof NotFoundError) return;

@@ -49,12 +49,16 @@ export class CustomerUser extends WebexResource {
   declare readonly package: pulumi.Output<CustomerUserInputs["package"]>;
   /** Whether the user is declared a full administrator of the customer. */
   declare readonly administrator: pulumi.Output<boolean>;
+  /** Whether a user waiting in `pending_user_migration` is asked to consent to the move. */
+  declare readonly consentMove: pulumi.Output<boolean>;
   /** The calling location given, if any. */
   declare readonly locationId: pulumi.Output<string | undefined>;
   /** Phone number (E.164), if any. */
   declare readonly phoneNumber: pulumi.Output<string | undefined>;
   /** Extension, if any. */
   declare readonly extension: pulumi.Output<string | undefined>;
+  /** The numbers of the user's location the program declared, if given (checked against `phoneNumber`). */
+  declare readonly locationNumbers: pulumi.Output<string[] | undefined>;
   /** The subscriber's id (= the resource id). */
   declare readonly userId: pulumi.Output<string>;
   /** The Webex person id, once provisioned. */

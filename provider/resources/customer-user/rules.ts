@@ -58,7 +58,9 @@ const adminPackageLowered: ChangeCheck = {
 export const customerUserRules: ResourceRules<keyof CustomerUserInputs & string> = {
   resource: "CustomerUser",
   schemaVersion: CUSTOMER_USER_SCHEMA_VERSION,
-  optionalInputs: ["locationId", "phoneNumber", "extension"],
+  // consentMove has a default, but state written before it existed lacks it: absent reads as false
+  // (its `equals`), so turning it on for such a user is still a change
+  optionalInputs: ["locationId", "phoneNumber", "extension", "consentMove"],
   fields: {
     customerId: {
       kind: "replace",
@@ -90,9 +92,19 @@ export const customerUserRules: ResourceRules<keyof CustomerUserInputs & string>
       kind: "update",
       description: "changing `administrator` updates the state only (roles are assigned in Control Hub)",
     },
+    consentMove: {
+      kind: "update",
+      description:
+        "setting `consentMove: true` on a user in `pending_user_migration` asks the user to consent to the move; otherwise it updates the state only",
+      equals: (a, b) => (a ?? false) === (b ?? false),
+    },
     locationId: numberRule("locationId"),
     phoneNumber: numberRule("phoneNumber"),
     extension: numberRule("extension"),
+    locationNumbers: {
+      kind: "ignored",
+      description: "changing `locationNumbers` changes nothing on the service (it is only checked against `phoneNumber`)",
+    },
   },
   checks: [adminPackageLowered],
 };

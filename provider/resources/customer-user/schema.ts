@@ -36,9 +36,21 @@ export const CustomerUserArgsSchema = z.object(
       .describe(
         "This user is (or will be made, in Control Hub) a full administrator of the customer; declare it for the customer's `adminEmail` so the admin package rules are checked at preview.",
       ),
+    consentMove: z
+      .boolean({ error: (iss) => typeMessage(iss.input, "true or false") })
+      .default(false)
+      .describe(
+        "When the email belongs to an existing Webex account (status `pending_user_migration`), ask its owner to consent to the move (`consentMove`); the package applies once they accept. Left false, the user waits and a warning says so.",
+      ),
     locationId: boundedString(1, 256).optional().describe("Calling location; absent = the customer's headquarters."),
     phoneNumber: e164Schema().optional().describe("Phone number in E.164 form, e.g. `+14155550100`."),
     extension: extensionSchema().optional().describe('Extension, 2–10 digits, e.g. `"0100"`.'),
+    locationNumbers: z
+      .array(e164Schema(), { error: (iss) => typeMessage(iss.input, "a list of E.164 numbers") })
+      .optional()
+      .describe(
+        "The numbers the user's `CustomerLocation` declares (its `numbers` property), so a preview refuses a `phoneNumber` the location does not hold. Checked only; never sent.",
+      ),
   },
   { error: (iss) => typeMessage(iss.input, "an object of CustomerUser arguments") },
 );

@@ -2,7 +2,7 @@
  * OnboardingTemplate `check`: pure, never throws, skips unknowns. Every rule of a template is a
  * rule of one field (including the authentication variants), so the schema says it all.
  */
-import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
+import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/check-engine";
 import { OnboardingTemplateArgsSchema, ONBOARDING_TEMPLATE_COMPUTED } from "./schema";
 
 /** Templates have no rules across fields; kept for symmetry with the other resources (docs, tests). */

@@ -5,11 +5,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, type Template } from "../../client";
+import { collect } from "../../client/paginate";
 import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../common/errors";
-import { collect, createOrAdopt, omitKeys, parseInputs, stateString, toPlain, withoutProviderField } from "../common/lifecycle";
+import { createOrAdopt } from "../common/writes";
+import { omitKeys, toPlain, withoutProviderField } from "../common/state";
+import { parseInputs, startUpdate } from "../common/operation-inputs";
+import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
-import { ruleSettingsFor } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
 import { diffOnboardingTemplate } from "./diff";
 import { onboardingTemplateRules } from "./rules";
@@ -25,11 +28,14 @@ import { differencesFromServer, inputsFromServer, toTemplateBody } from "./wire"
 const KIND = "OnboardingTemplate";
 const COLLECTION = "/v1/wholesale/onboardingTemplates";
 
+/** Checks `webex:subPartnerOrgId` against the service once per run (see `common/sub-partner.ts`). */
+export { verifyConfiguration } from "../common/sub-partner";
+
 /**
  * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
  * from this resource's validation and its rule table ({@link onboardingTemplateRules}).
  */
-export const { configure, check, diff } = pureOperations({
+export const { configure, check, diff } = pureOperations<OnboardingTemplateInputs, OnboardingTemplateState>({
   rules: onboardingTemplateRules,
   validate: checkOnboardingTemplate,
 });
@@ -63,7 +69,7 @@ function findByName(ctx: OperationContext, name: string): Promise<Template[]> {
  * inputs (no write). A disagreeing template, or several with the name, → `ConflictError`. A
  * concurrent create of the same name (1305) is decided again on a fresh lookup.
  */
-export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<OnboardingTemplateState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const name = inputs.templateName;
@@ -91,7 +97,11 @@ export async function create(owner: object, news: Record<string, unknown>): Prom
  * Reads the template. The template GET returns every field, so the inputs are refreshed from the
  * server (edits made outside Pulumi show up as a diff). 404 → empty id (gone).
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<OnboardingTemplateState>>> {
   const ctx = contextFor(owner);
   const known = omitKeys(withoutProviderField(props), ONBOARDING_TEMPLATE_COMPUTED) as OnboardingTemplateInputs;
   let template: Template;
@@ -116,11 +126,13 @@ export async function update(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = inputsOf(news);
-  // Judged once, now that every value is known: throws for a refused change in `strict` mode.
-  const { changedKeys } = diffOnboardingTemplate(olds, news, ruleSettingsFor(owner));
-  const provisioningId = stateString(olds, "provisioningId");
+): Promise<pulumi.dynamic.UpdateResult<OnboardingTemplateState>> {
+  const { inputs, changedKeys, previous } = startUpdate(owner, olds, news, {
+    parse: inputsOf,
+    judge: diffOnboardingTemplate,
+    carried: ["provisioningId"],
+  });
+  const { provisioningId } = previous;
   if (changedKeys.length === 0 && provisioningId !== undefined) {
     return { outs: outputsOf(inputs, { id, provisioningId }) };
   }

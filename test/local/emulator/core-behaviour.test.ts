@@ -263,7 +263,12 @@ describe("emulator core: locations, subscribers, templates", () => {
   it("a free Webex account answers 202 pending_user_migration without personId", () => {
     const w = new World({ freeAccountEmails: ["someone@gmail.example"] });
     const cid = w.customer(w.template()["provisioningId"] ?? "");
-    const r = w.call("POST", S, { customerId: cid, email: "Someone@gmail.example", packages: ["webex_meetings"] });
+    const r = w.call("POST", S, {
+      customerId: cid,
+      email: "Someone@gmail.example",
+      packages: ["webex_meetings"],
+      provisioningParameters: {},
+    });
     const body = w.ok(r, 202);
     expect([body["status"], body["personId"]]).to.deep.equal(["pending_user_migration", undefined]);
     expect(r.headers["Location"]).to.include(encodeURIComponent(String(body["id"])));
@@ -365,7 +370,7 @@ describe("emulator core: purity and determinism", () => {
       query: new URLSearchParams(),
       authorization: `Bearer ${TOKEN}`,
       baseUrl: BASE,
-      body: { customerId: cid, email: "x@acme.example", packages: ["webex_meetings"] },
+      body: { customerId: cid, email: "x@acme.example", packages: ["webex_meetings"], provisioningParameters: {} },
     };
     const r = handle(frozen, req, { now: w.now, provisioningDelayMs: 0 });
     expect(r.response.status).to.equal(200);

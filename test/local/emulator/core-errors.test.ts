@@ -157,7 +157,13 @@ const cases: Case[] = [
     mentions: "packages",
     run: () => {
       const { w, cid } = basic();
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_meetings"], package: "webex_meetings" });
+      return w.call("POST", S, {
+        customerId: cid,
+        email: "b@acme.example",
+        packages: ["webex_meetings"],
+        package: "webex_meetings",
+        provisioningParameters: {},
+      });
     },
   },
   {
@@ -202,7 +208,7 @@ const cases: Case[] = [
     mentions: "common_area_calling",
     run: () => {
       const { w, cid } = basic();
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["common_area_calling"] });
+      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["common_area_calling"], provisioningParameters: {} });
     },
   },
   // 1003 dependencies
@@ -366,7 +372,7 @@ const cases: Case[] = [
     run: () => {
       const { w, cid } = limited();
       for (const n of [1, 2, 3]) w.subscriber(cid, `m${n}@acme.example`);
-      return w.call("POST", S, { customerId: cid, email: "m4@acme.example", packages: ["webex_meetings"] });
+      return w.call("POST", S, { customerId: cid, email: "m4@acme.example", packages: ["webex_meetings"], provisioningParameters: {} });
     },
   },
   {
@@ -375,7 +381,7 @@ const cases: Case[] = [
     mentions: "webex_suite",
     run: () => {
       const { w, cid } = basic();
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_suite"] });
+      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_suite"], provisioningParameters: {} });
     },
   },
   {
@@ -384,7 +390,7 @@ const cases: Case[] = [
     mentions: "webex_calling",
     run: () => {
       const { w, cid } = basic();
-      return w.call("POST", S, { customerId: cid, email: "ADMIN@acme.example", packages: ["webex_meetings"] });
+      return w.call("POST", S, { customerId: cid, email: "ADMIN@acme.example", packages: ["webex_meetings"], provisioningParameters: {} });
     },
   },
   {
@@ -439,7 +445,7 @@ const cases: Case[] = [
       const { w, pid, cid } = basic();
       w.subscriber(cid, "ada@acme.example");
       const other = w.customer(pid, { externalId: "other-002", packages: ["webex_meetings"], provisioningParameters: {} });
-      return w.call("POST", S, { customerId: other, email: "Ada@Acme.example", packages: ["webex_meetings"] });
+      return w.call("POST", S, { customerId: other, email: "Ada@Acme.example", packages: ["webex_meetings"], provisioningParameters: {} });
     },
   },
   {
@@ -517,7 +523,8 @@ const cases: Case[] = [
     name: "a subscriber for an unknown customer",
     code: 1404,
     mentions: "customer",
-    run: () => basic().w.call("POST", S, { customerId: "nope", email: "b@acme.example", packages: ["webex_meetings"] }),
+    run: () =>
+      basic().w.call("POST", S, { customerId: "nope", email: "b@acme.example", packages: ["webex_meetings"], provisioningParameters: {} }),
   },
   {
     name: "an unknown API path",
@@ -554,7 +561,7 @@ const cases: Case[] = [
     run: () => {
       const { w, cid } = basic();
       w.ok(w.call("PUT", w.path("customers", cid), { packages: ["webex_calling", "webex_meetings"], provisioningParameters: {} }), 202);
-      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_meetings"] });
+      return w.call("POST", S, { customerId: cid, email: "b@acme.example", packages: ["webex_meetings"], provisioningParameters: {} });
     },
   },
   // auth

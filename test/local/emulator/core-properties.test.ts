@@ -108,9 +108,7 @@ function apply(w: World, pid: string, o: Op): void {
         customerId: cid,
         email: EMAILS[o.email],
         packages: [o.pkg],
-        ...(calling
-          ? { provisioningParameters: { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } }
-          : {}),
+        provisioningParameters: calling ? { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } : {},
       });
       break;
     }
@@ -120,9 +118,7 @@ function apply(w: World, pid: string, o: Op): void {
       const calling = o.pkg !== "webex_meetings";
       r = w.call("PUT", w.path("subscribers", sid), {
         packages: [o.pkg],
-        ...(calling
-          ? { provisioningParameters: { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } }
-          : {}),
+        provisioningParameters: calling ? { extension: `10${o.ext}`, locationId: w.state.customers[cid]?.headquarters?.id ?? "none" } : {},
       });
       break;
     }

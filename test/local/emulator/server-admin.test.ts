@@ -97,7 +97,12 @@ describe("emulator server: admin API", () => {
     const pid = await template(emu);
     const created = await api(emu, "POST", C, meetingsCustomer(pid, "dup-1"));
     const cid = decodeURIComponent(created.body.url.split("/").pop());
-    await api(emu, "POST", "/v1/wholesale/subscribers", { customerId: cid, email: "same@x.example", packages: ["webex_meetings"] });
+    await api(emu, "POST", "/v1/wholesale/subscribers", {
+      customerId: cid,
+      email: "same@x.example",
+      packages: ["webex_meetings"],
+      provisioningParameters: {},
+    });
     expect(await emu.admin.invariants()).to.deep.equal({ ok: true, duplicates: [], orphans: [] });
     const state = await emu.admin.state();
     const customer = state.customers[cid];

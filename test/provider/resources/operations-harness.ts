@@ -1,12 +1,12 @@
 /**
  * Shared set-up of the provider-method tests: a configured provider (token only through
- * `configure`), nock with real network refused, a 0-ms sleep for every poll, and captured progress
- * lines. Tests talk to 127.0.0.1 only.
+ * `configure`), nock with real network refused, clients given to each provider with a 0-ms sleep
+ * for every poll (fresh for each test), and captured progress lines. Tests talk to 127.0.0.1 only.
  */
 import nock from "nock";
-import { tuneClients } from "../../../provider/resources/common/client-cache";
+import { ClientCache, useClients, type ClientTuning } from "../../../provider/resources/common/client-cache";
 import type { WebexResourceProvider } from "../../../provider/resources/common/provider";
-import { setProgressSink } from "../../../provider/resources/common/progress";
+import { captureProgress } from "./progress-capture";
 
 /** The fake API root every provider-method test uses (loopback, intercepted by nock). */
 export const BASE = "http://127.0.0.1:18181";
@@ -24,23 +24,36 @@ export function enc(id: string): string {
   return encodeURIComponent(id);
 }
 
+/** The client options of the provider-method tests: no waiting, one attempt per request. */
+export const TEST_TUNING: ClientTuning = { sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 };
+
+/** The current test's clients, shared by its providers (as a program's providers share the process's). */
+let testClients = new ClientCache(TEST_TUNING);
+
+/**
+ * `provider` using the current test's clients, or, given `tuning`, clients of its own tuned so.
+ * @returns `provider`.
+ */
+export function withTestClients<P extends object>(provider: P, tuning?: ClientTuning): P {
+  useClients(provider, tuning === undefined ? testClients : new ClientCache(tuning));
+  return provider;
+}
+
 /** Installs the per-test hooks; returns the captured progress lines (reset before each test). */
 export function useProviderHarness(): { lines: string[] } {
   const captured = { lines: [] as string[] };
-  let restoreTuning: () => void = () => undefined;
   let restoreSink: () => void = () => undefined;
   const savedEnv = { ...process.env };
   beforeEach(() => {
     // The environment must not supply settings: only configure does.
     for (const key of Object.keys(process.env)) if (key.startsWith("WEBEX_")) delete process.env[key];
     nock.disableNetConnect();
-    restoreTuning = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 });
+    testClients = new ClientCache(TEST_TUNING);
     captured.lines.length = 0;
-    restoreSink = setProgressSink((line) => captured.lines.push(line));
+    restoreSink = captureProgress(captured.lines);
   });
   afterEach(() => {
     restoreSink();
-    restoreTuning();
     const pending = nock.pendingMocks();
     nock.cleanAll();
     nock.enableNetConnect();

@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { startEmulator } from "../../../local/emulator";
 import { CustomerOrg, CustomerUser, OnboardingTemplate } from "../../../provider";
-import { tuneClients } from "../../../provider/resources/common/client-cache";
-import { setProgressSink } from "../../../provider/resources/common/progress";
+import { ClientCache, useClients } from "../../../provider/resources/common/client-cache";
+import { captureProgress } from "./progress-capture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
@@ -24,14 +24,14 @@ function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
 describe("resource classes under setMocks, running the serialized providers against the emulator", () => {
   let emu: Emulator;
   const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-  let restoreTuning: () => void;
+  // The deserialized providers' operations run on clients with a short cold start.
+  const clients = new ClientCache({ coldInitialDelayMs: 10 });
   let restoreSink: () => void;
   const savedEnv = { ...process.env };
 
   before(async () => {
     emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 20 });
-    restoreTuning = tuneClients({ coldInitialDelayMs: 10 });
-    restoreSink = setProgressSink(() => undefined);
+    restoreSink = captureProgress();
     // The mocks have no configure call: the deserialized providers read the environment.
     process.env.WEBEX_ACCESS_TOKEN = emu.token;
     process.env.WEBEX_BASE_URL = emu.url;
@@ -40,6 +40,7 @@ describe("resource classes under setMocks, running the serialized providers agai
         newResource: async (args) => {
           registered.push({ type: args.type, name: args.name, inputs: args.inputs });
           const provider = requireFromString(String(args.inputs.__provider)).handler();
+          useClients(provider, clients);
           const { __provider: _code, ...news } = args.inputs;
           const checked = await provider.check!({}, news);
           if ((checked.failures ?? []).length > 0) throw new Error(JSON.stringify(checked.failures));
@@ -55,7 +56,6 @@ describe("resource classes under setMocks, running the serialized providers agai
   });
 
   after(async () => {
-    restoreTuning();
     restoreSink();
     process.env = { ...savedEnv };
     await emu.close();

@@ -16,8 +16,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startEmulator } from "../../../local/emulator";
-import { tuneClients } from "../../../provider/resources/common/client-cache";
-import { setProgressSink } from "../../../provider/resources/common/progress";
+import { ClientCache, useClients } from "../../../provider/resources/common/client-cache";
+import { captureProgress } from "./progress-capture";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
@@ -90,7 +90,6 @@ for (const version of versions) {
   describe(`stored __provider texts of ${version}, revived, run against the emulator`, function () {
     this.timeout(60_000);
     let emu: Emulator;
-    let restore: () => void = () => undefined;
     let restoreSink: () => void = () => undefined;
     const outs: Record<string, Props> = {};
     const ids: Record<string, string> = {};
@@ -104,13 +103,15 @@ for (const version of versions) {
       symlinkSync(resolve(__dirname, "../../.."), join(program, "node_modules", "pulumi-webex-wholesale"), "dir");
       process.chdir(program);
       emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 20 });
-      restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0 });
-      restoreSink = setProgressSink(() => undefined);
+      // The revived providers' operations run on clients that never wait between polls.
+      const clients = new ClientCache({ sleep: async () => undefined, coldInitialDelayMs: 0 });
+      restoreSink = captureProgress();
       for (const r of resources) {
         const p = revive(r.folder, version);
         await p.configure!({
           config: { get: (k: string) => ({ "webex:accessToken": emu.token, "webex:baseUrl": emu.url })[k], require: () => "" },
         } as never);
+        useClients(p, clients);
         providers[r.folder] = p;
       }
     });
@@ -118,7 +119,6 @@ for (const version of versions) {
       process.chdir(cwd);
       if (program) rmSync(program, { recursive: true, force: true });
       restoreSink();
-      restore();
       await emu?.close();
     });
 

@@ -6,9 +6,10 @@ import { expect } from "chai";
 import nock from "nock";
 import { startEmulator } from "../../../../local/emulator";
 import { createClient, ValidationError } from "../../../../provider/client";
-import { tuneClients } from "../../../../provider/resources/common/client-cache";
+import { ClientCache, useClients } from "../../../../provider/resources/common/client-cache";
 import { explainApiError, ResourceInitError } from "../../../../provider/resources/common/errors";
-import { progressReporter, setProgressSink } from "../../../../provider/resources/common/progress";
+import { progressReporter } from "../../../../provider/resources/common/progress";
+import { captureProgress } from "../progress-capture";
 import * as orgOps from "../../../../provider/resources/customer-org/operations";
 import * as templateOps from "../../../../provider/resources/onboarding-template/operations";
 import { findControlCharacter } from "../../../../provider/text";
@@ -27,9 +28,9 @@ describe("API text in messages is escaped", function () {
 
   it("a customer the emulator reports failed with an escape and a newline in its error: the resource error shows them escaped", async () => {
     const emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 10 });
-    const restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 });
-    const restoreSink = setProgressSink(() => undefined);
+    const restoreSink = captureProgress();
     const owner = {};
+    useClients(owner, new ClientCache({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1 }));
     const configure = {
       config: { get: (k: string) => ({ "webex:accessToken": emu.token, "webex:baseUrl": emu.url })[k], require: () => "" },
     };
@@ -54,7 +55,7 @@ describe("API text in messages is escaped", function () {
         owner,
         {},
         {
-          provisioningId: template.outs.provisioningId,
+          provisioningId: template.outs!.provisioningId,
           externalId: "escapes-001",
           companyName: "Escapes",
           adminEmail: "admin@escapes.example",
@@ -86,7 +87,6 @@ describe("API text in messages is escaped", function () {
       expect(init.reasons.join("\n")).to.include(ESCAPED);
     } finally {
       restoreSink();
-      restore();
       await emu.close();
     }
   });
@@ -124,7 +124,7 @@ describe("API text in messages is escaped", function () {
 
   it("a progress line with a status from the API stays one line in the terminal's colours", () => {
     const lines: string[] = [];
-    const restore = setProgressSink((l) => lines.push(l));
+    const restore = captureProgress(lines);
     try {
       progressReporter("CustomerOrg", "acme-001").report(`provisioning${HOSTILE}`);
     } finally {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { clientFor, contextFor, tuneClients } from "../../../../provider/resources/common/client-cache";
+import { ClientCache, contextFor, useClients } from "../../../../provider/resources/common/client-cache";
 import { rememberConfiguration } from "../../../../provider/resources/common/settings";
 import type { ProviderSettings } from "../../../../provider/config";
 
@@ -14,9 +14,8 @@ const base: ProviderSettings = {
 };
 
 describe("client cache (one client per process per base URL, token, sub-partner and pacing)", () => {
-  let restore: () => void;
-  beforeEach(() => (restore = tuneClients({})));
-  afterEach(() => restore());
+  let clients: ClientCache;
+  beforeEach(() => (clients = new ClientCache()));
 
   const cases: { name: string; other: Partial<ProviderSettings>; same: boolean }[] = [
     { name: "identical settings share one client (pacing and estimates are shared)", other: {}, same: true },
@@ -28,8 +27,8 @@ describe("client cache (one client per process per base URL, token, sub-partner 
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const a = clientFor(base).client;
-      const b = clientFor({ ...base, ...c.other }).client;
+      const a = clients.clientFor(base).client;
+      const b = clients.clientFor({ ...base, ...c.other }).client;
       expect(a === b).to.equal(c.same);
     });
   }
@@ -51,5 +50,19 @@ describe("client cache (one client per process per base URL, token, sub-partner 
     expect(ctx.timeoutMs).to.equal(90_000);
     expect(ctx.client.baseUrl).to.equal("http://127.0.0.1:9");
     expect(contextFor(owner).client).to.equal(ctx.client);
+  });
+
+  it("a provider object given its own clients (useClients) uses them, with their tuning; others share the process's", () => {
+    const config = { config: { get: (k: string) => ({ "webex:accessToken": "tok_D", "webex:baseUrl": "http://127.0.0.1:9" })[k] } };
+    const sleep = async () => undefined;
+    const own = new ClientCache({ sleep });
+    const [a, b] = [{}, {}];
+    rememberConfiguration(a, config);
+    rememberConfiguration(b, config);
+    useClients(a, own);
+    expect(contextFor(a).client).to.equal(own.clientFor(contextFor(a).settings).client);
+    expect(contextFor(a).sleep).to.equal(sleep);
+    expect(contextFor(b).client).not.to.equal(contextFor(a).client);
+    expect(contextFor(b).sleep).to.equal(undefined);
   });
 });

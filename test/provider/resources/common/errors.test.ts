@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { NotFoundError, ProvisioningApiError, ValidationError } from "../../../../provider/client";
-import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../../../../provider/resources/common/errors";
+import {
+  explainApiError,
+  formatApiErrors,
+  isMissingEndpoint,
+  TemplatesUnavailableError,
+  withMessage,
+} from "../../../../provider/resources/common/errors";
 
 const at = { method: "GET", path: "/v1/wholesale/onboardingTemplates" };
 
@@ -55,5 +61,24 @@ describe("resource error helpers", () => {
     const e = new TemplatesUnavailableError("SMB", "https://webexapis.com", 404);
     expect(e.message).to.include('"SMB"').and.to.include("Partner Hub").and.to.include("provisioningId").and.to.include("CustomerOrg");
     expect(e.status).to.equal(404);
+  });
+
+  it("formatApiErrors prefixes the code when there is one", () => {
+    expect(formatApiErrors([{ errorCode: 2560, description: "x" }, { description: "y" }, {}])).to.deep.equal([
+      "[2560] x",
+      "y",
+      "(no description)",
+    ]);
+  });
+
+  it("withMessage copies the error under another message: same class and fields, the original untouched and frozen ones too", () => {
+    const e = Object.freeze(new ValidationError({ message: "set webex:baseUrl", status: 400, errorCodes: [7], ...at }));
+    const copy = withMessage(e, "set webex-wholesale:baseUrl");
+    expect(copy).to.be.instanceOf(ValidationError);
+    expect(copy.message).to.equal("set webex-wholesale:baseUrl");
+    expect(copy.errorCodes).to.deep.equal([7]);
+    expect(copy.stack!.split("\n")[0]).to.equal("ValidationError: set webex-wholesale:baseUrl");
+    expect(copy.cause).to.equal(e);
+    expect(e.message).to.equal("set webex:baseUrl");
   });
 });

@@ -1,12 +1,13 @@
 import { expect } from "chai";
-import { progressReporter, setProgressSink, writeWarning } from "../../../../provider/resources/common/progress";
+import { progressReporter, writeWarning } from "../../../../provider/resources/common/progress";
+import { captureProgress } from "../progress-capture";
 
 describe("progress lines", () => {
   let lines: string[];
   let restore: () => void;
   beforeEach(() => {
     lines = [];
-    restore = setProgressSink((l) => lines.push(l));
+    restore = captureProgress(lines);
   });
   afterEach(() => restore());
 

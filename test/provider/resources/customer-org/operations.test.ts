@@ -11,8 +11,19 @@ import { CustomerOrgProvider } from "../../../../provider/resources/customer-org
 import { CUSTOMER_ORG_SCHEMA_VERSION } from "../../../../provider/resources/customer-org/schema";
 import { customerOrgRules } from "../../../../provider/resources/customer-org/rules";
 import { diffCustomerOrg } from "../../../../provider/resources/customer-org/diff";
-import { tuneClients } from "../../../../provider/resources/common/client-cache";
-import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
+import type { ClientTuning } from "../../../../provider/resources/common/client-cache";
+import {
+  BASE,
+  configureRequest,
+  containsToken,
+  enc,
+  thrownBy,
+  TOKEN,
+  useProviderHarness,
+  type LooseProvider,
+  TEST_TUNING,
+  withTestClients,
+} from "../operations-harness";
 
 const ID = "Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSLzE=";
 const ORG = "org-1";
@@ -49,8 +60,8 @@ function serverCustomer(status: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function provider(extraConfig: Record<string, string> = {}): Promise<LooseProvider> {
-  const p = new CustomerOrgProvider();
+async function provider(extraConfig: Record<string, string> = {}, tuning?: ClientTuning): Promise<LooseProvider> {
+  const p = withTestClients(new CustomerOrgProvider(), tuning);
   await p.configure(configureRequest(extraConfig) as never);
   return p;
 }
@@ -352,29 +363,24 @@ describe("CustomerOrgProvider against nock", () => {
 
   it("create: no terminal status within webex:provisioningTimeoutSeconds → an error carrying the id (the next update resumes the wait)", async () => {
     let t = 0;
-    const restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 1, now: () => (t += 5_000) });
-    try {
-      const p = await provider({ "webex:provisioningTimeoutSeconds": "30" });
-      const inputs = await checked(p);
-      const scope = api()
-        .get("/v1/wholesale/customers")
-        .query(true)
-        .reply(200, { items: [] })
-        .post("/v1/wholesale/customers")
-        .reply(202, {}, { Location: `${BASE}${PATH}` })
-        .get(PATH)
-        .times(20)
-        .reply(200, serverCustomer("provisioning"));
-      const error = await thrownBy(() => p.create(inputs));
-      expect(error).to.be.instanceOf(ResourceInitError);
-      expect((error as ResourceInitError).id).to.equal(ID);
-      expect((error as ResourceInitError).properties).to.include({ status: "provisioning" });
-      expect(error.message).to.include("webex:provisioningTimeoutSeconds");
-      expect(scope.isDone(), "polled until the deadline").to.equal(false);
-      nock.cleanAll();
-    } finally {
-      restore();
-    }
+    const p = await provider({ "webex:provisioningTimeoutSeconds": "30" }, { ...TEST_TUNING, now: () => (t += 5_000) });
+    const inputs = await checked(p);
+    const scope = api()
+      .get("/v1/wholesale/customers")
+      .query(true)
+      .reply(200, { items: [] })
+      .post("/v1/wholesale/customers")
+      .reply(202, {}, { Location: `${BASE}${PATH}` })
+      .get(PATH)
+      .times(20)
+      .reply(200, serverCustomer("provisioning"));
+    const error = await thrownBy(() => p.create(inputs));
+    expect(error).to.be.instanceOf(ResourceInitError);
+    expect((error as ResourceInitError).id).to.equal(ID);
+    expect((error as ResourceInitError).properties).to.include({ status: "provisioning" });
+    expect(error.message).to.include("webex:provisioningTimeoutSeconds");
+    expect(scope.isDone(), "polled until the deadline").to.equal(false);
+    nock.cleanAll();
   });
 
   const gone = [
@@ -415,7 +421,7 @@ describe("CustomerOrgProvider against nock", () => {
   });
 
   it("create: a missing token fails before any request, naming webex:accessToken and WEBEX_ACCESS_TOKEN", async () => {
-    const p: LooseProvider = new CustomerOrgProvider();
+    const p: LooseProvider = withTestClients(new CustomerOrgProvider());
     await p.configure({ config: { get: (k: string) => (k === "webex:baseUrl" ? BASE : undefined) } } as never);
     const inputs = await checked(p);
     const error = await thrownBy(() => p.create(inputs));
@@ -651,9 +657,7 @@ describe("CustomerOrgProvider against nock", () => {
     describe("a PUT answered 423 (an operation started outside this update is in flight) is never repeated blindly", () => {
       // The transport may retry (6 attempts): a 423 on the first PUT must still come back to the
       // update, which reads what the busy operation leaves behind before deciding to write again.
-      let restore: () => void = () => undefined;
-      beforeEach(() => (restore = tuneClients({ sleep: async () => undefined, coldInitialDelayMs: 0, maxAttempts: 6 })));
-      afterEach(() => restore());
+      const retrying: ClientTuning = { ...TEST_TUNING, maxAttempts: 6 };
       const locked = () => [423, { message: "busy", errors: [{ errorCode: 1423, description: "busy" }] }, { "Retry-After": "0" }] as const;
       const moved = { address: { ...WIRE_ADDRESS, addressLine1: "2 Main St" } };
       const cases = [
@@ -678,7 +682,7 @@ describe("CustomerOrgProvider against nock", () => {
       ];
       for (const c of cases) {
         it(c.name, async () => {
-          const p = await provider();
+          const p = await provider({}, retrying);
           const { inputs, olds } = await stateAndInputs(p);
           const news = { ...inputs, address: { ...(inputs.address as object), line1: "2 Main St" } };
           let scope = api()

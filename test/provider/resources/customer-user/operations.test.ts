@@ -9,7 +9,17 @@ import { ConflictError, ValidationError } from "../../../../provider/client";
 import { RefusedChangeError } from "../../../../provider/resources/common/change-rules";
 import { CustomerUserProvider } from "../../../../provider/resources/customer-user/provider";
 import { CUSTOMER_USER_SCHEMA_VERSION } from "../../../../provider/resources/customer-user/schema";
-import { BASE, configureRequest, containsToken, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
+import {
+  BASE,
+  configureRequest,
+  containsToken,
+  enc,
+  thrownBy,
+  TOKEN,
+  useProviderHarness,
+  type LooseProvider,
+  withTestClients,
+} from "../operations-harness";
 
 const CUSTOMER = "cust-1";
 const ORG = "org-1";
@@ -39,7 +49,7 @@ function subscriber(extra: Record<string, unknown> = {}) {
 }
 
 async function provider(extra: Record<string, string> = {}): Promise<LooseProvider> {
-  const p = new CustomerUserProvider();
+  const p = withTestClients(new CustomerUserProvider());
   await p.configure(configureRequest(extra) as never);
   return p;
 }

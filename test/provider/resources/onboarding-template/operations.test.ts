@@ -8,7 +8,16 @@ import { ConflictError } from "../../../../provider/client";
 import { TemplatesUnavailableError } from "../../../../provider/resources/common/errors";
 import { OnboardingTemplateProvider } from "../../../../provider/resources/onboarding-template/provider";
 import { ONBOARDING_TEMPLATE_SCHEMA_VERSION } from "../../../../provider/resources/onboarding-template/schema";
-import { BASE, configureRequest, enc, thrownBy, TOKEN, useProviderHarness, type LooseProvider } from "../operations-harness";
+import {
+  BASE,
+  configureRequest,
+  enc,
+  thrownBy,
+  TOKEN,
+  useProviderHarness,
+  type LooseProvider,
+  withTestClients,
+} from "../operations-harness";
 
 const ID = "tmpl-1";
 const PATH = `/v1/wholesale/onboardingTemplates/${enc(ID)}`;
@@ -34,7 +43,7 @@ const WIRE = {
 };
 
 async function provider(): Promise<LooseProvider> {
-  const p = new OnboardingTemplateProvider();
+  const p = withTestClients(new OnboardingTemplateProvider());
   await p.configure(configureRequest() as never);
   return p;
 }

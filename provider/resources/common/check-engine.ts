@@ -1,8 +1,11 @@
 /**
- * Check failures, property paths, and schema parsing that skips Pulumi's unknowns: what the three
- * resources' `check` share.
+ * The check engine every resource's `check` runs: its zod schema field by field (skipping Pulumi's
+ * unknowns), then its rules across fields, as failures with the property path as written
+ * (`packages[1].quantity`). The diff engine is `change-rules.ts`.
  */
 import { z } from "zod";
+import { escapeControl } from "../../text";
+import { isPlainObject } from "./change-rules";
 import { containsUnknown, isUnknown } from "./unknown";
 
 /**
@@ -26,10 +29,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "symbol") out += `[${key.description ?? "symbol"}]`;
+    else if (typeof key === "symbol") out += `[${escapeControl(key.description ?? "symbol")}]`;
     else if (IDENTIFIER.test(key)) out += out === "" ? key : `.${key}`;
     else if (/^\d+$/.test(key)) out += `[${key}]`;
-    else out += `[${JSON.stringify(key)}]`;
+    // A key is the program's text, shown on a terminal: JSON escapes C0 controls, not DEL, C1 or bidi.
+    else out += `[${escapeControl(JSON.stringify(key))}]`;
   }
   return out;
 }
@@ -59,11 +63,20 @@ type Plan =
       fields: readonly { key: string; schema: z.ZodType; description?: string }[];
       keys: ReadonlySet<string>;
     }
-  | { kind: "array"; schema: z.ZodType; element: z.ZodType }
+  | { kind: "array"; schema: z.ZodType; element: z.ZodType; max: number | undefined }
   | { kind: "union"; schema: z.ZodType; discriminator: string; options: readonly { tags: ReadonlySet<unknown>; schema: z.ZodType }[] }
   | { kind: "leaf"; schema: z.ZodType };
 
 const plans = new WeakMap<z.ZodType, Plan>();
+
+/** The `.max()` of a list schema, if it has one (zod 4 keeps it among the schema's checks). */
+function maxLengthOf(schema: z.ZodType): number | undefined {
+  const checks = (schema._zod.def as { checks?: readonly { _zod: { def: { check?: string; maximum?: unknown } } }[] }).checks ?? [];
+  const maxima = checks
+    .map((c) => c._zod.def)
+    .flatMap((d) => (d.check === "max_length" && typeof d.maximum === "number" ? [d.maximum] : []));
+  return maxima.length > 0 ? Math.min(...maxima) : undefined;
+}
 
 function planOf(schema: z.ZodType): Plan {
   const known = plans.get(schema);
@@ -79,7 +92,7 @@ function planOf(schema: z.ZodType): Plan {
     }));
     plan = { kind: "object", schema, fields, keys: new Set(fields.map((f) => f.key)) };
   } else if (schema instanceof z.ZodArray) {
-    plan = { kind: "array", schema, element: schema.element as z.ZodType };
+    plan = { kind: "array", schema, element: schema.element as z.ZodType, max: maxLengthOf(schema) };
   } else if (schema instanceof z.ZodDiscriminatedUnion) {
     const discriminator = (schema._zod.def as { discriminator: string }).discriminator;
     const options = (schema.options as z.ZodType[]).map((o) => {
@@ -124,7 +137,7 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
     case "wrapper":
       return value === undefined ? leaf(plan.schema, value, path, failures) : walk(planOf(plan.inner), value, path, failures, allowed);
     case "object": {
-      if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
+      if (!isPlainObject(value)) return leaf(plan.schema, value, path, failures);
       const out: Record<string, unknown> = {};
       for (const field of plan.fields) {
         const given = value[field.key];
@@ -145,6 +158,19 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
     }
     case "array": {
       if (!Array.isArray(value)) return leaf(plan.schema, value, path, failures);
+      // A list over its limit is refused before its elements are read: 100,000 entries must cost
+      // one failure, not one parse and one failure each. Its first max + 1 entries yield the
+      // schema's own message.
+      if (plan.max !== undefined && value.length > plan.max) {
+        const head = plan.schema.safeParse(value.slice(0, plan.max + 1));
+        const issues = head.success ? [] : head.error.issues.filter((i) => i.path.length === 0);
+        const refused = issues.map((i) => ({ property: formatPath(path), reason: i.message }));
+        if (refused.length === 0)
+          refused.push({ property: formatPath(path), reason: `has ${value.length} entries; at most ${plan.max} are allowed` });
+        for (const f of refused) OVERSIZED.add(f);
+        failures.push(...refused);
+        return value;
+      }
       const before = failures.length;
       const element = planOf(plan.element);
       const out = value.map((v, i) => {
@@ -161,7 +187,7 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
       return out;
     }
     case "union": {
-      if (!isRecord(value)) return leaf(plan.schema, value, path, failures);
+      if (!isPlainObject(value)) return leaf(plan.schema, value, path, failures);
       const tag = value[plan.discriminator];
       if (isUnknown(tag)) return value;
       const option = plan.options.find((o) => o.tags.has(tag));
@@ -173,6 +199,9 @@ function walk(plan: Plan, value: unknown, path: PropertyKey[], failures: CheckFa
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/** The failures of lists refused for their size: the rules across fields are then not run (they read every entry). */
+const OVERSIZED = new WeakSet<CheckFailure>();
 
 /** A key the object's schema does not declare: say so, and name the key meant when one is close. */
 function unknownKey(plan: Extract<Plan, { kind: "object" }>, key: string, path: readonly PropertyKey[]): CheckFailure {
@@ -222,13 +251,10 @@ function leaf(schema: z.ZodType, value: unknown, path: readonly PropertyKey[], f
   return value;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
- * A rule across fields, run by `check` after each field passed its own schema. It sees the parsed
- * inputs (unknowns still in place) and must skip any value that is unknown.
+ * A rule across fields, run by `check` after the fields were parsed by their own schemas (their
+ * failures are reported too), except when a list was refused for its size. It sees the parsed
+ * inputs (unknowns still in place, invalid values as given) and must skip any value that is unknown.
  */
 export interface CrossFieldRule {
   /** Stable name, used by tests and docs. */
@@ -252,13 +278,15 @@ export function checkWithSchema(
   rules: readonly CrossFieldRule[],
   computed: readonly string[] = [],
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const given = isRecord(news) ? news : {};
+  const given = isPlainObject(news) ? news : {};
   try {
     const parsed = parseSkippingUnknowns(schema, given, [], ["__provider", ...computed]);
-    const inputs = isRecord(parsed.value) ? parsed.value : { ...given };
+    const inputs = isPlainObject(parsed.value) ? parsed.value : { ...given };
     const failures = [...parsed.failures];
-    for (const rule of rules) failures.push(...rule.failures(inputs));
-    return { inputs, failures: dedupe(failures) };
+    const oversized = failures.some((f) => OVERSIZED.has(f));
+    // One failure at a time: a rule may find very many (a spread of them all overflows the stack).
+    if (!oversized) for (const rule of rules) for (const f of rule.failures(inputs)) failures.push(f);
+    return { inputs, failures: bounded(dedupe(failures)) };
   } catch (err) {
     return {
       inputs: { ...given },
@@ -267,6 +295,22 @@ export function checkWithSchema(
       ],
     };
   }
+}
+
+/** The most failures one `check` reports; the rest are counted in one more. */
+export const MAX_FAILURES = 50;
+
+/**
+ * At most {@link MAX_FAILURES} failures, then one that counts the rest: a list of thousands of
+ * repeated entries must not become thousands of lines (and megabytes through the engine).
+ */
+function bounded(failures: CheckFailure[]): CheckFailure[] {
+  if (failures.length <= MAX_FAILURES) return failures;
+  const rest = failures.length - MAX_FAILURES;
+  return [
+    ...failures.slice(0, MAX_FAILURES),
+    { property: "", reason: `and ${rest} more failure${rest === 1 ? "" : "s"}: fix the ones above, then check again` },
+  ];
 }
 
 function dedupe(failures: CheckFailure[]): CheckFailure[] {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { checkWithSchema, formatPath, parseSkippingUnknowns } from "../../../../provider/resources/common/failures";
+import { checkWithSchema, formatPath, MAX_FAILURES, parseSkippingUnknowns } from "../../../../provider/resources/common/check-engine";
 import { UNKNOWN, containsUnknown, isUnknown } from "../../../../provider/resources/common/unknown";
 
 describe("check helpers", () => {
@@ -12,6 +12,8 @@ describe("check helpers", () => {
       { name: "key that is not an identifier", path: ["labels", "a b"], expected: 'labels["a b"]' },
       { name: "numeric string key", path: ["packages", "2"], expected: "packages[2]" },
       { name: "empty path", path: [], expected: "" },
+      { name: "ESC in a key is shown escaped", path: ["labels", "a\u001b[2Jb"], expected: 'labels["a\\u001b[2Jb"]' },
+      { name: "a bidi override in a key is shown escaped", path: ["x\u202ey"], expected: '["x\\u202ey"]' },
     ];
     for (const c of cases) it(c.name, () => expect(formatPath(c.path)).to.equal(c.expected));
   });
@@ -114,6 +116,27 @@ describe("check helpers", () => {
       expect(r.failures[0]!.reason)
         .to.match(/could not be checked/)
         .and.not.include("secret-looking detail");
+    });
+    it("refuses a list over its .max() with the schema's message alone: its entries unread, the rules across fields not run", () => {
+      const listed = z.object({ tags: z.array(z.string()).max(3, { error: "lists more than 3 tags: list each once" }) });
+      let judged = 0;
+      const rule = { id: "count", description: "reads every entry", failures: () => (judged++, []) };
+      const r = checkWithSchema(listed, { tags: Array.from({ length: 100_000 }, () => 7) }, [rule]);
+      expect(r.failures).to.deep.equal([{ property: "tags", reason: "lists more than 3 tags: list each once" }]);
+      expect(judged).to.equal(0);
+      expect(checkWithSchema(listed, { tags: ["a", 7] }, [rule]).failures.map((f) => f.property)).to.deep.equal(["tags[1]"]);
+      expect(judged).to.equal(1);
+    });
+    it(`reports at most ${MAX_FAILURES} failures, then one counting the rest`, () => {
+      const many = {
+        id: "many",
+        description: "one failure per entry",
+        failures: () => Array.from({ length: 10_000 }, (_, i) => ({ property: `a[${i}]`, reason: "r" })),
+      };
+      const r = checkWithSchema(schema, { a: "x" }, [many]);
+      expect(r.failures).to.have.length(MAX_FAILURES + 1);
+      expect(r.failures[MAX_FAILURES - 1]!.property).to.equal(`a[${MAX_FAILURES - 1}]`);
+      expect(r.failures[MAX_FAILURES]!.reason).to.equal(`and ${10_000 - MAX_FAILURES} more failures: fix the ones above, then check again`);
     });
     it("drops duplicate failures", () => {
       const rule = {

@@ -1,22 +1,13 @@
 import { expect } from "chai";
 import { ConflictError, LockedError, ServerError, ValidationError } from "../../../../provider/client";
-import {
-  createOrAdopt,
-  decideAdoption,
-  formatApiErrors,
-  isAmbiguous,
-  retryWhileLocked,
-  toPlain,
-  stateString,
-  unchangedSettledStatus,
-} from "../../../../provider/resources/common/lifecycle";
+import { createOrAdopt, decideAdoption, isAmbiguous, retryWhileLocked } from "../../../../provider/resources/common/writes";
 
 const call = { method: "POST", path: "/v1/x" };
 const locked = () => new LockedError({ message: "busy", status: 423, ...call });
 const ambiguous = () => new ServerError({ message: "502", status: 502, outcomeUnknown: true, retryable: true, ...call });
 const refused = () => new ValidationError({ message: "bad", status: 400, ...call });
 
-describe("lifecycle helpers", () => {
+describe("writes: create-or-adopt and the 423 retry", () => {
   describe("retryWhileLocked", () => {
     const cases = [
       { name: "succeeds at once: one attempt, no wait", outcomes: ["ok"], attempts: 5, calls: 1, waits: 0, throws: undefined },
@@ -224,37 +215,5 @@ describe("lifecycle helpers", () => {
         if (d.kind === "adopt") expect(d.existing).to.equal(c.matches[0]);
       });
     }
-  });
-
-  it("toPlain drops undefined at any depth (Pulumi's Struct refuses it)", () => {
-    expect(toPlain({ a: undefined, b: { c: undefined, d: 1 }, e: [1] })).to.deep.equal({ b: { d: 1 }, e: [1] });
-  });
-
-  it("formatApiErrors prefixes the code when there is one", () => {
-    expect(formatApiErrors([{ errorCode: 2560, description: "x" }, { description: "y" }, {}])).to.deep.equal([
-      "[2560] x",
-      "y",
-      "(no description)",
-    ]);
-  });
-
-  describe("unchangedSettledStatus (update without an API call: a migration of state's shape)", () => {
-    const settled = ["provisioned", "pending_rpl_review"];
-    const cases: { name: string; olds: Record<string, unknown>; changed: string[]; expect: string | undefined }[] = [
-      { name: "no change on a settled object → its status", olds: { status: "provisioned" }, changed: [], expect: "provisioned" },
-      { name: "a changed input → the server must be read", olds: { status: "provisioned" }, changed: ["packages"], expect: undefined },
-      { name: "a busy object → the server must be read", olds: { status: "provisioning" }, changed: [], expect: undefined },
-      { name: "no status in state (older version) → the server must be read", olds: {}, changed: [], expect: undefined },
-      { name: "a non-string status → the server must be read", olds: { status: 3 }, changed: [], expect: undefined },
-    ];
-    for (const c of cases) {
-      it(c.name, () => expect(unchangedSettledStatus(c.olds, c.changed, settled)).to.equal(c.expect));
-    }
-    it("stateString keeps strings and drops anything else", () => {
-      expect(stateString({ a: "x", b: 1, c: null }, "a")).to.equal("x");
-      expect(stateString({ a: "x", b: 1, c: null }, "b")).to.equal(undefined);
-      expect(stateString({ a: "x", b: 1, c: null }, "c")).to.equal(undefined);
-      expect(stateString({}, "missing")).to.equal(undefined);
-    });
   });
 });
