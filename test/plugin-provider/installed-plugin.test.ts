@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { startEmulator } from "../../local/emulator";
 import { packagePlugin } from "../../scripts/plugin-package";
-import { cliEnv, findCli, SDK_DIR } from "../../scripts/pulumi-cli";
+import { CLI_REQUIRED_ENV, cliEnv, findCli, SDK_DIR } from "../../scripts/pulumi-cli";
 import { describeWithCli } from "../cli/support";
 
 const PROGRAM = `import pulumi
@@ -35,7 +35,10 @@ const sharedVenv = cli.found ? cli.pythonVenv : undefined;
 describeWithCli("real Pulumi CLI: the plugin installed from its archive, the SDK from a wheel (Python)", function () {
   this.timeout(600_000);
   if (!sharedVenv) {
-    it("needs the generated Python SDK", () => expect.fail("run `npm run pulumi:install -- --python`"));
+    // As the other real-CLI suites: one line here, a failure in CI.
+    if (process.env[CLI_REQUIRED_ENV] === "1")
+      it("needs the generated Python SDK", () => expect.fail("run `npm run pulumi:install -- --python`"));
+    else console.log("  [needs the generated Python SDK: run `npm run pulumi:install -- --python`]");
     return;
   }
   let dir: string;

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { startEmulator } from "../../local/emulator";
-import { cliEnv, findCli } from "../../scripts/pulumi-cli";
+import { CLI_REQUIRED_ENV, cliEnv, findCli } from "../../scripts/pulumi-cli";
 import { describeWithCli, ROOT, tail, useCliProgram } from "../cli/support";
 
 /** Processes (pid and command line) whose environment has `PULUMI_HOME=<home>`. */
@@ -141,7 +141,10 @@ const venv = cli.found ? cli.pythonVenv : undefined;
 describeWithCli("real Pulumi CLI: no process outlives a SIGKILLed `pulumi up` (Python, provider plugin)", function () {
   this.timeout(300_000);
   if (!venv) {
-    it("needs the virtualenv with the generated Python SDK", () => expect.fail("run `npm run pulumi:install -- --python`"));
+    // As the other real-CLI suites: one line here, a failure in CI.
+    if (process.env[CLI_REQUIRED_ENV] === "1")
+      it("needs the virtualenv with the generated Python SDK", () => expect.fail("run `npm run pulumi:install -- --python`"));
+    else console.log("  [needs the virtualenv with the generated Python SDK: run `npm run pulumi:install -- --python`]");
     return;
   }
   let dir: string;
