@@ -335,29 +335,62 @@ exec node "$script" "$@"
 /** A TypeScript language host's launcher: the host, transpiled into `lib/` beside it. */
 const hostLauncher = (language: string) => `#!/bin/sh
 # pulumi-language-${language}: see tools/pulumi-cli/${language}-language-host.ts. Written by scripts/pulumi-cli.ts.
-exec node "$(dirname "$0")/lib/${language}-language-host.js" "$@"
+exec node "$(dirname "$0")/lib/tools/pulumi-cli/${language}-language-host.js" "$@"
 `;
 
 /**
+ * The TypeScript the hosts run, by path in the repository: transpiled into `bin/lib/<same path>`, so
+ * their relative imports (the engine-gone guard shared with the provider) resolve there as here.
+ */
+const HOST_SOURCES = [
+  "tools/pulumi-cli/language-host.ts",
+  "tools/pulumi-cli/nodejs-language-host.ts",
+  "tools/pulumi-cli/python-language-host.ts",
+  "provider/resources/common/engine-gone.ts",
+];
+
+/**
+ * The real `pulumi-language-python-exec` of the pinned `sdk/v3` module, in the Go module cache (the
+ * CLI's build downloaded it): `go list -m` in tools/pulumi-cli names the folder of exactly the version
+ * go.mod pins. Never copied into the repository; a Pulumi release ships it beside its Python host.
+ */
+function pythonExecScript(): string {
+  const r = spawnSync("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"], {
+    cwd: MODULE_DIR,
+    encoding: "utf8",
+    env: { ...process.env, GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" },
+  });
+  const script = join(r.stdout?.trim() ?? "", "python", "cmd", "pulumi-language-python-exec");
+  if (r.status !== 0 || !existsSync(script)) {
+    throw new Error(
+      `cannot find pulumi-language-python-exec of github.com/pulumi/pulumi/sdk/v3 in the Go module cache (${(r.stderr || script).trim()}); ` +
+        "run `go mod download github.com/pulumi/pulumi/sdk/v3` in tools/pulumi-cli, then `npm run pulumi:install` again",
+    );
+  }
+  return script;
+}
+
+/**
  * Writes the parts that are not Go into `binDir`: the Node and Python language hosts (transpiled with
- * their shared server module, a second), the Python hosts's exec script and the dynamic-provider shim.
- * Always rewritten, so an edit of a host takes effect without a Go build.
+ * their shared modules, a second), the real `pulumi-language-python-exec` from the Go module cache and
+ * the dynamic-provider shim. Always rewritten, so an edit of a host takes effect without a Go build.
  */
 function writeNodeParts(binDir: string): void {
   // Loaded lazily: only the install needs the compiler.
   const ts = require("typescript") as typeof import("typescript");
-  mkdirSync(join(binDir, "lib"), { recursive: true });
-  for (const file of ["language-host.ts", "nodejs-language-host.ts", "python-language-host.ts"]) {
-    const js = ts.transpileModule(readFileSync(join(MODULE_DIR, file), "utf8"), {
+  rmSync(join(binDir, "lib"), { recursive: true, force: true });
+  for (const file of HOST_SOURCES) {
+    const js = ts.transpileModule(readFileSync(join(ROOT, file), "utf8"), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
       fileName: file,
     }).outputText;
+    mkdirSync(dirname(join(binDir, "lib", file)), { recursive: true });
     writeFileSync(join(binDir, "lib", file.replace(/\.ts$/, ".js")), js);
   }
-  writeFileSync(join(binDir, "lib", "python-exec.py"), readFileSync(join(MODULE_DIR, "python-exec.py")));
   for (const [name, text] of [
     ["pulumi-language-nodejs", hostLauncher("nodejs")],
     ["pulumi-language-python", hostLauncher("python")],
+    ["pulumi-language-python-exec", readFileSync(pythonExecScript(), "utf8")],
     ["pulumi-resource-pulumi-nodejs", DYNAMIC_PROVIDER_SHIM],
   ] as const) {
     writeFileSync(join(binDir, name), text);

@@ -219,6 +219,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     description: "Webex Wholesale customer onboarding: onboarding templates, customer organisations and their users.",
     keywords: ["pulumi", "webex", "wholesale", "category/utility"],
     license: "Apache-2.0",
+    pluginDownloadURL: "github://api.github.com/webex-wholesale/pulumi-webex-wholesale", // releases' assets: `npm run plugin:package` archives
     config: { variables },
     provider: {
       description: "The provider of Webex Wholesale resources: the API root and the partner administrator's token.",

@@ -1,6 +1,6 @@
 /**
  * The TypeScript language hosts leave when the engine is gone, as the Go hosts do
- * (`rpcutil.Healthcheck` every 5 minutes, here shortened by `PULUMI_TS_HOST_HEALTH_INTERVAL_MS`): a
+ * (`rpcutil.Healthcheck` every 5 minutes, here shortened by the hosts' `--engine-health-interval-ms` flag): a
  * CLI killed with SIGKILL used to leave its host running for good, since the CLI starts hosts in
  * their own process groups.
  */
@@ -25,8 +25,14 @@ async function fakeEngine(): Promise<{ address: string; server: grpc.Server }> {
 async function startHost(host: string, address: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", join(ROOT, "tools", "pulumi-cli", `${host}-language-host.ts`), address],
-    { cwd: ROOT, env: { ...process.env, PULUMI_TS_HOST_HEALTH_INTERVAL_MS: "200" }, stdio: ["ignore", "pipe", "inherit"] },
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      join(ROOT, "tools", "pulumi-cli", `${host}-language-host.ts`),
+      "--engine-health-interval-ms=200",
+      address,
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
   const [line] = (await once(child.stdout!, "data")) as [Buffer];
   expect(line.toString().trim()).to.match(/^\d+$/);

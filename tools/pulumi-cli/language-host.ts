@@ -1,7 +1,8 @@
 /**
  * What the TypeScript language hosts (`pulumi-language-nodejs`, `pulumi-language-python`) share:
  * the `LanguageRuntime` gRPC server and its handshake, the program's environment (config), and running
- * the program as a child process with the Go hosts' exit-code contract.
+ * the program as a child process with the Go hosts' exit-code contract, its cancellation (SIGINT,
+ * then SIGKILL after 5 s) and their health check of the engine.
  *
  * Why TypeScript: the Go modules of the real hosts are not served by the module proxy this project
  * reaches (tools/README.md). Each host supplies only what differs by language: how to start the
@@ -13,10 +14,12 @@ import * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 import * as languageGrpc from "@pulumi/pulumi/proto/language_grpc_pb";
 import * as languagePb from "@pulumi/pulumi/proto/language_pb";
 import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
+// Shared with the provider processes; scripts/pulumi-cli.ts transpiles it beside the hosts, same relative path.
+import { probeEngine, watchEngine } from "../../provider/resources/common/engine-gone";
 
 /**
  * Exit code of a program that already reported its error through the engine (`@pulumi/pulumi`'s
- * `cmd/run` and the Python host's exec script both use 32): the CLI is told to `bail`, so it shows
+ * `cmd/run` and `pulumi-language-python-exec` both use 32): the CLI is told to `bail`, so it shows
  * nothing more.
  */
 export const EXIT_AFTER_REPORTED_ERROR = 32;
@@ -55,8 +58,11 @@ export function engineFlags(req: languagePb.RunRequest, engineAddress: string, s
   flag("project", req.getProject());
   flag("stack", req.getStack());
   flag("pwd", req.getPwd());
-  if (req.getDryrun()) args.push(...(style === "node" ? ["--dry-run"] : ["--dry_run", "true"]));
-  flag("parallel", req.getParallel());
+  // Node's run.js takes a bare `--dry-run`; the Python exec script always gets `--dry_run true|false`.
+  if (style === "python") args.push("--dry_run", String(req.getDryrun()));
+  else if (req.getDryrun()) args.push("--dry-run");
+  // Always given, 0 included, as the Go hosts do (`strconv.Itoa`); the Python exec script needs it (`int(args.parallel)`).
+  args.push("--parallel", String(req.getParallel()));
   flag("root-directory", req.getInfo()?.getRootDirectory());
   return args;
 }
@@ -64,16 +70,40 @@ export function engineFlags(req: languagePb.RunRequest, engineAddress: string, s
 /** One program start: the executable, its arguments, working directory and environment. */
 export type ProgramCommand = { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv };
 
+/**
+ * How a host words a failed run: the Go Node host capitalises ("Program exited with non-zero exit
+ * code: 1"), the Go Python host does not ("program exited with non-zero exit code: 1").
+ */
+export type Wording = "Program" | "program";
+
 /** Programs running now, so a signal to the host reaches them instead of orphaning them. */
 const running = new Set<ChildProcess>();
 
+/** How long an interrupted program has before it is killed: the Go hosts' `cmd.WaitDelay`. */
+export const INTERRUPT_GRACE_MS = 5_000;
+
+/** SIGINT now, SIGKILL after {@link INTERRUPT_GRACE_MS} if the program is still there (the Go hosts' `cmd.Cancel`). */
+function interrupt(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), INTERRUPT_GRACE_MS);
+  timer.unref();
+  child.once("exit", () => clearTimeout(timer));
+}
+
 /**
- * Runs the program to completion and turns its end into the Run response the CLI expects: 0 is
- * success, {@link EXIT_AFTER_REPORTED_ERROR} is `bail`, any other code "Program exited with non-zero
- * exit code: N" (the Go hosts' wording).
+ * Runs the program to completion and turns its end into the Run response the CLI expects, as the Go
+ * hosts do: 0 is success, {@link EXIT_AFTER_REPORTED_ERROR} is `bail`, any other code "… exited with
+ * non-zero exit code: N" (a signal is -1, Go's `ExitCode()` of a signalled process). When `cancel`
+ * fires (the `Cancel` RPC, or the engine abandoning the Run call) the program gets SIGINT, then
+ * SIGKILL 5 s later.
  */
-export async function runProgram(program: ProgramCommand): Promise<languagePb.RunResponse> {
+export async function runProgram(program: ProgramCommand, wording: Wording, cancel: AbortSignal): Promise<languagePb.RunResponse> {
   const response = new languagePb.RunResponse();
+  const problem = (why: string) =>
+    response.setError(`${wording === "Program" ? "Problem" : "problem"} executing program (could not run language executor): ${why}`);
+  // As Go's exec.CommandContext with a context already cancelled: the program is not started.
+  if (cancel.aborted) return problem("context canceled");
   const child = spawn(program.command, program.args, {
     cwd: program.cwd,
     env: program.env,
@@ -81,17 +111,18 @@ export async function runProgram(program: ProgramCommand): Promise<languagePb.Ru
     stdio: ["ignore", "inherit", "inherit"],
   });
   running.add(child);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
-    child.on("error", () => done([null, null]));
-    child.on("exit", (c, s) => done([c, s]));
+  const onCancel = () => interrupt(child);
+  cancel.addEventListener("abort", onCancel);
+  const [code, error] = await new Promise<[number | null, Error | undefined]>((done) => {
+    child.on("error", (e) => done([null, e]));
+    child.on("exit", (c) => done([c ?? -1, undefined]));
   });
+  cancel.removeEventListener("abort", onCancel);
   running.delete(child);
+  if (error) return problem(error.message);
   if (code === 0) return response;
   if (code === EXIT_AFTER_REPORTED_ERROR) return response.setBail(true);
-  if (code !== null) return response.setError(`Program exited with non-zero exit code: ${code}`);
-  return response.setError(
-    signal ? `Program exited unexpectedly: killed by ${signal}` : `Problem executing program (could not run ${program.command})`,
-  );
+  return response.setError(`${wording} exited with non-zero exit code: ${code}`);
 }
 
 /** What one language host supplies to {@link serveLanguageRuntime}. */
@@ -100,19 +131,22 @@ export type LanguageHost = {
   name: string;
   /** The host's version reported to the CLI (`pulumi about` prints it). */
   version: string;
-  /** The resource plugins a program needs (`GetRequiredPlugins`). */
-  requiredPlugins(programDir: string): pluginPb.PluginDependency[];
-  /** Runs one program (`Run`); the engine's address is the host's last positional argument. */
-  run(req: languagePb.RunRequest, engineAddress: string): Promise<languagePb.RunResponse>;
+  /** The packages (resource plugins) a program needs (`GetRequiredPackages`). */
+  requiredPackages(info: languagePb.ProgramInfo | undefined): Promise<pluginPb.PackageDependency[]> | pluginPb.PackageDependency[];
+  /**
+   * Runs one program (`Run`); the engine's address is the host's last positional argument. `cancel`
+   * fires on the `Cancel` RPC or when the engine abandons the call; pass it to {@link runProgram}.
+   */
+  run(req: languagePb.RunRequest, engineAddress: string, cancel: AbortSignal): Promise<languagePb.RunResponse>;
   /** The runtime's executable and version (`About`). */
   about(): { executable: string; version: string };
 };
 
 /** Wraps a promise-returning handler as a gRPC unary handler; errors become INTERNAL with their message. */
-function unary<Req, Res>(handler: (req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+function unary<Req, Res>(handler: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
-      .then(() => handler(call.request))
+      .then(() => handler(call.request, call))
       .then(
         (res) => callback(null, res),
         (e: unknown) => callback({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) }),
@@ -121,74 +155,77 @@ function unary<Req, Res>(handler: (req: Req) => Promise<Res> | Res): grpc.handle
 }
 
 /**
- * How often a host checks that the engine is still there: the Go hosts' interval
- * (`rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel)` in their `main.go`).
- * `PULUMI_TS_HOST_HEALTH_INTERVAL_MS` shortens it for tests.
+ * How often a host probes the engine: the Go hosts' interval (`rpcutil.Healthcheck(ctx,
+ * engineAddress, 5*time.Minute, cancel)` in their `main.go`). A host also probes at once whenever a
+ * Run ends, so a killed CLI does not leave it waiting for the next tick.
  */
-export function engineHealthIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const given = Number(env.PULUMI_TS_HOST_HEALTH_INTERVAL_MS);
-  return Number.isFinite(given) && given > 0 ? given : 5 * 60 * 1000;
-}
+export const ENGINE_HEALTH_INTERVAL_MS = 5 * 60 * 1000;
+
+/** The host's command line: flags it reads, and the engine's address (the last positional argument). */
+export type HostArguments = { engineAddress: string; healthIntervalMs: number };
 
 /**
- * Calls `grpc.health.v1.Health/Check` on the engine every `intervalMs`, as the Go hosts'
- * `rpcutil.Healthcheck` does, and calls `onGone` at the first failure other than UNIMPLEMENTED (an
- * engine without the health service is alive). Without it a host outlives a CLI killed with SIGKILL:
- * the CLI starts hosts in their own process groups, so nothing else stops them.
- * @returns a function that stops watching.
+ * Reads the host's command line. Flags the CLI passes (`-tracing`, `-root`, `--logtostderr`, `-v=N`)
+ * are accepted and ignored; `--engine-health-interval-ms=N` (ours, for tests that start a host
+ * against a stand-in engine) shortens the health probe's interval.
  */
-export function watchEngine(engineAddress: string, intervalMs: number, onGone: () => void): () => void {
-  const client = new grpc.Client(engineAddress, grpc.credentials.createInsecure());
-  const empty = () => Buffer.alloc(0); // HealthCheckRequest{service: ""} encodes to no bytes
-  const timer = setInterval(() => {
-    client.makeUnaryRequest(
-      "/grpc.health.v1.Health/Check",
-      empty,
-      (b: Buffer) => b,
-      {},
-      (err) => {
-        if (err && err.code !== grpc.status.UNIMPLEMENTED) {
-          stop();
-          onGone();
-        }
-      },
-    );
-  }, intervalMs);
-  const stop = () => {
-    clearInterval(timer);
-    client.close();
+export function parseHostArguments(argv: readonly string[]): HostArguments {
+  const positional = argv.filter((a) => !a.startsWith("-"));
+  const given = argv.find((a) => a.startsWith("--engine-health-interval-ms="));
+  const interval = given ? Number(given.split("=")[1]) : NaN;
+  return {
+    engineAddress: positional[positional.length - 1] ?? "",
+    healthIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : ENGINE_HEALTH_INTERVAL_MS,
   };
-  return stop;
 }
 
 /**
  * Starts the `LanguageRuntime` server, prints its port (the CLI's handshake: it reads the first line
- * of the host's stdout), and stops running programs on SIGINT/SIGTERM or when the engine is gone
- * ({@link watchEngine}). The CLI starts a host as `pulumi-language-<lang> [flags] <engine address>`
- * with the program's folder as working directory.
+ * of the host's stdout), and stops running programs on SIGINT/SIGTERM or when the engine is gone.
+ * The CLI starts a host as `pulumi-language-<lang> [flags] <engine address>` with the program's
+ * folder as working directory.
  */
 export function serveLanguageRuntime(host: LanguageHost, argv: readonly string[]): void {
-  // Flags (`-tracing`, `-root`, `--logtostderr`, `-v=N`...) are accepted and ignored; the last
-  // positional argument is the engine's address.
-  const positional = argv.filter((a) => !a.startsWith("-"));
-  const engineAddress = positional[positional.length - 1] ?? "";
+  const { engineAddress, healthIntervalMs } = parseHostArguments(argv);
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  // `Cancel` cancels every Run, now and later, as the Go hosts' host-wide cancel context does.
+  const cancelled = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    for (const child of running) child.kill(signal);
+    server.forceShutdown();
+    process.exit(0);
+  };
   // Methods left out (install, new, convert, package generation, debugging) answer UNIMPLEMENTED,
-  // grpc-js's default, which the CLI handles.
+  // grpc-js's default, which the CLI handles. GetRequiredPlugins too: the Go hosts answer
+  // UNIMPLEMENTED and the CLI asks GetRequiredPackages.
   server.addService(languageGrpc.LanguageRuntimeService, {
-    getRequiredPlugins: unary((req: languagePb.GetRequiredPluginsRequest) =>
-      new languagePb.GetRequiredPluginsResponse().setPluginsList(
-        host.requiredPlugins(req.getInfo()?.getProgramDirectory() || req.getProgram() || process.cwd()),
-      ),
+    getRequiredPackages: unary(async (req: languagePb.GetRequiredPackagesRequest) =>
+      new languagePb.GetRequiredPackagesResponse().setPackagesList(await host.requiredPackages(req.getInfo())),
     ),
-    run: unary((req: languagePb.RunRequest) => host.run(req, engineAddress)),
+    run: unary(async (req: languagePb.RunRequest, call) => {
+      const run = new AbortController();
+      const abandon = () => run.abort();
+      call.on("cancelled", abandon);
+      if (cancelled.signal.aborted) abandon();
+      else cancelled.signal.addEventListener("abort", abandon);
+      try {
+        return await host.run(req, engineAddress, run.signal);
+      } finally {
+        cancelled.signal.removeEventListener("abort", abandon);
+        // A Run that ends because the CLI died (its program lost the engine) is the moment to look.
+        if (engineAddress) void probeEngine(engineAddress).then((health) => health === "gone" && stop("SIGTERM"));
+      }
+    }),
     getPluginInfo: unary(() => new pluginPb.PluginInfo().setVersion(host.version)),
     about: unary(() => {
       const { executable, version } = host.about();
       return new languagePb.AboutResponse().setExecutable(executable).setVersion(version);
     }),
     getProgramDependencies: unary(() => new languagePb.GetProgramDependenciesResponse()),
-    cancel: unary(() => new emptyPb.Empty()),
+    cancel: unary(() => {
+      cancelled.abort();
+      return new emptyPb.Empty();
+    }),
   } as Partial<languageGrpc.ILanguageRuntimeServer> as languageGrpc.ILanguageRuntimeServer);
   server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
     if (err) {
@@ -197,11 +234,6 @@ export function serveLanguageRuntime(host: LanguageHost, argv: readonly string[]
     }
     process.stdout.write(`${port}\n`);
   });
-  const stop = (signal: NodeJS.Signals) => {
-    for (const child of running) child.kill(signal);
-    server.forceShutdown();
-    process.exit(0);
-  };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop(signal));
-  if (engineAddress) watchEngine(engineAddress, engineHealthIntervalMs(), () => stop("SIGTERM"));
+  if (engineAddress) watchEngine(engineAddress, healthIntervalMs, () => stop("SIGTERM"));
 }

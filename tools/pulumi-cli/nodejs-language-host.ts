@@ -66,7 +66,7 @@ function runEnvironment(req: languagePb.RunRequest): NodeJS.ProcessEnv {
 }
 
 /** Runs the program through its own `@pulumi/pulumi/cmd/run`; resolves to the Run response the CLI expects. */
-async function run(req: languagePb.RunRequest, engineAddress: string): Promise<languagePb.RunResponse> {
+async function run(req: languagePb.RunRequest, engineAddress: string, cancel: AbortSignal): Promise<languagePb.RunResponse> {
   const programDir = programDirectory(req);
   const runScript = findRunScript(programDir);
   if (!runScript) {
@@ -74,21 +74,27 @@ async function run(req: languagePb.RunRequest, engineAddress: string): Promise<l
       `It looks like the Pulumi SDK has not been installed in ${programDir}. Have you run npm install or yarn install?`,
     );
   }
-  return runProgram({
-    command: process.execPath,
-    args: runArguments(req, engineAddress, runScript),
-    cwd: req.getPwd() || programDir,
-    env: runEnvironment(req),
-  });
+  return runProgram(
+    {
+      command: process.execPath,
+      args: runArguments(req, engineAddress, runScript),
+      cwd: req.getPwd() || programDir,
+      env: runEnvironment(req),
+    },
+    "Program",
+    cancel,
+  );
 }
 
 /**
- * The resource plugins a program needs: every installed package whose package.json says
- * `"pulumi": { "resource": true }`, as the Go host reports them (`getPluginsFromDir`). Dynamic
- * providers need none: the CLI finds `pulumi-resource-pulumi-nodejs` on PATH.
+ * `GetRequiredPackages`: every installed package whose package.json says `"pulumi": { "resource":
+ * true }`, as the Go host reports them (`getPackagesFromDir`): name `pulumi.name`, else the package's
+ * name without its scope; version `pulumi.version`, else the package's. Dynamic providers need none:
+ * the CLI finds `pulumi-resource-pulumi-nodejs` on PATH.
  */
-function requiredPlugins(programDir: string): pluginPb.PluginDependency[] {
-  const found = new Map<string, pluginPb.PluginDependency>();
+export function requiredPackages(info: languagePb.ProgramInfo | undefined): pluginPb.PackageDependency[] {
+  const programDir = info?.getProgramDirectory() || process.cwd();
+  const found = new Map<string, pluginPb.PackageDependency>();
   const visit = (modules: string) => {
     let names: string[];
     try {
@@ -111,7 +117,7 @@ function requiredPlugins(programDir: string): pluginPb.PluginDependency[] {
           const version = String(pkg.pulumi.version ?? pkg.version ?? "");
           found.set(
             plugin,
-            new pluginPb.PluginDependency()
+            new pluginPb.PackageDependency()
               .setName(plugin)
               .setKind("resource")
               .setVersion(version.startsWith("v") ? version : `v${version}`)
@@ -132,13 +138,15 @@ function requiredPlugins(programDir: string): pluginPb.PluginDependency[] {
   return [...found.values()];
 }
 
-serveLanguageRuntime(
-  {
-    name: "pulumi-language-nodejs",
-    version: HOST_VERSION,
-    requiredPlugins,
-    run,
-    about: () => ({ executable: process.execPath, version: process.version }),
-  },
-  process.argv.slice(2),
-);
+if (require.main === module) {
+  serveLanguageRuntime(
+    {
+      name: "pulumi-language-nodejs",
+      version: HOST_VERSION,
+      requiredPackages,
+      run,
+      about: () => ({ executable: process.execPath, version: process.version }),
+    },
+    process.argv.slice(2),
+  );
+}

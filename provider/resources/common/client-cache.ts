@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { createClient, type ClientOptions, type ProvisioningClient } from "../../client";
 import type { ProviderSettings } from "../../config";
 import { providerSettingsFor } from "./settings";
+import { guardDynamicProviderProcess } from "./engine-gone";
 import { assertSupportedSdk } from "./sdk-version";
 
 /** What every operation works with: settings resolved for its provider object, and the shared client. */
@@ -94,6 +95,7 @@ export function useClients(owner: object, clients: ClientCache): void {
  */
 export function contextFor(owner: object): OperationContext {
   assertSupportedSdk();
+  guardDynamicProviderProcess(); // exit quietly once the engine is gone (engine-gone.ts)
   const settings = providerSettingsFor(owner);
   const clients = injected.get(owner) ?? processClients;
   const { client, memo } = clients.clientFor(settings);
