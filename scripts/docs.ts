@@ -13,55 +13,16 @@ import * as path from "node:path";
 import { z } from "zod";
 import { configTableMarkdown } from "../provider/config";
 import { PACKAGE_NAMES } from "../provider/packages";
-import type { FieldRule, ResourceRules } from "../provider/resources/common/change-rules";
-import type { CrossFieldRule } from "../provider/resources/common/failures";
-import { onboardingTemplateCheckRules } from "../provider/resources/onboarding-template/check";
-import { onboardingTemplateRules } from "../provider/resources/onboarding-template/rules";
-import { OnboardingTemplateArgsSchema, OnboardingTemplateStateSchema } from "../provider/resources/onboarding-template/schema";
-import { customerOrgCheckRules } from "../provider/resources/customer-org/check";
-import { customerOrgRules } from "../provider/resources/customer-org/rules";
-import { CustomerOrgArgsSchema, CustomerOrgStateSchema } from "../provider/resources/customer-org/schema";
-import { customerUserCheckRules } from "../provider/resources/customer-user/check";
-import { customerUserRules } from "../provider/resources/customer-user/rules";
-import { CustomerUserArgsSchema, CustomerUserStateSchema } from "../provider/resources/customer-user/schema";
+import type { FieldRule } from "../provider/resources/common/change-rules";
+import { RESOURCES, type ResourceEntry } from "../provider/resources/registry";
 
 /** The reference's markers; only the text between them is generated. */
 export const BEGIN_MARKER = "<!-- BEGIN GENERATED: resources -->";
 /** See {@link BEGIN_MARKER}. */
 export const END_MARKER = "<!-- END GENERATED: resources -->";
 
-/** What the generator needs of one resource. */
-interface ResourceDoc {
-  name: string;
-  args: z.ZodObject;
-  state: z.ZodObject;
-  checks: readonly CrossFieldRule[];
-  rules: ResourceRules;
-}
-
-const RESOURCES: readonly ResourceDoc[] = [
-  {
-    name: "OnboardingTemplate",
-    args: OnboardingTemplateArgsSchema,
-    state: OnboardingTemplateStateSchema,
-    checks: onboardingTemplateCheckRules,
-    rules: onboardingTemplateRules,
-  },
-  {
-    name: "CustomerOrg",
-    args: CustomerOrgArgsSchema,
-    state: CustomerOrgStateSchema,
-    checks: customerOrgCheckRules,
-    rules: customerOrgRules,
-  },
-  {
-    name: "CustomerUser",
-    args: CustomerUserArgsSchema,
-    state: CustomerUserStateSchema,
-    checks: customerUserCheckRules,
-    rules: customerUserRules,
-  },
-];
+/** What the generator needs of one resource: its entry of the list. */
+type ResourceDoc = Pick<ResourceEntry, "name" | "args" | "state" | "checks" | "rules">;
 
 /** Escapes a table cell: pipes and line breaks would break the Markdown table. */
 function cell(text: string): string {

@@ -12,6 +12,7 @@ import { poll } from "./poll";
 import { RateGate, realSleep } from "./rate-gate";
 import { CUSTOMER_BUSY_STATUSES, CUSTOMER_TERMINAL_STATUSES, type ApiErrorItem, type Customer } from "./schemas";
 import { subscribersApi, type SubscribersApi } from "./subscribers";
+import { telephonyApi, type TelephonyApi } from "./telephony";
 import { templatesApi, type TemplatesApi } from "./templates";
 
 /** A zod schema for an injected function (validated as "is a function", typed as `T`). */
@@ -78,8 +79,10 @@ export interface ProvisioningClient {
   readonly subscribers: SubscribersApi;
   /** Onboarding templates ([project] endpoint; absent from webexapis.com). */
   readonly templates: TemplatesApi;
-  /** Webex locations (read-only). */
+  /** Webex locations of a customer's org (no delete: see `telephony.disableCalling`). */
   readonly locations: LocationsApi;
+  /** Webex Calling at a location: PSTN connection, numbers, main number, disabling calling. */
+  readonly telephony: TelephonyApi;
   /** Observed durations of customer operations, used as default first-poll delays. */
   readonly estimates: DurationEstimates;
   /** The normalised base URL. */
@@ -272,6 +275,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     subscribers: subscribersApi(transport),
     templates: templatesApi(transport),
     locations: locationsApi(transport),
+    telephony: telephonyApi(transport, { sleep, now, random }),
     estimates,
     baseUrl,
     async waitForCustomer(id, wait) {

@@ -200,6 +200,21 @@ export const ERROR_CODE_HINTS: Readonly<Record<number, string>> = {
   1404: "The object no longer exists (deleted outside this program?): refresh to drop it from state, or recreate it.",
   1423: "The customer is busy provisioning, updating or deleting: wait until it reaches a final status, then retry.",
   1429: "Rate limited: slow down (fewer parallel operations) or retry later.",
+  // Locations, PSTN and numbers: the codes the emulator documents for locations-and-numbers.md's rules
+  // (the public API answers with descriptions only; these hints then fall back to the status's).
+  1601: "Another location of the customer already has this name (in another case?): declare it with its exact name to adopt it, or choose another name.",
+  1602: "Enable Webex Calling at the location first (give the CustomerLocation a calling block), or wait until its disabling ends.",
+  1603: "Set the location's PSTN connection (calling.pstnConnectionId) before giving it numbers.",
+  1604: "This location's PSTN is integrated: its numbers come from the PSTN provider; remove calling.numbers.",
+  1605: "The number is already in a number inventory: release it there first, or leave it out.",
+  1606: "Set another main number (calling.mainNumber) before removing this one.",
+  1607: "The number is assigned: unassign it (change or delete that user) before removing it.",
+  1608: "Send at most 20 mobile numbers per request.",
+  1609: "Use a number of the location's own inventory (add it to calling.numbers first).",
+  1610: "Activate the number first (state ACTIVE in calling.numbers).",
+  1611: "Remove the location's numbers before changing its PSTN connection.",
+  1612: "The location has no PSTN connection yet: set calling.pstnConnectionId.",
+  1613: "Disabling calling is not allowed now: move or delete what the precheck names, or set calling.forceDisable: true when it answers FORCE_REQUIRED.",
 };
 
 /** What to do next, per HTTP status, when no error code gives a better hint. */
@@ -208,7 +223,8 @@ const STATUS_HINTS: Readonly<Record<number, string>> = {
   401: "The access token is missing, invalid or expired: configure a fresh partner administrator token.",
   403:
     "The token lacks a scope this call needs (spark-admin:wholesale_customers_read/_write, " +
-    "spark-admin:wholesale_subscribers_read/_write, spark-admin:locations_read), or the partner (or sub-partner) " +
+    "spark-admin:wholesale_subscribers_read/_write, spark-admin:locations_read/_write, " +
+    "spark-admin:telephony_config_read/_write), or the partner (or sub-partner) " +
     "may not act on this object.",
   404: "The object does not exist (deleted outside this program?), or the API has no such endpoint.",
   405: "The API does not offer this method here: the API may have changed or the base URL is wrong.",

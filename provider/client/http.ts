@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import type { z } from "zod";
+import { z } from "zod";
 import { ListBodySchema } from "./schemas";
 import { ProvisioningApiError, connectionError, errorFromResponse, redactor, type ConnectionErrorKind } from "./errors";
 import { paginate, parseLinkNext, type PaginateOptions } from "./paginate";
@@ -67,6 +67,14 @@ export interface RequestSpec {
   retryLocked?: boolean;
   /** Replaces the generic 404 hint (e.g. for the template endpoint, absent from webexapis.com). */
   notFoundHint?: string;
+}
+
+/** How a list endpoint names its array and its offset parameter. */
+export interface ListShape {
+  /** Key of the array in the answer. Default `items`; `phoneNumbers` for the number inventory. */
+  itemsKey?: string;
+  /** Query parameter of the first item wanted. Default `offset`; `start` for Webex Calling lists. */
+  offsetParam?: "offset" | "start";
 }
 
 /** A successful (2xx) answer. */
@@ -383,7 +391,9 @@ export class HttpTransport {
 
   /**
    * Lists a collection lazily: `GET path?query&offset&max`, following `Link: rel="next"` when the
-   * server sends it (see {@link paginate}); every item is validated with `itemSchema`.
+   * server sends it (see {@link paginate}); every item is validated with `itemSchema`. `shape`
+   * adapts the Webex Calling lists, which name their array (`phoneNumbers`) and their offset
+   * parameter (`start`) differently from the wholesale ones.
    */
   list<S extends z.ZodType>(
     path: string,
@@ -391,15 +401,19 @@ export class HttpTransport {
     itemSchema: S,
     options: PaginateOptions = {},
     notFoundHint?: string,
+    shape: ListShape = {},
   ): AsyncIterable<z.output<S>> {
+    const itemsKey = shape.itemsKey ?? "items";
+    const offsetParam = shape.offsetParam ?? "offset";
+    const bodySchema = itemsKey === "items" ? ListBodySchema : z.looseObject({ [itemsKey]: z.array(z.unknown()) });
     return paginate<z.output<S>>(
       async (page) => {
         const res = page.url
           ? await this.request({ method: "GET", url: page.url, notFoundHint })
-          : await this.request({ method: "GET", path, query: { ...query, offset: page.offset, max: page.max }, notFoundHint });
+          : await this.request({ method: "GET", path, query: { ...query, [offsetParam]: page.offset, max: page.max }, notFoundHint });
         // An empty 2xx body (some gateways answer 204 for an empty list) is an empty page.
-        const body = this.parse(ListBodySchema, res, "GET", res.body ?? { items: [] });
-        const items = body.items.map((item, index) => this.parse(itemSchema, res, "GET", item, `items.${index}`));
+        const body = this.parse(bodySchema, res, "GET", res.body ?? { [itemsKey]: [] });
+        const items = (body[itemsKey] as unknown[]).map((item, index) => this.parse(itemSchema, res, "GET", item, `${itemsKey}.${index}`));
         return { items, next: parseLinkNext(res.headers.link, res.url) };
       },
       { pageSize: this.config.pageSize, ...options },

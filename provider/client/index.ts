@@ -11,7 +11,8 @@ export { LOOKUP_WINDOW_MS } from "./customers";
 export type { AcceptedWrite, CustomerListFilter, CustomersApi, FindOptions } from "./customers";
 export type { SubscriberListFilter, SubscribersApi } from "./subscribers";
 export type { TemplatesApi } from "./templates";
-export type { LocationsApi } from "./locations";
+export type { LocationListFilter, LocationsApi } from "./locations";
+export type { JobWaitOptions, NumberListFilter, TelephonyApi } from "./telephony";
 export type { DurationEstimates, CustomerOperation, ProbeHandle, ProbeNews } from "./estimates";
 export type { PaginateOptions } from "./paginate";
 export {

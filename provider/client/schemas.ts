@@ -349,20 +349,225 @@ export const TemplateSchema = z.looseObject({
 export type Template = z.output<typeof TemplateSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Locations (Webex Locations API)
+// Locations (Webex Locations API, `webex-calling-locations.json`)
 
 /**
- * A location of `GET /v1/locations?orgId=`. The real API returns a structured address with its
- * own field names (`address1`, `postalCode`...), the emulator the wholesale shape: left unknown.
+ * A location's address as the Locations API writes it on a create (spec:
+ * `Create_a_Location_request_address`: `address1`, `city`, `state`, `postalCode`, `country` required).
+ */
+export const LocationAddressSchema = z.object({
+  address1: z.string(),
+  address2: z.string().optional(),
+  city: z.string(),
+  state: z.string(),
+  postalCode: z.string(),
+  country: z.string(),
+});
+/** A request address of a location. */
+export type LocationAddress = z.output<typeof LocationAddressSchema>;
+
+/** Body of `POST /v1/locations` (spec: `Create_a_Location_request`); latitude and longitude are strings there. */
+export const LocationCreateRequestSchema = z.object({
+  name: z.string(),
+  timeZone: z.string(),
+  preferredLanguage: z.string(),
+  announcementLanguage: z.string(),
+  address: LocationAddressSchema,
+  latitude: z.string().optional(),
+  longitude: z.string().optional(),
+  notes: z.string().optional(),
+});
+/** What callers pass to `locations.create`. */
+export type LocationCreateRequest = z.input<typeof LocationCreateRequestSchema>;
+
+/** Body of `PUT /v1/locations/{id}` (spec: `PutCommonLocationObject`: every field optional). */
+export const LocationUpdateRequestSchema = z.object({
+  name: z.string().optional(),
+  timeZone: z.string().optional(),
+  preferredLanguage: z.string().optional(),
+  address: LocationAddressSchema.partial().optional(),
+});
+/** What callers pass to `locations.update`. */
+export type LocationUpdateRequest = z.input<typeof LocationUpdateRequestSchema>;
+
+/** Answer of `POST /v1/locations` (spec: `Create_a_Location_201_response`). */
+export const CreatedIdSchema = z.looseObject({ id: z.string() });
+
+/**
+ * A location of `GET /v1/locations` and `GET /v1/locations/{id}` (spec: `Get_Location_Details_200_response`).
+ * The address is kept loose: the Locations API writes `address1`/`postalCode`, while a wholesale
+ * gateway (and the emulator's headquarters of old) may answer with the wholesale names.
  */
 export const LocationSchema = z.looseObject({
   id: z.string(),
   name: z.string().optional(),
   orgId: z.string().optional(),
+  timeZone: z.string().optional(),
+  preferredLanguage: z.string().optional(),
+  announcementLanguage: z.string().optional(),
+  latitude: z.string().optional(),
+  longitude: z.string().optional(),
+  notes: z.string().optional(),
   address: z.unknown().optional(),
 });
 /** A location read from the API. */
 export type Location = z.output<typeof LocationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Webex Calling at a location: PSTN, numbers, main number, disabling
+
+/** PSTN connection types (spec: `Retrieve_PSTN_Connection_for_a_Location_200_response.pstnConnectionType`). */
+export const PSTN_CONNECTION_TYPES = ["LOCAL_GATEWAY", "NON_INTEGRATED_CCP", "INTEGRATED_CCP", "CISCO_PSTN"] as const;
+/** A PSTN connection type. */
+export type PstnConnectionType = (typeof PSTN_CONNECTION_TYPES)[number];
+
+/**
+ * Connection types whose numbers come from the PSTN provider: the numbers endpoints "should never be
+ * used" there (Cisco's warning on `POST/PUT/DELETE …/numbers`).
+ */
+export const INTEGRATED_PSTN_TYPES: readonly PstnConnectionType[] = ["INTEGRATED_CCP", "CISCO_PSTN"];
+
+/** Number states (spec: `NumberStateOptions`). */
+export const NUMBER_STATES = ["ACTIVE", "INACTIVE"] as const;
+/** Number types (spec: `NumberTypeOptions`). */
+export const NUMBER_TYPES = ["TOLLFREE", "DID", "MOBILE"] as const;
+
+/** Most mobile numbers one `POST …/numbers` may add (Cisco: "Only 20 mobile numbers can be added per request"). */
+export const MAX_MOBILE_NUMBERS_PER_REQUEST = 20;
+/** Most numbers one `DELETE …/numbers` may remove (spec, `NumbersDelete`: "The maximum limit is 5"). */
+export const MAX_NUMBERS_PER_DELETE = 5;
+
+/**
+ * Body of `POST /v1/telephony/config/locations` ("Enable a Location for Webex Calling", [doc], not in
+ * the subset spec): the location's id and its details again.
+ */
+export const CallingEnableRequestSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  preferredLanguage: z.string(),
+  announcementLanguage: z.string(),
+  address: LocationAddressSchema,
+});
+/** What callers pass to `telephony.enableLocation`. */
+export type CallingEnableRequest = z.input<typeof CallingEnableRequestSchema>;
+
+/** A PSTN connection option (spec: items of `Retrieve_PSTN_Connection_Options_for_a_Location_200_response`). */
+export const PstnConnectionOptionSchema = z.looseObject({
+  id: z.string(),
+  displayName: z.string().optional(),
+  pstnConnectionType: z.string().optional(),
+  pstnServices: z.array(z.unknown()).optional(),
+});
+/** A PSTN option. */
+export type PstnConnectionOption = z.output<typeof PstnConnectionOptionSchema>;
+
+/** The location's PSTN connection (spec: `Retrieve_PSTN_Connection_for_a_Location_200_response`). */
+export const PstnConnectionSchema = z.looseObject({
+  id: z.string().optional(),
+  displayName: z.string().optional(),
+  pstnConnectionType: z.string().optional(),
+  pstnServices: z.array(z.unknown()).optional(),
+});
+/** A location's PSTN connection. */
+export type PstnConnection = z.output<typeof PstnConnectionSchema>;
+
+/** Body of `PUT …/pstn/locations/{id}/connection` (spec: `Setup_PSTN_Connection_for_a_Location_request`). */
+export const PstnConnectionRequestSchema = z.object({
+  id: z.string().optional(),
+  premiseRouteType: z.enum(["TRUNK", "ROUTE_GROUP"]).optional(),
+  premiseRouteId: z.string().optional(),
+});
+/** What callers pass to `telephony.setConnection`. */
+export type PstnConnectionRequest = z.input<typeof PstnConnectionRequestSchema>;
+
+/** Body of `POST …/locations/{id}/numbers` (spec: `NumbersPost`). */
+export const NumbersAddRequestSchema = z.object({
+  phoneNumbers: z.array(z.string()).min(1),
+  numberType: z.enum(NUMBER_TYPES).optional(),
+  numberUsageType: z.enum(["NONE", "SERVICE"]).optional(),
+  state: z.enum(NUMBER_STATES).optional(),
+  subscriptionId: z.string().optional(),
+});
+/** What callers pass to `telephony.addNumbers`. */
+export type NumbersAddRequest = z.input<typeof NumbersAddRequestSchema>;
+
+/** Body of `PUT` and `DELETE …/locations/{id}/numbers` and of the validate call (spec: `NumbersRequest`, `NumbersDelete`). */
+export const PhoneNumbersRequestSchema = z.object({ phoneNumbers: z.array(z.string()).min(1) });
+
+/** One number of the org's inventory (spec: `…Criterias_200_response_phoneNumbers_inner`); `phoneNumber` is null for extension-only entries. */
+export const PhoneNumberSchema = z.looseObject({
+  phoneNumber: z.string().nullish(),
+  extension: z.string().nullish(),
+  state: z.string().optional(),
+  mainNumber: z.boolean().optional(),
+  includedTelephonyTypes: z.string().optional(),
+  tollFreeNumber: z.boolean().optional(),
+  location: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  owner: z
+    .looseObject({
+      id: z.string().optional(),
+      type: z.string().optional(),
+      firstName: z.string().optional(),
+      lastName: z.string().optional(),
+    })
+    .optional(),
+});
+/** A number of the inventory. */
+export type PhoneNumber = z.output<typeof PhoneNumberSchema>;
+
+/** Answer of the validate call (spec: `Validate_phone_numbers__200_response`). */
+export const ValidateNumbersResponseSchema = z.looseObject({
+  status: z.string(),
+  numbers: z.array(z.looseObject({ number: z.string().optional(), state: z.string().optional() })).default([]),
+});
+/** A number validation answer. */
+export type ValidateNumbersResponse = z.output<typeof ValidateNumbersResponseSchema>;
+
+/**
+ * Body of `PUT /v1/telephony/config/locations/{id}` ("Update Location Webex Calling Details", [doc]):
+ * only the main number (`callingLineId.phoneNumber`) is sent by this package.
+ */
+export const CallingDetailsUpdateRequestSchema = z.object({
+  callingLineId: z.object({ phoneNumber: z.string(), name: z.string().optional() }),
+});
+/** What callers pass to `telephony.updateCallingDetails`. */
+export type CallingDetailsUpdateRequest = z.input<typeof CallingDetailsUpdateRequestSchema>;
+
+/** The counts of one precheck category: each a number (or a flag), named by what blocks. */
+const PrecheckCountsSchema = z.record(z.string(), z.unknown());
+
+/** Answer of `…/actions/precheckForDeletion/invoke` ([doc]). */
+export const DeletionPrecheckSchema = z.looseObject({
+  locationDeleteStatus: z.string(),
+  blocking: PrecheckCountsSchema.optional(),
+  blockingUnlessForced: PrecheckCountsSchema.optional(),
+  nonBlocking: PrecheckCountsSchema.optional(),
+});
+/** A deletion precheck answer. */
+export type DeletionPrecheck = z.output<typeof DeletionPrecheckSchema>;
+
+/** Body of `POST /v1/telephony/config/jobs/locations/deleteCallingLocation` ([doc]). */
+export const DisableCallingJobRequestSchema = z.object({
+  locationId: z.string(),
+  locationName: z.string(),
+  forceDelete: z.boolean(),
+});
+/** What callers pass to `telephony.disableCalling`. */
+export type DisableCallingJobRequest = z.input<typeof DisableCallingJobRequestSchema>;
+
+/** Terminal statuses of a telephony job. */
+export const JOB_TERMINAL_STATUSES = ["COMPLETED", "FAILED"] as const;
+
+/** A telephony job as its start (202) and its status read answer ([doc]). */
+export const TelephonyJobSchema = z.looseObject({
+  id: z.string(),
+  latestExecutionStatus: z.string().optional(),
+  latestExecutionExitCode: z.string().optional(),
+  errors: z.array(z.unknown()).optional(),
+});
+/** A telephony job. */
+export type TelephonyJob = z.output<typeof TelephonyJobSchema>;
 
 /** Any list answer: `{ items: [...] }`. Items are validated one by one by the pager. */
 export const ListBodySchema = z.looseObject({ items: z.array(z.unknown()) });

@@ -9,6 +9,13 @@
 import { z } from "zod";
 import { CONFIG_TABLE, ProviderSettingsSchema, type ConfigEntry, type SettingName } from "../config";
 import type { FieldRule } from "../resources/common/change-rules";
+import {
+  InventoryNumberSchema,
+  InventoryOwnerSchema,
+  LocationAddressArgsSchema,
+  LocationCallingArgsSchema,
+  LocationNumberSchema,
+} from "../resources/customer-location/schema";
 import { AddressSchema, CustomerPackageSchema, HeadquartersSchema } from "../resources/customer-org/schema";
 import { TemplateAuthenticationSchema } from "../resources/onboarding-template/schema";
 import { PACKAGE_NAME, PLUGIN_RESOURCES, token, type PluginResource } from "./catalog";
@@ -42,6 +49,11 @@ const TYPE_NAMES = new Map<z.ZodType, string>([
   [CustomerPackageSchema, "CustomerPackage"],
   [HeadquartersSchema, "Headquarters"],
   [TemplateAuthenticationSchema, "TemplateAuthentication"],
+  [LocationAddressArgsSchema, "LocationAddress"],
+  [LocationCallingArgsSchema, "LocationCalling"],
+  [LocationNumberSchema, "LocationNumber"],
+  [InventoryNumberSchema, "InventoryNumber"],
+  [InventoryOwnerSchema, "InventoryOwner"],
 ]);
 
 /** The schema inside optional/default wrappers. */

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
 import pkg from "../../package.json";
+import { RESOURCES } from "../../provider/resources/registry";
 import { orgArgs } from "../provider/resources/check-fixtures";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -24,16 +25,14 @@ const PUBLIC_SUBPATHS = [".", "./client"];
 /**
  * What `__provider` texts stored in users' state require, in every earlier version: the provider
  * instance modules (installed from npm, the text is a `require` of one), the loader (by its short
- * name, or by its built path in symlinked layouts) and the three operations modules it loads.
+ * name, or by its built path in symlinked layouts) and the operations module of each resource it loads.
  * Removing one breaks refresh and destroy of existing stacks.
  */
 const STORED_LOADER_SUBPATHS = [
   "./resources/common/load",
   "./dist/provider/resources/common/load.js",
-  "./resources/onboarding-template/operations",
-  "./resources/customer-org/operations",
-  "./resources/customer-user/operations",
-  ...["onboarding-template", "customer-org", "customer-user"].flatMap((f) => [
+  ...RESOURCES.map((r) => r.folder).flatMap((f) => [
+    `./resources/${f}/operations`,
     `./resources/${f}/instance`,
     `./dist/provider/resources/${f}/instance.js`,
   ]),

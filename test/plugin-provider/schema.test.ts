@@ -54,13 +54,13 @@ describe("provider plugin schema", () => {
     });
   }
 
-  it("CustomerUser replaces on customerId and email; no other input replaces", () => {
+  it("CustomerUser replaces on customerId and email, CustomerLocation on customerId; no other input replaces", () => {
     const replacing = Object.entries(schema.resources).flatMap(([t, s]) =>
       Object.entries(s.inputProperties)
         .filter(([, p]) => p.replaceOnChanges)
         .map(([k]) => `${t.split(":")[2]}.${k}`),
     );
-    expect(replacing).to.have.members(["CustomerUser.customerId", "CustomerUser.email"]);
+    expect(replacing).to.have.members(["CustomerUser.customerId", "CustomerUser.email", "CustomerLocation.customerId"]);
   });
 
   it("configuration: every setting of the table, the token (only) secret", () => {

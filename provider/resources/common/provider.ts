@@ -19,7 +19,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { loadOperations } from "./load";
-import type { InputsOf, OperationsAbi, OutputsOf, ResourceFolder, StoredOutputs } from "./operations-abi";
+import type { OperationsAbi, StoredOutputs } from "./operations-abi";
 
 /**
  * A `pulumi.dynamic.ResourceProvider` with every method present: the provider instance of each of
@@ -39,7 +39,7 @@ export interface WebexResourceProvider<I = Record<string, unknown>, O = Record<s
   /** Creates (or adopts) the resource. */
   create(inputs: I): Promise<pulumi.dynamic.CreateResult<O>>;
   /** Reads the resource; an empty id means it is gone. */
-  read(id: string, props?: StoredOutputs<O>): Promise<pulumi.dynamic.ReadResult<O>>;
+  read(id: string, props?: StoredOutputs<O>): Promise<pulumi.dynamic.ReadResult<StoredOutputs<O>>>;
   /** Updates the resource in place. */
   update(id: string, olds: StoredOutputs<O>, news: I): Promise<pulumi.dynamic.UpdateResult<O>>;
   /** Deletes the resource; one already gone is success. */
@@ -64,11 +64,15 @@ export interface WebexResourceProviderClass<I = Record<string, unknown>, O = Rec
  * - `delete` of a resource that no longer exists succeeds.
  * Methods take their arguments as `...a` (named in the tuple types): the serialized text, stored in
  * every resource's state, stays no larger than the three hand-written classes it replaced.
+ * The list of resources (`provider/resources/registry.ts`) checks that `I` and `O` are the types
+ * the folder's `operations` module is written for.
+ * @typeParam I the resource's checked inputs.
+ * @typeParam O the resource's outputs.
  * @param folder the resource folder whose `operations` module the methods call.
  */
-export function providerClass<F extends ResourceFolder>(folder: F): WebexResourceProviderClass<InputsOf<F>, OutputsOf<F>> {
-  type I = InputsOf<F>;
-  type O = OutputsOf<F>;
+export function providerClass<I extends Record<string, unknown>, O extends Record<string, unknown>>(
+  folder: string,
+): WebexResourceProviderClass<I, O> {
   const ops = (): OperationsAbi<I, O> => loadOperations(folder);
   type S = StoredOutputs<O>;
   return class implements WebexResourceProvider<I, O> {
@@ -93,7 +97,7 @@ export function providerClass<F extends ResourceFolder>(folder: F): WebexResourc
     }
 
     /** Reads the resource; an empty id means it is gone. */
-    async read(...a: [id: string, props?: S]): Promise<pulumi.dynamic.ReadResult<O>> {
+    async read(...a: [id: string, props?: S]): Promise<pulumi.dynamic.ReadResult<S>> {
       return ops().read(this, ...a);
     }
 

@@ -1,19 +1,21 @@
 /**
- * The pure half of the operations contract ({@link OperationsAbi}): `configure`, `check` and
+ * The pure half of the operations contract ({@link PureOperations}): `configure`, `check` and
  * `diff`, the same three steps for every resource, built once from the resource's data (its input
  * validation and its rule table). They do no I/O, so a preview refuses before anything is sent.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { diffByRules, refusalFailures, type ResourceRules } from "./change-rules";
 import type { CheckFailure } from "./failures";
 import { isUnsettled } from "./lifecycle";
-import type { OperationsAbi } from "./operations-abi";
-import { refusalsInCheck, rememberConfiguration, ruleSettingsFor, type ConfigSource } from "./settings";
+import type { PureOperations } from "./operations-abi";
+import { refusalsInCheck, rememberConfiguration, ruleSettingsFor } from "./settings";
 
-/** What a resource supplies to {@link pureOperations}: data and pure functions only. */
-export interface PureOperationsSpec<K extends string> {
+/**
+ * What a resource supplies to {@link pureOperations}: data and pure functions only.
+ * @typeParam I the resource's checked inputs; its rule table names each of their keys.
+ */
+export interface PureOperationsSpec<I extends object> {
   /** The resource's change rules, judged by both `check` (refusals) and `diff` (changes). */
-  rules: ResourceRules<K>;
+  rules: ResourceRules<keyof I & string>;
   /** Validates new inputs on their own (types, formats, unknown keys); never throws. */
   validate(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
   /**
@@ -26,20 +28,6 @@ export interface PureOperationsSpec<K extends string> {
 }
 
 /**
- * The three pure methods of the contract, as each operations module exports them: typed loosely
- * (what a stored provider passes), and checked against each resource's own types by
- * `OperationsByFolder` in `operations-abi.ts`.
- */
-export interface PureOperations {
-  /** See {@link OperationsAbi.configure}. */
-  configure(owner: object, req: ConfigSource): void;
-  /** See {@link OperationsAbi.check}. */
-  check(owner: object, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult;
-  /** See {@link OperationsAbi.diff}. */
-  diff(owner: object, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult;
-}
-
-/**
  * Builds `configure`, `check` and `diff` for one resource.
  * - `check` validates `news`; with valid inputs, a change from the previous inputs (`olds`) that
  *   the service refuses is a failure too, in `strict` mode: the engine checks before every diff of
@@ -48,7 +36,7 @@ export interface PureOperations {
  * - `diff` judges the rule table in `server` mode: refusals are `check`'s, because a refresh calls
  *   `diff` with the refreshed outputs and drift must never fail it.
  */
-export function pureOperations<K extends string>(spec: PureOperationsSpec<K>): PureOperations {
+export function pureOperations<I extends object, O extends object>(spec: PureOperationsSpec<I>): PureOperations<I, O> {
   const { rules, validate, settledStatuses } = spec;
   return {
     configure(owner, req) {
@@ -56,8 +44,11 @@ export function pureOperations<K extends string>(spec: PureOperationsSpec<K>): P
     },
     check(owner, olds, news) {
       const { inputs, failures } = validate(news);
-      if (failures.length > 0) return { inputs, failures };
-      return { inputs, failures: refusalFailures(rules, olds, inputs, ruleSettingsFor(owner)) };
+      // Without failures, `validate` returned the schema's output, `I` (values still unknown at
+      // preview aside); with failures, Pulumi reports them and never uses the inputs as `I`.
+      const checked = inputs as I;
+      if (failures.length > 0) return { inputs: checked, failures };
+      return { inputs: checked, failures: refusalFailures(rules, olds, inputs, ruleSettingsFor(owner)) };
     },
     diff(owner, _id, olds, news) {
       const { changes, replaces, deleteBeforeReplace } = diffByRules(rules, olds, news, {

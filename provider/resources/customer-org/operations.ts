@@ -31,6 +31,7 @@ import {
   unchangedSettledStatus,
   withoutProviderField,
 } from "../common/lifecycle";
+import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
 import { ruleSettingsFor } from "../common/settings";
@@ -64,7 +65,7 @@ const SERVER_VISIBLE_INPUTS: readonly string[] = ["externalId", "address"];
  * from this resource's validation and its rule table ({@link customerOrgRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
  * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
-export const { configure, check, diff } = pureOperations({
+export const { configure, check, diff } = pureOperations<CustomerOrgInputs, CustomerOrgState>({
   rules: customerOrgRules,
   validate: checkCustomerOrg,
   settledStatuses: SETTLED_STATUSES,
@@ -89,7 +90,7 @@ function outputsOf(
     adminPackage: adminPackage(inputs),
     headquartersLocationId: computed.headquartersLocationId,
     schemaVersion: computed.schemaVersion ?? CUSTOMER_ORG_SCHEMA_VERSION,
-  }) as CustomerOrgState;
+  });
 }
 
 /** Waits until the customer is no longer busy; returns it whatever its (terminal) status. */
@@ -201,7 +202,7 @@ function warnAbout(customer: Customer, label: string): void {
  */
 export const create = withProviderCodeKept(createInner);
 
-async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<CustomerOrgState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.externalId;
@@ -253,7 +254,11 @@ function mergePackages(known: unknown, serverNames: readonly string[] | undefine
  * the server; what GET does not return (names, quantities, headquarters, template id...) is carried
  * over from `props`, never erased. 404 → empty id (gone).
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<CustomerOrgState>>> {
   const ctx = contextFor(owner);
   const previous = withoutProviderField(props);
   const label = typeof previous.externalId === "string" ? previous.externalId : id;
@@ -272,11 +277,11 @@ export async function read(owner: object, id: string, props: Record<string, unkn
   const outs = toPlain({
     ...inputs,
     customerId: id,
-    orgId: customer.orgId ?? previous.orgId,
+    orgId: customer.orgId ?? stateString(previous, "orgId"),
     status: customer.status,
     limited: isLimited({ packages }),
     adminPackage: adminPackage({ packages }),
-    headquartersLocationId: previous.headquartersLocationId,
+    headquartersLocationId: stateString(previous, "headquartersLocationId"),
     schemaVersion: typeof previous.schemaVersion === "number" ? previous.schemaVersion : CUSTOMER_ORG_SCHEMA_VERSION,
   });
   return { id, props: outs, inputs: toPlain(inputs) };
@@ -310,7 +315,7 @@ async function updateInner(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
+): Promise<pulumi.dynamic.UpdateResult<CustomerOrgState>> {
   const inputs = inputsOf(news);
   // Judged once, now that every value is known: throws for a refused change in `strict` mode.
   const { changedKeys } = diffCustomerOrg(olds, news, ruleSettingsFor(owner));

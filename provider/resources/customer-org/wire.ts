@@ -2,7 +2,7 @@
  * CustomerOrg ↔ wire mapping (resources.md, "Public ↔ wire names"). Pure: no I/O, no Pulumi.
  */
 import type { Address, Customer, CustomerCreateRequest, CustomerUpdateRequest } from "../../client/schemas";
-import { adminPackageOf, isCallingPackage } from "../../packages";
+import { adminPackageOf, isCallingPackage, type PackageName } from "../../packages";
 import type { CustomerOrgInputs } from "./schema";
 
 type ResourceAddress = CustomerOrgInputs["address"];
@@ -44,7 +44,7 @@ export function hasCallingPackage(inputs: Pick<CustomerOrgInputs, "packages">): 
 }
 
 /** The package administrators must hold: the highest-ranked subscriber package. */
-export function adminPackage(inputs: Pick<CustomerOrgInputs, "packages">): string | undefined {
+export function adminPackage(inputs: Pick<CustomerOrgInputs, "packages">): PackageName | undefined {
   return adminPackageOf(inputs.packages.map((p) => p.name));
 }
 

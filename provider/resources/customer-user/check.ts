@@ -4,6 +4,7 @@
  * package cannot be checked here (check cannot see the customer): the API enforces it (code 1202).
  */
 import { PACKAGES, isCallingPackage, isPackageName } from "../../packages";
+import { isUnknown } from "../common/change-rules";
 import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/failures";
 import { CustomerUserArgsSchema, CUSTOMER_USER_COMPUTED } from "./schema";
 
@@ -45,8 +46,33 @@ const nonCallingRefusesNumber: CrossFieldRule = {
   },
 };
 
+const numberHeldByLocation: CrossFieldRule = {
+  id: "number-held-by-location",
+  description: "a `phoneNumber` must be one of `locationNumbers` (the numbers the user's `CustomerLocation` declares), when they are given",
+  failures: (inputs) => {
+    const number = inputs.phoneNumber;
+    const numbers = inputs.locationNumbers;
+    // Judged only when the program shows both: unknown or absent values are the API's to judge.
+    if (
+      typeof number !== "string" ||
+      isUnknown(number) ||
+      !Array.isArray(numbers) ||
+      numbers.some((n) => typeof n !== "string" || isUnknown(n))
+    ) {
+      return [];
+    }
+    if (numbers.includes(number)) return [];
+    return [
+      {
+        property: "phoneNumber",
+        reason: `${number} is not one of the numbers the user's location declares (${numbers.join(", ") || "none"}): add it to that CustomerLocation's calling.numbers, or choose one of them`,
+      },
+    ];
+  },
+};
+
 /** The rules across fields of a CustomerUser. */
-export const customerUserCheckRules: readonly CrossFieldRule[] = [callingNeedsNumber, nonCallingRefusesNumber];
+export const customerUserCheckRules: readonly CrossFieldRule[] = [callingNeedsNumber, nonCallingRefusesNumber, numberHeldByLocation];
 
 /**
  * Validates and normalises new inputs (defaults applied). `inputs` keeps unknown values and

@@ -24,6 +24,7 @@ import {
   unchangedSettledStatus,
   withoutProviderField,
 } from "../common/lifecycle";
+import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { progressReporter, writeWarning } from "../common/progress";
 import { ruleSettingsFor } from "../common/settings";
@@ -59,7 +60,7 @@ const ADMIN_PACKAGE_HINT =
  * from this resource's validation and its rule table ({@link customerUserRules}). A stored status outside `SETTLED_STATUSES` (an error, a timed-out create) is a change even with
  * unchanged inputs, so the next `up` retries it (`update` reads the object and re-sends its desired state once).
  */
-export const { configure, check, diff } = pureOperations({
+export const { configure, check, diff } = pureOperations<CustomerUserInputs, CustomerUserState>({
   rules: customerUserRules,
   validate: checkCustomerUser,
   settledStatuses: SETTLED_STATUSES,
@@ -81,7 +82,7 @@ function outputsOf(
     status: computed.status,
     assignedLocationId: computed.assignedLocationId,
     schemaVersion: computed.schemaVersion ?? CUSTOMER_USER_SCHEMA_VERSION,
-  }) as CustomerUserState;
+  });
 }
 
 /** Adds who failed, and for 1202 where the admin package comes from. */
@@ -192,7 +193,7 @@ function judge(subscriber: Subscriber, inputs: CustomerUserInputs, outs: Custome
  */
 export const create = withProviderCodeKept(createInner);
 
-async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+async function createInner(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<CustomerUserState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const label = inputs.email;
@@ -237,7 +238,11 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
  * names, number, extension and location (which GET does not return) are carried over from `props`.
  * 404 → empty id (gone).
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<CustomerUserState>>> {
   const ctx = contextFor(owner);
   const previous = withoutProviderField(props);
   const label = typeof previous.email === "string" ? previous.email : id;
@@ -256,9 +261,9 @@ export async function read(owner: object, id: string, props: Record<string, unkn
   const outs = toPlain({
     ...inputs,
     userId: id,
-    personId: subscriber.personId ?? previous.personId,
-    status: subscriber.status ?? previous.status,
-    assignedLocationId: previous.assignedLocationId,
+    personId: subscriber.personId ?? stateString(previous, "personId"),
+    status: subscriber.status ?? stateString(previous, "status"),
+    assignedLocationId: stateString(previous, "assignedLocationId"),
     schemaVersion: typeof previous.schemaVersion === "number" ? previous.schemaVersion : CUSTOMER_USER_SCHEMA_VERSION,
   });
   return { id, props: outs, inputs: toPlain(inputs) };
@@ -277,7 +282,7 @@ async function updateInner(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
+): Promise<pulumi.dynamic.UpdateResult<CustomerUserState>> {
   const inputs = inputsOf(news);
   // Judged once, now that every value is known: throws for a refused change in `strict` mode.
   const { changedKeys } = diffCustomerUser(olds, news, ruleSettingsFor(owner));

@@ -55,6 +55,8 @@ export class CustomerUser extends WebexResource {
   declare readonly phoneNumber: pulumi.Output<string | undefined>;
   /** Extension, if any. */
   declare readonly extension: pulumi.Output<string | undefined>;
+  /** The numbers of the user's location the program declared, if given (checked against `phoneNumber`). */
+  declare readonly locationNumbers: pulumi.Output<string[] | undefined>;
   /** The subscriber's id (= the resource id). */
   declare readonly userId: pulumi.Output<string>;
   /** The Webex person id, once provisioned. */

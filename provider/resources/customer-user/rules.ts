@@ -93,6 +93,10 @@ export const customerUserRules: ResourceRules<keyof CustomerUserInputs & string>
     locationId: numberRule("locationId"),
     phoneNumber: numberRule("phoneNumber"),
     extension: numberRule("extension"),
+    locationNumbers: {
+      kind: "ignored",
+      description: "changing `locationNumbers` changes nothing on the service (it is only checked against `phoneNumber`)",
+    },
   },
   checks: [adminPackageLowered],
 };

@@ -39,6 +39,12 @@ export const CustomerUserArgsSchema = z.object(
     locationId: boundedString(1, 256).optional().describe("Calling location; absent = the customer's headquarters."),
     phoneNumber: e164Schema().optional().describe("Phone number in E.164 form, e.g. `+14155550100`."),
     extension: extensionSchema().optional().describe('Extension, 2–10 digits, e.g. `"0100"`.'),
+    locationNumbers: z
+      .array(e164Schema(), { error: (iss) => typeMessage(iss.input, "a list of E.164 numbers") })
+      .optional()
+      .describe(
+        "The numbers the user's `CustomerLocation` declares (its `numbers` property), so a preview refuses a `phoneNumber` the location does not hold. Checked only; never sent.",
+      ),
   },
   { error: (iss) => typeMessage(iss.input, "an object of CustomerUser arguments") },
 );

@@ -8,6 +8,7 @@ import { NotFoundError, type Template } from "../../client";
 import { contextFor, type OperationContext } from "../common/client-cache";
 import { explainApiError, isMissingEndpoint, TemplatesUnavailableError } from "../common/errors";
 import { collect, createOrAdopt, omitKeys, parseInputs, stateString, toPlain, withoutProviderField } from "../common/lifecycle";
+import type { StoredOutputs } from "../common/operations-abi";
 import { pureOperations } from "../common/pure-operations";
 import { ruleSettingsFor } from "../common/settings";
 import { checkOnboardingTemplate } from "./check";
@@ -29,7 +30,7 @@ const COLLECTION = "/v1/wholesale/onboardingTemplates";
  * `configure`, `check` and `diff`: the pure half of the contract, built by {@link pureOperations}
  * from this resource's validation and its rule table ({@link onboardingTemplateRules}).
  */
-export const { configure, check, diff } = pureOperations({
+export const { configure, check, diff } = pureOperations<OnboardingTemplateInputs, OnboardingTemplateState>({
   rules: onboardingTemplateRules,
   validate: checkOnboardingTemplate,
 });
@@ -63,7 +64,7 @@ function findByName(ctx: OperationContext, name: string): Promise<Template[]> {
  * inputs (no write). A disagreeing template, or several with the name, → `ConflictError`. A
  * concurrent create of the same name (1305) is decided again on a fresh lookup.
  */
-export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+export async function create(owner: object, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<OnboardingTemplateState>> {
   const inputs = inputsOf(news);
   const ctx = contextFor(owner);
   const name = inputs.templateName;
@@ -91,7 +92,11 @@ export async function create(owner: object, news: Record<string, unknown>): Prom
  * Reads the template. The template GET returns every field, so the inputs are refreshed from the
  * server (edits made outside Pulumi show up as a diff). 404 → empty id (gone).
  */
-export async function read(owner: object, id: string, props: Record<string, unknown> = {}): Promise<pulumi.dynamic.ReadResult> {
+export async function read(
+  owner: object,
+  id: string,
+  props: Record<string, unknown> = {},
+): Promise<pulumi.dynamic.ReadResult<StoredOutputs<OnboardingTemplateState>>> {
   const ctx = contextFor(owner);
   const known = omitKeys(withoutProviderField(props), ONBOARDING_TEMPLATE_COMPUTED) as OnboardingTemplateInputs;
   let template: Template;
@@ -116,7 +121,7 @@ export async function update(
   id: string,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): Promise<pulumi.dynamic.UpdateResult> {
+): Promise<pulumi.dynamic.UpdateResult<OnboardingTemplateState>> {
   const inputs = inputsOf(news);
   // Judged once, now that every value is known: throws for a refused change in `strict` mode.
   const { changedKeys } = diffOnboardingTemplate(olds, news, ruleSettingsFor(owner));

@@ -37,6 +37,20 @@ const CODES: Array<{ code: number; status: number; cls: new (...a: never[]) => P
   { code: 1404, status: 404, cls: NotFoundError, hint: /no longer exists/ },
   { code: 1423, status: 423, cls: LockedError, hint: /busy provisioning, updating or deleting/ },
   { code: 1429, status: 429, cls: RateLimitError, hint: /Rate limited/ },
+  // Locations, PSTN and numbers (the emulator's codes for locations-and-numbers.md's rules).
+  { code: 1601, status: 409, cls: ConflictError, hint: /exact name to adopt it/ },
+  { code: 1602, status: 400, cls: ValidationError, hint: /Enable Webex Calling/ },
+  { code: 1603, status: 400, cls: ValidationError, hint: /pstnConnectionId/ },
+  { code: 1604, status: 400, cls: ValidationError, hint: /integrated.*remove calling\.numbers/ },
+  { code: 1605, status: 409, cls: ConflictError, hint: /already in a number inventory/ },
+  { code: 1606, status: 400, cls: ValidationError, hint: /another main number/ },
+  { code: 1607, status: 409, cls: ConflictError, hint: /unassign it/ },
+  { code: 1608, status: 400, cls: ValidationError, hint: /at most 20 mobile numbers/ },
+  { code: 1609, status: 400, cls: ValidationError, hint: /location's own inventory/ },
+  { code: 1610, status: 400, cls: ValidationError, hint: /Activate the number/ },
+  { code: 1611, status: 409, cls: ConflictError, hint: /before changing its PSTN connection/ },
+  { code: 1612, status: 404, cls: NotFoundError, hint: /no PSTN connection yet/ },
+  { code: 1613, status: 409, cls: ConflictError, hint: /forceDisable/ },
 ];
 
 describe("client errors", () => {

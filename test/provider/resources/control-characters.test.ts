@@ -1,14 +1,16 @@
 /**
- * Untrusted text in resource inputs (issue 12): every free-text input of the three resources ends up
+ * Untrusted text in resource inputs (issue 12): every free-text input of the resources ends up
  * in progress lines, error messages or URLs, so `check` refuses control characters in it, at the
  * property's dotted path, with a reason that names the character and says what to do. A program
  * that does not go through the catalog loader is protected the same way.
  */
 import { expect } from "chai";
+import { check as checkLocation } from "../../../provider/resources/customer-location/operations";
 import { check as checkOrg } from "../../../provider/resources/customer-org/operations";
 import { check as checkUser } from "../../../provider/resources/customer-user/operations";
 import { check as checkTemplate } from "../../../provider/resources/onboarding-template/operations";
 import { orgArgs, setPath, templateArgs, userArgs } from "./check-fixtures";
+import { locationArgs } from "./customer-location/fixtures";
 
 type Check = (news: Record<string, unknown>) => { failures?: { property: string; reason: string }[] };
 
@@ -24,6 +26,20 @@ const resources: { name: string; check: Check; args: () => Record<string, unknow
     check: (n) => checkOrg({}, {}, n),
     args: orgArgs,
     fields: [["externalId"], ["companyName"], ["provisioningId"], ["address", "line1"], ["address", "city"], ["address", "postalCode"]],
+  },
+  {
+    name: "CustomerLocation",
+    check: (n) => checkLocation({}, {}, n),
+    args: locationArgs,
+    fields: [
+      ["customerId"],
+      ["name"],
+      ["address", "address1"],
+      ["address", "city"],
+      ["address", "state"],
+      ["address", "postalCode"],
+      ["calling", "pstnConnectionId"],
+    ],
   },
   {
     name: "CustomerUser",

@@ -8,6 +8,9 @@ import { PACKAGE_NAMES } from "../../../provider/packages";
 import { RefusedChangeError, type ClientRules, type DiffOutcome } from "../../../provider/resources/common/change-rules";
 import type { CheckFailure } from "../../../provider/resources/common/failures";
 import { UNKNOWN, containsUnknown } from "../../../provider/resources/common/unknown";
+import { checkCustomerLocation } from "../../../provider/resources/customer-location/check";
+import { diffCustomerLocation } from "../../../provider/resources/customer-location/diff";
+import { CustomerLocationArgsSchema } from "../../../provider/resources/customer-location/schema";
 import { checkCustomerOrg } from "../../../provider/resources/customer-org/check";
 import { diffCustomerOrg } from "../../../provider/resources/customer-org/diff";
 import { CustomerOrgArgsSchema } from "../../../provider/resources/customer-org/schema";
@@ -18,6 +21,7 @@ import { checkOnboardingTemplate } from "../../../provider/resources/onboarding-
 import { diffOnboardingTemplate } from "../../../provider/resources/onboarding-template/diff";
 import { OnboardingTemplateArgsSchema } from "../../../provider/resources/onboarding-template/schema";
 import { orgArgs, templateArgs, userArgs } from "./check-fixtures";
+import { locationArgs } from "./customer-location/fixtures";
 
 const RUNS = 10_000;
 // Fixed seed: a failure reproduces; change it to explore further.
@@ -167,11 +171,59 @@ const userArb: fc.Arbitrary<unknown> = fc.oneof(
         locationId: around(fc.constantFrom("loc-1", "loc-2")),
         phoneNumber: around(fc.constantFrom("+14155550100", "+14155550199", "4155550100")),
         extension: around(fc.constantFrom("0100", "1", "12345678901")),
+        locationNumbers: around(fc.constantFrom(["+14155550100"], ["+14155550199"], [], ["4155550100"])),
       },
       { requiredKeys: [] },
     ),
   },
   { weight: 1, arbitrary: fc.oneof(garbage, fc.constant(userArgs())) },
+);
+
+const phone = fc.constantFrom("+13035550100", "+13035550101", "+13035550102", "303-555-0100");
+const locationArb: fc.Arbitrary<unknown> = fc.oneof(
+  {
+    weight: 9,
+    arbitrary: fc.record(
+      {
+        customerId: around(fc.constantFrom("cust-1", "cust-2")),
+        name: around(fc.constantFrom("Denver", "Headquarters", "")),
+        timeZone: around(fc.constantFrom("America/Denver", "Europe/Paris", "Mountain")),
+        preferredLanguage: around(locale),
+        announcementLanguage: around(fc.constantFrom("en_US", "en_us", "fr_FR", "english")),
+        address: around(
+          fc.record(
+            {
+              address1: around(fc.constantFrom("1 Main St", "")),
+              city: around(fc.constant("Denver")),
+              state: around(fc.constantFrom("CO", "")),
+              postalCode: around(fc.constant("80202")),
+              country: around(country),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        notes: around(fc.constant("n")),
+        calling: around(
+          fc.record(
+            {
+              pstnConnectionId: around(fc.constantFrom("lgw-1", "ccp-integrated")),
+              pstnConnectionType: around(fc.constantFrom("LOCAL_GATEWAY", "INTEGRATED_CCP", "CISCO_PSTN", "SIP")),
+              numbers: around(
+                fc.array(fc.record({ number: around(phone), state: around(fc.constantFrom("ACTIVE", "INACTIVE", "ON")) }), {
+                  maxLength: 3,
+                }),
+              ),
+              mainNumber: around(phone),
+              forceDisable: around(fc.boolean()),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.oneof(garbage, fc.constant(locationArgs())) },
 );
 
 const templateArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -220,6 +272,14 @@ const resources: { name: string; arb: fc.Arbitrary<unknown>; check: Check; diff:
     diff: diffCustomerOrg,
     schema: CustomerOrgArgsSchema,
     computed: { customerId: "c", status: "provisioned", limited: true },
+  },
+  {
+    name: "CustomerLocation",
+    arb: locationArb,
+    check: checkCustomerLocation,
+    diff: diffCustomerLocation,
+    schema: CustomerLocationArgsSchema,
+    computed: { locationId: "l", orgId: "o", pstnConnectionType: "INTEGRATED_CCP", mainNumber: "+13035550100" },
   },
   {
     name: "CustomerUser",

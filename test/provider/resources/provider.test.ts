@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { CustomerLocationProvider } from "../../../provider/resources/customer-location/provider";
 import { CustomerOrgProvider } from "../../../provider/resources/customer-org/provider";
 import { CustomerUserProvider } from "../../../provider/resources/customer-user/provider";
 import { OnboardingTemplateProvider } from "../../../provider/resources/onboarding-template/provider";
@@ -45,6 +46,20 @@ const providers = [
     },
     bad: { packages: [{ name: "webex_meetings", quantity: 0 }] },
     badProperty: "packages[0].quantity",
+  },
+  {
+    name: "CustomerLocationProvider",
+    make: () => new CustomerLocationProvider(),
+    valid: {
+      customerId: "c",
+      name: "Denver",
+      timeZone: "America/Denver",
+      preferredLanguage: "en_US",
+      announcementLanguage: "en_US",
+      address: { address1: "1 Main St", city: "Denver", state: "CO", postalCode: "80202", country: "us" },
+    },
+    bad: { calling: { numbers: [{ number: "303-555-0100" }] } },
+    badProperty: "calling.numbers[0].number",
   },
   {
     name: "CustomerUserProvider",

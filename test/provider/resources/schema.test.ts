@@ -6,6 +6,11 @@ import {
   CustomerOrgStateSchema,
 } from "../../../provider/resources/customer-org/schema";
 import {
+  CUSTOMER_LOCATION_SCHEMA_VERSION,
+  CustomerLocationArgsSchema,
+  CustomerLocationStateSchema,
+} from "../../../provider/resources/customer-location/schema";
+import {
   CUSTOMER_USER_SCHEMA_VERSION,
   CustomerUserArgsSchema,
   CustomerUserStateSchema,
@@ -16,6 +21,7 @@ import {
   OnboardingTemplateStateSchema,
 } from "../../../provider/resources/onboarding-template/schema";
 import { orgArgs, templateArgs, userArgs } from "./check-fixtures";
+import { locationArgs } from "./customer-location/fixtures";
 
 // The reference's computed outputs per resource (resources.md): names are public API.
 const resources = [
@@ -41,6 +47,14 @@ const resources = [
       adminPackage: "webex_calling",
       headquartersLocationId: "l",
     },
+  },
+  {
+    name: "CustomerLocation",
+    args: CustomerLocationArgsSchema,
+    state: CustomerLocationStateSchema,
+    version: CUSTOMER_LOCATION_SCHEMA_VERSION,
+    input: locationArgs(),
+    computed: { locationId: "l", orgId: "o", pstnConnectionType: "LOCAL_GATEWAY", inventory: [], mainNumber: "+13035550100" },
   },
   {
     name: "CustomerUser",

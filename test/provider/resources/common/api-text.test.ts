@@ -54,7 +54,7 @@ describe("API text in messages is escaped", function () {
         owner,
         {},
         {
-          provisioningId: template.outs.provisioningId,
+          provisioningId: template.outs!.provisioningId,
           externalId: "escapes-001",
           companyName: "Escapes",
           adminEmail: "admin@escapes.example",

@@ -70,6 +70,19 @@ const failing: { name: string; input: Record<string, unknown>; properties: strin
   { name: "extension with letters", input: change("extension", "12a"), properties: ["extension"], reason: /2 to 10 digits/ },
   { name: "extension as a number", input: change("extension", 100), properties: ["extension"], reason: /as a string/ },
   { name: "locationId empty", input: change("locationId", ""), properties: ["locationId"], reason: /empty/ },
+  {
+    name: "phoneNumber its location does not declare (locationNumbers)",
+    input: change("locationNumbers", ["+14155550101", "+14155550102"]),
+    properties: ["phoneNumber"],
+    reason: /\+14155550100 is not one of the numbers the user's location declares \(\+14155550101, \+14155550102\).*calling\.numbers/,
+  },
+  {
+    name: "locationNumbers not E.164",
+    input: change("locationNumbers", ["4155550100"]),
+    // Both true: the entry is malformed, and the user's number is not among the location's.
+    properties: ["locationNumbers[0]", "phoneNumber"],
+    reason: /E\.164/,
+  },
 ];
 
 describe("CustomerUser check", () => {
@@ -103,6 +116,16 @@ describe("CustomerUser check", () => {
       { name: "meetings user without a number", input: meetingsUser(), expect: (i) => expect(i.package).to.equal("webex_meetings") },
       { name: "declared administrator", input: change("administrator", true), expect: (i) => expect(i.administrator).to.equal(true) },
       { name: "explicit locationId", input: change("locationId", "loc-hq"), expect: (i) => expect(i.locationId).to.equal("loc-hq") },
+      {
+        name: "phoneNumber one of the location's declared numbers",
+        input: change("locationNumbers", ["+14155550101", "+14155550100"]),
+        expect: (i) => expect(i.locationNumbers).to.deep.equal(["+14155550101", "+14155550100"]),
+      },
+      {
+        name: "locationNumbers with no phoneNumber (an extension-only user)",
+        input: { ...change("phoneNumber", undefined), locationNumbers: ["+14155550101"] },
+        expect: (i) => expect(i.phoneNumber).to.equal(undefined),
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -130,6 +153,7 @@ describe("CustomerUser check", () => {
       { name: "customerId unknown (customer being created)", input: change("customerId", UNKNOWN), key: "customerId" },
       { name: "email unknown", input: change("email", UNKNOWN), key: "email" },
       { name: "administrator unknown", input: change("administrator", UNKNOWN), key: "administrator" },
+      { name: "locationNumbers unknown (location numbers computed)", input: change("locationNumbers", UNKNOWN), key: "locationNumbers" },
     ];
     for (const c of cases) {
       it(c.name, () => {
