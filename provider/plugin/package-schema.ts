@@ -20,6 +20,7 @@ import { AddressSchema, CustomerPackageSchema, HeadquartersSchema } from "../res
 import { TemplateAuthenticationSchema } from "../resources/onboarding-template/schema";
 import { PACKAGE_NAME, PLUGIN_RESOURCES, token, type PluginResource } from "./catalog";
 import { CUSTOMER_ORG_LOOKUP } from "./lookup-schema";
+import { CustomerOrgLocationSchema, LookupLocationAddressSchema } from "../lookups/customer-org";
 
 /** A property of a Pulumi schema (the subset this package uses). */
 export interface PropertySpec {
@@ -54,6 +55,8 @@ const TYPE_NAMES = new Map<z.ZodType, string>([
   [LocationNumberSchema, "LocationNumber"],
   [InventoryNumberSchema, "InventoryNumber"],
   [InventoryOwnerSchema, "InventoryOwner"],
+  [CustomerOrgLocationSchema, "CustomerOrgLocation"],
+  [LookupLocationAddressSchema, "CustomerOrgLocationAddress"],
 ]);
 
 /** The schema inside optional/default wrappers. */
