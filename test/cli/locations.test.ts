@@ -18,12 +18,16 @@ const PROGRAM = [
   `const { template: _t, locations, ...customerArgs } = c.customers[0];`,
   `const customer = new CustomerOrg(customerArgs.externalId, { ...customerArgs, provisioningId: template.provisioningId });`,
   `const sites: Record<string, CustomerLocation> = {};`,
-  `for (const l of locations) sites[l.name] = new CustomerLocation(customerArgs.externalId + "/" + l.name, { ...l, customerId: customer.id });`,
+  `export const locationIds: Record<string, unknown> = {};`,
+  `for (const l of locations) {`,
+  `  const key = customerArgs.externalId + "/" + l.name;`,
+  `  sites[l.name] = new CustomerLocation(key, { ...l, customerId: customer.id });`,
+  `  locationIds[key] = sites[l.name].locationId;`,
+  `}`,
   `for (const { customer: _c, location, number, ...args } of c.users) {`,
   `  const site = sites[location];`,
   `  new CustomerUser(args.email, { ...args, customerId: customer.id, locationId: site.locationId, phoneNumber: number, locationNumbers: site.numbers });`,
   `}`,
-  `export const locationIds = Object.fromEntries(Object.values(sites).map((s) => [s.urn.apply((u) => u.split("::").pop()!), s.locationId]));`,
 ].join("\n");
 
 describeWithCli("real CLI: locations, numbers and users at two sites", function () {
