@@ -9,9 +9,9 @@ import type { Readable } from "node:stream";
  * - it ends the child when the engine disappears: if the engine is killed (SIGKILL cannot be caught), its
  *   children are re-parented, notice their parent pid changed and exit, so no orphaned plugin keeps calling the
  *   API after the run is gone (the interval is unref'd: it never keeps a child alive);
- * - it ignores SIGINT: a Ctrl-C in the terminal reaches the whole process group, and the engine alone decides
- *   how to stop (in-flight provider calls finish). The children stay in the engine's process group, so killing
- *   the group still ends all three at once.
+ * - it ignores SIGINT: the engine alone decides how to stop (in-flight provider calls finish). The children run
+ *   in process groups of their own, as the Pulumi CLI's plugins do, so a signal to the engine's group does not
+ *   reach them; killing the engine's group still ends them, through the parent check above.
  */
 export const CHILD_PRELOAD_IMPORT =
   "data:text/javascript,process.on('SIGINT',()=>{});const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(70)},250).unref();";

@@ -83,6 +83,9 @@ export class PluginHost {
       // provider through Configure only.
       env: childEnv(o.env, { PULUMI_NODEJS_PROJECT: o.project, PULUMI_CONFIG: "{}", PULUMI_CONFIG_SECRET_KEYS: "[]" }),
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, as the Pulumi CLI starts every plugin (cmdutil.RegisterProcessGroup): a
+      // signal to the engine's group (a closed terminal, a CI runner's SIGTERM) reaches the engine only.
+      detached: true,
     });
     forEachLine(child.stderr!, o.onLine);
     const port = await new Promise<string>((resolve, reject) => {

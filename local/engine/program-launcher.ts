@@ -84,6 +84,8 @@ export function launchProgram(o: LaunchOptions): RunningProgram {
       PULUMI_NODEJS_STACK: o.stack,
     }),
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as the Pulumi CLI starts the language host (cmdutil.RegisterProcessGroup).
+    detached: true,
   });
   const rss = trackPeakRss(child.pid);
   forEachLine(child.stdout!, o.onStdout);

@@ -4,6 +4,8 @@
 // - a run killed with SIGKILL leaves the checkpoint as it was before the run (nothing it created,
 //   no pending operation), and the next `up` adopts every customer and user the killed run created,
 //   by externalId and by email: 0 duplicates, and a no-change `up` after it writes nothing;
+// - a killed `destroy` leaves a state that records what the service no longer has: a plain `up` sees
+//   nothing to do, so a refresh must come first (npm start does it on its own, docs/operating.md);
 // - a run that fails (one customer ends in error) still saves what it did: the final save runs.
 import { expect } from "chai";
 import { describeWithCli, tail, useCliProgram } from "./support";
@@ -89,6 +91,44 @@ describeWithCli("real Pulumi CLI: PULUMI_SKIP_CHECKPOINTS=true, killed and faile
     const quiet = await p.mark();
     await p.pulumi(["up", "--yes", "--non-interactive"], SKIP).then((r) => expect(r.code, tail(r)).to.equal(0));
     expect((await p.log(quiet)).filter((l) => !l.startsWith("GET "))).to.deep.equal([]);
+  });
+
+  it("a destroy killed with SIGKILL: a plain `up` then reports the deleted resources unchanged; `refresh --clear-pending-creates` first makes `up` recreate them", async () => {
+    p.write("index.ts", program(["skip-001", "skip-002"]));
+    await p.pulumi(["up", "--yes", "--non-interactive"], SKIP).then((r) => expect(r.code, tail(r)).to.equal(0));
+    const recorded = await names();
+    // Slow answers, so the destroy is still going when the first deletes have reached the emulator.
+    await p.emulator.admin.configure({ latencyMs: 400 });
+    const mark = await p.mark();
+    const run = p.start(["destroy", "--yes", "--non-interactive"], SKIP);
+    for (let i = 0; i < 1200 && (await p.log(mark)).filter((l) => l.startsWith("DELETE ")).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    process.kill(-run.child.pid!, "SIGKILL");
+    expect((await run.done).signal).to.equal("SIGKILL");
+    await p.emulator.admin.configure({ latencyMs: 0 });
+    const gone = await atEmulator();
+    expect(Object.keys(gone.users).length, "users the killed destroy deleted").to.be.below(4);
+    const cancel = await p.pulumi(["cancel", "--yes", "--stack", "dev"]);
+    expect(cancel.code, tail(cancel)).to.equal(0);
+    // The state was saved before the destroy: it still records everything.
+    expect(await names()).to.deep.equal(recorded);
+
+    // The hazard docs/operating.md warns about: `up` trusts the state and changes nothing.
+    const blind = await p.pulumi(["preview", "--non-interactive"], SKIP);
+    expect(blind.code, tail(blind)).to.equal(0);
+    expect(blind.output).to.not.match(/\+ \d+ to create/);
+
+    const refresh = await p.pulumi(["refresh", "--clear-pending-creates", "--yes", "--non-interactive"], SKIP);
+    expect(refresh.code, tail(refresh)).to.equal(0);
+    await p.pulumi(["up", "--yes", "--non-interactive"], SKIP).then((r) => expect(r.code, tail(r)).to.equal(0));
+    const after = await atEmulator();
+    expect(after.customers).to.deep.equal({ "skip-001": 1, "skip-002": 1 });
+    expect(Object.keys(after.users).sort()).to.deep.equal([
+      "admin@skip-001.example",
+      "admin@skip-002.example",
+      "hugo@skip-001.example",
+      "hugo@skip-002.example",
+    ]);
   });
 
   it("a failed run still saves what it did: the customer created beside the failing one, and the failed one, are in state", async () => {

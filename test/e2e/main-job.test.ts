@@ -1,8 +1,9 @@
 // The main job (root Pulumi.yaml + catalog/customers.yaml), as `npm start` runs it, on a private
 // emulator and state, plus the argument handling of `npm start`.
 import { expect } from "chai";
+import { join, resolve } from "node:path";
 import { parseArgs } from "../../scripts/start";
-import { changes, failureText, stepCounts, useScenario, writes } from "./harness";
+import { changes, failureText, ROOT, stepCounts, useScenario, writes } from "./harness";
 
 describe("e2e: the main job (root program, sample catalog)", function () {
   this.timeout(120_000);
@@ -58,35 +59,88 @@ describe("e2e: the main job (root program, sample catalog)", function () {
 });
 
 describe("npm start arguments", () => {
+  /** What every option is when not given: state in .local/, the emulator's 2 s provisioning. */
+  const DEFAULTS = { stateDir: join(ROOT, ".local"), provisioningMs: 2000 };
   const valid: { argv: string[]; expected: ReturnType<typeof parseArgs> }[] = [
-    { argv: [], expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false } },
+    {
+      argv: [],
+      expected: { ...DEFAULTS, operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false },
+    },
     {
       argv: ["preview"],
-      expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: false },
+      expected: {
+        ...DEFAULTS,
+        operation: "preview",
+        forceLocalEngine: false,
+        requireCli: false,
+        allowDeletes: false,
+        allowLookalikes: false,
+      },
     },
     {
       argv: ["destroy", "--local-engine"],
-      expected: { operation: "destroy", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
+      expected: {
+        ...DEFAULTS,
+        operation: "destroy",
+        forceLocalEngine: true,
+        requireCli: false,
+        allowDeletes: false,
+        allowLookalikes: false,
+      },
     },
     {
       argv: ["--local-engine", "refresh"],
-      expected: { operation: "refresh", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
+      expected: {
+        ...DEFAULTS,
+        operation: "refresh",
+        forceLocalEngine: true,
+        requireCli: false,
+        allowDeletes: false,
+        allowLookalikes: false,
+      },
     },
     {
       argv: ["--engine", "local"],
-      expected: { operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
+      expected: { ...DEFAULTS, operation: "up", forceLocalEngine: true, requireCli: false, allowDeletes: false, allowLookalikes: false },
     },
     {
       argv: ["preview", "--engine=cli"],
-      expected: { operation: "preview", forceLocalEngine: false, requireCli: true, allowDeletes: false, allowLookalikes: false },
+      expected: {
+        ...DEFAULTS,
+        operation: "preview",
+        forceLocalEngine: false,
+        requireCli: true,
+        allowDeletes: false,
+        allowLookalikes: false,
+      },
     },
     {
       argv: ["up", "--allow-deletes"],
-      expected: { operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true, allowLookalikes: false },
+      expected: { ...DEFAULTS, operation: "up", forceLocalEngine: false, requireCli: false, allowDeletes: true, allowLookalikes: false },
     },
     {
       argv: ["preview", "--allow-lookalikes"],
-      expected: { operation: "preview", forceLocalEngine: false, requireCli: false, allowDeletes: false, allowLookalikes: true },
+      expected: {
+        ...DEFAULTS,
+        operation: "preview",
+        forceLocalEngine: false,
+        requireCli: false,
+        allowDeletes: false,
+        allowLookalikes: true,
+      },
+    },
+    {
+      argv: ["--state-dir", "some/dir", "--provisioning-ms=0"],
+      expected: {
+        ...DEFAULTS,
+        operation: "up",
+        forceLocalEngine: false,
+        requireCli: false,
+        allowDeletes: false,
+        allowLookalikes: false,
+        stateDir: resolve("some/dir"),
+        provisioningMs: 0,
+      },
     },
   ];
   for (const c of valid) {
@@ -97,6 +151,8 @@ describe("npm start arguments", () => {
     { argv: ["up", "preview"], reason: /unexpected argument "preview"/ },
     { argv: ["--yes"], reason: /usage: npm start/ },
     { argv: ["--engine", "docker"], reason: /--engine takes cli or local/ },
+    { argv: ["--provisioning-ms", "soon"], reason: /--provisioning-ms takes a whole number of milliseconds/ },
+    { argv: ["--state-dir"], reason: /--state-dir needs a value/ },
   ];
   for (const c of invalid) {
     it(`refuses ${JSON.stringify(c.argv)} with the usage`, () => expect(() => parseArgs(c.argv)).to.throw(c.reason));

@@ -20,13 +20,24 @@ export function declaredNumbers(calling: unknown): string[] | undefined {
 
 const mainNumberIsDeclared: CrossFieldRule = {
   id: "main-number-is-declared",
-  description: "`calling.mainNumber` must be one of `calling.numbers` when the program declares numbers",
+  description: "`calling.mainNumber` must be one of `calling.numbers` when the program declares numbers, and not one declared `INACTIVE`",
   failures: (inputs) => {
     const calling = inputs.calling;
     const numbers = declaredNumbers(calling);
     if (!isPlainObject(calling) || numbers === undefined) return [];
     const main = calling.mainNumber;
-    if (typeof main !== "string" || isUnknown(main) || numbers.includes(main)) return [];
+    if (typeof main !== "string" || isUnknown(main)) return [];
+    if (numbers.includes(main)) {
+      const entry = (calling.numbers as Record<string, unknown>[])[numbers.indexOf(main)]!;
+      return entry.state === "INACTIVE"
+        ? [
+            {
+              property: "calling.mainNumber",
+              reason: `${main} is declared INACTIVE, and a main number must be in service: set its state to ACTIVE, or choose an active number`,
+            },
+          ]
+        : [];
+    }
     return [
       {
         property: "calling.mainNumber",

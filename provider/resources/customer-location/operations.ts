@@ -6,7 +6,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, ProvisioningApiError, ValidationError, type PhoneNumber } from "../../client";
-import { INTEGRATED_PSTN_TYPES, type PstnConnection } from "../../client/schemas";
+import { encodePath } from "../../client/http";
+import { INTEGRATED_PSTN_TYPES, type DeletionPrecheck, type PstnConnection, type TelephonyJob } from "../../client/schemas";
 import { contextFor, memoize, type OperationContext } from "../common/client-cache";
 import { explainApiError, ResourceInitError } from "../common/errors";
 import {
@@ -154,7 +155,7 @@ async function whereNumbersAre(
       `Cannot add numbers owned elsewhere in the customer's org: ${found.join("; ")}. ` +
       "Remove each from calling.numbers, or release it there first (unassign it, remove it from that location).",
     method: "POST",
-    path: `/v1/telephony/config/locations/${encodeURIComponent(id)}/numbers`,
+    path: encodePath`/v1/telephony/config/locations/${id}/numbers`,
     status: cause instanceof ProvisioningApiError ? cause.status : undefined,
     trackingId: cause instanceof ProvisioningApiError ? cause.trackingId : undefined,
   });
@@ -388,11 +389,47 @@ async function updateInner(
   }
 }
 
+/** Said when the location is the org's last calling location, which Webex never lets go. */
+const LAST_LOCATION_STAYS =
+  "calling stays enabled: this is the org's last calling location, which Webex does not disable (it goes when the customer is deleted); " +
+  RECORD_STAYS;
+
+/** Whether a precheck blocks only because the location is the org's last calling location. */
+function blockedOnlyAsLastLocation(precheck: DeletionPrecheck): boolean {
+  const reasons = Object.entries(precheck.blocking ?? {}).filter(([, v]) => v === true || (typeof v === "number" && v > 0));
+  return precheck.locationDeleteStatus === "BLOCKED" && reasons.length === 1 && reasons[0]![0] === "lastLocation";
+}
+
+/**
+ * Judges a deletion precheck: the job's `forceDelete`, or "last" for the org's last calling
+ * location (which stays), or an error naming every reason and what to do.
+ */
+function judgePrecheck(precheck: DeletionPrecheck, force: boolean): { forceDelete: boolean } | "last" {
+  const status = precheck.locationDeleteStatus;
+  if (blockedOnlyAsLastLocation(precheck)) return "last";
+  if (status === "BLOCKED") {
+    throw new Error(
+      `Webex Calling cannot be disabled at this location: the precheck answers BLOCKED (${precheckReasons(precheck.blocking).join("; ") || "no reason given"}). ` +
+        "Move or delete what still uses it (users, workspaces, trunks, virtual lines; wait for number orders), then destroy again.",
+    );
+  }
+  if (status === "FORCE_REQUIRED" && !force) {
+    throw new Error(
+      `Webex Calling at this location can only be disabled by force: the precheck answers FORCE_REQUIRED (${precheckReasons(precheck.blockingUnlessForced).join("; ") || "no reason given"}). ` +
+        "Set calling.forceDisable: true and run up (so the state holds it), then destroy again; or remove those first.",
+    );
+  }
+  return { forceDelete: status === "FORCE_REQUIRED" };
+}
+
 /**
  * Disables Webex Calling at the location, when the resource enabled it: the documented precheck
  * first (BLOCKED is refused naming every reason; FORCE_REQUIRED needs `calling.forceDisable: true`),
  * then the disable job, polled until it ends. The location record itself stays (no API removes
- * it): a warning says so. A location already gone (404) is success.
+ * it): a warning says so. The org's last calling location cannot be disabled: it leaves the stack
+ * with calling on (a warning says so), so destroying a whole stack, customer included, goes through.
+ * When a sibling's job made this one the last while it started (two sites destroyed at once), the
+ * refused job is judged again by a fresh precheck. A location already gone (404) is success.
  */
 export async function remove(owner: object, id: string, props: Record<string, unknown>): Promise<void> {
   const ctx = contextFor(owner);
@@ -404,31 +441,36 @@ export async function remove(owner: object, id: string, props: Record<string, un
   }
   const force = typeof calling === "object" && (calling as Record<string, unknown>).forceDisable === true;
   try {
-    const orgId = stateString(props, "orgId") ?? (await orgOf(ctx, String(props.customerId)));
+    const customerId = stateString(props, "customerId");
+    const orgId = stateString(props, "orgId") ?? (customerId !== undefined ? await orgOf(ctx, customerId) : undefined);
+    if (orgId === undefined) {
+      throw new Error(
+        "the state holds neither orgId nor customerId, so the location's org is unknown: remove it from the stack with `pulumi state delete`.",
+      );
+    }
     const t = ctx.client.telephony;
-    let precheck;
+    let precheck: DeletionPrecheck;
     try {
       precheck = await t.precheckDeletion(orgId, id);
     } catch (e) {
       if (e instanceof NotFoundError) return;
       throw e;
     }
-    const status = precheck.locationDeleteStatus;
-    if (status === "BLOCKED") {
-      const reasons = precheckReasons(precheck.blocking);
-      throw new Error(
-        `Webex Calling cannot be disabled at this location: the precheck answers BLOCKED (${reasons.join("; ") || "no reason given"}). ` +
-          "Move or delete what still uses it (users, workspaces, trunks, virtual lines; wait for number orders), then destroy again.",
-      );
+    let verdict = judgePrecheck(precheck, force);
+    let job: TelephonyJob | undefined;
+    if (verdict !== "last") {
+      try {
+        job = await t.disableCalling(orgId, { locationId: id, locationName: label, forceDelete: verdict.forceDelete });
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+        verdict = judgePrecheck(await t.precheckDeletion(orgId, id), force);
+        if (verdict !== "last") throw e;
+      }
     }
-    if (status === "FORCE_REQUIRED" && !force) {
-      const reasons = precheckReasons(precheck.blockingUnlessForced);
-      throw new Error(
-        `Webex Calling at this location can only be disabled by force: the precheck answers FORCE_REQUIRED (${reasons.join("; ") || "no reason given"}). ` +
-          "Set calling.forceDisable: true and run up (so the state holds it), then destroy again; or remove those first.",
-      );
+    if (verdict === "last" || job === undefined) {
+      writeWarning(KIND, label, LAST_LOCATION_STAYS);
+      return;
     }
-    const job = await t.disableCalling(orgId, { locationId: id, locationName: label, forceDelete: status === "FORCE_REQUIRED" });
     const progress = progressReporter(KIND, label);
     const done = await t.waitForJob(orgId, job.id, {
       timeoutMs: ctx.timeoutMs,

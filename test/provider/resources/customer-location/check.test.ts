@@ -55,6 +55,12 @@ const failing: { name: string; input: Record<string, unknown>; properties: strin
     reason: /\+13035550199 is not one of calling\.numbers \(\+13035550100\).*add it to calling\.numbers, or choose one of them/,
   },
   {
+    name: "mainNumber declared INACTIVE",
+    input: withCalling({ numbers: [{ number: "+13035550100", state: "INACTIVE" }], mainNumber: "+13035550100" }),
+    properties: ["calling.mainNumber"],
+    reason: /declared INACTIVE.*set its state to ACTIVE/,
+  },
+  {
     name: "a number listed twice",
     input: withCalling({ numbers: numbers("+13035550100", "+13035550101", "+13035550100") }),
     properties: ["calling.numbers[2].number"],

@@ -399,6 +399,48 @@ describe("CustomerLocation operations against nock", () => {
       expect(err.message).to.match(/job job-2 ended FAILED: could not be disabled.*destroy again/);
     });
 
+    it("the org's last calling location: no job, it leaves the stack with a warning that calling stays", async () => {
+      const scope = api()
+        .post(`${CALLING}/actions/precheckForDeletion/invoke`)
+        .query(Q)
+        .reply(200, { locationDeleteStatus: "BLOCKED", blocking: { lastLocation: true, usersInUseCount: 0 } });
+      await ops.remove(owner(), LOC, props());
+      scope.done();
+      expect(progress.lines.join("\n")).to.match(/warning: calling stays enabled: this is the org's last calling location/);
+    });
+
+    it("a job refused because a sibling's job made this the last location: judged again, then left with the warning", async () => {
+      const scope = api()
+        .post(`${CALLING}/actions/precheckForDeletion/invoke`)
+        .query(Q)
+        .reply(200, { locationDeleteStatus: "UNBLOCKED" })
+        .post(JOBS)
+        .query(Q)
+        .reply(409, { errors: [{ errorCode: 1613, description: "blocking.lastLocation: the organization's last calling location" }] })
+        .post(`${CALLING}/actions/precheckForDeletion/invoke`)
+        .query(Q)
+        .reply(200, { locationDeleteStatus: "BLOCKED", blocking: { lastLocation: true } });
+      await ops.remove(owner(), LOC, props());
+      scope.done();
+      expect(progress.lines.join("\n")).to.match(/last calling location/);
+    });
+
+    it("a job refused for another reason stays an error", async () => {
+      const scope = api()
+        .post(`${CALLING}/actions/precheckForDeletion/invoke`)
+        .query(Q)
+        .reply(200, { locationDeleteStatus: "UNBLOCKED" })
+        .post(JOBS)
+        .query(Q)
+        .reply(409, { errors: [{ errorCode: 1613, description: "blocking.usersInUseCount: 1 user" }] })
+        .post(`${CALLING}/actions/precheckForDeletion/invoke`)
+        .query(Q)
+        .reply(200, { locationDeleteStatus: "BLOCKED", blocking: { usersInUseCount: 1 } });
+      const err = await thrownBy(() => ops.remove(owner(), LOC, props()));
+      scope.done();
+      expect(err.message).to.match(/BLOCKED \(1 users still placed there\)/);
+    });
+
     it("a location gone (404 at the precheck) is success", async () => {
       const scope = api().post(`${CALLING}/actions/precheckForDeletion/invoke`).query(Q).reply(404, {});
       await ops.remove(owner(), LOC, props());
