@@ -12,6 +12,14 @@
  *    request of each kind, each taking at least the minimum request latency, plus the
  *    provisioning time: template create + customer create + provisioning + one user create.
  *
+ * 3. **Sites** (`siteNumbers` > 0: one extra location per customer, its numbers on a local
+ *    gateway). Creating one takes at least 5 writes, each needing the one before: the location POST,
+ *    enabling calling (POST), the PSTN connection (PUT), the numbers (one POST: numbers sent ACTIVE
+ *    need no activation, and DIDs have no per-request limit in Cisco's spec) and the main number (PUT).
+ *    They start once the customer is provisioned, beside its users. Removing one takes the deletion
+ *    precheck (POST), the disable-calling job (POST) and one job status read, the job taking the
+ *    provisioning time, before the customer's DELETE (the site belongs to it).
+ *
  * The bound is the maximum of the two, not their sum: requests of other customers can fill the
  * bucket while one customer provisions. It ignores the engine's own start-up (program compile,
  * plugin start), which the product pays and a hand-written script does not: that cost is part of
@@ -62,12 +70,33 @@ export function rateBoundMs(requests: number, rate: BoundSettings["rate"]): numb
   return ((requests - rate.burst) / rate.perSecond) * 1000;
 }
 
-/** Bounds of every phase for a catalog of `customers` × `usersPerCustomer` under `settings`. */
-export function phaseBounds(customers: number, usersPerCustomer: number, settings: BoundSettings): PhaseBound[] {
+/** Writes that create one site with numbers and a main number (see the module's note, 3). */
+export const SITE_CREATE_REQUESTS = 5;
+/** Requests that disable calling at one site: precheck, job, one job status read. */
+export const SITE_DISABLE_REQUESTS = 3;
+
+/**
+ * Bounds of every phase for a catalog of `customers` × `usersPerCustomer` under `settings`, with one
+ * extra location per customer when `siteNumbers` > 0 (`generateCatalog`'s option of that name).
+ */
+export function phaseBounds(customers: number, usersPerCustomer: number, settings: BoundSettings, siteNumbers = 0): PhaseBound[] {
   const s = BoundSettingsSchema.parse(settings);
   const users = customers * usersPerCustomer;
   const L = s.minLatencyMs;
   const P = s.provisioningMs;
+  const sites = siteNumbers > 0 ? customers : 0;
+  // After provisioning: the longer of one user create and a site's chain of writes.
+  const afterUp = Math.max(usersPerCustomer > 0 ? L : 0, sites > 0 ? SITE_CREATE_REQUESTS * L : 0);
+  const afterUpText =
+    sites > 0 ? ` + max(user POST, ${SITE_CREATE_REQUESTS} site writes) ${afterUp} ms` : usersPerCustomer > 0 ? ` + user POST ${L} ms` : "";
+  // Before the customer's DELETE: the longer of one user delete and a site's disable (job included).
+  const beforeDelete = Math.max(usersPerCustomer > 0 ? L : 0, sites > 0 ? SITE_DISABLE_REQUESTS * L + P : 0);
+  const beforeDeleteText =
+    sites > 0
+      ? `max(user DELETE, site precheck + job + job read + disabling) ${beforeDelete} ms + `
+      : usersPerCustomer > 0
+        ? `user DELETE ${L} ms + `
+        : "";
   const rateText = s.rate === false ? "no rate limit" : `max(0, N − ${s.rate.burst}) ÷ ${s.rate.perSecond}/s`;
   const make = (phase: Phase, minRequests: number, chainMs: number, requestsText: string, chainText: string): PhaseBound => {
     const rb = rateBoundMs(minRequests, s.rate);
@@ -88,10 +117,11 @@ export function phaseBounds(customers: number, usersPerCustomer: number, setting
   return [
     make(
       "up",
-      1 + customers + customers + users,
-      L + L + P + (usersPerCustomer > 0 ? L : 0),
-      `1 template POST + ${customers} customer POST + ${customers} status GET + ${users} user POST`,
-      `template POST ${L} ms + customer POST ${L} ms + provisioning ${P} ms` + (usersPerCustomer > 0 ? ` + user POST ${L} ms` : ""),
+      1 + customers + customers + users + sites * SITE_CREATE_REQUESTS,
+      L + L + P + afterUp,
+      `1 template POST + ${customers} customer POST + ${customers} status GET + ${users} user POST` +
+        (sites > 0 ? ` + ${sites} sites × ${SITE_CREATE_REQUESTS} writes` : ""),
+      `template POST ${L} ms + customer POST ${L} ms + provisioning ${P} ms` + afterUpText,
     ),
     make("noChangeUp", 0, 0, "no-change up (no refresh)", ""),
     make(
@@ -103,10 +133,11 @@ export function phaseBounds(customers: number, usersPerCustomer: number, setting
     ),
     make(
       "destroy",
-      users + customers + customers + 1,
-      (usersPerCustomer > 0 ? L : 0) + L + P + L,
-      `${users} user DELETE + ${customers} customer DELETE + ${customers} status GET + 1 template DELETE`,
-      (usersPerCustomer > 0 ? `user DELETE ${L} ms + ` : "") + `customer DELETE ${L} ms + deleting ${P} ms + template DELETE ${L} ms`,
+      users + customers + customers + 1 + sites * SITE_DISABLE_REQUESTS,
+      beforeDelete + L + P + L,
+      `${users} user DELETE + ${customers} customer DELETE + ${customers} status GET + 1 template DELETE` +
+        (sites > 0 ? ` + ${sites} sites × ${SITE_DISABLE_REQUESTS} (precheck, job, job read)` : ""),
+      beforeDeleteText + `customer DELETE ${L} ms + deleting ${P} ms + template DELETE ${L} ms`,
     ),
     make("preview", 0, 0, "preview", ""),
   ];

@@ -25,6 +25,11 @@ export const CatalogOptionsSchema = z.object({
   extraUsers: z.number().int().min(0).max(1_000).default(0),
   /** Revision of the template's `emailBrandName` (the "a template change" step); 0 is the initial name. */
   templateRevision: z.number().int().min(0).default(0),
+  /**
+   * Numbers of one extra location per customer (a site beside the headquarters, on a local gateway,
+   * its first number the main one); 0: no extra location.
+   */
+  siteNumbers: z.number().int().min(0).max(100).default(0),
   /** Prefix of names, external ids and email domains, so two catalogs can share one emulator. */
   prefix: z
     .string()
@@ -74,6 +79,31 @@ export interface CustomerSpec {
   readonly packages: readonly PackageSpec[];
   readonly headquarters: { readonly name: string; readonly timeZone: string };
   readonly users: readonly UserSpec[];
+  /** The customer's extra location, when the catalog has them (`siteNumbers` > 0). */
+  readonly site?: SiteSpec;
+}
+
+/** Arguments of one `CustomerLocation` except `customerId`, which comes from its customer. */
+export interface SiteSpec {
+  /** Logical (Pulumi) name of the resource. */
+  readonly logicalName: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly preferredLanguage: string;
+  readonly announcementLanguage: string;
+  readonly address: {
+    readonly address1: string;
+    readonly city: string;
+    readonly state: string;
+    readonly postalCode: string;
+    readonly country: string;
+  };
+  readonly calling: {
+    readonly pstnConnectionId: string;
+    readonly pstnConnectionType: "LOCAL_GATEWAY";
+    readonly numbers: readonly { readonly number: string }[];
+    readonly mainNumber: string;
+  };
 }
 
 /** Arguments of one `CustomerUser` except `customerId` and `locationId`, which come from its customer. */
@@ -109,7 +139,11 @@ const pad = (n: number, width: number): string => String(n).padStart(width, "0")
  * const { template, customers } = generateCatalog({ customers: 10, usersPerCustomer: 5 });
  */
 export function generateCatalog(options: CatalogOptions): Catalog {
-  const { customers, usersPerCustomer, quantityBump, prefix, extraUsers, templateRevision } = CatalogOptionsSchema.parse(options);
+  const { customers, usersPerCustomer, quantityBump, prefix, extraUsers, templateRevision, siteNumbers } =
+    CatalogOptionsSchema.parse(options);
+  // A number is in one inventory across every org: catalogs of different prefixes sharing an
+  // emulator get different area codes (200-899), and each customer its own block of 1000.
+  const area = 200 + ([...prefix].reduce((sum, ch) => sum + ch.charCodeAt(0), 0) % 700);
   const template: TemplateSpec = {
     logicalName: `${prefix}-template`,
     templateName: `${prefix} template`,
@@ -157,9 +191,25 @@ export function generateCatalog(options: CatalogOptions): Catalog {
       ],
       headquarters: { name: "Headquarters", timeZone: "America/Los_Angeles" },
       users,
+      ...(siteNumbers > 0 ? { site: siteOf(key, c, area, siteNumbers) } : {}),
     });
   }
   return { template, customers: list };
+}
+
+/** The extra location of customer number `c`: `count` numbers from +1 <area> <c, 4 digits> <n, 3 digits>. */
+function siteOf(key: string, c: number, area: number, count: number): SiteSpec {
+  const numbers = Array.from({ length: count }, (_, n) => ({ number: `+1${area}${pad(c % 10_000, 4)}${pad(n, 3)}` }));
+  return {
+    logicalName: `${key}/site`,
+    // Unique across customers, so the site is named by its customer wherever ids are compared.
+    name: `${key} site`,
+    timeZone: "America/Denver",
+    preferredLanguage: "en_US",
+    announcementLanguage: "en_US",
+    address: { address1: `${c} Blake Street`, city: "Denver", state: "CO", postalCode: "80202", country: "US" },
+    calling: { pstnConnectionId: "lgw-1", pstnConnectionType: "LOCAL_GATEWAY", numbers, mainNumber: numbers[0]!.number },
+  };
 }
 
 /** Number of objects (template + customers + users) in a catalog of the given shape. */

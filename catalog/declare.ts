@@ -9,14 +9,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  CustomerLocation,
   CustomerOrg,
   CustomerUser,
   OnboardingTemplate,
   PACKAGES,
+  type CustomerLocationArgs,
   type CustomerOrgArgs,
   type CustomerUserArgs,
   type OnboardingTemplateArgs,
 } from "pulumi-webex-wholesale";
+import { locationKey } from "./locations";
 import type { Catalog } from "./schema";
 
 /** The resources declared for a catalog, by catalog key. */
@@ -27,6 +30,8 @@ export type DeclaredCatalog = {
   readonly customers: ReadonlyMap<string, CustomerOrg>;
   /** By user `email`, as written. */
   readonly users: ReadonlyMap<string, CustomerUser>;
+  /** By location key, `<externalId>/<name>` ({@link locationKey}). */
+  readonly locations: ReadonlyMap<string, CustomerLocation>;
 };
 
 /** Options for {@link declareCatalog}. */
@@ -53,7 +58,7 @@ const DECLARE_BATCH = 10;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Declares one `OnboardingTemplate`, `CustomerOrg` and `CustomerUser` per catalog entry, in
+ * Declares one `OnboardingTemplate`, `CustomerOrg`, `CustomerLocation` and `CustomerUser` per catalog entry, in
  * batches of {@link DECLARE_BATCH} separated by a turn of the event loop.
  * The catalog must come from `loadCatalog` (references are trusted: it has checked them).
  * @example
@@ -82,29 +87,55 @@ export async function declareCatalog(catalog: Catalog, options: DeclareOptions =
   }
 
   const customers = new Map<string, CustomerOrg>();
-  for (const { template, aliases, shard: _shard, ...args } of catalog.customers) {
+  const locations = new Map<string, CustomerLocation>();
+  for (const { template, aliases, locations: sites, shard: _shard, ...args } of catalog.customers) {
     // loadCatalog has checked that exactly one of the two is given and that the template exists.
     const provisioningId = template !== undefined ? templates.get(template)!.provisioningId : args.provisioningId!;
-    customers.set(
-      args.externalId,
-      new CustomerOrg(args.externalId, { ...args, provisioningId } as CustomerOrgArgs, { ...base, aliases: aliasesOf(aliases) }),
-    );
+    const customer = new CustomerOrg(args.externalId, { ...args, provisioningId } as CustomerOrgArgs, {
+      ...base,
+      aliases: aliasesOf(aliases),
+    });
+    customers.set(args.externalId, customer);
     await pace();
+    for (const site of sites ?? []) {
+      // `id` (= `customerId`) for the reason given for users below.
+      const key = locationKey(args.externalId, site.name);
+      locations.set(key, new CustomerLocation(key, { ...site, customerId: customer.id } as CustomerLocationArgs, base));
+      await pace();
+    }
   }
 
   const users = new Map<string, CustomerUser>();
-  for (const { customer: externalId, ...args } of catalog.users) {
+  for (const { customer: externalId, location, number, ...args } of catalog.users) {
     const customer = customers.get(externalId)!;
     const calling = PACKAGES[args.package as keyof typeof PACKAGES]?.calling === true;
+    // loadCatalog has checked that a user's `location` is one of its customer's.
+    const site =
+      location !== undefined
+        ? catalog.customers.find((c) => c.externalId === externalId)!.locations!.find((l) => l.name === location)!
+        : undefined;
     // The headquarters is created with the customer: handing its id over spares the provider a
     // Locations API lookup per user. The customer is referred to by `id` (= `customerId`):
     // during a preview that updates the customer only `id` stays known, and an unknown
     // customerId would show its users as replaced.
-    const locationId = args.locationId ?? (calling ? customer.headquartersLocationId.apply((id) => id!) : undefined);
-    users.set(args.email, new CustomerUser(args.email, { ...args, customerId: customer.id, locationId } as CustomerUserArgs, base));
+    const locationId =
+      site !== undefined
+        ? locations.get(locationKey(externalId, site.name))!.locationId
+        : (args.locationId ?? (calling ? customer.headquartersLocationId.apply((id) => id!) : undefined));
+    // The location's declared numbers, known while the program runs: the user's own check then
+    // refuses, at preview, a number the location does not hold.
+    const locationNumbers = site?.calling?.numbers?.map((n) => n.number);
+    users.set(
+      args.email,
+      new CustomerUser(
+        args.email,
+        { ...args, customerId: customer.id, locationId, phoneNumber: number ?? args.phoneNumber, locationNumbers } as CustomerUserArgs,
+        base,
+      ),
+    );
     await pace();
   }
-  return { templates, customers, users };
+  return { templates, customers, users, locations };
 }
 
 /**
@@ -120,7 +151,14 @@ export function catalogOutputs(declared: DeclaredCatalog) {
     customerIds: byKey(declared.customers, (c) => c.customerId),
     /** Customer `externalId` → status (`provisioned`, `pending_rpl_review`...). */
     customerStatuses: byKey(declared.customers, (c) => c.status),
+    /** Location key (`<externalId>/<name>`) → `locationId`. */
+    locationIds: byKey(declared.locations, (l) => l.locationId),
     /** How many of each kind the catalog declares. */
-    counts: { templates: declared.templates.size, customers: declared.customers.size, users: declared.users.size },
+    counts: {
+      templates: declared.templates.size,
+      customers: declared.customers.size,
+      locations: declared.locations.size,
+      users: declared.users.size,
+    },
   };
 }

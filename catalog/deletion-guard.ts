@@ -40,6 +40,11 @@ export type GuardKeys = {
   /** Template `name`s; absent in a record written before templates were guarded (not compared then). */
   readonly templates?: readonly string[];
   /**
+   * Location key (`<externalId>/<name>`) → its customer's `externalId` (a removed customer's
+   * locations go with it); absent in a record written before locations were guarded (not compared then).
+   */
+  readonly locations?: Readonly<Record<string, string>>;
+  /**
    * Keys each customer and template was renamed from (by `aliases`), by current key: the aliases
    * that entry may keep. Absent in a record written before aliases were checked.
    */
@@ -57,7 +62,7 @@ export type GuardKeys = {
 export type KeyHistory = Readonly<Record<string, readonly string[]>>;
 
 /** The kinds of entry the guard watches. */
-export type GuardKind = "templates" | "customers" | "users";
+export type GuardKind = "templates" | "customers" | "users" | "locations";
 
 /** The guard's inputs: the keys, plus this run's intent (not recorded). */
 export type GuardInputs = {
@@ -67,28 +72,48 @@ export type GuardInputs = {
   readonly customers: readonly string[];
   /** User `email` → the user's customer `externalId`. */
   readonly users: Readonly<Record<string, string>>;
+  /** Location key (`<externalId>/<name>`) → its customer's `externalId`. */
+  readonly locations: Readonly<Record<string, string>>;
   /** Each entry's `aliases` (its previous keys), by current key. */
   readonly aliases: { readonly customers: KeyHistory; readonly templates: KeyHistory };
   /** Keys the catalog's `remove:` lists: their deletion is intended. */
-  readonly remove: { readonly templates: readonly string[]; readonly customers: readonly string[]; readonly users: readonly string[] };
+  readonly remove: {
+    readonly templates: readonly string[];
+    readonly customers: readonly string[];
+    readonly users: readonly string[];
+    readonly locations: readonly string[];
+  };
   /** The run allows every deletion. */
   readonly allowDeletes: boolean;
   /** Unlisted user deletions accepted per run. */
   readonly maxUserDeletes: number;
   /** Keys a sharded catalog declares in other stacks (`shards.ts`): leaving this stack for one of them is a move. */
-  readonly elsewhere?: { readonly templates?: readonly string[]; readonly customers: readonly string[]; readonly users: readonly string[] };
+  readonly elsewhere?: {
+    readonly templates?: readonly string[];
+    readonly customers: readonly string[];
+    readonly users: readonly string[];
+    readonly locations?: readonly string[];
+  };
 };
 
 /** What would be deleted without intent: empty lists when the change may go ahead. */
-export type UnintendedDeletions = { readonly templates: string[]; readonly customers: string[]; readonly users: string[] };
+export type UnintendedDeletions = {
+  readonly templates: string[];
+  readonly customers: string[];
+  readonly users: string[];
+  readonly locations: string[];
+};
 
 /** Singular and plural of each kind, for messages. */
 const NOUN: Record<GuardKind, [string, string]> = {
   templates: ["template", "templates"],
   customers: ["customer", "customers"],
   users: ["user", "users"],
+  locations: ["location", "locations"],
 };
-const KEY_FIELD: Record<GuardKind, string> = { templates: "name", customers: "externalId", users: "email" };
+const KEY_FIELD: Record<GuardKind, string> = { templates: "name", customers: "externalId", users: "email", locations: "name" };
+/** The kinds whose entries belong to a customer, and go with it when it is removed. */
+const OWNED = ["users", "locations"] as const;
 const count = (kind: GuardKind, n: number) => `${n} ${NOUN[kind][n === 1 ? 0 : 1]}`;
 /** A key quoted for a message, look-alike and control characters escaped. */
 const q = (key: string) => `"${showKey(key)}"`;
@@ -98,19 +123,20 @@ const q = (key: string) => `"${showKey(key)}"`;
  * and control characters as `\u` escapes, which mean the same character in a YAML double-quoted string.
  */
 function yamlKey(key: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/.test(key) ? key : showKey(JSON.stringify(key));
+  return /^[A-Za-z0-9][A-Za-z0-9@._+/-]*$/.test(key) ? key : showKey(JSON.stringify(key));
 }
 
 /** The recorded keys of one kind (undefined: not recorded, so not compared). */
 function recordedOf(olds: Partial<GuardKeys>, kind: GuardKind): Set<string> | undefined {
   if (kind === "users") return new Set(Object.keys(olds.users ?? {}));
+  if (kind === "locations") return olds.locations === undefined ? undefined : new Set(Object.keys(olds.locations));
   const keys = olds[kind];
   return Array.isArray(keys) ? new Set(keys as string[]) : undefined;
 }
 
 /** The declared keys of one kind. */
 function declaredOf(news: GuardInputs, kind: GuardKind): readonly string[] {
-  return kind === "users" ? Object.keys(news.users) : news[kind];
+  return kind === "users" || kind === "locations" ? Object.keys(news[kind]) : news[kind];
 }
 
 /** One kind's renames: what each alias of the catalog means against the record. */
@@ -187,7 +213,9 @@ function sameObjectRefusal(kind: GuardKind, old: string, now: string, listed: bo
   const fix =
     kind === "users"
       ? `Keep the spelling the user was created with: \`${field}: ${yamlKey(old)}\` (changing an email replaces the user).`
-      : `Add \`aliases: [${yamlKey(old)}]\` to the entry of ${q(now)} (an update in place), or keep the spelling ${q(old)}.`;
+      : kind === "locations"
+        ? `Keep the spelling ${q(old)} (a location is adopted by its exact name; the other spelling would disable calling at it).`
+        : `Add \`aliases: [${yamlKey(old)}]\` to the entry of ${q(now)} (an update in place), or keep the spelling ${q(old)}.`;
   return (
     `${noun} ${q(now)} is ${q(old)} spelled differently: ${why}. This is a rename, not a deletion, and needs no \`remove:\`` +
     (listed ? `; listing ${q(old)} there would delete the very ${noun} ${q(now)} adopts` : "") +
@@ -210,8 +238,8 @@ export type GuardVerdict = {
  * `news` this run's inputs.
  */
 export function judgeChange(olds: Partial<GuardKeys> | undefined, news: GuardInputs): GuardVerdict {
-  const none: UnintendedDeletions = { templates: [], customers: [], users: [] };
-  const base = { templates: news.templates, customers: news.customers, users: news.users };
+  const none: UnintendedDeletions = { templates: [], customers: [], users: [], locations: [] };
+  const base = { templates: news.templates, customers: news.customers, users: news.users, locations: news.locations };
   // With nothing recorded to compare with, the catalog's aliases become the first history: they
   // can name no recorded object, so they hand none over.
   const first = (kind: "customers" | "templates") =>
@@ -228,16 +256,16 @@ export function judgeChange(olds: Partial<GuardKeys> | undefined, news: GuardInp
     };
   }
   const refusals: string[] = [];
-  const vanished: Record<GuardKind, string[]> = { templates: [], customers: [], users: [] };
+  const vanished: Record<GuardKind, string[]> = { templates: [], customers: [], users: [], locations: [] };
   const formerKeys: { customers?: KeyHistory; templates?: KeyHistory } = {};
-  for (const kind of ["templates", "customers", "users"] as const) {
+  for (const kind of ["templates", "customers", "users", "locations"] as const) {
     const live = recordedOf(olds, kind);
     if (live === undefined) {
-      if (kind !== "users") formerKeys[kind] = first(kind);
+      if (kind === "templates" || kind === "customers") formerKeys[kind] = first(kind);
       continue;
     }
     let renamed = new Set<string>();
-    if (kind !== "users") {
+    if (kind === "templates" || kind === "customers") {
       const r = judgeAliases(olds, news, kind, live);
       refusals.push(...r.refusals);
       renamed = r.renamed;
@@ -251,15 +279,20 @@ export function judgeChange(olds: Partial<GuardKeys> | undefined, news: GuardInp
     vanished[kind] = gone.filter((k) => !same.has(k));
   }
   const unintended = news.allowDeletes ? none : unlisted(olds, news, vanished);
-  const deletion = deletionRefusal(unintended, olds.users ?? {}, new Set(olds.added ?? []));
-  const before = new Set([...(olds.templates ?? []), ...olds.customers, ...Object.keys(olds.users ?? {})]);
+  const deletion = deletionRefusal(unintended, { ...olds.users, ...olds.locations }, new Set(olds.added ?? []));
+  const before = new Set([
+    ...(olds.templates ?? []),
+    ...olds.customers,
+    ...Object.keys(olds.users ?? {}),
+    ...Object.keys(olds.locations ?? {}),
+  ]);
   const added = allKeys(news).filter((k) => !before.has(k));
   return { refusals: [...refusals, ...deletion], unintended, record: { ...base, formerKeys, added } };
 }
 
 /** Every key a run declares, of every kind (keys of different kinds never meet: a template name is no email). */
 function allKeys(news: GuardInputs): string[] {
-  return [...news.templates, ...news.customers, ...Object.keys(news.users)];
+  return [...news.templates, ...news.customers, ...Object.keys(news.users), ...Object.keys(news.locations)];
 }
 
 /** The vanished keys nobody asked to delete: not under `remove:`, users not going with their customer. */
@@ -269,10 +302,11 @@ function unlisted(olds: Partial<GuardKeys>, news: GuardInputs, vanished: Record<
   const customers = vanished.customers.filter((k) => !listed("customers").has(k));
   const removedCustomers = listed("customers");
   const users = vanished.users.filter((k) => !listed("users").has(k) && !removedCustomers.has(olds.users?.[k] ?? ""));
+  const locations = vanished.locations.filter((k) => !listed("locations").has(k) && !removedCustomers.has(olds.locations?.[k] ?? ""));
   // Sorted: the message a reviewer compares between runs must not depend on the state's key order.
-  for (const list of [templates, customers, users]) list.sort();
-  const within = templates.length === 0 && customers.length === 0 && users.length <= news.maxUserDeletes;
-  return { templates, customers, users: within ? [] : users };
+  for (const list of [templates, customers, users, locations]) list.sort();
+  const within = templates.length === 0 && customers.length === 0 && locations.length === 0 && users.length <= news.maxUserDeletes;
+  return { templates, customers, users: within ? [] : users, locations };
 }
 
 /**
@@ -286,35 +320,42 @@ export function unintendedDeletions(olds: Partial<GuardKeys> | undefined, news: 
 
 /**
  * The refusal a reviewer reads: what would go, why it stopped, and the exact lines that confirm it
- * (or the one-run switch). Empty when nothing would go. `usersOf` (user → customer, as recorded)
- * lets a customer's users be named with it: listing the customer under `remove:` takes them along.
- * `added` are the keys the last run added: marked, since their create may have failed.
+ * (or the one-run switch). Empty when nothing would go. `ownerOf` (user or location → customer, as
+ * recorded) lets a customer's users and locations be named with it: listing the customer under
+ * `remove:` takes them along. `added` are the keys the last run added: marked, since their create
+ * may have failed.
  */
 export function deletionRefusal(
   found: UnintendedDeletions,
-  usersOf: Readonly<Record<string, string>> = {},
+  ownerOf: Readonly<Record<string, string>> = {},
   added: ReadonlySet<string> = new Set(),
 ): string[] {
-  const kinds = (["templates", "customers", "users"] as const).filter((k) => found[k].length > 0);
+  const order = ["templates", "customers", "locations", "users"] as const;
+  const kinds = order.filter((k) => (found[k] ?? []).length > 0);
   if (kinds.length === 0) return [];
   const gone = new Set(found.customers);
-  const own = (customer: string) => found.users.filter((u) => usersOf[u] === customer);
   const mark = (key: string) => (added.has(key) ? `${q(key)}*` : q(key));
   const shown = (kind: GuardKind, key: string) => {
-    const users = kind === "customers" ? own(key) : [];
-    return users.length > 0 ? `${mark(key)} (with its ${count("users", users.length)}: ${users.map(mark).join(", ")})` : mark(key);
+    if (kind !== "customers") return mark(key);
+    const own = OWNED.flatMap((k) => {
+      const keys = (found[k] ?? []).filter((o) => ownerOf[o] === key);
+      return keys.length > 0 ? [`${count(k, keys.length)}: ${keys.map(mark).join(", ")}`] : [];
+    });
+    return own.length > 0 ? `${mark(key)} (with its ${own.join("; ")})` : mark(key);
   };
-  const marked = [...found.templates, ...found.customers, ...found.users].some((k) => added.has(k));
-  const listed: Record<GuardKind, string[]> = {
-    templates: found.templates,
-    customers: found.customers,
-    users: found.users.filter((u) => !gone.has(usersOf[u] ?? "")),
-  };
+  const marked = order.some((k) => (found[k] ?? []).some((key) => added.has(key)));
+  const listed = (k: GuardKind) =>
+    (OWNED as readonly GuardKind[]).includes(k) ? found[k].filter((o) => !gone.has(ownerOf[o] ?? "")) : found[k];
   const what = kinds.map((k) => count(k, found[k].length)).join(" and ");
   const lines = kinds
-    .filter((k) => listed[k].length > 0)
-    .map((k) => `      ${NOUN[k][1]}: ${listed[k].map((key) => shown(k, key)).join(", ")}`);
-  const yaml = kinds.filter((k) => listed[k].length > 0).map((k) => `        ${k}: [${listed[k].map(yamlKey).join(", ")}]`);
+    .filter((k) => listed(k).length > 0)
+    .map(
+      (k) =>
+        `      ${NOUN[k][1]}: ${listed(k)
+          .map((key) => shown(k, key))
+          .join(", ")}`,
+    );
+  const yaml = kinds.filter((k) => listed(k).length > 0).map((k) => `        ${k}: [${listed(k).map(yamlKey).join(", ")}]`);
   return [
     [
       `this change would delete ${what} that the catalog no longer declares:`,
@@ -322,10 +363,16 @@ export function deletionRefusal(
       ...(marked
         ? ["    * added by the last run: if its create failed it was never created, and confirming its deletion sends nothing."]
         : []),
+      ...((found.locations ?? []).length > 0
+        ? [
+            "    Deleting a location disables Webex Calling there (its numbers go; refused while users remain); the location",
+            "    record itself stays in Webex (no API deletes one): remove it in Control Hub if it must go.",
+          ]
+        : []),
       "    Refused: nothing in the catalog says they should go, and a truncated file or a bad merge looks the same.",
       "    If the entries were lost by mistake, restore them. If a key was renamed, list its old key under the entry's",
       "    `aliases` instead (a rename is not a deletion). To delete them on purpose, add to the catalog (merged with any",
-      "    `remove:` already there; a customer listed there takes its users along) and have it reviewed with the change:",
+      "    `remove:` already there; a customer listed there takes its users and locations along) and have it reviewed with the change:",
       "      remove:",
       ...yaml,
       "    or allow every deletion for one run: `npm start -- up --allow-deletes`",
@@ -362,6 +409,7 @@ export function readRecord(olds: Record<string, unknown>): Partial<GuardKeys> | 
     customers,
     users: map(olds.users, (x) => (typeof x === "string" ? x : undefined)) ?? {},
     templates: strings(olds.templates),
+    locations: map(olds.locations, (x) => (typeof x === "string" ? x : undefined)),
     formerKeys:
       former === undefined
         ? undefined

@@ -26,6 +26,7 @@ import type { z } from "zod";
 // customer's admin package, which the provider's own rules use too.
 import { adminPackageOf } from "../provider/packages";
 import { foldKey, lookalikeReason, showKey } from "./keys";
+import { locationChecks, locationRemovalChecks, locationsOf } from "./locations";
 import { CATALOG_ONLY_FIELDS, CatalogSchema, type Catalog, type CatalogCustomer, type CatalogIssue, type CatalogUser } from "./schema";
 
 /** Pulumi's unknown-value sentinel: a resource's `check` skips validating it (resources.md, "Unknowns"). */
@@ -48,6 +49,8 @@ export type CatalogRules = {
   readonly checkCustomer: EntryCheck;
   /** `CustomerUser`'s check. */
   readonly checkUser: EntryCheck;
+  /** `CustomerLocation`'s check (a customer's `locations`). */
+  readonly checkLocation: EntryCheck;
 };
 
 /**
@@ -302,6 +305,8 @@ export async function validateCatalog(text: string, rules: CatalogRules, options
     ...crossChecks(lists),
     ...aliasChecks(lists),
     ...removalChecks(lists, raw.remove),
+    ...locationChecks(lists.customers, lists.users, where),
+    ...locationRemovalChecks(lists.customers, raw.remove),
     ...(options.allowLookalikes ? [] : lookalikes),
   ];
   for (const f of [...fromChecks, ...fromCross]) {
@@ -411,9 +416,26 @@ async function entryChecks(lists: Lists, rules: CatalogRules): Promise<{ path: P
     const args = { ...resourceArgs("customers", entry), provisioningId: entry.provisioningId ?? UNKNOWN };
     run("customers", index, args, rules.checkCustomer, (p) => p);
   }
+  for (const loc of locationsOf(lists.customers)) {
+    const args = { ...loc.entry, customerId: UNKNOWN };
+    jobs.push(
+      rules.checkLocation(args).then(
+        (failures) => failures.map((f) => ({ path: [...loc.path, ...parsePath(f.property)], message: f.reason })),
+        (e: unknown) => [{ path: loc.path, message: `could not be checked: ${(e as Error).message}` }],
+      ),
+    );
+  }
   for (const { index, entry } of lists.users) {
-    const args = { ...resourceArgs("users", entry), customerId: UNKNOWN };
-    run("users", index, args, rules.checkUser, (p) => p);
+    // `location:` and `number:` are the user's `locationId` (known once the location exists) and
+    // `phoneNumber`: its failures are reported on the fields the person wrote.
+    const args: Record<string, unknown> = { ...resourceArgs("users", entry), customerId: UNKNOWN };
+    if (entry.location !== undefined) args.locationId = UNKNOWN;
+    if (entry.number !== undefined) args.phoneNumber = entry.number;
+    const written: Record<string, string> = {
+      ...(entry.location !== undefined ? { locationId: "location" } : {}),
+      ...(entry.number !== undefined ? { phoneNumber: "number" } : {}),
+    };
+    run("users", index, args, rules.checkUser, (p) => (typeof p[0] === "string" && written[p[0]] ? [written[p[0]], ...p.slice(1)] : p));
   }
   return (await Promise.all(jobs)).flat();
 }

@@ -3,7 +3,7 @@
  * `load.ts` so the loader's own logic is tested without the package.
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { CustomerOrgProvider, CustomerUserProvider, OnboardingTemplateProvider } from "pulumi-webex-wholesale";
+import { CustomerLocationProvider, CustomerOrgProvider, CustomerUserProvider, OnboardingTemplateProvider } from "pulumi-webex-wholesale";
 import type { CatalogRules, EntryCheck } from "./load";
 
 /** Adapts a resource provider's `check` (pure, no I/O: resources.md) to the loader's {@link EntryCheck}. */
@@ -26,5 +26,6 @@ export function packageRules(): CatalogRules {
     checkTemplate: checkOf(new OnboardingTemplateProvider()),
     checkCustomer: checkOf(new CustomerOrgProvider()),
     checkUser: checkOf(new CustomerUserProvider()),
+    checkLocation: checkOf(new CustomerLocationProvider()),
   };
 }

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { catalogOutputs, declareCatalog } from "./declare";
 import { ALLOW_DELETES_ENV, DeletionGuard, GUARD_SETTINGS, type GuardInputs } from "./deletion-guard";
 import { ALLOW_LOOKALIKES_ENV, CatalogError, loadCatalog } from "./load";
+import { locationKey } from "./locations";
 import { packageRules } from "./package-rules";
 import { selectStackShard } from "./shard-program";
 import type { Catalog } from "./schema";
@@ -63,6 +64,9 @@ function guardInputs(catalog: Catalog, config: pulumi.Config): GuardInputs {
     templates: catalog.templates.map((t) => t.name),
     customers: catalog.customers.map((c) => c.externalId),
     users: Object.fromEntries(catalog.users.map((u) => [u.email, u.customer])),
+    locations: Object.fromEntries(
+      catalog.customers.flatMap((c) => (c.locations ?? []).map((l) => [locationKey(c.externalId, l.name), c.externalId])),
+    ),
     aliases: {
       templates: aliasesOf(catalog.templates.map((t) => ({ key: t.name, aliases: t.aliases }))),
       customers: aliasesOf(catalog.customers.map((c) => ({ key: c.externalId, aliases: c.aliases }))),

@@ -55,6 +55,45 @@ export const CatalogPackageSchema = z.strictObject({
   quantity: z.number().optional(),
 });
 
+/** A location's address, as `CustomerLocation.address` (the Locations API names its fields so). */
+const LocationAddressSchema = z.strictObject({
+  address1: text,
+  address2: text.optional(),
+  city: text,
+  state: text,
+  postalCode: text,
+  country: text,
+});
+
+/** One number of a location: `state` defaults to `ACTIVE` (the resource's default). */
+const LocationNumberSchema = z.strictObject({ number: text, state: text.optional() });
+
+/**
+ * One site of a customer (resources.md, CustomerLocation), declared under the customer: its
+ * `customerId` is the customer's. Its key is `<externalId>/<name>` (the Pulumi logical name, what
+ * `remove: locations:` lists); users name it by `name` in `location:`.
+ */
+export const CatalogLocationSchema = z.strictObject({
+  /** The location's name in the customer's org, unique there; an existing location of that exact name is adopted. */
+  name: text,
+  timeZone: text,
+  preferredLanguage: text,
+  announcementLanguage: text,
+  address: LocationAddressSchema,
+  latitude: text.optional(),
+  longitude: text.optional(),
+  notes: text.optional(),
+  calling: z
+    .strictObject({
+      pstnConnectionId: text.optional(),
+      pstnConnectionType: text.optional(),
+      numbers: z.array(LocationNumberSchema).optional(),
+      mainNumber: text.optional(),
+      forceDisable: z.boolean().optional(),
+    })
+    .optional(),
+});
+
 /** One customer organisation (resources.md, CustomerOrg). */
 export const CatalogCustomerSchema = z.strictObject({
   /** Stable key: the Pulumi logical name and what users refer to. */
@@ -86,6 +125,8 @@ export const CatalogCustomerSchema = z.strictObject({
     })
     .optional(),
   meetingsTimeZone: text.optional(),
+  /** Sites beyond the headquarters (or the headquarters itself, by its exact name, to give it numbers). */
+  locations: z.array(CatalogLocationSchema).optional(),
   aliases,
   /** Pins the customer to this shard stack (0..N-1) of a sharded catalog; default: a hash of `externalId` (`shards.ts`). */
   shard: z.number().int("must be a whole number").min(0, "must be 0 or more").optional(),
@@ -104,6 +145,10 @@ export const CatalogUserSchema = z.strictObject({
   /** Absent for a calling user: the customer's headquarters location is used. */
   locationId: text.optional(),
   phoneNumber: text.optional(),
+  /** The `name` of one of the customer's `locations`: the user's `locationId` becomes that location's id. */
+  location: text.optional(),
+  /** The user's number (its `phoneNumber`): one of its `location`'s numbers, `ACTIVE`. */
+  number: text.optional(),
   extension: text.optional(),
 });
 
@@ -126,8 +171,14 @@ export const CatalogSchema = z.strictObject({
    * deleted only when listed here (or when the run allows deletions); see `deletion-guard.ts`.
    */
   remove: z
-    .strictObject({ templates: z.array(text).default([]), customers: z.array(text).default([]), users: z.array(text).default([]) })
-    .default({ templates: [], customers: [], users: [] }),
+    .strictObject({
+      templates: z.array(text).default([]),
+      customers: z.array(text).default([]),
+      users: z.array(text).default([]),
+      /** Location keys, `<externalId>/<name>`: removing one disables calling there; the record stays in Webex. */
+      locations: z.array(text).default([]),
+    })
+    .default({ templates: [], customers: [], users: [], locations: [] }),
 });
 
 /** A catalog as written in YAML (`templates` and `users` may be absent). */
@@ -138,14 +189,16 @@ export type Catalog = z.output<typeof CatalogSchema>;
 export type CatalogTemplate = z.output<typeof CatalogTemplateSchema>;
 /** One validated customer entry. */
 export type CatalogCustomer = z.output<typeof CatalogCustomerSchema>;
+/** One validated location entry (under its customer). */
+export type CatalogLocation = z.output<typeof CatalogLocationSchema>;
 /** One validated user entry. */
 export type CatalogUser = z.output<typeof CatalogUserSchema>;
 
 /** Catalog-only fields of each entry kind: everything else is passed to the resource unchanged. */
 export const CATALOG_ONLY_FIELDS = {
   templates: ["name", "aliases"],
-  customers: ["template", "aliases", "shard"],
-  users: ["customer"],
+  customers: ["template", "aliases", "locations", "shard"],
+  users: ["customer", "location", "number"],
 } as const;
 
 /** One problem found in the catalog, located in the YAML file. */

@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { locationKey } from "./locations";
 import type { Catalog, CatalogCustomer } from "./schema";
 
 /** The stack setting value that selects the shared template stack. */
@@ -132,7 +133,12 @@ export type ShardPart = {
   /** The catalog this stack declares (templates referenced by `provisioningId` in a shard). */
   readonly catalog: Catalog;
   /** Keys the catalog declares in other stacks: a key moving there is a move, not a deletion. */
-  readonly elsewhere: { readonly templates: readonly string[]; readonly customers: readonly string[]; readonly users: readonly string[] };
+  readonly elsewhere: {
+    readonly templates: readonly string[];
+    readonly customers: readonly string[];
+    readonly users: readonly string[];
+    readonly locations: readonly string[];
+  };
   /** Templates this shard needs whose id the template stack has not given yet. */
   readonly missingTemplateIds: readonly string[];
 };
@@ -144,9 +150,16 @@ export type ShardPart = {
  * - `shard`: its customers (a `template:` turned into that template's `provisioningId`) and their users.
  */
 export function selectShard(catalog: Catalog, selection: ShardSelection): ShardPart {
-  const none = { templates: [], customers: [], users: [] };
+  const none = { templates: [], customers: [], users: [], locations: [] };
+  const sitesOf = (customers: Catalog["customers"]) =>
+    customers.flatMap((c) => (c.locations ?? []).map((l) => locationKey(c.externalId, l.name)));
   if (selection.kind === "all") return { catalog, elsewhere: none, missingTemplateIds: [] };
-  const everyone = { templates: [], customers: catalog.customers.map((c) => c.externalId), users: catalog.users.map((u) => u.email) };
+  const everyone = {
+    templates: [],
+    customers: catalog.customers.map((c) => c.externalId),
+    users: catalog.users.map((u) => u.email),
+    locations: sitesOf(catalog.customers),
+  };
   if (selection.kind === "templates") {
     return { catalog: { ...catalog, customers: [], users: [] }, elsewhere: everyone, missingTemplateIds: [] };
   }
@@ -166,6 +179,7 @@ export function selectShard(catalog: Catalog, selection: ShardSelection): ShardP
       templates: catalog.templates.map((t) => t.name),
       customers: everyone.customers.filter((k) => !mine.has(k)),
       users: catalog.users.filter((u) => !mine.has(u.customer)).map((u) => u.email),
+      locations: sitesOf(catalog.customers.filter((c) => !mine.has(c.externalId))),
     },
     missingTemplateIds: [...missing].sort(),
   };

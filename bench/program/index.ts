@@ -10,10 +10,11 @@
  * customer's `webex_calling` quantity by this much), `prefix` (default `bench`), `yieldEvery`
  * (default 0, see below), `extraUsers` (default 0: users added to the first customer) and
  * `templateRevision` (default 0: a new `emailBrandName` per revision), the changes the bench's
- * preview-precision phase makes.
+ * preview-precision phase makes, and `siteNumbers` (default 0: with N > 0, one extra location per
+ * customer holding N numbers, declared right after its customer).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CustomerOrg, CustomerUser, OnboardingTemplate } from "pulumi-webex-wholesale";
+import { CustomerLocation, CustomerOrg, CustomerUser, OnboardingTemplate } from "pulumi-webex-wholesale";
 
 import { generateCatalog } from "../workload";
 
@@ -25,6 +26,7 @@ const catalog = generateCatalog({
   prefix: config.get("prefix") ?? "bench",
   extraUsers: config.getNumber("extraUsers") ?? 0,
   templateRevision: config.getNumber("templateRevision") ?? 0,
+  siteNumbers: config.getNumber("siteNumbers") ?? 0,
 });
 /**
  * 0: declare everything in one synchronous pass. N > 0: give the event loop a turn after every N
@@ -47,15 +49,23 @@ export = async () => {
   await pace();
 
   const customers: CustomerOrg[] = [];
-  for (const { logicalName, users: _users, packages, ...customerArgs } of catalog.customers) {
-    customers.push(
-      new CustomerOrg(logicalName, {
-        ...customerArgs,
-        packages: packages.map((p) => ({ ...p })),
-        provisioningId: template.provisioningId,
-      }),
-    );
+  for (const { logicalName, users: _users, packages, site, ...customerArgs } of catalog.customers) {
+    const customer = new CustomerOrg(logicalName, {
+      ...customerArgs,
+      packages: packages.map((p) => ({ ...p })),
+      provisioningId: template.provisioningId,
+    });
+    customers.push(customer);
     await pace();
+    if (site !== undefined) {
+      const { logicalName: siteName, calling, ...siteArgs } = site;
+      new CustomerLocation(siteName, {
+        ...siteArgs,
+        calling: { ...calling, numbers: calling.numbers.map((n) => ({ ...n })) },
+        customerId: customer.id,
+      });
+      await pace();
+    }
   }
 
   for (const [i, { users }] of catalog.customers.entries()) {

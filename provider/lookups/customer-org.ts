@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NotFoundError, type Customer } from "../client";
+import { NotFoundError, type Customer, type Location } from "../client";
 import { contextFor, type OperationContext } from "../resources/common/client-cache";
 import { explainApiError } from "../resources/common/errors";
 import { toPlain } from "../resources/common/state";
@@ -23,6 +23,28 @@ export const GetCustomerOrgArgsSchema = z.object({
 /** Arguments of {@link getCustomerOrg}. */
 export type GetCustomerOrgArgs = z.input<typeof GetCustomerOrgArgsSchema>;
 
+/** A location's address as the Locations API returns it (a headquarters may lack state and postal code). */
+export const LookupLocationAddressSchema = z.object({
+  address1: z.string().optional().describe("First address line."),
+  address2: z.string().optional().describe("Second address line."),
+  city: z.string().optional().describe("City."),
+  state: z.string().optional().describe("State, province or region code."),
+  postalCode: z.string().optional().describe("Postal code."),
+  country: z.string().optional().describe("ISO 3166-1 alpha-2 country code."),
+});
+
+/** One location of the customer's org, as `GET /v1/locations` lists it. */
+export const CustomerOrgLocationSchema = z.object({
+  locationId: z.string().describe("The location's id (a `CustomerUser`'s `locationId`; a `CustomerLocation` adopts it by `name`)."),
+  name: z.string().optional().describe("The location's name."),
+  timeZone: z.string().optional().describe("IANA time zone."),
+  preferredLanguage: z.string().optional().describe("Default email language."),
+  address: LookupLocationAddressSchema.optional().describe("The location's address."),
+});
+
+/** One location of a looked-up customer. */
+export type CustomerOrgLocation = z.output<typeof CustomerOrgLocationSchema>;
+
 /** What the lookup returns: what the API's GET says of the customer. */
 export const CustomerOrgLookupSchema = z.object({
   customerId: z.string().describe("The customer's id."),
@@ -31,6 +53,9 @@ export const CustomerOrgLookupSchema = z.object({
   status: z.string().describe("Provisioning status."),
   address: AddressSchema.optional().describe("The customer's address."),
   packages: z.array(z.string()).describe("Names of the customer's packages."),
+  locations: z
+    .array(CustomerOrgLocationSchema)
+    .describe("The locations of the customer's org (the headquarters and every other site); empty until provisioned."),
 });
 
 /** The result of {@link getCustomerOrg}. */
@@ -58,7 +83,25 @@ export function checkLookupArgs(args: Record<string, unknown>): CheckFailure[] {
   return checkWithSchema(GetCustomerOrgArgsSchema, args, [oneKey]).failures;
 }
 
-function describe(c: Customer): CustomerOrgLookup {
+/** A listed location, reduced to the lookup's fields (an address of another shape is left out, not guessed). */
+function describeLocation(l: Location): CustomerOrgLocation {
+  const address = LookupLocationAddressSchema.safeParse(l.address);
+  return toPlain({
+    locationId: l.id,
+    name: l.name,
+    timeZone: l.timeZone,
+    preferredLanguage: l.preferredLanguage,
+    address: address.success ? address.data : undefined,
+  }) as CustomerOrgLocation;
+}
+
+/**
+ * The customer as the lookup returns it: its GET, then its org's locations (one list, every page).
+ * A customer without an org yet (provisioning) has none.
+ */
+async function describe(ctx: OperationContext, c: Customer): Promise<CustomerOrgLookup> {
+  const locations: CustomerOrgLocation[] = [];
+  if (c.orgId) for await (const l of ctx.client.locations.list({ orgId: c.orgId })) locations.push(describeLocation(l));
   return toPlain({
     customerId: c.id,
     externalId: c.externalId,
@@ -66,6 +109,7 @@ function describe(c: Customer): CustomerOrgLookup {
     status: c.status,
     address: c.address === undefined ? undefined : fromWireAddress(c.address),
     packages: c.packages ?? [],
+    locations,
   }) as CustomerOrgLookup;
 }
 
@@ -79,11 +123,11 @@ export async function lookupCustomerOrg(ctx: OperationContext, args: GetCustomer
   if (failures.length > 0) throw new Error(`getCustomerOrg: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
   const label = args.customerId !== undefined ? `customerId "${args.customerId}"` : `externalId "${args.externalId}"`;
   try {
-    if (args.customerId !== undefined) return describe(await ctx.client.customers.get(args.customerId));
+    if (args.customerId !== undefined) return await describe(ctx, await ctx.client.customers.get(args.customerId));
     const externalId = args.externalId!;
     // The client's exact-match lookup, as a create's idempotency lookup uses (the API may match loosely).
     const found = await ctx.client.customers.findByExternalId(externalId);
-    if (found.length === 1) return describe(found[0]!);
+    if (found.length === 1) return await describe(ctx, found[0]!);
     throw new Error(
       found.length === 0
         ? `getCustomerOrg: no customer has ${label}; check the id (Partner Hub lists customers), or declare it as a CustomerOrg to create it`

@@ -12,6 +12,7 @@ import type { FieldRule } from "../resources/common/change-rules";
 import { defaultOf, unwrap } from "../resources/common/input-types";
 import { PACKAGE_NAME, PLUGIN_RESOURCES, token, type PluginResource } from "./catalog";
 import { CUSTOMER_ORG_LOOKUP } from "./lookup-schema";
+import { CustomerOrgLocationSchema, LookupLocationAddressSchema } from "../lookups/customer-org";
 
 /** A property of a Pulumi schema (the subset this package uses). */
 export interface PropertySpec {
@@ -48,6 +49,9 @@ const TYPE_NAMES = (() => {
       names.set(schema, name);
     }
   }
+  // The customer lookup (an invoke, not a resource) returns the customer's locations.
+  names.set(CustomerOrgLocationSchema, "CustomerOrgLocation");
+  names.set(LookupLocationAddressSchema, "CustomerOrgLocationAddress");
   return names;
 })();
 

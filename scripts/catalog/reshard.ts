@@ -15,6 +15,8 @@ import { nameOf, type ShardRunner, type StateResource } from "./runners";
 
 const CUSTOMER = /[:/]CustomerOrg$/;
 const USER = /[:/]CustomerUser$/;
+/** A customer's sites are named `<externalId>/<name>` (`catalog/locations.ts`) and move with it. */
+const LOCATION = /[:/]CustomerLocation$/;
 
 /** Where each customer is recorded: shard numbers, more than one after an interrupted move. */
 export type Located = Map<string, number[]>;
@@ -174,7 +176,12 @@ export async function performPlan(o: {
 }): Promise<void> {
   const urnsIn = (shard: number, customer: string, users: ReadonlySet<string>) =>
     (o.resources.get(shard) ?? [])
-      .filter((r) => (CUSTOMER.test(r.type) && nameOf(r.urn) === customer) || (USER.test(r.type) && users.has(nameOf(r.urn))))
+      .filter(
+        (r) =>
+          (CUSTOMER.test(r.type) && nameOf(r.urn) === customer) ||
+          (USER.test(r.type) && users.has(nameOf(r.urn))) ||
+          (LOCATION.test(r.type) && nameOf(r.urn).startsWith(`${customer}/`)),
+      )
       .map((r) => r.urn);
   const groups = new Map<string, { from: number; to: number; urns: string[] }>();
   for (const m of o.plan.moves) {

@@ -20,13 +20,14 @@ const run = (over: Partial<GuardInputs>): GuardInputs => ({
   templates: ["t1", "t2"],
   customers: ["a", "b"],
   users: { "u1@a": "a", "u2@a": "a", "u3@b": "b" },
+  locations: {},
   aliases: { customers: {}, templates: {} },
-  remove: { templates: [], customers: [], users: [] },
+  remove: { templates: [], customers: [], users: [], locations: [] },
   allowDeletes: false,
   maxUserDeletes: 0,
   ...over,
 });
-const none = { templates: [], customers: [], users: [] };
+const none = { templates: [], customers: [], users: [], locations: [] };
 
 describe("catalog deletion guard: deletions", () => {
   const cases: { name: string; olds: Partial<GuardKeys> | undefined; news: GuardInputs; expected: Record<string, string[]> }[] = [
@@ -47,7 +48,7 @@ describe("catalog deletion guard: deletions", () => {
     {
       name: "a user vanished, listed under remove:",
       olds: recorded,
-      news: run({ users: { "u1@a": "a", "u3@b": "b" }, remove: { templates: [], customers: [], users: ["u2@a"] } }),
+      news: run({ users: { "u1@a": "a", "u3@b": "b" }, remove: { templates: [], customers: [], users: ["u2@a"], locations: [] } }),
       expected: none,
     },
     {
@@ -71,7 +72,11 @@ describe("catalog deletion guard: deletions", () => {
     {
       name: "a customer listed under remove: takes its users along",
       olds: recorded,
-      news: run({ customers: ["a"], users: { "u1@a": "a", "u2@a": "a" }, remove: { templates: [], customers: ["b"], users: [] } }),
+      news: run({
+        customers: ["a"],
+        users: { "u1@a": "a", "u2@a": "a" },
+        remove: { templates: [], customers: ["b"], users: [], locations: [] },
+      }),
       expected: none,
     },
     {
@@ -90,7 +95,7 @@ describe("catalog deletion guard: deletions", () => {
     {
       name: "a template vanished, listed under remove:",
       olds: recorded,
-      news: run({ templates: ["t1"], remove: { templates: ["t2"], customers: [], users: [] } }),
+      news: run({ templates: ["t1"], remove: { templates: ["t2"], customers: [], users: [], locations: [] } }),
       expected: none,
     },
     {
@@ -137,7 +142,7 @@ describe("catalog deletion guard: deletions", () => {
   });
 
   it("keys needing quotes are quoted in the YAML to add, control characters escaped", () => {
-    const [text] = deletionRefusal({ templates: [], customers: ["acme 1", "x: y", "rlo\u202e\u001b"], users: [] });
+    const [text] = deletionRefusal({ templates: [], customers: ["acme 1", "x: y", "rlo\u202e\u001b"], users: [], locations: [] });
     expect(text)
       .to.include('customers: ["acme 1", "x: y", "rlo\\u202e\\u001b"]')
       .and.not.match(/[\u202e\u001b]/);
@@ -153,7 +158,7 @@ describe("catalog deletion guard: aliases", () => {
         customers: ["a"],
         users: { "u1@a": "a" },
         aliases: { customers: { a: ["b"] }, templates: {} },
-        remove: { templates: [], customers: [], users: ["u2@a", "u3@b"] },
+        remove: { templates: [], customers: [], users: ["u2@a", "u3@b"], locations: [] },
       }),
     );
     expect(v.refusals.join("\n")).to.include('customer "a" lists "b" under `aliases`, but both exist in this stack');
@@ -227,7 +232,11 @@ describe("catalog deletion guard: one Webex object under two keys", () => {
     for (const allowDeletes of [false, true]) {
       const v = judgeChange(
         before,
-        run({ users: { "Omar@n": "a", "u3@b": "b" }, remove: { templates: [], customers: [], users: ["omar@n"] }, allowDeletes }),
+        run({
+          users: { "Omar@n": "a", "u3@b": "b" },
+          remove: { templates: [], customers: [], users: ["omar@n"], locations: [] },
+          allowDeletes,
+        }),
       );
       expect(v.refusals, String(allowDeletes)).to.have.length(1);
       expect(v.refusals[0]).to.include('listing "omar@n" there would delete the very user "Omar@n" adopts');
@@ -273,6 +282,7 @@ describe("catalog deletion guard: the stored record", () => {
       customers: ["a"],
       users: { "u@a": "a", bad: 3 },
       templates: "t",
+      locations: { "a/HQ": "a", "a/x": 1 },
       formerKeys: { customers: { a: ["old"], b: "x" }, templates: 7 },
       added: [1],
     });
@@ -280,9 +290,68 @@ describe("catalog deletion guard: the stored record", () => {
       customers: ["a"],
       users: { "u@a": "a" },
       templates: undefined,
+      locations: { "a/HQ": "a" },
       formerKeys: { customers: { a: ["old"] }, templates: {} },
       added: undefined,
     });
     expect(() => judgeChange(read, run({}))).not.to.throw();
+    // A record from before locations were guarded compares none: they are all new, not vanished.
+    expect(readRecord({ customers: ["a"] })?.locations).to.equal(undefined);
+  });
+});
+
+describe("catalog deletion guard: locations", () => {
+  const sites = { "a/HQ": "a", "a/Denver": "a", "b/Paris": "b" };
+  const withSites: GuardKeys = { ...recorded, locations: sites };
+  const noRemovals = { templates: [], customers: [], users: [], locations: [] };
+
+  it("a vanished location is refused, saying what removal does and the line that confirms it", () => {
+    const v = judgeChange(withSites, run({ locations: { "a/HQ": "a", "b/Paris": "b" } }));
+    expect(v.unintended.locations).to.deep.equal(["a/Denver"]);
+    expect(v.refusals).to.have.length(1);
+    expect(v.refusals[0])
+      .to.include('      locations: "a/Denver"\n')
+      .and.include("disables Webex Calling there")
+      .and.include("record itself stays in Webex")
+      .and.include("        locations: [a/Denver]\n");
+  });
+
+  it("listed under remove:, or allowed for the run, it goes; the record drops it", () => {
+    const news = { locations: { "a/HQ": "a", "b/Paris": "b" } };
+    const listed = judgeChange(withSites, run({ ...news, remove: { ...noRemovals, locations: ["a/Denver"] } }));
+    expect(listed.refusals).to.deep.equal([]);
+    expect(listed.record.locations).to.deep.equal(news.locations);
+    expect(judgeChange(withSites, run({ ...news, allowDeletes: true })).refusals).to.deep.equal([]);
+  });
+
+  it("maxUserDeletes does not cover locations", () => {
+    const v = judgeChange(withSites, run({ locations: { "a/HQ": "a", "b/Paris": "b" }, maxUserDeletes: 5 }));
+    expect(v.unintended.locations).to.deep.equal(["a/Denver"]);
+  });
+
+  it("a removed customer takes its locations along, named with it", () => {
+    const gone = run({ customers: ["a"], users: { "u1@a": "a", "u2@a": "a" }, locations: { "a/HQ": "a", "a/Denver": "a" } });
+    const refused = judgeChange(withSites, gone);
+    expect(refused.refusals[0]).to.include('"b" (with its 1 user: "u3@b"; 1 location: "b/Paris")');
+    expect(refused.refusals[0]).to.include("        customers: [b]\n").and.not.include("locations: [b/Paris]");
+    expect(judgeChange(withSites, { ...gone, remove: { ...noRemovals, customers: ["b"] } }).refusals).to.deep.equal([]);
+  });
+
+  it("a location name respelled (case) is refused as one object, remove: or not", () => {
+    for (const remove of [[], ["a/Denver"]]) {
+      const v = judgeChange(
+        withSites,
+        run({ locations: { "a/HQ": "a", "a/DENVER": "a", "b/Paris": "b" }, remove: { ...noRemovals, locations: remove } }),
+      );
+      expect(v.refusals.join("\n"), String(remove)).to.include('location "a/DENVER" is "a/Denver" spelled differently');
+      expect(v.refusals.join("\n")).to.include("a location is adopted by its exact name");
+    }
+  });
+
+  it("a record from before locations were guarded compares none, and records them for the next run", () => {
+    const v = judgeChange(recorded, run({ locations: { "a/Denver": "a" } }));
+    expect(v.refusals).to.deep.equal([]);
+    expect(v.record.locations).to.deep.equal({ "a/Denver": "a" });
+    expect(v.record.added).to.include("a/Denver");
   });
 });

@@ -56,6 +56,14 @@ const rules: CatalogRules = {
       ? [{ property: "extension", reason: "a calling package needs a phoneNumber or an extension" }]
       : [];
   },
+  checkLocation: async (args) => {
+    seen.push({ kind: "location", args });
+    const calling = args.calling as { numbers?: { number: string }[]; mainNumber?: string } | undefined;
+    const numbers = calling?.numbers?.map((n) => n.number) ?? [];
+    return calling?.mainNumber !== undefined && calling.numbers !== undefined && !numbers.includes(calling.mainNumber)
+      ? [{ property: "calling.mainNumber", reason: "must be one of calling.numbers" }]
+      : [];
+  },
 };
 
 /** A valid catalog; each case changes one thing in a fresh copy. */

@@ -9,7 +9,12 @@ import { stringify } from "yaml";
 import { CatalogError, loadCatalog, validateCatalog, type CatalogRules } from "../../catalog/load";
 import type { CatalogInput } from "../../catalog/schema";
 
-const rules: CatalogRules = { checkTemplate: async () => [], checkCustomer: async () => [], checkUser: async () => [] };
+const rules: CatalogRules = {
+  checkTemplate: async () => [],
+  checkCustomer: async () => [],
+  checkUser: async () => [],
+  checkLocation: async () => [],
+};
 
 const customer = (externalId: string, extra: Record<string, unknown> = {}) => ({
   externalId,

@@ -10,7 +10,7 @@ import { packageRules } from "../../catalog/package-rules";
 const ROOT = join(__dirname, "..", "..");
 
 const samples: { name: string; file: string; counts: { templates: number; customers: number; users: number } }[] = [
-  { name: "the main job's catalog", file: "catalog/customers.yaml", counts: { templates: 2, customers: 4, users: 8 } },
+  { name: "the main job's catalog", file: "catalog/customers.yaml", counts: { templates: 2, customers: 4, users: 10 } },
   { name: "examples/catalog", file: "examples/catalog/customers.yaml", counts: { templates: 1, customers: 2, users: 4 } },
 ];
 

@@ -21,7 +21,7 @@ const catalogOf = (customers: CatalogCustomer[]): Catalog => ({
   users: customers.flatMap((c) =>
     [0, 1].map((i) => ({ email: `u${i}@${c.externalId}`, customer: c.externalId }) as Catalog["users"][number]),
   ),
-  remove: { templates: [], customers: [], users: [] },
+  remove: { templates: [], customers: [], users: [], locations: [] },
 });
 
 describe("catalog shards", () => {
@@ -130,14 +130,27 @@ describe("catalog shards", () => {
         templates: [],
         customers: after.catalog.customers.map((x) => x.externalId),
         users: Object.fromEntries(after.catalog.users.map((u) => [u.email, u.customer])),
+        locations: {},
         aliases: { customers: {}, templates: {} },
-        remove: { templates: [], customers: [], users: [] },
+        remove: { templates: [], customers: [], users: [], locations: [] },
         allowDeletes: false,
         maxUserDeletes: 0,
       };
       expect(olds.customers.length).to.be.greaterThan(news.customers.length);
-      expect(unintendedDeletions(olds, { ...news, elsewhere: after.elsewhere })).to.deep.equal({ templates: [], customers: [], users: [] });
+      expect(unintendedDeletions(olds, { ...news, elsewhere: after.elsewhere })).to.deep.equal({
+        templates: [],
+        customers: [],
+        users: [],
+        locations: [],
+      });
       expect(unintendedDeletions(olds, news).customers.length).to.be.greaterThan(0);
+    });
+    it("a customer's sites are declared elsewhere with it: its location keys follow its shard", () => {
+      const sited = catalogOf(keys(40).map((k) => ({ ...customer(k), locations: [{ name: "Denver" }] }) as CatalogCustomer));
+      const part = selectShard(sited, { kind: "shard", shards: 2, shard: 0, templateIds: { t: "x" } });
+      const others = sited.customers.filter((x) => !part.catalog.customers.includes(x) && hashShard(x.externalId, 2) !== 0);
+      expect(others.length).to.be.greaterThan(0);
+      expect(part.elsewhere.locations).to.have.members(others.map((x) => `${x.externalId}/Denver`));
     });
   });
 

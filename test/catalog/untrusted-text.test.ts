@@ -15,6 +15,7 @@ const rules: CatalogRules = {
   checkTemplate: async () => [],
   checkCustomer: async () => [],
   checkUser: async () => [],
+  checkLocation: async () => [],
 };
 
 /** A valid catalog of two customers; `ids` and `emails` set the keys under test. */

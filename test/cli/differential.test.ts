@@ -1,5 +1,5 @@
 // The stand-in engine (local/engine) against the REAL Pulumi CLI (issue 10.4): one program (a catalog
-// of 2 customers × 2 users), the same steps under both engines, each engine against its own fresh
+// of 2 customers × 2 users, and from one step on a site with numbers per customer), the same steps under both engines, each engine against its own fresh
 // emulator behind a recording proxy. After every step the two runs must agree on what the API saw
 // (every request: method, path, status and body, with server-made ids and timestamps normalised), on
 // the emulator's final state, on each resource's outputs, on the stack outputs and on the exit
@@ -69,7 +69,14 @@ class Normaliser {
    */
   async learn(e: Emulator): Promise<void> {
     const s = (await e.admin.state()) as unknown as Record<string, Record<string, Record<string, unknown>>>;
-    const keys: Record<string, string> = { templates: "name", customers: "externalId", subscribers: "email" };
+    // Locations are named by their (catalog-unique) name, disable-calling jobs by their location's.
+    const keys: Record<string, string> = {
+      templates: "name",
+      customers: "externalId",
+      subscribers: "email",
+      locations: "name",
+      jobs: "locationName",
+    };
     const objects = Object.entries(keys).flatMap(([collection, natural]) =>
       Object.values(s[collection] ?? {})
         .map((record) => ({ who: `${collection}:${String(record[natural])}`, record, natural }))
@@ -126,7 +133,7 @@ function requestLog(sent: readonly Sent[], n: Normaliser): { writes: string[]; r
 /** The emulator's objects, normalised (its counters and fixtures are not the product's doing). */
 async function emulatorState(e: Emulator, n: Normaliser): Promise<unknown> {
   const s = await e.admin.state();
-  return n.apply({ templates: s.templates, customers: s.customers, subscribers: s.subscribers });
+  return n.apply({ templates: s.templates, customers: s.customers, subscribers: s.subscribers, locations: s.locations });
 }
 
 /** A stored resource of either engine's checkpoint, as far as the comparison goes. */
@@ -172,13 +179,14 @@ describeWithCli("differential: the local engine and the real Pulumi CLI send the
       [
         `import { readFileSync } from "node:fs";`,
         `import * as pulumi from "@pulumi/pulumi";`,
-        `import { CustomerOrg, CustomerUser, OnboardingTemplate } from "pulumi-webex-wholesale";`,
+        `import { CustomerLocation, CustomerOrg, CustomerUser, OnboardingTemplate } from "pulumi-webex-wholesale";`,
         `const catalog = JSON.parse(readFileSync(__dirname + "/catalog.json", "utf8"));`,
         `const { logicalName: templateName, ...templateArgs } = catalog.template;`,
         `const template = new OnboardingTemplate(templateName, templateArgs);`,
         `export const customers: Record<string, unknown> = {};`,
-        `for (const { logicalName, users, packages, ...args } of catalog.customers) {`,
+        `for (const { logicalName, users, packages, site, ...args } of catalog.customers) {`,
         `  const customer = new CustomerOrg(logicalName, { ...args, packages, provisioningId: template.provisioningId });`,
+        `  const location = site && (({ logicalName: name, ...siteArgs }) => new CustomerLocation(name, { ...siteArgs, customerId: customer.id }))(site);`,
         `  const userIds: Record<string, pulumi.Output<string>> = {};`,
         `  for (const { logicalName: userName, extension, ...userArgs } of users) {`,
         `    const user = new CustomerUser(userName, {`,
@@ -188,7 +196,7 @@ describeWithCli("differential: the local engine and the real Pulumi CLI send the
         `    });`,
         `    userIds[userName] = user.userId;`,
         `  }`,
-        `  customers[logicalName] = { customerId: customer.customerId, status: customer.status, users: userIds };`,
+        `  customers[logicalName] = { customerId: customer.customerId, status: customer.status, users: userIds, site: location?.locationId };`,
         `}`,
         `export const provisioningId = template.provisioningId;`,
       ].join("\n"),
@@ -301,6 +309,17 @@ describeWithCli("differential: the local engine and the real Pulumi CLI send the
     expect(realProxy.sent.filter((s) => s.method === "POST").length, "the user was created").to.be.greaterThan(0);
   });
 
+  it("each customer gains a site with two numbers on a local gateway (a location, its PSTN, numbers and main number)", async () => {
+    catalog({ quantityBump: 1, extraUsers: 1, siteNumbers: 2 });
+    await bothAgree("up");
+    expect(last.real.code).to.equal(0);
+    const sites = Object.values((await p.emulator.admin.state()).locations);
+    expect(sites.map((l) => [l.name, l.numbers.length, l.mainNumber === l.numbers[0]?.phoneNumber])).to.deep.equal([
+      ["diff-c0001 site", 2, true],
+      ["diff-c0002 site", 2, true],
+    ]);
+  });
+
   it("a refresh after drift made on the server (an address changed, a user deleted outside Pulumi), then the up that puts them back", async () => {
     for (const e of emulators()) {
       const s = await e.admin.state();
@@ -318,14 +337,17 @@ describeWithCli("differential: the local engine and the real Pulumi CLI send the
   });
 
   it("a removal", async () => {
-    catalog({ quantityBump: 1 });
+    catalog({ quantityBump: 1, siteNumbers: 2 });
     await bothAgree("up");
     expect(realProxy.sent.filter((s) => s.method === "DELETE").length, "the user was deleted").to.equal(1);
   });
 
-  it("destroy", async () => {
+  it("destroy (the sites' calling disabled, their records kept)", async () => {
     await bothAgree("destroy");
     expect(last.real.code).to.equal(0);
+    expect(
+      realProxy.sent.filter((s) => s.path.startsWith("/v1/telephony/config/jobs/locations/deleteCallingLocation") && s.method === "POST"),
+    ).to.have.length(2);
     expect(Object.keys((await local.admin.state()).customers)).to.have.length(0);
   });
 });

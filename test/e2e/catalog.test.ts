@@ -32,7 +32,7 @@ describe("e2e: examples/catalog", function () {
     expect(customers.map((c) => c.externalId).sort()).to.deep.equal(["initech-010", "umbrella-011"]);
     expect(customers.every((c) => c.status === "provisioned")).to.equal(true);
     expect(Object.values(state.subscribers)).to.have.length(4);
-    expect(r.outputs.counts).to.deep.equal({ templates: 1, customers: 2, users: 4 });
+    expect(r.outputs.counts).to.deep.equal({ templates: 1, customers: 2, locations: 0, users: 4 });
     const ids = r.outputs.customerIds as Record<string, string>;
     for (const c of customers) expect(ids[c.externalId]).to.equal(c.id);
   });

@@ -34,7 +34,7 @@ describe("e2e: the main job's deletion guard", function () {
       const r = await s.run(op);
       expect(r.ok, op).to.equal(false);
       const text = failureText(r);
-      expect(text).to.include("this change would delete 8 users that the catalog no longer declares:");
+      expect(text).to.include("this change would delete 10 users that the catalog no longer declares:");
       expect(text).to.match(/users: "ada@acme\.example", .*"paul\.dupont@boulangerie-dupont\.example"/);
       expect(text).to.include("remove:").and.include("--allow-deletes");
       // The lines to add, and no Go-style dump of the guard's inputs (`property customers value {[...]}`).
@@ -42,7 +42,7 @@ describe("e2e: the main job's deletion guard", function () {
       expect(text).not.to.match(/property \w+ value/);
       expect(stepCounts(r).delete, op).to.equal(0);
     }
-    expect(await users()).to.have.length(8);
+    expect(await users()).to.have.length(10);
   });
 
   it("a file cut at an entry boundary fails up and deletes nothing", async () => {
@@ -50,9 +50,9 @@ describe("e2e: the main job's deletion guard", function () {
     const r = await s.run("up");
     expect(r.ok).to.equal(false);
     expect(failureText(r)).to.include(
-      'would delete 4 users that the catalog no longer declares:\n      users: "alan@acme.example", "grace@acme.example", "nina@northwind.example", "omar@northwind.example"',
+      'would delete 6 users that the catalog no longer declares:\n      users: "alan@acme.example", "barbara@acme.example", "grace@acme.example", "linus@acme.example", "nina@northwind.example", "omar@northwind.example"',
     );
-    expect(await users()).to.have.length(8);
+    expect(await users()).to.have.length(10);
   });
 
   it("users listed under `remove:` are deleted, and only they", async () => {
@@ -62,7 +62,7 @@ describe("e2e: the main job's deletion guard", function () {
     expect(r.ok, failureText(r)).to.equal(true);
     expect(stepCounts(r).delete).to.equal(1);
     expect(await users()).not.to.include("nina@northwind.example");
-    expect(await users()).to.have.length(7);
+    expect(await users()).to.have.length(9);
   });
 
   /** The catalog after the test above: nina removed on purpose. */

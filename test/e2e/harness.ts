@@ -110,6 +110,11 @@ export class Scenario {
     return this.emulator.admin.state();
   }
 
+  /** Replaces the emulator's state: what someone changed outside the program (Control Hub). */
+  async replaceState(state: Awaited<ReturnType<Emulator["admin"]["state"]>>): Promise<void> {
+    await this.emulator.admin.replaceState(state);
+  }
+
   /** Requests received since the last counter reset, by method. */
   async requests(): Promise<RequestCounts> {
     return byMethod(await this.emulator.admin.counters());

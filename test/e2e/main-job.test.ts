@@ -9,25 +9,36 @@ describe("e2e: the main job (root program, sample catalog)", function () {
   this.timeout(120_000);
   const s = useScenario("main-job", undefined, ".");
 
-  it("up creates the sample catalog: limited quantities kept, calling users at their headquarters", async () => {
+  it("up creates the sample catalog: limited quantities kept, calling users at their headquarters or declared site", async () => {
     const r = await s.run("up");
     expect(r.ok, failureText(r)).to.equal(true);
-    expect(stepCounts(r).create).to.equal(1 + 2 + 4 + 8); // the deletion guard, templates, customers, users
+    expect(stepCounts(r).create).to.equal(1 + 2 + 4 + 2 + 10); // the deletion guard, templates, customers, locations, users
     const state = await s.state();
     const customers = Object.values(state.customers);
     expect(customers.map((c) => c.status)).to.deep.equal(customers.map(() => "provisioned"));
     const byExternalId = new Map(customers.map((c) => [c.externalId, c]));
     expect(byExternalId.get("boulangerie-dupont-001")?.limits).to.deep.equal({ webex_meetings: 10 });
     expect(byExternalId.get("cabinet-martin-002")?.limits).to.equal(null);
+    // Users the catalog places at a site (`location:`) are there, with their number.
+    const sites = r.outputs.locationIds as Record<string, string>;
+    const atSite = { "linus@acme.example": "acme-corp-003/Acme Denver", "barbara@acme.example": "acme-corp-003/Acme Austin" };
+    const numbers = { "linus@acme.example": "+13035550101", "barbara@acme.example": "+15125550101" };
+    for (const [email, site] of Object.entries(atSite)) {
+      const u = Object.values(state.subscribers).find((x) => x.email === email)!;
+      expect(u.locationId, email).to.equal(sites[site]).and.not.equal(undefined);
+      expect(u.primaryPhoneNumber, email).to.equal(numbers[email as keyof typeof numbers]);
+    }
     for (const externalId of ["acme-corp-003", "northwind-004"]) {
       const customer = byExternalId.get(externalId)!;
       const hq = customer.headquarters?.id;
       expect(hq, `${externalId} headquarters`).to.be.a("string");
-      const calling = Object.values(state.subscribers).filter((u) => u.customerId === customer.id && u.packages[0] !== "webex_meetings");
+      const calling = Object.values(state.subscribers).filter(
+        (u) => u.customerId === customer.id && u.packages[0] !== "webex_meetings" && !(u.email in atSite),
+      );
       expect(calling.length, `${externalId} calling users`).to.be.greaterThan(0);
       for (const u of calling) expect(u.locationId, u.email).to.equal(hq);
     }
-    expect(r.outputs.counts).to.deep.equal({ templates: 2, customers: 4, users: 8 });
+    expect(r.outputs.counts).to.deep.equal({ templates: 2, customers: 4, locations: 2, users: 10 });
   });
 
   it("a second up changes nothing and writes nothing", async () => {
