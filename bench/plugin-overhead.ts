@@ -12,7 +12,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator } from "../local/emulator";
 import { OnboardingTemplateProvider } from "../provider";
-import { REPO_ROOT, serializeProvider, startPlugin, type Plugin } from "../test/plugin/plugin-harness";
+import { REPO_ROOT, serializeProvider, startPlugin, type Plugin } from "../test/dynamic-provider/plugin-harness";
 
 const N = Number(process.argv[process.argv.indexOf("--resources") + 1] ?? "") || 30;
 const PLUGIN = [join(REPO_ROOT, "dist", "provider", "plugin", "main.js"), "127.0.0.1:1"];

@@ -1,7 +1,7 @@
 /**
  * `npm run plugin:schema`: writes `provider/plugin/schema.json`, the provider plugin's package schema
  * generated from the zod schemas, the change rules and the configuration table (see
- * `provider/plugin/package-schema.ts`). `test/plugin-provider/schema.test.ts` fails when the file is stale.
+ * `provider/plugin/package-schema.ts`). `test/provider-plugin/schema.test.ts` fails when the file is stale.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

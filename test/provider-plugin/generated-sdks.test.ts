@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CLI_REQUIRED_ENV, findCli, generateSdks } from "../../scripts/pulumi-cli";
-import { REPO_ROOT } from "../plugin/plugin-harness";
+import { REPO_ROOT } from "../dynamic-provider/plugin-harness";
 
 const cli = findCli();
 const genSdk = cli.found ? cli.genSdk : undefined;

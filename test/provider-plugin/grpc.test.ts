@@ -15,7 +15,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { startEmulator } from "../../local/emulator";
 import * as customerOrgOperations from "../../provider/resources/customer-org/operations";
 import { schemaText } from "../../provider/plugin/package-schema";
-import { assertBuildIsFresh, REPO_ROOT, startPlugin, type Plugin, type PluginError } from "../plugin/plugin-harness";
+import { assertBuildIsFresh, REPO_ROOT, startPlugin, type Plugin, type PluginError } from "../dynamic-provider/plugin-harness";
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 

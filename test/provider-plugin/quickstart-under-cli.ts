@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { startEmulator } from "../../local/emulator";
 import * as customerOrgOperations from "../../provider/resources/customer-org/operations";
 import { CLI_REQUIRED_ENV, cliEnv, findCli } from "../../scripts/pulumi-cli";
-import { REPO_ROOT } from "../plugin/plugin-harness";
+import { REPO_ROOT } from "../dynamic-provider/plugin-harness";
 
 /** One language's quickstart program. */
 export type QuickstartProgram = {
