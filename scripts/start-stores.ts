@@ -175,14 +175,30 @@ export class RunMarker {
   }
 }
 
-/** True when a process with this pid is running (and is not this one). */
+/**
+ * True when a process with this pid is running (and is not this one). A zombie (killed, not yet
+ * reaped: its parent died too, and a container's init may never reap it) has stopped running, so
+ * it does not count; on Linux its state is read from `/proc/<pid>/stat`.
+ */
 export function otherProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     // EPERM: it exists, under another user.
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/** True when `/proc` says the process has exited and waits to be reaped (state Z or X). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The state follows the command name, which is in parentheses and may itself hold any character.
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "Z" || state === "X";
+  } catch {
+    return false; // no /proc (not Linux), or it is gone
   }
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { cliCheckpoint, cliLockHeld, readPulumiState, storesOf } from "../../scripts/start-stores";
 import { alive, descendants, killEverything } from "../e2e/processes";
 import { describeWithCli, ROOT } from "./support";
+import { SAMPLE_CUSTOMERS, SAMPLE_RESOURCES, SAMPLE_USERS } from "../e2e/sample-catalog";
 
 /** One `npm start` run, its output collected. */
 type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
@@ -48,7 +49,6 @@ function emulatorState(dir: string): EmulatorState {
     return { customers: {}, subscribers: {} };
   }
 }
-const SAMPLE_CUSTOMERS = ["acme-corp-003", "boulangerie-dupont-001", "cabinet-martin-002", "northwind-004"];
 const externalIds = (dir: string) =>
   Object.values(emulatorState(dir).customers)
     .map((c) => c.externalId)
@@ -100,14 +100,17 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     const up = npmStart(dir, ["--provisioning-ms", "0"]);
     runs.push(up);
     expect(await up.exited, up.output()).to.equal(0);
+    // What the sample catalog makes, counted rather than written down, so the test follows the catalog.
+    const resources = checkpointOf(dir).resources.length;
+    const users = Object.keys(emulatorState(dir).subscribers).length;
     const skip = { PULUMI_SKIP_CHECKPOINTS: "true" };
     const destroy = npmStart(dir, ["destroy", "--provisioning-ms", "0"], skip);
     runs.push(destroy);
-    await until("users deleted at the emulator", () => Object.keys(emulatorState(dir).subscribers).length < 8, 400_000, destroy.output);
+    await until("users deleted at the emulator", () => Object.keys(emulatorState(dir).subscribers).length < users, 400_000, destroy.output);
     killEverything(destroy.child.pid!); // a lost runner: npm, npm start, the CLI and its plugins
     await destroy.exited;
-    // The trade-off of PULUMI_SKIP_CHECKPOINTS: the state still records all 15 resources.
-    expect(checkpointOf(dir).resources).to.have.length(15);
+    // The trade-off of PULUMI_SKIP_CHECKPOINTS: the state still records every resource.
+    expect(checkpointOf(dir).resources).to.have.length(resources);
 
     const next = npmStart(dir, ["--provisioning-ms", "0"], skip);
     runs.push(next);
@@ -118,8 +121,8 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     expect(out).to.include("pulumi refresh");
     expect(out).to.include("pulumi up");
     expect(externalIds(dir)).to.deep.equal(SAMPLE_CUSTOMERS);
-    expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(8);
-    expect(checkpointOf(dir).resources).to.have.length(15);
+    expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(users);
+    expect(checkpointOf(dir).resources).to.have.length(resources);
     expect(existsSync(join(dir, "run-in-progress.json"))).to.equal(false);
   });
 
@@ -166,7 +169,7 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     expect(await next.exited, next.output()).to.equal(0);
     expect(next.output()).to.include("Refreshing first");
     expect(externalIds(dir)).to.deep.equal(SAMPLE_CUSTOMERS);
-    expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(8);
+    expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(SAMPLE_USERS);
   });
 
   it("a checkpoint truncated by a full disk: npm start names the newest intact backup, its import command works, and the next run converges", async () => {
@@ -192,7 +195,7 @@ describeWithCli("real Pulumi CLI: npm start owns the stop, recovers from killed 
     runs.push(next);
     expect(await next.exited, next.output()).to.equal(0);
     expect(externalIds(dir)).to.deep.equal(SAMPLE_CUSTOMERS);
-    expect(checkpointOf(dir).resources).to.have.length(15);
+    expect(checkpointOf(dir).resources).to.have.length(SAMPLE_RESOURCES);
   });
 
   it("too little free space before a run: refused with how much to free", async function () {

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { readStoredState } from "../../local/engine/state-journal";
 import { ROOT } from "./harness";
 import { alive, descendants } from "./processes";
+import { SAMPLE_CUSTOMERS, SAMPLE_RESOURCES, SAMPLE_USERS } from "./sample-catalog";
 
 /** One `npm start` (or `node scripts/start.js`) run, its output collected. */
 type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
@@ -55,7 +56,6 @@ function pendingOperations(dir: string): unknown[] {
 
 type EmulatorState = { customers: Record<string, { externalId: string }>; subscribers: Record<string, { email: string }> };
 const emulatorState = (dir: string) => JSON.parse(readFileSync(join(dir, "emulator-state.json"), "utf8")) as EmulatorState;
-const SAMPLE_CUSTOMERS = ["acme-corp-003", "boulangerie-dupont-001", "cabinet-martin-002", "northwind-004"];
 const externalIds = (dir: string) =>
   Object.values(emulatorState(dir).customers)
     .map((c) => c.externalId)
@@ -101,7 +101,9 @@ describe("e2e: npm start and signals (local engine)", function () {
         expect(out).to.match(new RegExp(`(${signal}|parent exited): stopping after the changes in flight are recorded`));
         expect(out).to.include("no operation is pending and the lock is released");
         expect(out).to.include(`Next: npm start -- --engine local --state-dir ${dir}`);
-        expect(out, "the run stopped before finishing the catalog").not.to.match(/Resources: \+ 16 created/);
+        expect(out, "the run stopped before finishing the catalog").not.to.match(
+          new RegExp(`Resources: \\+ ${SAMPLE_RESOURCES + 1} created`),
+        );
         expect(existsSync(join(dir, "engine", "dev.json.lock")), "lock released").to.equal(false);
         expect(pendingOperations(dir)).to.deep.equal([]);
         expect(existsSync(join(dir, "run-in-progress.json")), "a clean stop removes the run marker").to.equal(false);
@@ -145,11 +147,12 @@ describe("e2e: npm start and signals (local engine)", function () {
     const up = startRun(dir, "npm", ["--provisioning-ms", "0"]);
     runs.push(up);
     expect(await up.exited, up.output()).to.equal(0);
+    const users = Object.keys(emulatorState(dir).subscribers).length; // the sample catalog's, counted
     const skip = { PULUMI_SKIP_CHECKPOINTS: "true" };
     const destroy = startRun(dir, "npm", ["destroy", "--provisioning-ms", "0"], skip);
     runs.push(destroy);
     // Kill once the service has lost users the state (saved only at the end) still records.
-    await until("users deleted at the emulator", () => Object.keys(emulatorState(dir).subscribers).length < 8, 180_000);
+    await until("users deleted at the emulator", () => Object.keys(emulatorState(dir).subscribers).length < users, 180_000);
     killGroup(destroy);
     await destroy.exited;
     await sleep(500); // the engine's children notice their parent is gone
@@ -162,7 +165,7 @@ describe("e2e: npm start and signals (local engine)", function () {
     expect(out).to.match(/the last run \(`destroy`, pid \d+, started [^)]+\) did not end cleanly/);
     expect(out).to.include("Refreshing first");
     expect(externalIds(dir)).to.deep.equal(SAMPLE_CUSTOMERS);
-    expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(8);
+    expect(Object.keys(emulatorState(dir).subscribers)).to.have.length(users);
     expect(existsSync(join(dir, "run-in-progress.json")), "a clean end removes the marker").to.equal(false);
   });
 
@@ -186,7 +189,11 @@ describe("e2e: npm start and signals (local engine)", function () {
     runs.push(preview);
     expect(await preview.exited).to.equal(1);
     const out = preview.output();
-    expect(out).to.match(/emulator's state .*emulator-state\.json is missing, but the Pulumi state .*dev\.json records 15 resource/);
+    expect(out).to.match(
+      new RegExp(
+        `emulator's state .*emulator-state\\.json is missing, but the Pulumi state .*dev\\.json records ${SAMPLE_RESOURCES} resource`,
+      ),
+    );
     expect(out).to.include("npm start -- refresh");
     expect(out).not.to.include("No changes");
   });

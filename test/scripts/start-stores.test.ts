@@ -2,6 +2,7 @@
 // backup is the one named for recovery; the import file has the shape `pulumi stack import` reads;
 // a marker's text is escaped before it reaches a terminal.
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import {
   cliLockHeld,
   emulatorCustomerIds,
   newestIntactBackup,
+  otherProcessAlive,
   readPulumiState,
   RunMarker,
   storesOf,
@@ -81,5 +83,19 @@ describe("npm start's stores", () => {
     expect(marker.read()).to.deep.equal({ operation: "destroy", pid: 42, startedAt: "2026-12-07T00:00:00Z" });
     marker.remove();
     expect(marker.read()).to.equal(undefined);
+  });
+});
+
+describe("otherProcessAlive", () => {
+  it("a killed run left unreaped (a zombie, as under an init that does not reap) counts as gone; a running one does not", async function () {
+    if (process.platform !== "linux") this.skip(); // one line: zombies are read from /proc, Linux only
+    // `true` exits at once, and its parent has become `sleep`, which never reaps it: a zombie for 3 s.
+    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 3"], { stdio: ["ignore", "pipe", "ignore"] });
+    const zombie = await new Promise<number>((resolve) => parent.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(() => process.kill(zombie, 0), "the pid still exists").not.to.throw();
+    expect(otherProcessAlive(zombie)).to.equal(false);
+    expect(otherProcessAlive(parent.pid!)).to.equal(true);
+    parent.kill("SIGKILL");
   });
 });

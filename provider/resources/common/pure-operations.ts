@@ -25,6 +25,12 @@ export interface PureOperationsSpec<I extends object> {
    * Absent: the status never makes a change (the template has none).
    */
   settledStatuses?: readonly string[];
+  /**
+   * True when the stored outputs show the object has lost what the unchanged inputs still ask for
+   * (a location whose calling was disabled outside the program, or by an interrupted destroy): a
+   * change, so `update` brings it back. Pure, like the rest. Absent: never.
+   */
+  drifted?(olds: Record<string, unknown>, news: Record<string, unknown>): boolean;
 }
 
 /**
@@ -37,7 +43,7 @@ export interface PureOperationsSpec<I extends object> {
  *   `diff` with the refreshed outputs and drift must never fail it.
  */
 export function pureOperations<I extends object, O extends object>(spec: PureOperationsSpec<I>): PureOperations<I, O> {
-  const { rules, validate, settledStatuses } = spec;
+  const { rules, validate, settledStatuses, drifted } = spec;
   return {
     configure(owner, req) {
       rememberConfiguration(owner, req);
@@ -56,7 +62,7 @@ export function pureOperations<I extends object, O extends object>(spec: PureOpe
         refusalsInCheck: refusalsInCheck(owner),
       });
       const unsettled = settledStatuses !== undefined && isUnsettled(olds, settledStatuses);
-      return { changes: changes || unsettled, replaces, deleteBeforeReplace };
+      return { changes: changes || unsettled || drifted?.(olds, news) === true, replaces, deleteBeforeReplace };
     },
   };
 }

@@ -17,6 +17,7 @@ import { omitKeys, stateString, toPlain, withoutProviderField } from "../common/
 import { createOrAdopt } from "../common/writes";
 import type { StoredOutputs } from "../common/operations-abi";
 import { progressReporter, writeWarning } from "../common/progress";
+import { isPlainObject } from "../common/change-rules";
 import { pureOperations } from "../common/pure-operations";
 import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerLocation, declaredNumbers } from "./check";
@@ -59,7 +60,23 @@ export { verifyConfiguration } from "../common/sub-partner";
 export const { configure, check, diff } = pureOperations<CustomerLocationInputs, CustomerLocationState>({
   rules: customerLocationRules,
   validate: checkCustomerLocation,
+  drifted: callingLost,
 });
+
+/**
+ * The state records no PSTN connection although the program names one: calling was disabled at the
+ * location (by hand, or by a destroy that a kill interrupted; a refresh reads that as no connection),
+ * so the next `up` must enable it again before users are placed there.
+ */
+function callingLost(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const wanted = news.calling;
+  return (
+    typeof olds.locationId === "string" &&
+    isPlainObject(wanted) &&
+    typeof wanted.pstnConnectionId === "string" &&
+    olds.pstnConnectionType === undefined
+  );
+}
 
 function inputsOf(news: Record<string, unknown>): CustomerLocationInputs {
   return parseInputs(KIND, checkCustomerLocation, CustomerLocationArgsSchema, news);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { checkCustomerLocation } from "../../../../provider/resources/customer-location/check";
 import { diffCustomerLocation } from "../../../../provider/resources/customer-location/diff";
+import * as ops from "../../../../provider/resources/customer-location/operations";
 import { customerLocationRules } from "../../../../provider/resources/customer-location/rules";
 import { CUSTOMER_LOCATION_SCHEMA_VERSION } from "../../../../provider/resources/customer-location/schema";
 import { refusalFailures } from "../../../../provider/resources/common/change-rules";
@@ -218,5 +219,14 @@ describe("CustomerLocation diff", () => {
   it("every rule describes itself for the docs", () => {
     for (const [key, rule] of Object.entries(customerLocationRules.fields)) expect(rule.description, key).to.include(`\`${key}\``);
     for (const check of customerLocationRules.checks) expect(check.description).to.match(/\*\*refused\*\*/);
+  });
+});
+
+describe("CustomerLocation diff: calling lost outside the program", () => {
+  it("a refreshed state with no PSTN connection under a declared one is a change, so up enables calling again; with it, none", () => {
+    const owner = {};
+    const args = checked(locationArgs());
+    expect(ops.diff(owner, "loc-1", state(locationArgs()), args).changes).to.equal(false);
+    expect(ops.diff(owner, "loc-1", state(locationArgs(), { pstnConnectionType: undefined }), args).changes).to.equal(true);
   });
 });
