@@ -313,7 +313,7 @@ describeWithCli("differential: the local engine and the real Pulumi CLI send the
     catalog({ quantityBump: 1, extraUsers: 1, siteNumbers: 2 });
     await bothAgree("up");
     expect(last.real.code).to.equal(0);
-    const sites = Object.values((await p.emulator.admin.state()).locations);
+    const sites = Object.values((await p.emulator.admin.state()).locations).sort((a, b) => a.name.localeCompare(b.name));
     expect(sites.map((l) => [l.name, l.numbers.length, l.mainNumber === l.numbers[0]?.phoneNumber])).to.deep.equal([
       ["diff-c0001 site", 2, true],
       ["diff-c0002 site", 2, true],
