@@ -4,55 +4,22 @@
 // run refresh first, so `up` recreates everything; a disk that fills up during a run is noticed and
 // the way back (an intact backup to import, then `npm start`) works.
 import { expect } from "chai";
-import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliCheckpoint, cliLockHeld, readPulumiState, storesOf } from "../../scripts/start-stores";
 import { alive, descendants, killEverything } from "../e2e/processes";
 import { describeWithCli, ROOT } from "./support";
+import { emulatorState, externalIds, startCollected, until, type Run } from "../e2e/npm-start-runs";
 import { SAMPLE_CUSTOMERS, SAMPLE_RESOURCES, SAMPLE_USERS } from "../e2e/sample-catalog";
 
-/** One `npm start` run, its output collected. */
-type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
-
 function npmStart(dir: string, args: readonly string[], env: Record<string, string> = {}): Run {
-  const child = spawn("npm", ["start", "--", "--engine", "cli", "--state-dir", dir, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, as a terminal or a CI runner starts a job: the group is what a test signals.
-    detached: true,
+  return startCollected("npm", ["start", "--", "--engine", "cli", "--state-dir", dir, ...args], {
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    ...env,
   });
-  let text = "";
-  child.stdout!.on("data", (d: Buffer) => (text += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (text += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, output: () => text, exited };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, test: () => boolean, timeoutMs: number, detail = () => ""): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${detail().slice(-4000)}`);
-    await sleep(100);
-  }
-}
-
-type EmulatorState = { customers: Record<string, { externalId: string; status: string }>; subscribers: Record<string, { email: string }> };
-function emulatorState(dir: string): EmulatorState {
-  try {
-    return JSON.parse(readFileSync(join(dir, "emulator-state.json"), "utf8")) as EmulatorState;
-  } catch {
-    return { customers: {}, subscribers: {} };
-  }
-}
-const externalIds = (dir: string) =>
-  Object.values(emulatorState(dir).customers)
-    .map((c) => c.externalId)
-    .sort();
 
 const PROJECT = /^name:\s*(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"))![1]!;
 const checkpointOf = (dir: string) => readPulumiState(cliCheckpoint(storesOf(dir, "dev"), PROJECT, "dev"));

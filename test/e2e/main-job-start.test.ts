@@ -5,43 +5,19 @@
 // `up` recreates what was deleted; a service wiped under an unchanged state is reported, not read as
 // "unchanged".
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStoredState } from "../../local/engine/state-journal";
-import { ROOT } from "./harness";
 import { alive, descendants } from "./processes";
-import { SAMPLE_CUSTOMERS, SAMPLE_RESOURCES, SAMPLE_USERS } from "./sample-catalog";
-
-/** One `npm start` (or `node scripts/start.js`) run, its output collected. */
-type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+import { emulatorState, externalIds, sleep, startCollected, until, type Run } from "./npm-start-runs";
+import { SAMPLE_CUSTOMERS, SAMPLE_RESOURCES } from "./sample-catalog";
 
 function startRun(dir: string, command: "npm" | "node", args: readonly string[], env: Record<string, string> = {}): Run {
   const options = ["--local-engine", "--state-dir", dir, ...args];
-  const argv = command === "npm" ? ["start", "--", ...options] : ["scripts/start.js", ...options];
-  // Its own process group, as a terminal or a CI runner starts a job: the group is what a test signals.
-  const child = spawn(command === "npm" ? "npm" : process.execPath, argv, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let text = "";
-  child.stdout!.on("data", (d: Buffer) => (text += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (text += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, output: () => text, exited };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, test: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  return command === "npm"
+    ? startCollected("npm", ["start", "--", ...options], env)
+    : startCollected(process.execPath, ["scripts/start.js", ...options], env);
 }
 
 /** The pid holding the engine's lock: the node process of `npm start`. */
@@ -53,13 +29,6 @@ function lockHolder(dir: string): number {
 function pendingOperations(dir: string): unknown[] {
   return ((readStoredState(join(dir, "engine", "dev.json"))?.raw ?? {}) as { pending?: unknown[] }).pending ?? [];
 }
-
-type EmulatorState = { customers: Record<string, { externalId: string }>; subscribers: Record<string, { email: string }> };
-const emulatorState = (dir: string) => JSON.parse(readFileSync(join(dir, "emulator-state.json"), "utf8")) as EmulatorState;
-const externalIds = (dir: string) =>
-  Object.values(emulatorState(dir).customers)
-    .map((c) => c.externalId)
-    .sort();
 
 function killGroup(run: Run): void {
   try {
