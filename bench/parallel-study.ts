@@ -6,7 +6,7 @@
  * `PULUMI_SKIP_CHECKPOINTS=true`, one write at the end) and each `--parallel` value, it runs the
  * bench's own `--engine cli --bump-only` phases ({@link runProduct}: `up` from empty, the quantity
  * bump, `destroy`, each against a fresh emulator) and records per phase the wall time, its ratio to
- * the lower bound, the CLI's own CPU, the checkpoint writes and the 429s. The package is packed and
+ * the lower bound, the CLI's own CPU, the checkpoint writes, the largest checkpoint and the 429s. The package is packed and
  * installed once for all runs. It writes `parallel-<time>.json` and `parallel-latest.md` beside the
  * other results and prints the tables.
  *
@@ -280,7 +280,7 @@ export function renderStudyMarkdown(r: StudyResults): string {
     lines.push(
       `### ${PHASE_TITLES[phase]} (lower bound ${s(r.boundsMs[phase])})`,
       "",
-      "| checkpoints | `--parallel` | wall | ÷ bound | ÷ fastest in mode | CLI CPU | checkpoint writes | CPU per write | checkpoint after | 429s | result |",
+      "| checkpoints | `--parallel` | wall | ÷ bound | ÷ fastest in mode | CLI CPU | checkpoint writes | CPU per write | largest checkpoint | 429s | result |",
       "|---|---|---|---|---|---|---|---|---|---|---|",
     );
     r.rows.forEach((row, i) => {
@@ -290,7 +290,7 @@ export function renderStudyMarkdown(r: StudyResults): string {
       lines.push(
         `| ${MODE_LABELS[row.mode]} | ${row.parallel} | ${s(p?.wallMs)} | ${x(p && bound ? p.wallMs / bound : undefined)} | ${x(vsFastest[i])} | ` +
           `${s(p?.cpuMs?.engine)} | ${p?.checkpoint?.writes ?? "–"} | ${msPerWrite(perWrite[i])} | ` +
-          `${p?.checkpoint ? `${(p.checkpoint.bytes / 2 ** 20).toFixed(2)} MB` : "–"} | ${p?.requests.rateLimited ?? "–"} | ${result.replace(/\|/g, "\\|")} |`,
+          `${p?.checkpoint?.peakBytes ? `${(p.checkpoint.peakBytes / 2 ** 20).toFixed(2)} MB` : "–"} | ${p?.requests.rateLimited ?? "–"} | ${result.replace(/\|/g, "\\|")} |`,
       );
     });
     lines.push("");
@@ -299,7 +299,9 @@ export function renderStudyMarkdown(r: StudyResults): string {
     "CLI CPU: user + system time of the `pulumi` process (the engine and its checkpoint writer), not the program's or the provider's. " +
       "Checkpoint writes: renames of the stack's checkpoint seen by inotify (`bench/cli-runner.ts`). " +
       "CPU per write: the CLI CPU minus that of the same `--parallel` value's `PULUMI_SKIP_CHECKPOINTS` run, divided by the extra writes: " +
-      "what one checkpoint write cost; if it grows with `--parallel` at the same write count, each write got larger (pending operations, docs/operating.md).",
+      "what one checkpoint write cost; if it grows with `--parallel` at the same write count, each write got larger. " +
+      "Largest checkpoint: the largest size seen at a write during the phase; what exceeds the stack's own size is the pending operations of the steps in flight " +
+      '(docs/operating.md, "`--parallel`").',
     "",
   );
   return lines.join("\n");

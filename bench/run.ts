@@ -299,7 +299,15 @@ export async function runProduct(
       apiWindow: await apiWindow(emulator, phaseStart),
       peakRssKb: run.peakRssKb,
       cpuMs: run.cpuMs,
-      ...(cli ? { checkpoint: { writes: cli.checkpointWrites() - writesBefore, bytes: fileBytes(cli.checkpoint) } } : {}),
+      ...(cli
+        ? {
+            checkpoint: {
+              writes: cli.checkpointWrites() - writesBefore,
+              bytes: fileBytes(cli.checkpoint),
+              peakBytes: cli.checkpointPeakBytes(writesBefore),
+            },
+          }
+        : {}),
       errors: run.exitCode === 0 ? [] : errorLines(run),
     };
     log(

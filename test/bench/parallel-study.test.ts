@@ -34,7 +34,7 @@ function phase(wallMs: number, engineCpuMs: number, writes: number, rateLimited 
     requests: { byRoute: {}, total: 10, reads: 5, writes: 5, rateLimited, faults: 0 },
     peakRssKb: { engine: 1, program: 1, provider: 1, other: 0 },
     cpuMs: { engine: engineCpuMs, program: 0, provider: 0, other: 0 },
-    checkpoint: { writes, bytes: 2 ** 20 },
+    checkpoint: { writes, bytes: 2 ** 20, peakBytes: 1.5 * 2 ** 20 },
     errors: ok ? [] : ["error: the step failed | badly"],
   };
 }
@@ -212,7 +212,7 @@ describe("bench --parallel study: tables and files", () => {
     const md = renderStudyMarkdown(results());
     expect(md).to.contain("Catalog 100 customers × 10 users (1101 resources)");
     expect(md).to.contain("### `destroy` (lower bound 60.0 s)");
-    expect(md).to.contain("| after every step (default) | 64 | 124.0 s | 2.07× | 1.00× | 120.0 s | 2206 | 50.0 ms | 1.00 MB | 3 | ok |");
+    expect(md).to.contain("| after every step (default) | 64 | 124.0 s | 2.07× | 1.00× | 120.0 s | 2206 | 50.0 ms | 1.50 MB | 3 | ok |");
     // The failed bump's error is escaped so it does not split the table's cells.
     expect(md).to.contain("failed: error: the step failed \\| badly |");
     // The destroy after the failed bump did not run.
