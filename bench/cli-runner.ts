@@ -14,7 +14,7 @@
  * keeps the previous one as `<stack>.json.bak`; events on `<stack>.json` itself are counted.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, renameSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 
 import { checkoutVersions, NPM_INSTALL, packTarball, runOrThrow } from "../scripts/packed-install";
@@ -54,6 +54,11 @@ export interface CliStack {
   readonly checkpoint: string;
   /** Checkpoint writes seen since the stack was created. */
   checkpointWrites(): number;
+  /**
+   * The largest checkpoint seen after write number `sinceWrites` (bytes, sampled when each write is
+   * seen): with checkpoints on, every write also carries the pending operation of each step in flight.
+   */
+  checkpointPeakBytes(sinceWrites: number): number;
   /** Runs one operation; never rejects on a failed run (callers judge `exitCode`). */
   run(options: EngineRunOptions): Promise<EngineRunResult>;
   /** Stops watching the checkpoint. */
@@ -80,13 +85,14 @@ export function createCliStack(cwd: string, stack: string, stateDir: string): Cl
   const stackDir = join(stateDir, "backend", ".pulumi", "stacks", PROJECT);
   mkdirSync(stackDir, { recursive: true });
   const checkpoint = join(stackDir, `${stack}.json`);
-  let writes = 0;
+  const sizes: number[] = [];
   const watcher: FSWatcher = watch(stackDir, (_event, file) => {
-    if (file === `${stack}.json`) writes++;
+    if (file === `${stack}.json`) sizes.push(statSync(checkpoint, { throwIfNoEntry: false })?.size ?? 0);
   });
   return {
     checkpoint,
-    checkpointWrites: () => writes,
+    checkpointWrites: () => sizes.length,
+    checkpointPeakBytes: (sinceWrites) => Math.max(0, ...sizes.slice(sinceWrites)),
     close: () => watcher.close(),
     run: async (options) => {
       const plain = Object.entries(options.config ?? {}).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);

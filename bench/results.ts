@@ -53,9 +53,10 @@ export const PhaseResultSchema = z.object({
   cpuMs: PeakRssSchema.optional(),
   /**
    * Under `--engine cli`: how many times the phase wrote the checkpoint (each a rewrite of the
-   * whole file) and its size in bytes when the phase ended.
+   * whole file), its size in bytes when the phase ended, and the largest size seen during the phase
+   * (absent in results from before it was recorded).
    */
-  checkpoint: z.object({ writes: z.number(), bytes: z.number() }).optional(),
+  checkpoint: z.object({ writes: z.number(), bytes: z.number(), peakBytes: z.number().optional() }).optional(),
   /** For a baseline measured on a sample: measured time and the factor applied to it. */
   extrapolated: z.object({ measuredMs: z.number(), sampleCustomers: z.number(), factor: z.number() }).optional(),
   /** Error lines of a failed phase (engine errors, first few). */

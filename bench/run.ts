@@ -250,11 +250,20 @@ const PRECISION_CHANGES: readonly [string, number, Record<string, string>][] = [
   ["a template change", 2, { [`${PROJECT}:templateRevision`]: "1" }],
 ];
 
-/** Runs the product phases through the engine CLI. */
-async function runProduct(flags: BenchFlags, results: BenchResults): Promise<void> {
+/**
+ * Runs the product phases through the engine CLI, into `results.product`, `.figures` and `.previewPrecision`.
+ * `installed`: a program folder already installed by {@link installPackedProgram}, which a caller
+ * running the phases several times (`bench/parallel-study.ts`) packs and installs once.
+ * @throws Error when a phase fails (its result is recorded first).
+ */
+export async function runProduct(
+  flags: BenchFlags,
+  results: Pick<BenchResults, "product" | "figures" | "previewPrecision">,
+  installed?: string,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "webex-bench-"));
   // Before the emulator starts, so a failed install or `stack init` leaves no server running.
-  const program = flags.install === "packed" ? installPackedProgram(dir) : join(REPO_ROOT, "bench", "program");
+  const program = installed ?? (flags.install === "packed" ? installPackedProgram(dir) : join(REPO_ROOT, "bench", "program"));
   const cli = flags.engine === "cli" ? createCliStack(program, STACK, dir) : undefined;
   const emulator = await startEmulator(emulatorOptions(flags));
   const stateFile = cli?.checkpoint ?? join(dir, "state.json");
@@ -290,7 +299,15 @@ async function runProduct(flags: BenchFlags, results: BenchResults): Promise<voi
       apiWindow: await apiWindow(emulator, phaseStart),
       peakRssKb: run.peakRssKb,
       cpuMs: run.cpuMs,
-      ...(cli ? { checkpoint: { writes: cli.checkpointWrites() - writesBefore, bytes: fileBytes(cli.checkpoint) } } : {}),
+      ...(cli
+        ? {
+            checkpoint: {
+              writes: cli.checkpointWrites() - writesBefore,
+              bytes: fileBytes(cli.checkpoint),
+              peakBytes: cli.checkpointPeakBytes(writesBefore),
+            },
+          }
+        : {}),
       errors: run.exitCode === 0 ? [] : errorLines(run),
     };
     log(
