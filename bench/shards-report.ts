@@ -15,7 +15,13 @@ import { PeakRssSchema } from "./results";
 export const REAL_API = { rate: 20, burst: 40, latencyMs: 100, jitterMs: 40, provisioningMs: 5000 } as const;
 
 /** The API's costs of a run, before scaling. */
-export type ApiCosts = { readonly rate: number; readonly burst: number; readonly latencyMs: number; readonly jitterMs: number; readonly provisioningMs: number };
+export type ApiCosts = {
+  readonly rate: number;
+  readonly burst: number;
+  readonly latencyMs: number;
+  readonly jitterMs: number;
+  readonly provisioningMs: number;
+};
 
 /** The emulator's settings and the partner's limit after scaling by `factor`. */
 export type ScaledApi = ApiCosts & {

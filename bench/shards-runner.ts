@@ -66,11 +66,7 @@ export function parseEngineOutputs(stdout: string): Record<string, unknown> {
  * a child process of its own. A stop signal is not passed on (the bench never sends one); an
  * operation still running after `timeoutMs` is killed and fails.
  */
-export function childLocalRunner(options: {
-  readonly stateDir: string;
-  readonly api: ApiTarget;
-  readonly timeoutMs: number;
-}): ShardRunner {
+export function childLocalRunner(options: { readonly stateDir: string; readonly api: ApiTarget; readonly timeoutMs: number }): ShardRunner {
   const base = localRunner({ stateDir: options.stateDir, api: options.api });
   return {
     ...base,
@@ -86,7 +82,10 @@ export function childLocalRunner(options: {
       });
       for (const line of `${r.stdout}\n${r.stderr}`.split("\n")) if (line) job.output(line);
       const ok = r.exitCode === 0;
-      const error = r.killed === "timeout" ? `killed after ${options.timeoutMs} ms` : `${r.stderr}\n${r.stdout}`.split("\n").find((l) => /error/i.test(l));
+      const error =
+        r.killed === "timeout"
+          ? `killed after ${options.timeoutMs} ms`
+          : `${r.stderr}\n${r.stdout}`.split("\n").find((l) => /error/i.test(l));
       return {
         ok,
         changes: parseEngineSummary(r.stdout),
@@ -129,7 +128,9 @@ export function watchStackProcesses(stacks: readonly string[], intervalMs = 200)
           const status = readText(`/proc/${child}/status`);
           const stat = readText(`/proc/${child}/stat`);
           if (status) {
-            const role = classifyProcess(cmdline, stack === undefined);
+            // An exited, unreaped process has an empty command line: it keeps the role it was seen with.
+            const seen = cpu.get(child)?.role;
+            const role = seen !== undefined && seen !== "other" ? seen : classifyProcess(cmdline, stack === undefined);
             const p = peaks.get(own)!;
             p.peakRssKb[role] = Math.max(p.peakRssKb[role], parseStatusField(status, "VmHWM"), parseStatusField(status, "VmRSS"));
             totals.set(own, (totals.get(own) ?? 0) + parseStatusField(status, "VmRSS"));

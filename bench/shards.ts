@@ -42,7 +42,8 @@ export const SHARDS_USAGE = `Usage: npm run bench -- --shards N[,M...] [flags]  
 
   --shards N[,M...]       shard counts to run the catalog over, one configuration each
   --customers C --users U the catalog (default 1000 x 20; the issue's full size is 5000 x 20)
-  --scale F               the API's speed-up: rate limit and burst x F, latency and provisioning / F (default 10)
+  --scale F               the API's speed-up: rate limit x F, latency and provisioning / F (default 2.5:
+                          bench/README.md "Choosing F")
   --rate N --burst N --latency-ms N --jitter-ms N --provisioning-ms N
                           the API before scaling (default 20/s, 40, 100 +- 40 ms, 5000 ms)
   --pool P                shards run at once (default: npm run catalog's, min(N, 4))
@@ -71,7 +72,8 @@ export const ShardsFlagsSchema = z.object({
   shards: counts,
   customers: z.coerce.number().int().min(1).max(10_000).default(1000),
   users: z.coerce.number().int().min(0).max(1000).default(20),
-  scale: z.coerce.number().positive().default(10),
+  // At 2.5 (50 requests/s) the API, not the engines' CPU, bounds a run on 2 cores (bench/README.md "Choosing F").
+  scale: z.coerce.number().positive().default(2.5),
   rate: z.coerce.number().positive().default(REAL_API.rate),
   burst: z.coerce.number().int().min(1).default(REAL_API.burst),
   "latency-ms": z.coerce.number().min(0).default(REAL_API.latencyMs),
@@ -97,7 +99,20 @@ export function parseShardsFlags(argv: readonly string[]): ShardsFlags | undefin
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      ...text(["shards", "customers", "users", "scale", "rate", "burst", "latency-ms", "jitter-ms", "provisioning-ms", "pool", "engine", "unsharded"]),
+      ...text([
+        "shards",
+        "customers",
+        "users",
+        "scale",
+        "rate",
+        "burst",
+        "latency-ms",
+        "jitter-ms",
+        "provisioning-ms",
+        "pool",
+        "engine",
+        "unsharded",
+      ]),
       ...text(["wall-limit-min", "out"]),
       "up-only": { type: "boolean" },
       help: { type: "boolean" },
@@ -348,7 +363,9 @@ export async function shardsMain(argv: readonly string[]): Promise<void> {
   const size = { customers: flags.customers, usersPerCustomer: flags.users };
   try {
     for (const n of flags.shards) {
-      results.configs.push(await runConfig(flags, api, size, n, `${size.customers} × ${size.usersPerCustomer} over ${n} shard${n === 1 ? "" : "s"}`));
+      results.configs.push(
+        await runConfig(flags, api, size, n, `${size.customers} × ${size.usersPerCustomer} over ${n} shard${n === 1 ? "" : "s"}`),
+      );
     }
     for (const u of flags.unsharded) {
       const row = await runConfig(flags, api, u, 1, `${u.customers} × ${u.usersPerCustomer} unsharded (1 shard)`);

@@ -43,8 +43,11 @@ describe("sharded bench: scaling the API", () => {
   it("divides the lower bound of `up` by F exactly", () => {
     const bound = (f: number) => {
       const a = scaleApi(REAL_API, f);
-      return phaseBounds(1000, 20, { minLatencyMs: a.latencyMs - a.jitterMs, provisioningMs: a.provisioningMs, rate: { perSecond: a.rate, burst: a.burst } })[0]!
-        .boundMs;
+      return phaseBounds(1000, 20, {
+        minLatencyMs: a.latencyMs - a.jitterMs,
+        provisioningMs: a.provisioningMs,
+        rate: { perSecond: a.rate, burst: a.burst },
+      })[0]!.boundMs;
     };
     expect(bound(1) / bound(10)).to.be.closeTo(10, 1e-9);
     expect(bound(1) / bound(4)).to.be.closeTo(4, 1e-9);
