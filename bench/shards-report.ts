@@ -83,6 +83,9 @@ export function projectWallMs(p: {
   return { apiMs, cpuMs, wallMs: Math.max(apiMs, cpuMs), bound: apiMs >= cpuMs ? "api" : "cpu" };
 }
 
+/** The issue's full size, which the report projects each run to: 5,000 customers × 20 users. */
+export const PROJECTED = { label: "5,000 × 20", resources: 1 + 5000 + 5000 * 20 } as const;
+
 /** A shard's processes, measured by `bench/shards-runner.ts`. */
 export const StackProcessesSchema = z.object({
   /** Peak RSS per role (KiB, `VmHWM`): engine = the stack operation's root process. */
@@ -152,6 +155,8 @@ export const ShardsResultsSchema = z.object({
     maxRps: z.number(),
   }),
   wallLimitMin: z.number(),
+  /** Cores of the machine (the CPU bound of a projection). */
+  cores: z.number().int(),
   configs: z.array(ConfigRowSchema),
 });
 
@@ -218,6 +223,23 @@ export function renderShardsMarkdown(r: ShardsResults): string {
       `| ${c.label} | ${c.resources} | ${s1(c.up?.wallMs)} ${result(c.up)} | ${c.up && c.upBoundMs > 0 ? `${(c.up.wallMs / c.upBoundMs).toFixed(2)}×` : "–"} | ` +
         `${pct(f.rateShare)} | ${c.up?.rateLimited ?? "–"} | ${mb(f.largestCheckpointBytes)} | ${mbKb(f.largestShardPeakKb)} | ` +
         `${s1(f.engineCpuMs.up)} / ${s1(f.engineCpuMs.destroy)} | ${s1(c.destroy?.wallMs)} ${result(c.destroy)} |`,
+    );
+  }
+  for (const c of r.configs) {
+    const f = configFigures(c);
+    if (f.upCpuMsPerResource === undefined || !c.up) continue;
+    const perResource = c.up.requests / c.resources;
+    const p = projectWallMs({
+      resources: PROJECTED.resources,
+      requests: PROJECTED.resources * perResource,
+      rate: a.rate,
+      cpuMsPerResource: f.upCpuMsPerResource,
+      cores: r.cores,
+    });
+    lines.push(
+      "",
+      `Projection of \`up\` at ${PROJECTED.label} from ${c.label} (${f.upCpuMsPerResource.toFixed(1)} ms CPU and ${perResource.toFixed(2)} requests per resource, ` +
+        `${r.cores} cores, ${a.rate} requests/s): API ${(p.apiMs / 60_000).toFixed(1)} min, CPU ${(p.cpuMs / 60_000).toFixed(1)} min: the ${p.bound === "api" ? "API" : "CPU"} is the bound.`,
     );
   }
   lines.push(

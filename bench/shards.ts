@@ -358,6 +358,7 @@ export async function shardsMain(argv: readonly string[]): Promise<void> {
     engine: flags.engine,
     api,
     wallLimitMin: flags["wall-limit-min"],
+    cores: cpu.length,
     configs: [],
   };
   const size = { customers: flags.customers, usersPerCustomer: flags.users };

@@ -131,12 +131,16 @@ describe("sharded bench: figures", () => {
       engine: "local",
       api: scaleApi(REAL_API, 10),
       wallLimitMin: 15,
+      cores: 2,
       configs: [config, { ...config, label: "unsharded", up: { ...config.up!, ok: false, timedOut: true }, destroy: undefined }],
     };
     const md = renderShardsMarkdown(results);
     expect(md).to.match(/\| 40 × 5 over 2 shards \| 241 \| 2\.0 s ok \| 2\.00× \| 74\.5 % \| 2 \| 5\.00 MB \| 6 MB \|/);
     expect(md).to.match(/\| unsharded \| 241 \| 2\.0 s timed out \|.*\| – not run \|/);
     expect(md).to.include("40 × 5 over 2 shards, `destroy`: 250 requests");
+    // 365 ms of CPU for 241 resources, 300 requests: 5,000 × 20 at 200/s is 10.9 min of API, 1.3 of CPU on 2 cores.
+    expect(md).to.include("Projection of `up` at 5,000 × 20 from 40 × 5 over 2 shards (1.5 ms CPU and 1.24 requests per resource");
+    expect(md).to.match(/API 10\.9 min, CPU 1\.3 min: the API is the bound/);
     const dir = mkdtempSync(join(tmpdir(), "shards-results-"));
     try {
       const paths = writeShardsResults(dir, results);
