@@ -239,7 +239,8 @@ export function renderShardsMarkdown(r: ShardsResults): string {
     lines.push(
       "",
       `Projection of \`up\` at ${PROJECTED.label} from ${c.label} (${f.upCpuMsPerResource.toFixed(1)} ms CPU and ${perResource.toFixed(2)} requests per resource, ` +
-        `${r.cores} cores, ${a.rate} requests/s): API ${(p.apiMs / 60_000).toFixed(1)} min, CPU ${(p.cpuMs / 60_000).toFixed(1)} min: the ${p.bound === "api" ? "API" : "CPU"} is the bound.`,
+        `${r.cores} cores, ${a.rate} requests/s): API ${(p.apiMs / 60_000).toFixed(1)} min, CPU ${(p.cpuMs / 60_000).toFixed(1)} min: the ${p.bound === "api" ? "API" : "CPU"} is the bound ` +
+        "(each stack's start-up counts in its CPU per resource, so a projection from a small run overstates the CPU).",
     );
   }
   lines.push(
