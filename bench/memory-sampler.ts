@@ -40,7 +40,8 @@ export function parseStatusField(status: string, field: "VmRSS" | "VmHWM"): numb
   return m ? Number(m[1]) : 0;
 }
 
-function readText(path: string): string | undefined {
+/** A file of `/proc` as text; `undefined` when the process is gone. */
+export function readText(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
   } catch {
@@ -49,7 +50,7 @@ function readText(path: string): string | undefined {
 }
 
 /** pid → parent pid of every live process. */
-function parentTable(): Map<number, number> {
+export function parentTable(): Map<number, number> {
   const table = new Map<number, number>();
   let entries: string[];
   try {

@@ -36,6 +36,7 @@ import {
 } from "./memory-scale";
 import { renderMarkdown, writeResults, type BenchResults, type PhaseResult, type RequestCounts } from "./results";
 import { comparePrecision, parseChanges, stateIds, writtenChanges } from "./preview-precision";
+import { isShardsRun, shardsMain } from "./shards";
 import { measureState } from "./state-metrics";
 import { generateCatalog } from "./workload";
 
@@ -68,6 +69,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                             from empty, up and a no-change up at 1,101 and 10,000 resources, API costs zero
                             (bench/memory-scale.ts; writes memory-<time>.json and memory-latest.md)
   --memory-sizes CxU,...    the sizes --memory runs (default 100x10,909x10)
+  --shards N[,M...]         instead of the phases above: the catalog as N shard stacks run by \`npm run catalog\`'s
+                            pool against one scaled emulator (bench/shards.ts; \`--shards 1 --help\` lists its flags)
   --phase-timeout-min N     kill a phase's engine run after N minutes (default 15; the real CLI's
                             100 x 10 up needs more)
   --baseline-customers N    customers the sequential baseline runs (scaled linearly; default 10)
@@ -494,6 +497,8 @@ export function judgeTargets(r: BenchResults): BenchResults["targets"] {
 }
 
 async function main(): Promise<void> {
+  // The sharded bench has flags of its own (bench/shards.ts).
+  if (isShardsRun(process.argv.slice(2))) return shardsMain(process.argv.slice(2));
   const flags = parseBenchFlags(process.argv.slice(2));
   if (flags === undefined) {
     process.stdout.write(USAGE);

@@ -115,20 +115,23 @@ export type CatalogDeps = {
   readonly passphrase: string;
   /** How often the running shards' lines are printed. */
   readonly progressMs?: number;
+  /** The engine to run stacks on, in place of the one `args.engine` picks (the sharded bench measures each stack's processes). */
+  readonly runner?: ShardRunner;
 };
 
 /** Runs the command; resolves to the exit code (0 all stacks ok, 1 a stack failed, 2 refused, 3 moves pending with --plan). */
 export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<number> {
-  const cli = args.engine === "local" ? undefined : findCli();
-  if (args.engine === "cli" && !cli?.found) {
+  const cli = args.engine === "local" || deps.runner ? undefined : findCli();
+  if (args.engine === "cli" && !deps.runner && !cli?.found) {
     deps.print(`npm run catalog: --engine cli: ${cli && !cli.found ? cli.reason : "no CLI"}`);
     return 2;
   }
   const env: Record<string, string> = args.allowDeletes ? { [ALLOW_DELETES_ENV]: "true" } : {};
   const runner =
-    cli?.found === true
+    deps.runner ??
+    (cli?.found === true
       ? cliRunner({ stateDir: deps.stateDir, cliDir: CLI_DIR, binDir: cli.binDir, passphrase: deps.passphrase, api: deps.api, env })
-      : localRunner({ stateDir: deps.stateDir, api: deps.api, env });
+      : localRunner({ stateDir: deps.stateDir, api: deps.api, env }));
   const catalog = await loadCatalog(args.catalogFile, packageRules());
   const problems = shardProblems(catalog, args.shards);
   if (problems.length > 0) {
