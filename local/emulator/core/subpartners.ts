@@ -8,6 +8,8 @@ import { fail } from "./catalog";
 import type { HandlerInput, HandlerResult } from "./context";
 import { paginate } from "./paging";
 import type { CustomerRecord, State } from "./state";
+import { CUSTOMERS_BY_OWNER } from "./indexes";
+import { countOf, sizeOf } from "./table";
 
 /** Path of the sub-partners collection. */
 export const SUB_PARTNERS_PATH = "/v1/wholesale/subPartners";
@@ -41,6 +43,8 @@ function owned(c: CustomerRecord, subPartnerOrgId: string | undefined): boolean 
 
 /** The state as the acting (sub-)partner sees it: only its own customers (subscribers follow their customer). */
 export function scopedView(state: State, subPartnerOrgId: string | undefined): State {
+  // the usual case, one owner for every customer: the view is the state itself (no copy per request)
+  if (countOf(state.customers, CUSTOMERS_BY_OWNER, subPartnerOrgId ?? "") === sizeOf(state.customers)) return state;
   const customers: Record<string, CustomerRecord> = {};
   for (const [id, c] of Object.entries(state.customers)) if (owned(c, subPartnerOrgId)) customers[id] = c;
   return { ...state, customers };
@@ -53,6 +57,8 @@ export function scopedView(state: State, subPartnerOrgId: string | undefined): S
  */
 export function unscope(full: State, view: State, result: State, subPartnerOrgId: string | undefined): State {
   if (result === view) return full;
+  // the view was the whole state and the handler created nothing that needs stamping
+  if (view === full && subPartnerOrgId === undefined) return result;
   const customers: Record<string, CustomerRecord> = {};
   for (const [id, c] of Object.entries(full.customers)) if (!owned(c, subPartnerOrgId)) customers[id] = c;
   for (const [id, c] of Object.entries(result.customers)) {
