@@ -185,7 +185,14 @@ export function listLocations(h: HandlerInput): HandlerResult {
   const orgId = h.query.get("orgId");
   const name = h.query.get("name")?.toLowerCase();
   const id = h.query.get("id");
-  const matches = allLocations(h.state, h.now).filter(
+  // with orgId (as the provider always sends it), only that org's customer is read, not every org
+  const candidates =
+    orgId !== null
+      ? lookup(h.state.customers, CUSTOMERS_BY_ORG, orgId)
+          .filter(hasOrg)
+          .flatMap((c) => locationsOfCustomer(h.state, c, h.now))
+      : allLocations(h.state, h.now);
+  const matches = candidates.filter(
     (l) =>
       (orgId === null || l.orgId === orgId) && (name === undefined || l.name.toLowerCase().includes(name)) && (id === null || l.id === id),
   );
