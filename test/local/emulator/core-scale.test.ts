@@ -114,22 +114,24 @@ class ReadCounter {
     return out;
   }
 
-  /** The state with every customer and subscriber counted. */
+  /** The state with every customer, subscriber and location counted. */
   countAll(state: State): State {
     let customers = state.customers;
     for (const [id, c] of Object.entries(state.customers)) customers = putRecord(customers, id, this.wrap(c));
     let subscribers = state.subscribers;
     for (const [id, s] of Object.entries(state.subscribers)) subscribers = putRecord(subscribers, id, this.wrap(s));
-    return { ...state, customers, subscribers };
+    let locations = state.locations;
+    for (const [id, l] of Object.entries(state.locations)) locations = putRecord(locations, id, this.wrap(l));
+    return { ...state, customers, subscribers, locations };
   }
 }
 
 describe("emulator core: the cost of a request does not grow with the store", () => {
   /** Record reads of the provider's requests on a store of `size` subscribers (20 per customer). */
-  function readsAt(size: number, requests: (w: World, customerId: string) => void): number {
+  function readsAt(size: number, requests: (w: World, customerId: string) => void, sites = false): number {
     const counter = new ReadCounter();
     const w = new World();
-    w.state = counter.countAll(seededState(size, TOKEN));
+    w.state = counter.countAll(seededState(size, TOKEN, sites));
     w.now = Date.now();
     const customerIds = Object.keys(w.state.customers);
     // first use builds each index once (one pass): that is not a per-request cost
@@ -153,6 +155,24 @@ describe("emulator core: the cost of a request does not grow with the store", ()
     const small = readsAt(200, createPath);
     const large = readsAt(4000, createPath);
     expect(small).to.be.greaterThan(0); // the counter sees the records the requests read
+    expect(large).to.equal(small);
+  });
+
+  it("with a site per customer, listing an org's locations and adding a number read as many records at 4,000 subscribers as at 200", () => {
+    let added = 0;
+    const sitePath = (w: World, customerId: string): void => {
+      const orgId = w.state.customers[customerId]?.orgId ?? "";
+      const q = `orgId=${encodeURIComponent(orgId)}`;
+      const listed = w.ok(w.call("GET", "/v1/locations", undefined, { query: q }), 200) as { items: { id: string }[] };
+      expect(listed.items).to.have.length(2);
+      const site = listed.items[1]?.id ?? "";
+      const body = { phoneNumbers: [`+1${3_000_000_000 + added++}`] };
+      w.ok(w.call("POST", `/v1/telephony/config/locations/${encodeURIComponent(site)}/numbers`, body, { query: q }), 200);
+      createPath(w, customerId);
+    };
+    const small = readsAt(200, sitePath, true);
+    const large = readsAt(4000, sitePath, true);
+    expect(small).to.be.greaterThan(0);
     expect(large).to.equal(small);
   });
 
