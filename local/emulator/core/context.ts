@@ -34,6 +34,8 @@ export interface HandlerInput {
   readonly path: string;
   /** A forced asynchronous outcome for customer writes. */
   readonly scenario?: AsyncScenario;
+  /** The sub-partner the request acts for (`onBehalfOfSubPartnerOrgId`); absent for the partner. */
+  readonly subPartnerOrgId?: string;
 }
 
 /** A handler's answer. `state` is the input state object itself when nothing changed. */

@@ -152,6 +152,8 @@ export function createCustomer(h: HandlerInput): HandlerResult {
   const adminPackage = adminPackageOf(body.packages);
   const record: CustomerRecord = {
     id,
+    // the sub-partner it is created for owns it: only that sub-partner sees it from now on
+    ...(h.subPartnerOrgId !== undefined ? { subPartnerOrgId: h.subPartnerOrgId } : {}),
     externalId: body.externalId,
     orgId,
     attachedOrg: body.orgId !== undefined,

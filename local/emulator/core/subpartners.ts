@@ -5,7 +5,7 @@
  * wrong `webex:subPartnerOrgId` fails on the emulator as it does on the real API.
  */
 import { fail } from "./catalog";
-import type { HandlerInput, HandlerResult } from "./context";
+import { type HandlerInput, type HandlerResult, putRecord } from "./context";
 import { paginate } from "./paging";
 import type { CustomerRecord, State } from "./state";
 import { CUSTOMERS_BY_OWNER } from "./indexes";
@@ -51,20 +51,17 @@ export function scopedView(state: State, subPartnerOrgId: string | undefined): S
 }
 
 /**
- * Puts a handler's result on the view back into the whole state: the hidden customers return, and a
- * customer the handler created is stamped with the sub-partner it was created for. Returns `full`
- * itself when the handler changed nothing.
+ * Puts a handler's result on the view back into the whole state: the customers the view hid
+ * return. (A customer the handler created already names its sub-partner: `createCustomer` stamps
+ * it.) Returns `full` itself when the handler changed nothing, and the result itself when the view
+ * hid nothing.
  */
-export function unscope(full: State, view: State, result: State, subPartnerOrgId: string | undefined): State {
+export function unscope(full: State, view: State, result: State): State {
   if (result === view) return full;
-  // the view was the whole state and the handler created nothing that needs stamping
-  if (view === full && subPartnerOrgId === undefined) return result;
-  const customers: Record<string, CustomerRecord> = {};
-  for (const [id, c] of Object.entries(full.customers)) if (!owned(c, subPartnerOrgId)) customers[id] = c;
-  for (const [id, c] of Object.entries(result.customers)) {
-    const isNew = !Object.prototype.hasOwnProperty.call(full.customers, id);
-    customers[id] = isNew && subPartnerOrgId !== undefined ? { ...c, subPartnerOrgId } : c;
-  }
+  if (view === full) return result;
+  let customers = result.customers;
+  for (const [id, c] of Object.entries(full.customers))
+    if (!Object.prototype.hasOwnProperty.call(view.customers, id)) customers = putRecord(customers, id, c);
   return { ...result, customers };
 }
 
