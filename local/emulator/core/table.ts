@@ -43,12 +43,11 @@ interface Link<T> {
 interface Family<T> {
   readonly data: Map<string, T>;
   readonly indexes: Map<IndexDef<T>, Map<string, Set<string>>>;
-  current: Version<T>;
 }
 
 interface Version<T> {
   readonly family: Family<T>;
-  /** Undefined on the current version. */
+  /** Undefined on the version the `Map` holds now (exactly one per family). */
   link: Link<T> | undefined;
   facade: Readonly<Record<string, T>> | undefined;
 }
@@ -78,17 +77,17 @@ function apply<T>(family: Family<T>, key: string, value: Slot<T>): Slot<T> {
   const had = family.data.has(key);
   const old: Slot<T> = had ? (family.data.get(key) as T) : ABSENT;
   for (const [def, entries] of family.indexes) {
-    const before = old === ABSENT ? [] : def.keys(old);
-    const after = value === ABSENT ? [] : def.keys(value);
+    const before = new Set(old === ABSENT ? [] : def.keys(old));
+    const after = new Set(value === ABSENT ? [] : def.keys(value));
     // only changed keys move, so an unchanged record keeps its place in each index's order
     removeKeys(
       entries,
-      before.filter((k) => !after.includes(k)),
+      [...before].filter((k) => !after.has(k)),
       key,
     );
     addKeys(
       entries,
-      after.filter((k) => !before.includes(k)),
+      [...after].filter((k) => !before.has(k)),
       key,
     );
   }
@@ -109,7 +108,6 @@ function reroot<T>(v: Version<T>): void {
     const previous = apply(at.family, link.key, link.value);
     link.to.link = { key: link.key, value: previous, to: at };
     at.link = undefined;
-    at.family.current = at;
   }
 }
 
@@ -157,6 +155,7 @@ function plainCopy(target: object): Record<string, unknown> {
   return Object.fromEntries(current(target));
 }
 
+/** The `Map`, holding the records of the facade's version. */
 function current(target: object): Map<string, unknown> {
   const v = versionOfTarget.get(target) as Version<unknown>;
   reroot(v);
@@ -181,21 +180,10 @@ function facadeOf<T>(v: Version<T>): Readonly<Record<string, T>> {
 function versionOf<T>(collection: Readonly<Record<string, T>>): Version<T> {
   const known = (versionOfFacade.get(collection) ?? adopted.get(collection)) as Version<T> | undefined;
   if (known !== undefined) return known;
-  const family: Family<T> = { data: new Map(Object.entries(collection)), indexes: new Map(), current: undefined as never };
+  const family: Family<T> = { data: new Map(Object.entries(collection)), indexes: new Map() };
   const v: Version<T> = { family, link: undefined, facade: undefined };
-  family.current = v;
   adopted.set(collection, v as Version<unknown>);
   return v;
-}
-
-/** True when `collection` is a persistent collection (not a plain object). */
-export function isTable(collection: object): boolean {
-  return versionOfFacade.has(collection);
-}
-
-/** The collection as a persistent one (itself when it already is): what a state loaded from JSON is turned into. */
-export function toTable<T>(collection: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
-  return facadeOf(versionOf(collection));
 }
 
 function write<T>(collection: Readonly<Record<string, T>>, key: string, value: Slot<T>): Readonly<Record<string, T>> {
@@ -205,7 +193,6 @@ function write<T>(collection: Readonly<Record<string, T>>, key: string, value: S
   const next: Version<T> = { family, link: undefined, facade: undefined };
   const previous = apply(family, key, value);
   v.link = { key, value: previous, to: next };
-  family.current = next;
   return facadeOf(next);
 }
 
