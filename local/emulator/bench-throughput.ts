@@ -27,7 +27,7 @@ export interface ThroughputResult {
 }
 
 /** User + system CPU time of a process in ms, from `/proc/<pid>/stat` (Linux); undefined elsewhere. */
-function cpuMs(pid: number | undefined): number | undefined {
+export function cpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
@@ -56,7 +56,15 @@ function startChild(): Promise<{ url: string; token: string; pid: number | undef
   });
 }
 
-function call(agent: Agent, url: string, method: string, token: string, body?: unknown): Promise<{ status: number; text: string }> {
+/** One HTTP request on a keep-alive agent; `token` "" sends no `Authorization`. */
+export function call(
+  agent: Agent,
+  url: string,
+  method: string,
+  token: string,
+  body?: unknown,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
@@ -64,7 +72,11 @@ function call(agent: Agent, url: string, method: string, token: string, body?: u
       {
         method,
         agent,
-        headers: { Authorization: `Bearer ${token}`, ...(payload !== undefined ? { "Content-Type": "application/json" } : {}) },
+        headers: {
+          ...(token !== "" ? { Authorization: `Bearer ${token}` } : {}),
+          ...(payload !== undefined ? { "Content-Type": "application/json" } : {}),
+          ...extraHeaders,
+        },
       },
       (res) => {
         let text = "";

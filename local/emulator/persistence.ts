@@ -83,6 +83,7 @@ export class StatePersister {
         // leave the temporary behind; a SIGKILL's is removed by the next persister of the file.
         const onExit = () => rmSync(tmp, { force: true });
         process.once("exit", onExit);
+        const started = Date.now();
         try {
           await writeFile(tmp, JSON.stringify(state), "utf8");
           await rename(tmp, this.file);
@@ -94,6 +95,11 @@ export class StatePersister {
         } finally {
           process.off("exit", onExit);
         }
+        // A big state takes long to write: pause WRITE_PAUSE_FACTOR times as long before the next
+        // one, so writing takes at most 1/(factor+1) of the time under a steady stream of changes
+        // and its cost per request stays flat as the state grows (the latest state is still written).
+        const took = Date.now() - started;
+        if (this.pending !== undefined && took > this.debounceMs) await sleep(took * WRITE_PAUSE_FACTOR);
       }
     };
     this.writing = run().finally(() => {
@@ -101,6 +107,13 @@ export class StatePersister {
     });
     return this.writing;
   }
+}
+
+/** How many times a write's duration to wait before the next write (see `drain`). */
+const WRITE_PAUSE_FACTOR = 4;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The temporary file a process writes before renaming it over `file`. */

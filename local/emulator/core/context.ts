@@ -7,6 +7,7 @@ import { fail, RuleFailure, violation } from "./catalog";
 import { Rng } from "./random";
 import { formatPath } from "./schemas";
 import type { CustomerRecord, State } from "./state";
+import { recordOf } from "./table";
 
 /** Scenarios that change the outcome of an asynchronous customer write. */
 export type AsyncScenario = "provisioned_with_errors" | "error";
@@ -33,6 +34,8 @@ export interface HandlerInput {
   readonly path: string;
   /** A forced asynchronous outcome for customer writes. */
   readonly scenario?: AsyncScenario;
+  /** The sub-partner the request acts for (`onBehalfOfSubPartnerOrgId`); absent for the partner. */
+  readonly subPartnerOrgId?: string;
 }
 
 /** A handler's answer. `state` is the input state object itself when nothing changed. */
@@ -67,7 +70,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix 
 
 /** The customer with that id, or a 404 (1404). A customer whose deletion completed is gone. */
 export function requireCustomer(state: State, id: string, what = "customer"): CustomerRecord {
-  const c = Object.prototype.hasOwnProperty.call(state.customers, id) ? state.customers[id] : undefined;
+  const c = recordOf(state.customers, id);
   if (c === undefined) fail(1404, `No ${what} with id ${id}.`);
   return c;
 }
@@ -85,17 +88,8 @@ export function requireNotBusy(customer: CustomerRecord, now: number): void {
   fail(1423, `Customer ${customer.id} is ${customer.status}; retry in ${seconds} s.`, { "Retry-After": String(seconds) });
 }
 
-/** Replaces one record of a collection without touching the input (copy-on-write). */
-export function putRecord<T>(collection: Readonly<Record<string, T>>, id: string, value: T): Record<string, T> {
-  return { ...collection, [id]: value };
-}
-
-/** Removes records of a collection without touching the input. */
-export function withoutRecords<T>(collection: Readonly<Record<string, T>>, ids: ReadonlySet<string>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(collection)) if (!ids.has(k)) out[k] = v;
-  return out;
-}
+/** Writes to collections: O(1) persistent maps with indexes (`table.ts`), re-exported for the handlers. */
+export { putRecord, withoutRecords } from "./table";
 
 /** `new Date(ms).toISOString()`, the wire form of times. */
 export function iso(ms: number): string {

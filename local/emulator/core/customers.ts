@@ -19,6 +19,8 @@ import { webexId } from "./random";
 import { limitViolations, normaliseLimits, packageListViolations } from "./rules";
 import { CustomerCreateSchema, CustomerUpdateSchema, CustomerValidateSchema } from "./schemas";
 import { type CustomerRecord, type Outcome, type State, type TemplateRecord, subscriptionMaximum } from "./state";
+import { CUSTOMERS_BY_ATTACHED_ORG, CUSTOMERS_BY_EXTERNAL_ID, CUSTOMERS_BY_ORG, SUBSCRIBERS_BY_PACKAGE } from "./indexes";
+import { countOf, lookup } from "./table";
 
 /** Path of the customers collection. */
 export const CUSTOMERS_PATH = "/v1/wholesale/customers";
@@ -60,7 +62,7 @@ function templateByProvisioningId(state: State, provisioningId: string): Templat
 
 /** The customer (other than `exceptId`) using this externalId, if any. */
 function customerByExternalId(state: State, externalId: string, exceptId?: string): CustomerRecord | undefined {
-  return Object.values(state.customers).find((c) => c.externalId === externalId && c.id !== exceptId);
+  return lookup(state.customers, CUSTOMERS_BY_EXTERNAL_ID, externalId).find((c) => c.id !== exceptId);
 }
 
 /** Throws when there is any violation; 400s are reported before 409s. */
@@ -109,7 +111,7 @@ function checkCreate(
       problems.push(violation(1001, `orgId: no existing Webex org ${body.orgId} is visible to this partner`));
     } else {
       migrating = org.migratingFromBroadWorks;
-      const holder = Object.values(state.customers).find((c) => c.attachedOrg && c.orgId === body.orgId);
+      const holder = lookup(state.customers, CUSTOMERS_BY_ATTACHED_ORG, body.orgId)[0];
       if (holder !== undefined) problems.push(violation(1001, `orgId: org ${body.orgId} is already attached to customer ${holder.id}`));
     }
   } else if (mode === "create" && body.customerInfo === undefined) {
@@ -150,6 +152,8 @@ export function createCustomer(h: HandlerInput): HandlerResult {
   const adminPackage = adminPackageOf(body.packages);
   const record: CustomerRecord = {
     id,
+    // the sub-partner it is created for owns it: only that sub-partner sees it from now on
+    ...(h.subPartnerOrgId !== undefined ? { subPartnerOrgId: h.subPartnerOrgId } : {}),
     externalId: body.externalId,
     orgId,
     attachedOrg: body.orgId !== undefined,
@@ -229,7 +233,14 @@ export function listCustomers(h: HandlerInput): HandlerResult {
   const externalId = h.query.get("externalId");
   const orgId = h.query.get("orgId");
   const statuses = h.query.getAll("status").flatMap((v) => v.split(",").map((s) => s.trim()));
-  const matches = Object.values(h.state.customers).filter((c) => {
+  // the provider's lookup by externalId (and a lookup by org) reads its matches only, not every customer
+  const candidates =
+    externalId !== null
+      ? lookup(h.state.customers, CUSTOMERS_BY_EXTERNAL_ID, externalId)
+      : orgId !== null
+        ? lookup(h.state.customers, CUSTOMERS_BY_ORG, orgId)
+        : Object.values(h.state.customers);
+  const matches = candidates.filter((c) => {
     const view = customerView(c);
     return (
       (externalId === null || c.externalId === externalId) &&
@@ -284,7 +295,7 @@ export function updateCustomer(h: HandlerInput): HandlerResult {
 
   const removed = current.packages.filter((p) => !body.packages.includes(p));
   const inUse = removed
-    .map((p) => ({ p, n: Object.values(h.state.subscribers).filter((s) => s.customerId === current.id && s.packages.includes(p)).length }))
+    .map((p) => ({ p, n: countOf(h.state.subscribers, SUBSCRIBERS_BY_PACKAGE, `${current.id}\n${p}`) }))
     .filter((x) => x.n > 0);
   throwIfAny(
     inUse.map(({ p, n }) =>

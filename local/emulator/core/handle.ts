@@ -110,13 +110,14 @@ export function handle(state: State, request: CoreRequest, ctx: CoreContext): Co
       baseUrl: request.baseUrl,
       path: request.path,
       ...(request.scenario !== undefined ? { scenario: request.scenario } : {}),
+      ...(subPartner !== undefined ? { subPartnerOrgId: subPartner } : {}),
     });
     const response: ApiResponse = {
       status: result.status,
       headers: result.headers ?? {},
       ...(result.body !== undefined ? { body: result.body } : {}),
     };
-    return { state: keepSeed(unscope(settled, view, result.state, subPartner)), response: withTracking(response, trackingId), route };
+    return { state: keepSeed(unscope(settled, view, result.state)), response: withTracking(response, trackingId), route };
   } catch (e) {
     if (!(e instanceof RuleFailure)) throw e;
     // a failed request changes nothing but the lifecycle (settle is time, not the request)

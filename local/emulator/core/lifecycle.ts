@@ -5,6 +5,8 @@
  */
 import { putRecord, withoutRecords } from "./context";
 import type { CustomerRecord, Outcome, State } from "./state";
+import { LOCATIONS_BY_CUSTOMER, SUBSCRIBERS_BY_CUSTOMER } from "./indexes";
+import { lookup, recordOf } from "./table";
 
 /** Asynchronous error code of a package that failed (the reference's example code). */
 export const PACKAGE_ERROR_CODE = 2560;
@@ -68,7 +70,7 @@ export function completeWrite(c: CustomerRecord, outcome: Outcome, at: number): 
 export function settle(state: State, now: number): State {
   if (state.inFlight.length === 0) return state;
   const due = state.inFlight.filter((id) => {
-    const t = state.customers[id]?.transition;
+    const t = recordOf(state.customers, id)?.transition;
     return t === undefined || t.dueAt <= now;
   });
   if (due.length === 0) return state;
@@ -77,7 +79,7 @@ export function settle(state: State, now: number): State {
   let locations = state.locations;
   const gone = new Set<string>();
   for (const id of due) {
-    const c = customers[id];
+    const c = recordOf(customers, id);
     const t = c?.transition;
     if (c === undefined || t === undefined) continue;
     if (t.kind === "deleting") {
@@ -88,18 +90,10 @@ export function settle(state: State, now: number): State {
   }
   if (gone.size > 0) {
     customers = withoutRecords(customers, gone);
-    const orphans = new Set(
-      Object.values(subscribers)
-        .filter((s) => gone.has(s.customerId))
-        .map((s) => s.id),
-    );
+    const orphans = new Set([...gone].flatMap((id) => lookup(subscribers, SUBSCRIBERS_BY_CUSTOMER, id).map((s) => s.id)));
     if (orphans.size > 0) subscribers = withoutRecords(subscribers, orphans);
     // the org's locations (and their numbers) go with the customer
-    const sites = new Set(
-      Object.values(locations)
-        .filter((l) => gone.has(l.customerId))
-        .map((l) => l.id),
-    );
+    const sites = new Set([...gone].flatMap((id) => lookup(locations, LOCATIONS_BY_CUSTOMER, id).map((l) => l.id)));
     if (sites.size > 0) locations = withoutRecords(locations, sites);
   }
   const dueSet = new Set(due);

@@ -15,6 +15,8 @@ import { paginate } from "./paging";
 import { webexId } from "./random";
 import { EnableCallingSchema, LocationCreateSchema, LocationUpdateSchema } from "./schemas";
 import type { CustomerRecord, LocationRecord, State } from "./state";
+import { CUSTOMERS_BY_HEADQUARTERS, CUSTOMERS_BY_ORG, LOCATIONS_BY_CUSTOMER } from "./indexes";
+import { lookup, recordOf } from "./table";
 
 /** Path of the locations collection. */
 export const LOCATIONS_PATH = "/v1/locations";
@@ -69,16 +71,14 @@ export function isBeingDisabled(loc: LocationRecord, now: number): boolean {
 
 /** A location of this customer by id (stored or its headquarters), at `now`; O(1) for subscribers. */
 export function customerLocation(state: State, customer: CustomerRecord, id: string, now: number): LocationRecord | undefined {
-  const stored = Object.prototype.hasOwnProperty.call(state.locations, id) ? state.locations[id] : undefined;
+  const stored = recordOf(state.locations, id);
   if (stored !== undefined) return stored.customerId === customer.id ? effectiveLocation(stored, now) : undefined;
   return customer.headquarters?.id === id ? headquartersRecord(customer) : undefined;
 }
 
 /** Every location of one customer's org: its headquarters first, then the others by creation. */
 export function locationsOfCustomer(state: State, customer: CustomerRecord, now: number): LocationRecord[] {
-  const stored = Object.values(state.locations)
-    .filter((l) => l.customerId === customer.id)
-    .map((l) => effectiveLocation(l, now));
+  const stored = lookup(state.locations, LOCATIONS_BY_CUSTOMER, customer.id).map((l) => effectiveLocation(l, now));
   const hqId = customer.headquarters?.id;
   const hq = hqId !== undefined && !stored.some((l) => l.id === hqId) ? headquartersRecord(customer) : undefined;
   return [...(hq !== undefined ? [hq] : []), ...stored.sort((a, b) => a.created - b.created)];
@@ -103,18 +103,9 @@ function allLocations(state: State, now: number): LocationRecord[] {
   return out;
 }
 
-/** Customers with an org, by org id, per customers object (copy-on-write: a write makes a new one). */
-const orgIndexes = new WeakMap<State["customers"], Map<string, CustomerRecord>>();
-
-/** The customer whose org is `orgId`, found through an index built once per customers object. */
+/** The customer whose org is `orgId` and exists (the last such, should a fixture plant two). */
 function customerOfOrg(state: State, orgId: string): CustomerRecord | undefined {
-  let index = orgIndexes.get(state.customers);
-  if (index === undefined) {
-    index = new Map();
-    for (const c of Object.values(state.customers)) if (hasOrg(c)) index.set(c.orgId, c);
-    orgIndexes.set(state.customers, index);
-  }
-  return index.get(orgId);
+  return lookup(state.customers, CUSTOMERS_BY_ORG, orgId).filter(hasOrg).at(-1);
 }
 
 /** The customer whose org is `orgId` (the `orgId` query parameter), or a 1001/1404 failure. */
@@ -139,9 +130,9 @@ export function requireOrgWritable(customer: CustomerRecord, now: number): void 
  */
 export function requireLocation(h: HandlerInput, id = h.params["id"] ?? ""): { location: LocationRecord; customer: CustomerRecord } {
   const orgId = h.query.get("orgId");
-  const stored = Object.prototype.hasOwnProperty.call(h.state.locations, id) ? h.state.locations[id] : undefined;
+  const stored = recordOf(h.state.locations, id);
   const customer =
-    stored !== undefined ? h.state.customers[stored.customerId] : Object.values(h.state.customers).find((c) => c.headquarters?.id === id);
+    stored !== undefined ? recordOf(h.state.customers, stored.customerId) : lookup(h.state.customers, CUSTOMERS_BY_HEADQUARTERS, id)[0];
   const location = hasOrg(customer) ? customerLocation(h.state, customer, id, h.now) : undefined;
   if (location === undefined || customer === undefined || (orgId !== null && orgId !== "" && orgId !== location.orgId)) {
     fail(1404, `No location with id ${id}${orgId !== null && orgId !== "" ? ` in organization ${orgId}` : ""}.`);
@@ -194,7 +185,14 @@ export function listLocations(h: HandlerInput): HandlerResult {
   const orgId = h.query.get("orgId");
   const name = h.query.get("name")?.toLowerCase();
   const id = h.query.get("id");
-  const matches = allLocations(h.state, h.now).filter(
+  // with orgId (as the provider always sends it), only that org's customer is read, not every org
+  const candidates =
+    orgId !== null
+      ? lookup(h.state.customers, CUSTOMERS_BY_ORG, orgId)
+          .filter(hasOrg)
+          .flatMap((c) => locationsOfCustomer(h.state, c, h.now))
+      : allLocations(h.state, h.now);
+  const matches = candidates.filter(
     (l) =>
       (orgId === null || l.orgId === orgId) && (name === undefined || l.name.toLowerCase().includes(name)) && (id === null || l.id === id),
   );

@@ -23,12 +23,14 @@ import type { Rng } from "./random";
 import { type NumberOperation, numberViolations } from "./rules";
 import { E164Schema, NumbersActivateSchema, NumbersAddSchema, NumbersRemoveSchema, NumbersValidateSchema } from "./schemas";
 import type { CustomerRecord, LocationRecord, NumberRecord, State, SubscriberRecord } from "./state";
+import { LOCATIONS_BY_NUMBER, SUBSCRIBERS_BY_CUSTOMER } from "./indexes";
+import { countOf, lookup } from "./table";
 
 /** The customer's subscribers by the number they hold. */
 function holders(state: State, customerId: string): Map<string, SubscriberRecord> {
   const out = new Map<string, SubscriberRecord>();
-  for (const s of Object.values(state.subscribers)) {
-    if (s.customerId === customerId && s.primaryPhoneNumber !== undefined) out.set(s.primaryPhoneNumber, s);
+  for (const s of lookup(state.subscribers, SUBSCRIBERS_BY_CUSTOMER, customerId)) {
+    if (s.primaryPhoneNumber !== undefined) out.set(s.primaryPhoneNumber, s);
   }
   return out;
 }
@@ -40,14 +42,15 @@ function ownerLabel(s: SubscriberRecord): string {
 }
 
 /**
- * Where each of `wanted` already is, across every org, in one pass over the inventories:
+ * Where each of `wanted` already is, across every org, through the index of numbers:
  * "location X (id) of this organization", or "another organization's inventory" (another org's
  * location is not named). Numbers in no inventory are absent from the answer.
  */
 function whereAre(state: State, orgId: string, now: number, wanted: readonly string[]): Map<string, string> {
   const looking = new Set(wanted);
   const found = new Map<string, string>();
-  for (const stored of Object.values(state.locations)) {
+  const stores = new Set(wanted.flatMap((n) => lookup(state.locations, LOCATIONS_BY_NUMBER, n)));
+  for (const stored of stores) {
     const l = stored.disabling === undefined ? stored : effectiveLocation(stored, now);
     for (const n of l.numbers) {
       if (!looking.has(n.phoneNumber)) continue;
@@ -267,11 +270,11 @@ export const PROVIDER_NUMBER_COUNT = 5;
  * range, drawn from the PRNG and free in every inventory.
  */
 export function providerNumbers(state: State, rng: Rng, count = PROVIDER_NUMBER_COUNT): NumberRecord[] {
-  const taken = new Set(Object.values(state.locations).flatMap((l) => l.numbers.map((n) => n.phoneNumber)));
+  const taken = new Set<string>();
   const out: NumberRecord[] = [];
   while (out.length < count) {
     const phoneNumber = `+1212555${String(rng.nextUint32() % 10_000).padStart(4, "0")}`;
-    if (taken.has(phoneNumber)) continue;
+    if (taken.has(phoneNumber) || countOf(state.locations, LOCATIONS_BY_NUMBER, phoneNumber) > 0) continue;
     taken.add(phoneNumber);
     out.push({ phoneNumber, state: "ACTIVE", numberType: "DID", numberUsageType: "NONE", fromProvider: true });
   }

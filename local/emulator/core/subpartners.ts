@@ -5,9 +5,11 @@
  * wrong `webex:subPartnerOrgId` fails on the emulator as it does on the real API.
  */
 import { fail } from "./catalog";
-import type { HandlerInput, HandlerResult } from "./context";
+import { type HandlerInput, type HandlerResult, putRecord } from "./context";
 import { paginate } from "./paging";
 import type { CustomerRecord, State } from "./state";
+import { CUSTOMERS_BY_OWNER } from "./indexes";
+import { countOf, sizeOf } from "./table";
 
 /** Path of the sub-partners collection. */
 export const SUB_PARTNERS_PATH = "/v1/wholesale/subPartners";
@@ -41,24 +43,25 @@ function owned(c: CustomerRecord, subPartnerOrgId: string | undefined): boolean 
 
 /** The state as the acting (sub-)partner sees it: only its own customers (subscribers follow their customer). */
 export function scopedView(state: State, subPartnerOrgId: string | undefined): State {
+  // the usual case, one owner for every customer: the view is the state itself (no copy per request)
+  if (countOf(state.customers, CUSTOMERS_BY_OWNER, subPartnerOrgId ?? "") === sizeOf(state.customers)) return state;
   const customers: Record<string, CustomerRecord> = {};
   for (const [id, c] of Object.entries(state.customers)) if (owned(c, subPartnerOrgId)) customers[id] = c;
   return { ...state, customers };
 }
 
 /**
- * Puts a handler's result on the view back into the whole state: the hidden customers return, and a
- * customer the handler created is stamped with the sub-partner it was created for. Returns `full`
- * itself when the handler changed nothing.
+ * Puts a handler's result on the view back into the whole state: the customers the view hid
+ * return. (A customer the handler created already names its sub-partner: `createCustomer` stamps
+ * it.) Returns `full` itself when the handler changed nothing, and the result itself when the view
+ * hid nothing.
  */
-export function unscope(full: State, view: State, result: State, subPartnerOrgId: string | undefined): State {
+export function unscope(full: State, view: State, result: State): State {
   if (result === view) return full;
-  const customers: Record<string, CustomerRecord> = {};
-  for (const [id, c] of Object.entries(full.customers)) if (!owned(c, subPartnerOrgId)) customers[id] = c;
-  for (const [id, c] of Object.entries(result.customers)) {
-    const isNew = !Object.prototype.hasOwnProperty.call(full.customers, id);
-    customers[id] = isNew && subPartnerOrgId !== undefined ? { ...c, subPartnerOrgId } : c;
-  }
+  if (view === full) return result;
+  let customers = result.customers;
+  for (const [id, c] of Object.entries(full.customers))
+    if (!Object.prototype.hasOwnProperty.call(view.customers, id)) customers = putRecord(customers, id, c);
   return { ...result, customers };
 }
 

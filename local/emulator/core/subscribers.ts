@@ -21,6 +21,14 @@ import { paginate } from "./paging";
 import { webexId } from "./random";
 import { SubscriberCreateSchema, SubscriberUpdateSchema, SubscriberValidateSchema } from "./schemas";
 import type { CustomerRecord, State, SubscriberRecord } from "./state";
+import {
+  CUSTOMERS_BY_EXTERNAL_ID,
+  SUBSCRIBERS_BY_CUSTOMER,
+  SUBSCRIBERS_BY_EMAIL,
+  SUBSCRIBERS_BY_PACKAGE,
+  SUBSCRIBERS_BY_PERSON,
+} from "./indexes";
+import { lookup, recordOf } from "./table";
 
 /** Path of the subscribers collection. */
 export const SUBSCRIBERS_PATH = "/v1/wholesale/subscribers";
@@ -32,7 +40,7 @@ export function subscriberView(s: SubscriberRecord, state: State): Record<string
     ...(s.personId !== undefined ? { personId: s.personId } : {}),
     email: s.email,
     customerId: s.customerId,
-    externalCustomerId: state.customers[s.customerId]?.externalId ?? "",
+    externalCustomerId: recordOf(state.customers, s.customerId)?.externalId ?? "",
     packages: s.packages,
     status: s.status,
     errors: s.errors,
@@ -43,14 +51,14 @@ export function subscriberView(s: SubscriberRecord, state: State): Record<string
 
 /** The subscriber with that id, or 404; one whose customer the acting (sub-)partner cannot see is not found either. */
 function requireSubscriber(state: State, id: string): SubscriberRecord {
-  const s = Object.prototype.hasOwnProperty.call(state.subscribers, id) ? state.subscribers[id] : undefined;
+  const s = recordOf(state.subscribers, id);
   if (s === undefined || !visible(state, s)) fail(1404, `No subscriber with id ${id}.`);
   return s;
 }
 
 /** True when the subscriber's customer is in the (scoped) state. */
 function visible(state: State, s: SubscriberRecord): boolean {
-  return Object.prototype.hasOwnProperty.call(state.customers, s.customerId);
+  return recordOf(state.customers, s.customerId) !== undefined;
 }
 
 /** The one package of a body that has `packages: [one]` or the older `package`, never both. */
@@ -94,9 +102,8 @@ function licenceViolations(state: State, customer: CustomerRecord, pkg: string, 
   }
   const limit = customer.limits?.[pkg];
   if (customer.limits === null || limit === undefined) return [];
-  const used = Object.values(state.subscribers).filter(
-    (s) => s.customerId === customer.id && s.id !== exceptId && s.packages.includes(pkg),
-  ).length;
+  const holders = lookup(state.subscribers, SUBSCRIBERS_BY_PACKAGE, `${customer.id}\n${pkg}`);
+  const used = holders.filter((s) => s.id !== exceptId).length;
   return used >= limit
     ? [
         violation(
@@ -153,7 +160,7 @@ function callingViolations(state: State, customer: CustomerRecord, pkg: string, 
 
 /** 10022: emails are unique across customers. */
 function emailViolations(state: State, email: string, exceptId?: string): Violation[] {
-  const other = Object.values(state.subscribers).find((s) => s.id !== exceptId && lower(s.email) === lower(email));
+  const other = lookup(state.subscribers, SUBSCRIBERS_BY_EMAIL, lower(email)).find((s) => s.id !== exceptId);
   return other === undefined
     ? []
     : [violation(10022, `email: ${email} is already associated with an existing user (subscriber ${other.id})`)];
@@ -162,8 +169,8 @@ function emailViolations(state: State, email: string, exceptId?: string): Violat
 /** 1303: numbers and extensions are unique within a customer. */
 function numberViolations(state: State, customerId: string, n: Numbers, exceptId?: string): Violation[] {
   const out: Violation[] = [];
-  for (const s of Object.values(state.subscribers)) {
-    if (s.customerId !== customerId || s.id === exceptId) continue;
+  for (const s of lookup(state.subscribers, SUBSCRIBERS_BY_CUSTOMER, customerId)) {
+    if (s.id === exceptId) continue;
     if (n.primaryPhoneNumber !== undefined && s.primaryPhoneNumber === n.primaryPhoneNumber) {
       out.push(violation(1303, `provisioningParameters.primaryPhoneNumber: ${n.primaryPhoneNumber} is already used by subscriber ${s.id}`));
     }
@@ -289,14 +296,14 @@ export function listSubscribers(h: HandlerInput): HandlerResult {
   const changedAfter = timeParam(h.query, "lastStatusChange");
   const sortBy = choiceParam(h.query, "sortBy", ["created", "lastStatusChange"] as const, "created");
   const sign = choiceParam(h.query, "sortOrder", ["ASC", "DESC"] as const, "ASC") === "ASC" ? 1 : -1;
-  const matches = Object.values(h.state.subscribers)
+  const matches = candidates(h.state, { customerId, personId, email, externalCustomerId })
     .filter(
       (s) =>
         visible(h.state, s) &&
         (customerId === null || s.customerId === customerId) &&
         (personId === null || s.personId === personId) &&
         (email === null || lower(s.email) === lower(email)) &&
-        (externalCustomerId === null || h.state.customers[s.customerId]?.externalId === externalCustomerId) &&
+        (externalCustomerId === null || recordOf(h.state.customers, s.customerId)?.externalId === externalCustomerId) &&
         (status === null || s.status === status) &&
         (after === null || s.created > after) &&
         (changedAfter === null || s.lastStatusChange > changedAfter),
@@ -304,6 +311,26 @@ export function listSubscribers(h: HandlerInput): HandlerResult {
     .sort((a, b) => sign * (a[sortBy] - b[sortBy]));
   const page = paginate(matches, h.query, { defaultMax: 50, maxMax: 100 }, h.baseUrl, h.path);
   return { state: h.state, status: 200, headers: page.headers, body: { items: page.items.map((s) => subscriberView(s, h.state)) } };
+}
+
+/**
+ * The subscribers a list can match, from the most selective index its filters allow (one
+ * email, one customer, one person), so the provider's lookup by email costs O(matches), not
+ * O(subscribers). Only an unfiltered list (or one by status or time alone) reads them all.
+ */
+function candidates(
+  state: State,
+  f: { customerId: string | null; personId: string | null; email: string | null; externalCustomerId: string | null },
+): SubscriberRecord[] {
+  if (f.email !== null) return lookup(state.subscribers, SUBSCRIBERS_BY_EMAIL, lower(f.email));
+  if (f.personId !== null) return lookup(state.subscribers, SUBSCRIBERS_BY_PERSON, f.personId);
+  if (f.customerId !== null) return lookup(state.subscribers, SUBSCRIBERS_BY_CUSTOMER, f.customerId);
+  if (f.externalCustomerId !== null) {
+    return lookup(state.customers, CUSTOMERS_BY_EXTERNAL_ID, f.externalCustomerId).flatMap((c) =>
+      lookup(state.subscribers, SUBSCRIBERS_BY_CUSTOMER, c.id),
+    );
+  }
+  return Object.values(state.subscribers);
 }
 
 /** `PUT /v1/wholesale/subscribers/{id}`: changes the package (numbers only when moving to calling). */

@@ -11,6 +11,8 @@ import { providerNumbers } from "./numbers";
 import { webexId } from "./random";
 import { CallingDetailsSchema, DisableCallingSchema, PstnConnectionSchema } from "./schemas";
 import type { CustomerRecord, JobRecord, LocationRecord, PstnConnectionType, State } from "./state";
+import { SUBSCRIBERS_BY_CUSTOMER } from "./indexes";
+import { lookup } from "./table";
 
 /** Path of the disable-calling jobs. */
 export const DISABLE_JOBS_PATH = "/v1/telephony/config/jobs/locations/deleteCallingLocation";
@@ -142,7 +144,7 @@ function precheck(state: State, customer: CustomerRecord, location: LocationReco
   const otherCalling = locationsOfCustomer(state, customer, now).filter(
     (l) => l.id !== location.id && l.calling && !isBeingDisabled(l, now),
   );
-  const users = Object.values(state.subscribers).filter((s) => s.customerId === customer.id && s.locationId === location.id).length;
+  const users = lookup(state.subscribers, SUBSCRIBERS_BY_CUSTOMER, customer.id).filter((s) => s.locationId === location.id).length;
   const blocking = {
     lastLocation: otherCalling.length === 0,
     usersInUseCount: users,

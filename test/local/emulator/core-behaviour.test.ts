@@ -362,7 +362,8 @@ describe("emulator core: purity and determinism", () => {
     const w = new World();
     const pid = w.template()["provisioningId"] ?? "";
     const cid = w.customer(pid);
-    const frozen = deepFreeze(structuredClone(w.state));
+    // a plain copy (the state's collections are persistent maps, which neither clone nor freeze)
+    const frozen = deepFreeze(JSON.parse(JSON.stringify(w.state)) as typeof w.state);
     const copy = JSON.stringify(frozen);
     const req = {
       method: "POST",
