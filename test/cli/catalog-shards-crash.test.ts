@@ -100,6 +100,17 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
       users: count(Object.values(s.subscribers).map((u) => u.email)),
     };
   };
+  /** Waits until `test()` holds while `run` runs (a run that ended first fails the wait with its output). */
+  const whileRunning = (run: Run, what: string, test: () => boolean) =>
+    until(
+      what,
+      () => {
+        if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`the run ended before ${what}:\n${run.output()}`);
+        return test();
+      },
+      600_000,
+      run.output,
+    );
   const once = (names: string[]) => Object.fromEntries(names.map((n) => [n, 1]));
 
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "catalog-crash-"))));
@@ -116,7 +127,7 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
       const expected = writeCatalog(catalogFile());
       const first = catalog("up");
       // A customer saved at the emulator: shard creates are in flight (each provisions for 400 ms).
-      await until("a customer's create", () => Object.keys(emulatorState(stateDir()).customers).length > 0, 600_000, first.output);
+      await whileRunning(first, "a customer's create", () => Object.keys(emulatorState(stateDir()).customers).length > 0);
       const started = descendants(first.child.pid!);
       process.kill(target === "group" ? -first.child.pid! : first.child.pid!, "SIGKILL");
       await first.exited;
@@ -167,12 +178,7 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
 
     const reshard = catalog("reshard");
     // The target written first: the source still records the customers when the kill lands.
-    await until(
-      "the target stack's write",
-      () => existsSync(checkpointFile(stacks[2]!)) && holds(stacks[2]!, moving[0]!),
-      600_000,
-      reshard.output,
-    );
+    await whileRunning(reshard, "the target stack's write", () => existsSync(checkpointFile(stacks[2]!)) && holds(stacks[2]!, moving[0]!));
     process.kill(-reshard.child.pid!, "SIGKILL");
     await reshard.exited;
     expect(
