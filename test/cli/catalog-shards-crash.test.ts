@@ -15,38 +15,13 @@ import { parse, stringify } from "yaml";
 import { startEmulator } from "../../local/emulator";
 import { parseCatalogArgs, runCatalog } from "../../scripts/catalog";
 import { readPulumiState } from "../../scripts/start-stores";
-import { alive, descendants, killEverything } from "../e2e/processes";
-import { emulatorState, startCollected, until, type Run } from "../e2e/npm-start-runs";
+import { heldCounts, once, startCatalog, stillRunning, whileRunning, writeCrashCatalog, type CrashDoc } from "../e2e/catalog-crash-runs";
+import { descendants, killEverything } from "../e2e/processes";
+import { emulatorState, until, type Run } from "../e2e/npm-start-runs";
 import { describeWithCli, ROOT } from "./support";
 
 const PROJECT = /^name:\s*(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"))![1]!;
 const PASSPHRASE = "catalog-shards-crash-test";
-
-type Doc = { templates: unknown[]; customers: Record<string, unknown>[]; users: Record<string, unknown>[] };
-
-/** Four simple meetings customers, two pinned to each shard, one administrator each. */
-function writeCatalog(file: string): { customers: string[]; users: string[] } {
-  const doc = parse(readFileSync(join(ROOT, "catalog", "customers.yaml"), "utf8")) as Doc;
-  const model = doc.customers.find((c) => c["externalId"] === "cabinet-martin-002")!;
-  const names = ["north-bakery-101", "east-dental-102", "south-garage-103", "west-florist-104"];
-  doc.customers = names.map((externalId, i) => ({
-    ...model,
-    externalId,
-    companyName: `${externalId.split("-")[0]} ${externalId.split("-")[1]} company`,
-    adminEmail: `admin@${externalId}.example`,
-    shard: i % 2,
-  }));
-  doc.users = names.map((externalId) => ({
-    email: `admin@${externalId}.example`,
-    customer: externalId,
-    firstName: "Admin",
-    lastName: externalId.split("-")[1],
-    package: "webex_meetings",
-    administrator: true,
-  }));
-  writeFileSync(file, stringify(doc));
-  return { customers: names, users: names.map((n) => `admin@${n}.example`) };
-}
 
 describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run again", function () {
   this.timeout(900_000);
@@ -64,58 +39,18 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
     const d = join(backend(), ".pulumi", "locks", "organization", PROJECT, stack);
     return existsSync(d) ? readdirSync(d) : [];
   };
-  /** `npm run catalog -- <argv>` (ts-node directly: `npm run catalog` would also build dist/, which it does not need). */
   const catalog = (...argv: string[]) => {
-    const run = startCollected(
-      process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "scripts/catalog.ts",
-        ...argv,
-        "--shards",
-        "2",
-        "--engine",
-        "cli",
-        "--catalog",
-        catalogFile(),
-        "--stack-prefix",
-        prefix,
-        "--state-dir",
-        stateDir(),
-        "--provisioning-ms",
-        "400",
-      ],
-      { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_NODEJS_TRANSPILE_ONLY: "true", WEBEX_MAX_REQUESTS_PER_SECOND: undefined },
-    );
+    const run = startCatalog({ engine: "cli", catalogFile: catalogFile(), stateDir: stateDir(), prefix, passphrase: PASSPHRASE, argv });
     runs.push(run);
     return run;
   };
-  /** Each externalId and each email the emulator holds, with how many times. */
-  const held = () => {
-    const s = emulatorState(stateDir());
-    const count = (values: string[]) => values.reduce<Record<string, number>>((m, v) => ({ ...m, [v]: (m[v] ?? 0) + 1 }), {});
-    return {
-      customers: count(Object.values(s.customers).map((c) => c.externalId)),
-      users: count(Object.values(s.subscribers).map((u) => u.email)),
-    };
-  };
-  /** Waits until `test()` holds while `run` runs (a run that ended first fails the wait with its output). */
-  const whileRunning = (run: Run, what: string, test: () => boolean) =>
-    until(
-      what,
-      () => {
-        if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`the run ended before ${what}:\n${run.output()}`);
-        return test();
-      },
-      600_000,
-      run.output,
-    );
-  const once = (names: string[]) => Object.fromEntries(names.map((n) => [n, 1]));
+  /** Processes of killed runs, orphaned (reparented to init) and so out of reach of `killEverything`. */
+  const orphans: number[] = [];
 
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "catalog-crash-"))));
   afterEach(function () {
     for (const r of runs.splice(0)) killEverything(r.child.pid!);
+    for (const pid of orphans.splice(0)) if (stillRunning([pid], "node").length > 0) process.kill(pid, "SIGKILL");
     // The stack settings files the Automation API wrote next to Pulumi.yaml.
     for (const f of readdirSync(ROOT)) if (f.startsWith(`Pulumi.${prefix}-`)) rmSync(join(ROOT, f));
     if (this.currentTest?.state !== "failed") rmSync(dir, { recursive: true, force: true });
@@ -124,15 +59,18 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
 
   for (const target of ["group", "process"] as const) {
     it(`SIGKILL to the catalog's ${target} during up: the rerun releases the locks, forgets pending creates, and every customer and user exists once`, async () => {
-      const expected = writeCatalog(catalogFile());
+      const expected = writeCrashCatalog(catalogFile());
       const first = catalog("up");
       // A customer saved at the emulator: shard creates are in flight (each provisions for 400 ms).
       await whileRunning(first, "a customer's create", () => Object.keys(emulatorState(stateDir()).customers).length > 0);
       const started = descendants(first.child.pid!);
       process.kill(target === "group" ? -first.child.pid! : first.child.pid!, "SIGKILL");
       await first.exited;
-      // The orphans of a process kill (the Pulumi CLIs, their plugins) end on their own: the emulator died with the catalog.
-      await until("every process of the killed run to end", () => started.every((pid) => !alive(pid)), 300_000, first.output);
+      orphans.push(...started);
+      // The Pulumi CLIs a process kill orphans, which hold the stacks' locks, end on their own: the
+      // emulator died with the catalog. (Their provider plugins, in process groups of their own, may
+      // outlive them; they hold no lock.)
+      await until("the killed run's Pulumi CLIs to end", () => stillRunning(started, "pulumi").length === 0, 300_000, first.output);
       const left = stacks.filter((s) => lockFiles(s).length > 0 || checkpoint(s).pending > 0);
       if (target === "group") {
         // What makes the test meaningful: the kill left a lock and pending creates behind.
@@ -152,8 +90,8 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
         expect(lockFiles(s), `${s}'s lock`).to.deep.equal([]);
         expect(checkpoint(s).pending, `${s}'s pending operations`).to.equal(0);
       }
-      expect(held().customers).to.deep.equal(once(expected.customers));
-      expect(held().users).to.deep.equal(once(expected.users));
+      expect(heldCounts(stateDir()).customers).to.deep.equal(once(expected.customers));
+      expect(heldCounts(stateDir()).users).to.deep.equal(once(expected.users));
       // Each customer recorded in exactly one shard stack.
       const recorded = stacks.flatMap((s) => checkpoint(s).resources.filter((r) => r.type.endsWith(":CustomerOrg")));
       expect(recorded).to.have.length(expected.customers.length);
@@ -161,11 +99,11 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
   }
 
   it("SIGKILL during reshard between the target's and the source's write: the rerun leaves each customer in one stack, 0 DELETE, then up changes nothing", async () => {
-    writeCatalog(catalogFile());
+    writeCrashCatalog(catalogFile());
     const up = catalog("up");
     expect(await up.exited, up.output()).to.equal(0);
     // Both customers of shard 0 move to shard 1.
-    const doc = parse(readFileSync(catalogFile(), "utf8")) as Doc;
+    const doc = parse(readFileSync(catalogFile(), "utf8")) as CrashDoc;
     const moving = doc.customers.filter((c) => c["shard"] === 0).map((c) => String(c["externalId"]));
     for (const c of doc.customers) c["shard"] = 1;
     writeFileSync(catalogFile(), stringify(doc));
@@ -179,6 +117,7 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
     const reshard = catalog("reshard");
     // The target written first: the source still records the customers when the kill lands.
     await whileRunning(reshard, "the target stack's write", () => existsSync(checkpointFile(stacks[2]!)) && holds(stacks[2]!, moving[0]!));
+    orphans.push(...descendants(reshard.child.pid!));
     process.kill(-reshard.child.pid!, "SIGKILL");
     await reshard.exited;
     expect(
