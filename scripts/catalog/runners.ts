@@ -10,6 +10,7 @@ import { runEngine } from "../../local/engine";
 import { readStoredState } from "../../local/engine/state-journal";
 import { lockFileFor } from "../../local/engine/state-lock";
 import { cliEnv } from "../pulumi-cli";
+import { readPulumiState } from "../start-stores";
 import type { StateAccess } from "./reshard";
 import { REPO_ROOT } from "../repo-root";
 
@@ -212,11 +213,8 @@ export function cliRunner(options: {
     async cancel(name) {
       await (await stack(name)).cancel();
     },
-    async pending(name) {
-      if (!(await this.stacks()).includes(name)) return 0;
-      const deployment = (await (await open()).exportStack(name)).deployment as { pending_operations?: unknown[] };
-      return deployment.pending_operations?.length ?? 0;
-    },
+    // Read from the checkpoint file: a `stack export` per stack would start one more CLI per stack and run.
+    pending: async (name) => readPulumiState(join(backend, ".pulumi", "stacks", PROJECT, `${name}.json`)).pending,
     cancelCommand: (name) =>
       `(cd ${REPO_ROOT} && PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_HOME=${env.PULUMI_HOME} ${join(options.binDir, "pulumi")} cancel --yes --stack ${name})`,
     async run(job) {
