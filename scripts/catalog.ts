@@ -19,7 +19,8 @@ import { startEmulator } from "../local/emulator";
 import { escapeControl } from "../provider/text";
 import { runPool, type PoolEntry, type PoolResult } from "./catalog/pool";
 import { finalTable, progressLine, type ShardStatus } from "./catalog/report";
-import { describePlan, locateCustomers, performPlan, reshardPlan, shardStack } from "./catalog/reshard";
+import { releaseKilledRuns } from "./catalog/recover";
+import { describePlan, locateCustomers, performPlan, reshardPlan, shardNumber, shardStack } from "./catalog/reshard";
 import { cliRunner, localRunner, type ApiTarget, type ShardOperation, type ShardRunner } from "./catalog/runners";
 import { CLI_DIR, findCli } from "./pulumi-cli";
 import { REPO_ROOT } from "./repo-root";
@@ -49,11 +50,13 @@ export type CatalogArgs = {
   readonly catalogFile: string;
   /** Where the emulator's and the stacks' state, logs and settings are kept (default `.local/catalog`). */
   readonly stateDir: string;
+  /** How long the emulator takes to provision a customer (`--provisioning-ms`; the emulator's default when unset). */
+  readonly provisioningMs?: number;
 };
 
 const USAGE =
   "usage: npm run catalog -- up|preview|destroy|reshard --shards N [--pool P] [--max-rps R] [--engine cli|local] " +
-  "[--only k,l] [--allow-deletes] [--plan] [--stack-prefix catalog] [--catalog catalog/customers.yaml] [--state-dir .local/catalog]";
+  "[--only k,l] [--allow-deletes] [--plan] [--stack-prefix catalog] [--catalog catalog/customers.yaml] [--state-dir .local/catalog] [--provisioning-ms N]";
 
 /** Parses the command line; throws with the usage on anything unknown. */
 export function parseCatalogArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CatalogArgs {
@@ -65,7 +68,11 @@ export function parseCatalogArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     const a = argv[i]!;
     const [name, inline] =
       a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    if (["--shards", "--pool", "--max-rps", "--engine", "--only", "--stack-prefix", "--catalog", "--state-dir"].includes(name)) {
+    if (
+      ["--shards", "--pool", "--max-rps", "--engine", "--only", "--stack-prefix", "--catalog", "--state-dir", "--provisioning-ms"].includes(
+        name,
+      )
+    ) {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${name} needs a value\n${USAGE}`);
       values[name] = v;
@@ -101,6 +108,7 @@ export function parseCatalogArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     planOnly: flags.has("--plan"),
     catalogFile: resolve(REPO_ROOT, values["--catalog"] ?? "catalog/customers.yaml"),
     stateDir: resolve(values["--state-dir"] ?? join(REPO_ROOT, ".local", "catalog")),
+    provisioningMs: values["--provisioning-ms"] === undefined ? undefined : whole("--provisioning-ms", 0),
   };
 }
 
@@ -139,8 +147,6 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
     return 2;
   }
   const assigned = assignShards(catalog, args.shards);
-  const { located, resources } = await locateCustomers(runner, args.prefix);
-  const plan = reshardPlan(catalog, args.shards, located, assigned);
   const idsFile = join(deps.stateDir, `${args.prefix}-template-ids.json`);
   const settings = (shard: number | typeof TEMPLATE_SHARD): Record<string, string> => ({
     [`${PROJECT}:catalogFile`]: args.catalogFile,
@@ -150,6 +156,75 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
       ? {}
       : { [`${PROJECT}:${SHARD_SETTINGS.templateIds}`]: existsSync(idsFile) ? readFileSync(idsFile, "utf8").trim() : "{}" }),
   });
+
+  const logDir = join(deps.stateDir, "logs");
+  mkdirSync(logDir, { recursive: true });
+  const logFile = (stack: string, operation: string = args.operation) => join(logDir, `${stack}-${operation}.log`);
+  const lastLine = new Map<string, string>();
+  const output = (operation: string) => (stack: string, line: string) => {
+    appendFileSync(logFile(stack, operation), `${line}\n`);
+    if (line.trim()) lastLine.set(stack, line.trim());
+  };
+  const pool = async (entries: PoolEntry[], operation: ShardOperation = args.operation as ShardOperation) => {
+    const statuses = new Map<string, ShardStatus>();
+    const ticker = setInterval(() => {
+      for (const s of statuses.values())
+        if (s.state === "running") deps.print(progressLine({ ...s, last: lastLine.get(s.stack) }, Date.now()));
+    }, deps.progressMs ?? 10_000).unref();
+    try {
+      return await runPool(entries, {
+        operation,
+        runner,
+        pool: args.pool,
+        totalRate: args.maxRps,
+        signal: deps.signal,
+        output: output(operation),
+        onChange: (s) => (statuses.set(s.stack, s), deps.print(progressLine(s, Date.now()))),
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+  };
+  const templates = { stack: `${args.prefix}-templates`, config: settings(TEMPLATE_SHARD) };
+  const selected = [...Array(args.shards).keys()].filter((k) => args.only === undefined || args.only.includes(k));
+  const shardEntries = selected.map((k) => ({ stack: shardStack(args.prefix, k), config: settings(k) }));
+
+  // A killed run's locks and pending creates first (scripts/catalog/recover.ts): every stack this
+  // operation touches (a reshard: every shard stack of the prefix, any of which a move may write).
+  const touched =
+    args.operation === "reshard"
+      ? (await runner.stacks()).filter((s) => shardNumber(args.prefix, s) !== undefined)
+      : [...(args.operation === "destroy" && args.only !== undefined ? [] : [templates.stack]), ...shardEntries.map((e) => e.stack)];
+  const recovery = await releaseKilledRuns({
+    runner,
+    stacks: touched,
+    changeNothing: args.operation === "preview" || args.planOnly,
+    print: deps.print,
+  });
+  if (recovery.stuck.length > 0) {
+    deps.print(`npm run catalog: nothing was run: ${recovery.stuck.length} stack(s) are locked by a run that may still be going:`);
+    for (const line of recovery.stuck) deps.print(`  ${line}`);
+    return 2;
+  }
+  if (recovery.refresh.length > 0) {
+    const refreshed = await pool(
+      recovery.refresh.map((stack) => ({ stack, config: settings(shardNumber(args.prefix, stack) ?? TEMPLATE_SHARD) })),
+      "refresh",
+    );
+    const failed = refreshed.filter((r) => r.state !== "ok");
+    if (failed.length > 0) {
+      for (const f of failed)
+        deps.print(
+          `${f.stack}: the refresh after a killed run ${f.state}${f.last ? `: ${escapeControl(f.last)}` : ""} (log: ${show(logFile(f.stack, "refresh"))})`,
+        );
+      deps.print(
+        `npm run catalog: nothing else was run; fix what the refresh reports, then run this command again (it refreshes again first).`,
+      );
+      return 1;
+    }
+  }
+  const { located, resources } = await locateCustomers(runner, args.prefix);
+  const plan = reshardPlan(catalog, args.shards, located, assigned);
 
   if (args.operation === "reshard") {
     deps.print(describePlan(plan, args.prefix));
@@ -183,42 +258,10 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
     return 2;
   }
 
-  const logDir = join(deps.stateDir, "logs");
-  mkdirSync(logDir, { recursive: true });
-  const logFile = (stack: string) => join(logDir, `${stack}-${args.operation}.log`);
-  const lastLine = new Map<string, string>();
-  const output = (stack: string, line: string) => {
-    appendFileSync(logFile(stack), `${line}\n`);
-    if (line.trim()) lastLine.set(stack, line.trim());
-  };
   deps.print(
     `Running \`${args.operation}\` on ${args.shards} shard stack(s) + ${args.prefix}-templates with the ${runner.engine === "cli" ? "Pulumi CLI (Automation API)" : "stand-in engine"}, ` +
       `${args.pool} at a time${args.maxRps ? `, ${args.maxRps} requests/s shared` : ""}; logs in ${show(logDir)}`,
   );
-  const pool = async (entries: PoolEntry[]) => {
-    const statuses = new Map<string, ShardStatus>();
-    const ticker = setInterval(() => {
-      for (const s of statuses.values())
-        if (s.state === "running") deps.print(progressLine({ ...s, last: lastLine.get(s.stack) }, Date.now()));
-    }, deps.progressMs ?? 10_000).unref();
-    try {
-      return await runPool(entries, {
-        operation: args.operation as ShardOperation,
-        runner,
-        pool: args.pool,
-        totalRate: args.maxRps,
-        signal: deps.signal,
-        output,
-        onChange: (s) => (statuses.set(s.stack, s), deps.print(progressLine(s, Date.now()))),
-      });
-    } finally {
-      clearInterval(ticker);
-    }
-  };
-  const shardEntries = [...Array(args.shards).keys()]
-    .filter((k) => args.only === undefined || args.only.includes(k))
-    .map((k) => ({ stack: shardStack(args.prefix, k), config: settings(k) }));
-  const templates = { stack: `${args.prefix}-templates`, config: settings(TEMPLATE_SHARD) };
   const results: PoolResult[] = [];
   const notStarted = (entries: readonly PoolEntry[], why: string) =>
     entries.map((e): PoolResult => ({ stack: e.stack, state: "cancelled", changes: {}, last: `not started: ${why}` }));
@@ -276,7 +319,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = parseCatalogArgs(argv);
   const stateDir = args.stateDir;
   mkdirSync(stateDir, { recursive: true });
-  const emulator = await startEmulator({ stateFile: join(stateDir, "emulator-state.json"), token: keptSecret(stateDir, "emulator-token") });
+  const emulator = await startEmulator({
+    stateFile: join(stateDir, "emulator-state.json"),
+    token: keptSecret(stateDir, "emulator-token"),
+    ...(args.provisioningMs === undefined ? {} : { provisioningDelayMs: args.provisioningMs }),
+  });
+  console.log(`Emulator: ${emulator.url} (state: ${show(join(stateDir, "emulator-state.json"))})`);
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(128 + (signal === "SIGHUP" ? 1 : signal === "SIGTERM" ? 15 : 2));

@@ -16,7 +16,8 @@ export type PoolEntry = { readonly stack: string; readonly config: Readonly<Reco
 /** Options of {@link runPool}. */
 export type PoolOptions = {
   readonly operation: ShardOperation;
-  readonly runner: ShardRunner;
+  // Only its `run`: the pool neither reads nor repairs state.
+  readonly runner: Pick<ShardRunner, "run">;
   /** The most stacks that run at once (≥ 1). */
   readonly pool: number;
   /** The partner's limit in requests per second, divided between running shards; unset: no pacing. */

@@ -162,6 +162,21 @@ export async function moveResources(state: StateAccess, source: string, dest: st
 }
 
 /**
+ * A customer's resources in one stack's state: the customer, its users (named in `users`, or
+ * depending on the customer) and its sites (named `<externalId>/<name>`).
+ */
+function customerResources(list: readonly ExportedResource[], customer: string, users: ReadonlySet<string>): ExportedResource[] {
+  const customerUrn = list.find((r) => CUSTOMER.test(r.type) && nameOf(r.urn) === customer)?.urn;
+  const dependsOnIt = (r: ExportedResource) => customerUrn !== undefined && (r.dependencies ?? []).includes(customerUrn);
+  return list.filter(
+    (r) =>
+      r.urn === customerUrn ||
+      (USER.test(r.type) && (users.has(nameOf(r.urn)) || dependsOnIt(r))) ||
+      (LOCATION.test(r.type) && nameOf(r.urn).startsWith(`${customer}/`)),
+  );
+}
+
+/**
  * Carries out a plan: one move per source and target (customers with their users, so a user never
  * lands in a stack without its customer), then the copies an interrupted move left are forgotten
  * in their source (state only). `ensureStack` creates a target stack that does not exist yet.
@@ -175,14 +190,7 @@ export async function performPlan(o: {
   readonly log: (line: string) => void;
 }): Promise<void> {
   const urnsIn = (shard: number, customer: string, users: ReadonlySet<string>) =>
-    (o.resources.get(shard) ?? [])
-      .filter(
-        (r) =>
-          (CUSTOMER.test(r.type) && nameOf(r.urn) === customer) ||
-          (USER.test(r.type) && users.has(nameOf(r.urn))) ||
-          (LOCATION.test(r.type) && nameOf(r.urn).startsWith(`${customer}/`)),
-      )
-      .map((r) => r.urn);
+    customerResources((o.resources.get(shard) ?? []) as ExportedResource[], customer, users).map((r) => r.urn);
   const groups = new Map<string, { from: number; to: number; urns: string[] }>();
   for (const m of o.plan.moves) {
     const key = `${m.from}->${m.to}`;
@@ -198,16 +206,13 @@ export async function performPlan(o: {
   }
   for (const l of o.plan.leftovers) {
     const stack = shardStack(o.prefix, l.shard);
-    const list = (o.resources.get(l.shard) ?? []) as ExportedResource[];
-    const customerUrn = list.find((r) => CUSTOMER.test(r.type) && nameOf(r.urn) === l.customer)?.urn;
-    // Its users in that stack: the ones that depend on it (the catalog may have changed since).
-    const users = list
-      .filter((r) => USER.test(r.type) && customerUrn !== undefined && (r.dependencies ?? []).includes(customerUrn))
-      .map((r) => r.urn);
-    const forget = new Set([...users, ...(customerUrn ? [customerUrn] : [])]);
+    // Its users there are the ones that depend on it (the catalog may have changed since the move began).
+    const forget = new Set(
+      customerResources((o.resources.get(l.shard) ?? []) as ExportedResource[], l.customer, new Set()).map((r) => r.urn),
+    );
     const exported = await o.state.exportStack(stack);
     const resources = (exported.deployment.resources ?? []).filter((r) => !forget.has(r.urn));
     await o.state.importStack(stack, { ...exported, deployment: { ...exported.deployment, resources } });
-    o.log(`forgot ${l.customer} and ${users.length} user(s) in ${stack} (recorded in its target stack)`);
+    o.log(`forgot ${l.customer} and ${forget.size - 1} resource(s) of it in ${stack} (state only: recorded in its target stack)`);
   }
 }

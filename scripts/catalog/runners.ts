@@ -8,12 +8,20 @@ import { join } from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack, type OutputMap } from "@pulumi/pulumi/automation";
 import { runEngine } from "../../local/engine";
 import { readStoredState } from "../../local/engine/state-journal";
+import { lockFileFor } from "../../local/engine/state-lock";
 import { cliEnv } from "../pulumi-cli";
+import { readPulumiState } from "../start-stores";
 import type { StateAccess } from "./reshard";
 import { REPO_ROOT } from "../repo-root";
 
-/** The operations `npm run catalog` runs on each stack. */
-export type ShardOperation = "up" | "preview" | "destroy";
+/** The program's project name: the diy backend files a stack's lock under it. */
+const PROJECT = /^name:\s*(\S+)/m.exec(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8"))![1]!;
+
+/**
+ * The operations `npm run catalog` runs on each stack. `refresh` is run only after a killed run,
+ * and forgets the creates that run left pending (`--clear-pending-creates`).
+ */
+export type ShardOperation = "up" | "preview" | "destroy" | "refresh";
 
 /** One stack's run. */
 export type ShardJob = {
@@ -47,7 +55,18 @@ export type ShardRunner = {
   stacks(): Promise<string[]>;
   /** The resources a stack's state records now (none when the stack does not exist). */
   resources(stack: string): Promise<StateResource[]>;
+  /** The locks the backend holds on a stack now (none when it is free). */
+  locks(stack: string): Promise<StackLockHolder[]>;
+  /** Releases every lock on a stack (`pulumi cancel`): only once its holders are surely gone. */
+  cancel(stack: string): Promise<void>;
+  /** How many operations a stack's state records as pending (left by a run that was killed). */
+  pending(stack: string): Promise<number>;
+  /** The command a person runs to release a stack's lock by hand. */
+  cancelCommand(stack: string): string;
 };
+
+/** Who took a stack's lock, as the backend's lock file records it (fields missing from a torn file are undefined). */
+export type StackLockHolder = { readonly pid?: number; readonly host?: string; readonly since?: string };
 
 /** A resource as a stack's state records it. */
 export type StateResource = { readonly urn: string; readonly type: string };
@@ -83,6 +102,7 @@ export function localRunner(options: {
         config: { ...job.config, "webex:baseUrl": options.api.url },
         secretConfig: { "webex:accessToken": options.api.token },
         env: options.env ?? {},
+        clearPendingCreates: job.operation === "refresh",
         output: job.output,
         signal: job.signal,
       });
@@ -97,7 +117,38 @@ export function localRunner(options: {
       const stored = readStoredState(join(engineDir, `${stack}.json`));
       return (stored?.raw["resources"] as StateResource[] | undefined) ?? [];
     },
+    async locks(stack) {
+      const file = lockFileFor(join(engineDir, `${stack}.json`));
+      if (!existsSync(file)) return [];
+      const held = readLock(file);
+      return [{ pid: held["pid"], host: held["host"], since: held["startedAt"] }];
+    },
+    async cancel(stack) {
+      const result = await runEngine({ operation: "cancel", cwd: REPO_ROOT, stack, stateFile: join(engineDir, `${stack}.json`) });
+      if (!result.ok) throw new Error(`cancel of ${stack} failed: ${result.errors[0] ?? "no reason given"}`);
+    },
+    async pending(stack) {
+      const stored = readStoredState(join(engineDir, `${stack}.json`));
+      return ((stored?.raw["pending"] as unknown[] | undefined) ?? []).length;
+    },
+    cancelCommand: (stack) => `npm run engine -- cancel --stack ${stack} --state ${join(engineDir, `${stack}.json`)}`,
   };
+}
+
+/** A lock file's fields; a file torn by a crash between its creation and its write reads as no fields. */
+function readLock(file: string): { pid?: number; host?: string; startedAt?: string } {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+    return {
+      pid: Number.isInteger(data["pid"]) ? (data["pid"] as number) : undefined,
+      // The diy backend writes `hostname`/`timestamp`, the stand-in engine `host`/`startedAt`.
+      host: text(data["host"] ?? data["hostname"]),
+      startedAt: text(data["startedAt"] ?? data["timestamp"]),
+    };
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -113,13 +164,16 @@ export function cliRunner(options: {
   readonly api: ApiTarget;
   readonly env?: Record<string, string>;
 }): ShardRunner & { stack(name: string): Promise<Stack>; state: StateAccess } {
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...cliEnv({ stateDir: join(options.stateDir, "pulumi-catalog"), binDir: options.binDir, passphrase: options.passphrase }),
     // The provider reads these when the stack config does not set webex:baseUrl/accessToken.
     WEBEX_BASE_URL: options.api.url,
     WEBEX_ACCESS_TOKEN: options.api.token,
     ...options.env,
   };
+  const backend = env.PULUMI_BACKEND_URL!.slice("file://".length);
+  // The diy backend keeps one file per lock in .pulumi/locks/<organization>/<project>/<stack>/ (pkg/backend/diy/lock.go).
+  const lockDir = (name: string) => join(backend, ".pulumi", "locks", "organization", PROJECT, name);
   let workspace: Promise<LocalWorkspace> | undefined;
   const open = () =>
     (workspace ??= PulumiCommand.get({ root: options.cliDir, skipVersionCheck: true }).then((pulumiCommand) =>
@@ -148,6 +202,21 @@ export function cliRunner(options: {
       const deployment = (await (await open()).exportStack(name)).deployment as { resources?: StateResource[] };
       return deployment.resources ?? [];
     },
+    async locks(name) {
+      const dir = lockDir(name);
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => readLock(join(dir, f)))
+        .map((l) => ({ pid: l.pid, host: l.host, since: l.startedAt }));
+    },
+    async cancel(name) {
+      await (await stack(name)).cancel();
+    },
+    // Read from the checkpoint file: a `stack export` per stack would start one more CLI per stack and run.
+    pending: async (name) => readPulumiState(join(backend, ".pulumi", "stacks", PROJECT, `${name}.json`)).pending,
+    cancelCommand: (name) =>
+      `(cd ${REPO_ROOT} && PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_HOME=${env.PULUMI_HOME} ${join(options.binDir, "pulumi")} cancel --yes --stack ${name})`,
     async run(job) {
       try {
         const s = await stack(job.stack);
@@ -156,6 +225,10 @@ export function cliRunner(options: {
         if (job.operation === "preview") {
           const r = await s.preview({ ...common, diff: true });
           return { ok: true, changes: withoutSame(r.changeSummary), outputs: {} };
+        }
+        if (job.operation === "refresh") {
+          const r = await s.refresh({ ...common, clearPendingCreates: true });
+          return { ok: true, changes: withoutSame(r.summary.resourceChanges ?? {}), outputs: {} };
         }
         if (job.operation === "up") {
           const r = await s.up(common);

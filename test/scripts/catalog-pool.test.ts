@@ -14,7 +14,7 @@ function fakeRunner(behaviour: (job: ShardJob) => Promise<ShardOutcome>) {
   const jobs: ShardJob[] = [];
   let running = 0;
   let peak = 0;
-  const runner: ShardRunner = {
+  const runner: Pick<ShardRunner, "engine" | "run" | "stacks" | "resources"> = {
     engine: "local",
     async run(job) {
       jobs.push(job);

@@ -1,7 +1,7 @@
 // Resharding's plan and its state moves, on exported deployments held in memory: what moves,
 // how references are rewritten, and that an interrupted move is finished by the next run.
 import { expect } from "chai";
-import { moveResources, reshardPlan, type StateAccess } from "../../scripts/catalog/reshard";
+import { moveResources, performPlan, reshardPlan, type StateAccess } from "../../scripts/catalog/reshard";
 
 type Res = {
   urn: string;
@@ -18,6 +18,7 @@ const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}:
 const ORG = "pulumi-nodejs:dynamic/webex:CustomerOrg";
 const USER = "pulumi-nodejs:dynamic/webex:CustomerUser";
 const PROV = "pulumi:providers:pulumi-nodejs";
+const SITE = "pulumi-nodejs:dynamic/webex:CustomerLocation";
 
 function stackWith(stack: string, customers: string[]): Res[] {
   const root = urn(stack, "pulumi:pulumi:Stack", `${P}-${stack}`);
@@ -116,6 +117,46 @@ describe("catalog reshard", () => {
     await moveResources(state, "s0", "s1", urns);
     expect(state.stacks.s0!.filter((r) => r.type === ORG || r.type === USER)).to.deep.equal([]);
     expect(state.stacks.s1!.filter((r) => r.type === ORG || r.type === USER)).to.have.length(2);
+  });
+
+  it("a rerun after a kill between the two writes forgets the source's copy of the customer with its users and its sites, and keeps the target's", async () => {
+    const withSite = (stack: string) => {
+      const list = stackWith(stack, ["a", "b"]);
+      const customer = urn(stack, ORG, "a");
+      list.push({
+        urn: urn(stack, SITE, "a/Austin"),
+        type: SITE,
+        custom: true,
+        id: "loc-a",
+        parent: list[0]!.urn,
+        dependencies: [customer],
+      });
+      return list;
+    };
+    // The target holds a (written first); the source still holds it too; b is only in the source.
+    const state = memory({ s0: withSite("s0"), s1: withSite("s1").filter((r) => !r.urn.endsWith("::b") && !r.urn.endsWith("::u@b")) });
+    const logged: string[] = [];
+    await performPlan({
+      plan: { moves: [], leftovers: [{ customer: "a", shard: 0 }] },
+      prefix: "c",
+      state: {
+        exportStack: (s) => state.exportStack(s === "c-shard-0" ? "s0" : "s1"),
+        importStack: (s, d) => state.importStack(s === "c-shard-0" ? "s0" : "s1", d),
+      },
+      resources: new Map([
+        [0, structuredClone(state.stacks.s0!)],
+        [1, structuredClone(state.stacks.s1!)],
+      ]),
+      ensureStack: async () => expect.fail("nothing moves"),
+      log: (line) => logged.push(line),
+    });
+    const names = (stack: string) =>
+      state.stacks[stack]!.filter((r) => r.type !== PROV && !r.type.startsWith("pulumi:pulumi")).map((r) =>
+        r.urn.slice(r.urn.lastIndexOf("::") + 2),
+      );
+    expect(names("s0")).to.deep.equal(["b", "u@b"]);
+    expect(names("s1")).to.deep.equal(["a", "u@a", "a/Austin"]);
+    expect(logged).to.deep.equal(["forgot a and 2 resource(s) of it in c-shard-0 (state only: recorded in its target stack)"]);
   });
 
   it("refuses to move a resource holding a secret encrypted for its stack", async () => {

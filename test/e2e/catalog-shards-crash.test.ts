@@ -1,0 +1,73 @@
+// `npm run catalog` on the stand-in engine, killed with SIGKILL during a sharded `up` (its process
+// group, or the catalog process alone: the stand-in engine runs inside it), then run again: the
+// rerun releases each lock the kill left, forgets the pending creates, and ends with each customer
+// and user exactly once at the emulator. The real-CLI twin is test/cli/catalog-shards-crash.test.ts
+// (reshard needs the CLI, so its kill is shown there only).
+import { expect } from "chai";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readPulumiState } from "../../scripts/start-stores";
+import { heldCounts, once, startCatalog, stillRunning, whileRunning, writeCrashCatalog } from "./catalog-crash-runs";
+import { emulatorState, type Run } from "./npm-start-runs";
+import { descendants, killEverything } from "./processes";
+
+describe("npm run catalog (stand-in engine) killed with SIGKILL, then run again", function () {
+  this.timeout(300_000);
+  let dir: string;
+  const runs: Run[] = [];
+  const prefix = "crash";
+  const stacks = [`${prefix}-templates`, `${prefix}-shard-0`, `${prefix}-shard-1`];
+  const stateDir = () => join(dir, "state");
+  const stateFile = (stack: string) => join(stateDir(), "engine", `${stack}.json`);
+  const catalog = (...argv: string[]) => {
+    const run = startCatalog({
+      engine: "local",
+      catalogFile: join(dir, "customers.yaml"),
+      stateDir: stateDir(),
+      prefix,
+      passphrase: "unused",
+      argv,
+    });
+    runs.push(run);
+    return run;
+  };
+
+  /** Processes of killed runs, orphaned (reparented to init) and so out of reach of `killEverything`. */
+  const orphans: number[] = [];
+
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "catalog-crash-local-"))));
+  afterEach(function () {
+    for (const r of runs.splice(0)) killEverything(r.child.pid!);
+    for (const pid of orphans.splice(0)) if (stillRunning([pid], "node").length > 0) process.kill(pid, "SIGKILL");
+    if (this.currentTest?.state !== "failed") rmSync(dir, { recursive: true, force: true });
+    else console.log(`    kept for inspection: ${dir}`);
+  });
+
+  for (const target of ["group", "process"] as const) {
+    it(`SIGKILL to the catalog's ${target} during up: the rerun releases the locks, forgets pending creates, and every customer and user exists once`, async () => {
+      const expected = writeCrashCatalog(join(dir, "customers.yaml"));
+      const first = catalog("up");
+      await whileRunning(first, "a customer's create", () => Object.keys(emulatorState(stateDir()).customers).length > 0);
+      // The stand-in engine runs inside the catalog process: its lock names that process, gone with the kill.
+      orphans.push(...descendants(first.child.pid!));
+      process.kill(target === "group" ? -first.child.pid! : first.child.pid!, "SIGKILL");
+      await first.exited;
+      const locked = stacks.filter((s) => existsSync(`${stateFile(s)}.lock`));
+      expect(locked, `locks after the kill\n${first.output()}`).not.to.deep.equal([]);
+
+      const rerun = catalog("up");
+      expect(await rerun.exited, rerun.output()).to.equal(0);
+      for (const s of locked)
+        expect(rerun.output()).to.match(new RegExp(`${s}: released the lock left by a killed run \\(pid ${first.child.pid}`));
+      for (const s of stacks) {
+        expect(existsSync(`${stateFile(s)}.lock`), `${s}'s lock`).to.equal(false);
+        expect(readPulumiState(stateFile(s), true).pending, `${s}'s pending operations`).to.equal(0);
+      }
+      expect(heldCounts(stateDir()).customers).to.deep.equal(once(expected.customers));
+      expect(heldCounts(stateDir()).users).to.deep.equal(once(expected.users));
+      const recorded = stacks.flatMap((s) => readPulumiState(stateFile(s), true).resources.filter((r) => r.type.endsWith(":CustomerOrg")));
+      expect(recorded).to.have.length(expected.customers.length);
+    });
+  }
+});
