@@ -89,10 +89,13 @@ describe("npm start's stores", () => {
 describe("otherProcessAlive", () => {
   it("a killed run left unreaped (a zombie, as under an init that does not reap) counts as gone; a running one does not", async function () {
     if (process.platform !== "linux") this.skip(); // one line: zombies are read from /proc, Linux only
-    // `true` exits at once, and its parent has become `sleep`, which never reaps it: a zombie for 3 s.
-    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 3"], { stdio: ["ignore", "pipe", "ignore"] });
+    this.timeout(20_000);
+    // `true` exits at once, and its parent has become `sleep`, which never reaps it: a zombie for 10 s.
+    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 10"], { stdio: ["ignore", "pipe", "ignore"] });
     const zombie = await new Promise<number>((resolve) => parent.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
-    await new Promise((r) => setTimeout(r, 300));
+    // On a loaded machine `true` may take a while to run and exit: wait for it (a check that only asks
+    // whether the pid exists, as `kill(pid, 0)` does, would wait in vain).
+    for (let waited = 0; otherProcessAlive(zombie) && waited < 8000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     expect(() => process.kill(zombie, 0), "the pid still exists").not.to.throw();
     expect(otherProcessAlive(zombie)).to.equal(false);
     expect(otherProcessAlive(parent.pid!)).to.equal(true);
