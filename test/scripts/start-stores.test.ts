@@ -89,7 +89,6 @@ describe("npm start's stores", () => {
 describe("otherProcessAlive", () => {
   it("a killed run left unreaped (a zombie, as under an init that does not reap) counts as gone; a running one does not", async function () {
     if (process.platform !== "linux") this.skip(); // one line: zombies are read from /proc, Linux only
-    this.timeout(20_000);
     // `true` exits at once, and its parent has become `sleep`, which never reaps it: a zombie for 10 s.
     const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 10"], { stdio: ["ignore", "pipe", "ignore"] });
     const zombie = await new Promise<number>((resolve) => parent.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
