@@ -105,7 +105,7 @@ describeWithCli("real CLI: locations, numbers and users at two sites", function 
     write(p, { denverMain: NUMBERS.denver[2], denverNumbers: NUMBERS.denver.slice(1), austin: false });
     const r = await p.pulumi(["up", "--yes", "--non-interactive"]);
     expect(r.code, tail(r)).to.not.equal(0);
-    expect(r.output).to.include("the precheck answers BLOCKED (1 users still placed there)");
+    expect(r.output).to.include("the precheck answers BLOCKED (1 user still placed there)");
     expect(await user("bob@multisite.example")).to.equal(undefined);
     expect(site(await state(), "Austin").calling).to.equal(true);
   });

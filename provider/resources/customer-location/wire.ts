@@ -168,27 +168,27 @@ export function planNumbers(
   return plan;
 }
 
-/** Plain words for the precheck's counters. */
-const PRECHECK_WORDS: Readonly<Record<string, string>> = {
-  lastLocation: "it is the org's last calling location",
-  usersInUseCount: "users still placed there",
-  workspacesInUseCount: "workspaces still placed there",
-  trunksInUseCount: "trunks still using it",
-  virtualLineInUseCount: "virtual lines still there",
-  numbersOrderPending: "numbers still on order",
-  numbersPresent: "numbers still there",
-  featuresInUseCount: "call features still there",
+/** Plain words for the precheck's counters: for one, and for several (a flag reads as several). */
+const PRECHECK_WORDS: Readonly<Record<string, readonly [one: string, many: string]>> = {
+  lastLocation: ["it is the org's last calling location", "it is the org's last calling location"],
+  usersInUseCount: ["user still placed there", "users still placed there"],
+  workspacesInUseCount: ["workspace still placed there", "workspaces still placed there"],
+  trunksInUseCount: ["trunk still using it", "trunks still using it"],
+  virtualLineInUseCount: ["virtual line still there", "virtual lines still there"],
+  numbersOrderPending: ["number still on order", "numbers still on order"],
+  numbersPresent: ["number still there", "numbers still there"],
+  featuresInUseCount: ["call feature still there", "call features still there"],
 };
 
 /**
  * Every reason one category of a deletion precheck gives (`blocking`, `blockingUnlessForced`):
- * each counter above zero or flag set, in words, e.g. `2 users still placed there`.
+ * each counter above zero or flag set, in words, e.g. `2 users still placed there`, `1 user still placed there`.
  */
 export function precheckReasons(category: DeletionPrecheck["blocking"]): string[] {
   return Object.entries(category ?? {}).flatMap(([key, value]) => {
-    const words = PRECHECK_WORDS[key] ?? key;
-    if (value === true) return [words];
-    if (typeof value === "number" && value > 0) return [`${value} ${words.replace(/^it is /, "")}`];
+    const [one, many] = PRECHECK_WORDS[key] ?? [key, key];
+    if (value === true) return [many];
+    if (typeof value === "number" && value > 0) return [`${value} ${(value === 1 ? one : many).replace(/^it is /, "")}`];
     return [];
   });
 }

@@ -361,7 +361,7 @@ describe("CustomerLocation operations against nock", () => {
         .reply(200, { locationDeleteStatus: "FORCE_REQUIRED", blockingUnlessForced: { featuresInUseCount: 1 } });
       const err = await thrownBy(() => ops.remove(owner(), LOC, props()));
       scope.done();
-      expect(err.message).to.match(/FORCE_REQUIRED \(1 call features still there\).*Set calling\.forceDisable: true/);
+      expect(err.message).to.match(/FORCE_REQUIRED \(1 call feature still there\).*Set calling\.forceDisable: true/);
     });
 
     it("FORCE_REQUIRED with forceDisable: the job runs with forceDelete, is polled to COMPLETED, and a warning says the record stays", async () => {
@@ -439,7 +439,7 @@ describe("CustomerLocation operations against nock", () => {
         .reply(200, { locationDeleteStatus: "BLOCKED", blocking: { usersInUseCount: 1 } });
       const err = await thrownBy(() => ops.remove(owner(), LOC, props()));
       scope.done();
-      expect(err.message).to.match(/BLOCKED \(1 users still placed there\)/);
+      expect(err.message).to.match(/BLOCKED \(1 user still placed there\)/);
     });
 
     it("a location gone (404 at the precheck) is success", async () => {

@@ -75,7 +75,7 @@ describe("CustomerLocation wire", () => {
   it("precheckReasons: counters above zero and flags set, in words; unknown keys by name", () => {
     expect(
       precheckReasons({ lastLocation: true, usersInUseCount: 2, workspacesInUseCount: 0, trunksInUseCount: 1, somethingNew: 3 }),
-    ).to.deep.equal(["it is the org's last calling location", "2 users still placed there", "1 trunks still using it", "3 somethingNew"]);
+    ).to.deep.equal(["it is the org's last calling location", "2 users still placed there", "1 trunk still using it", "3 somethingNew"]);
     expect(precheckReasons(undefined)).to.deep.equal([]);
   });
 });
