@@ -148,7 +148,7 @@ export const customerLocationRules: ResourceRules<keyof CustomerLocationInputs &
     calling: {
       kind: "update",
       description:
-        "adding `calling` enables Webex Calling at the location; changing `calling.pstnConnectionId` sets the PSTN connection, `calling.numbers` adds, activates and removes numbers by difference, `calling.mainNumber` sets the main number (all in place). Removing a number a `CustomerUser` of the program holds is refused at preview on that user, when it takes this location's `numbers` as its `locationNumbers`",
+        "adding `calling` enables Webex Calling at the location; changing `calling.pstnConnectionId` sets the PSTN connection, `calling.numbers` adds, activates and removes numbers by difference, `calling.mainNumber` sets the main number (all in place)",
     },
   },
   checks: [callingRemoved, mainNumberRemoved, numbersOnIntegratedPstn],

@@ -105,6 +105,41 @@ export function locationDifferences(inputs: CustomerLocationInputs, server: Loca
   return out;
 }
 
+/** How `pulumi import` names a location: `<customerId>:<locationId>` (a location id alone does not say whose org it is in). */
+export const IMPORT_ID_FORMAT = "<customerId>:<locationId>";
+
+/**
+ * The customer and location of an import id ({@link IMPORT_ID_FORMAT}); undefined when `id` is not
+ * one. Webex ids are base64 text, which has no `:`.
+ * @example
+ * parseImportId("Y3VzdC0x:Y2lzY29...") // { customerId: "Y3VzdC0x", locationId: "Y2lzY29..." }
+ */
+export function parseImportId(id: string): { customerId: string; locationId: string } | undefined {
+  const parts = id.split(":");
+  if (parts.length !== 2 || parts[0] === "" || parts[1] === "") return undefined;
+  return { customerId: parts[0]!, locationId: parts[1]! };
+}
+
+/**
+ * The inputs a location answer shows, as the program would write them: what an import records, so
+ * the next `up` with the program's declaration compares against the server's values. Fields the
+ * answer leaves out are left out; `calling` is the program's alone.
+ */
+export function importedInputs(location: Location): Record<string, unknown> {
+  const address = Object.fromEntries(Object.entries(addressOf(location)).filter(([, v]) => v !== undefined));
+  const fields: Record<string, unknown> = {
+    name: location.name,
+    timeZone: location.timeZone,
+    preferredLanguage: location.preferredLanguage,
+    announcementLanguage: location.announcementLanguage,
+    address: Object.keys(address).length > 0 ? address : undefined,
+    latitude: location.latitude,
+    longitude: location.longitude,
+    notes: location.notes,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
 /** "Ada Lovelace (PEOPLE, id p-1)": who holds a number, for messages. */
 export function describeOwner(owner: PhoneNumber["owner"] | InventoryNumber["owner"]): string {
   if (owner === undefined) return "nobody";
