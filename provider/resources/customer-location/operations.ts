@@ -228,7 +228,9 @@ async function converge(
     if (held.length > 0) {
       throw new Error(
         `cannot remove numbers someone holds: ${held.map((n) => `${n.phoneNumber} (held by ${describeOwner(n.owner)})`).join("; ")}. ` +
-          "Keep them in calling.numbers, or unassign them (change or delete those users) first. Nothing was removed.",
+          "Keep them in calling.numbers, or unassign them (change or delete those users) first. Nothing was removed. " +
+          "A user removed from the program in this same change is deleted only after this update (Pulumi deletes last): " +
+          "keep the number until an up without that user has run, then remove it.",
       );
     }
     for (const state of ["ACTIVE", "INACTIVE"] as const) {
