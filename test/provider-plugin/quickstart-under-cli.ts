@@ -102,6 +102,14 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         });
       }
       const writes = async () => (await emu.admin.counters()).writes;
+      /** `pulumi import` of one object by id (unprotected, with the language's flags): it must import, writing nothing. */
+      async function importWithoutWrites(type: string, name: string, id: string): Promise<void> {
+        await emu.admin.resetCounters();
+        const r = await pulumi(["import", type, name, id, "--yes", "--protect=false", ...(quickstart.importFlags ?? [])]);
+        expect(r.code, r.out).to.equal(0);
+        expect(r.out).to.include("imported");
+        expect(await writes()).to.equal(0);
+      }
 
       before(async () => {
         emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 50 });
@@ -196,19 +204,7 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         });
         expect(created.status).to.equal(201);
         const { id } = (await created.json()) as { id: string };
-        await emu.admin.resetCounters();
-        const r = await pulumi([
-          "import",
-          "webex-wholesale:index:CustomerLocation",
-          "nice",
-          `${customer.id}:${id}`,
-          "--yes",
-          "--protect=false",
-          ...(quickstart.importFlags ?? []),
-        ]);
-        expect(r.code, r.out).to.equal(0);
-        expect(r.out).to.include("imported");
-        expect(await writes()).to.equal(0);
+        await importWithoutWrites("webex-wholesale:index:CustomerLocation", "nice", `${customer.id}:${id}`);
         // The program now declares it: the state is completed from the program (the import could
         // not know every input), with no API write, and the location is the same one.
         quickstart.write(join(dir, "prog"), join(dir, "plugin"), "Quickstart Bistro", true);
@@ -254,19 +250,7 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         expect(posted.status).to.equal(202);
         const id = decodeURIComponent(posted.headers.get("location")!.split("/").pop()!);
         await new Promise((r) => setTimeout(r, 300));
-        await emu.admin.resetCounters();
-        const r = await pulumi([
-          "import",
-          "webex-wholesale:index:CustomerOrg",
-          "outside-001",
-          id,
-          "--yes",
-          "--protect=false",
-          ...(quickstart.importFlags ?? []),
-        ]);
-        expect(r.code, r.out).to.equal(0);
-        expect(r.out).to.include("imported");
-        expect(await writes()).to.equal(0);
+        await importWithoutWrites("webex-wholesale:index:CustomerOrg", "outside-001", id);
         const exported = await pulumi(["stack", "export"]);
         expect(exported.out).to.include(id);
       });
