@@ -18,6 +18,7 @@ import { createOrAdopt } from "../common/writes";
 import type { StoredOutputs } from "../common/operations-abi";
 import { progressReporter, writeWarning } from "../common/progress";
 import { isPlainObject } from "../common/change-rules";
+import { escapeControl } from "../../text";
 import { pureOperations } from "../common/pure-operations";
 import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerLocation, declaredNumbers } from "./check";
@@ -332,11 +333,12 @@ export async function read(
   const previous = withoutProviderField(props);
   const label = typeof previous.name === "string" ? previous.name : id;
   try {
+    // Only an import reads with no state: then the id must name the customer too.
     const imported = stateString(previous, "orgId") === undefined && stateString(previous, "customerId") === undefined;
     const target = imported ? parseImportId(id) : undefined;
     if (imported && target === undefined) {
       throw new Error(
-        `cannot tell whose location ${id} is: import it as ${IMPORT_ID_FORMAT} (the CustomerOrg's customerId, a colon, the location's id), ` +
+        `cannot tell whose location ${escapeControl(id)} is: import it as ${IMPORT_ID_FORMAT} (the CustomerOrg's customerId, a colon, the location's id), ` +
           "e.g. pulumi import webex-wholesale:index:CustomerLocation acme/Denver <customerId>:<locationId>",
       );
     }
