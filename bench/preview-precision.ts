@@ -71,7 +71,9 @@ export function stateIds(stateText: string | undefined): Map<string, string> {
 /**
  * The resources an up wrote: a PUT or DELETE names its resource by the id in its path (state
  * before the up); a POST creates, and the resources new in the state after the up are its
- * creations (one POST each). A name both deleted and created again was replaced.
+ * creations (one POST each). A name both deleted and created again was replaced. A write below a
+ * resource's path (`POST`/`DELETE /telephony/config/locations/{id}/numbers`: numbers added to or
+ * removed from a location) changes part of it: an update of that resource.
  */
 export function writtenChanges(
   writes: readonly WriteRequest[],
@@ -85,18 +87,17 @@ export function writtenChanges(
   const created = [...after.entries()].filter(([id]) => !before.has(id)).map(([, name]) => name);
   let posts = 0;
   for (const w of writes) {
-    if (w.method === "POST") {
+    // The last known id of the path: `/customers/{customer}/subscribers/{user}` writes the user.
+    const segments = w.path.split("?")[0]!.split("/").map(decodeURIComponent);
+    let at = segments.length - 1;
+    while (at >= 0 && !before.has(segments[at]!)) at--;
+    const below = at >= 0 && at < segments.length - 1;
+    if (w.method === "POST" && !below) {
       posts++;
       continue;
     }
-    // The last known id of the path: `/customers/{customer}/subscribers/{user}` writes the user.
-    const id = w.path
-      .split("?")[0]!
-      .split("/")
-      .reverse()
-      .find((segment) => before.has(decodeURIComponent(segment)));
-    if (id === undefined) unattributed.push(`${w.method} ${w.path}`);
-    else add(before.get(decodeURIComponent(id))!, w.method === "DELETE" ? "delete" : "update");
+    if (at < 0) unattributed.push(`${w.method} ${w.path}`);
+    else add(before.get(segments[at]!)!, w.method === "DELETE" && !below ? "delete" : "update");
   }
   for (const name of created) add(name, beforeNames.has(name) ? "replace" : "create");
   // A POST beyond the new resources wrote something no resource records.

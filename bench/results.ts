@@ -86,6 +86,8 @@ export const BenchResultsSchema = z.object({
     size: z.string(),
     customers: z.number(),
     usersPerCustomer: z.number(),
+    /** `--site-numbers`: numbers of each customer's extra site; absent: no sites (and results from before the flag). */
+    siteNumbers: z.number().optional(),
     latencyMs: z.number(),
     jitterMs: z.number(),
     provisioningMs: z.number(),
@@ -175,7 +177,9 @@ export function renderMarkdown(r: BenchResults): string {
   const bound = (phase: string): PhaseBound | undefined => r.bounds.find((b) => b.phase === phase);
   const lines: string[] = [];
   lines.push(
-    `Catalog ${s.customers} customers × ${s.usersPerCustomer} users (\`--size ${s.size}\`); emulator latency ` +
+    `Catalog ${s.customers} customers × ${s.usersPerCustomer} users (\`--size ${s.size}\`)` +
+      (s.siteNumbers ? `, one site of ${s.siteNumbers} numbers per customer (\`--site-numbers\`; not in the baseline)` : "") +
+      `; emulator latency ` +
       `${s.latencyMs} ms ± ${s.jitterMs} ms, provisioning ${s.provisioningMs} ms, rate limit ${s.rate}/s burst ${s.burst}; ` +
       `engine \`--parallel ${s.parallel}\`` +
       (s.maxRequestsPerSecond ? `, \`webex:maxRequestsPerSecond\` ${s.maxRequestsPerSecond}` : "") +

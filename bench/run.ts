@@ -46,6 +46,9 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --size small|large        catalog size: small = 10 customers x 5 users, large = 100 x 10 (default large)
   --customers N             customers in the catalog (overrides --size)
   --users N                 users per customer (overrides --size)
+  --site-numbers N          one extra location per customer (a site on a local gateway beside the
+                            headquarters) holding N numbers, the first its main number; 0 = no sites, the
+                            catalog of runs before issue 25 (default 10; the sequential baseline has no sites)
   --latency-ms N            mean latency the emulator adds to each request (default 100)
   --jitter-ms N             spread around the mean: each request waits uniformly in
                             [latency - jitter, latency + jitter] ms (default 40, so 60-140 ms)
@@ -93,6 +96,8 @@ export const BenchFlagsSchema = z
     install: z.enum(["linked", "packed"]).optional(),
     customers: z.coerce.number().int().min(1).optional(),
     users: z.coerce.number().int().min(0).optional(),
+    /** Numbers of each customer's extra site (`generateCatalog`'s `siteNumbers`); 0: no sites. */
+    "site-numbers": z.coerce.number().int().min(0).max(100).default(10),
     "latency-ms": z.coerce.number().min(0).default(100),
     "jitter-ms": z.coerce.number().min(0).default(40),
     "provisioning-ms": z.coerce.number().min(0).default(5000),
@@ -130,6 +135,7 @@ export const BenchFlagsSchema = z
       ...f,
       customers,
       usersPerCustomer: f.users ?? size.usersPerCustomer,
+      siteNumbers: f["site-numbers"],
       // The real CLI's own default (4 × GOMAXPROCS, pkg/cmd/pulumi/operations/up.go), passed explicitly.
       parallel: f.parallel ?? (f.engine === "cli" ? 4 * cpus().length : 1000),
       // The figures are a user's: the package installed from its tarball. Linked, every check and
@@ -152,6 +158,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags | undefined {
       install: { type: "string" },
       customers: { type: "string" },
       users: { type: "string" },
+      "site-numbers": { type: "string" },
       "latency-ms": { type: "string" },
       "jitter-ms": { type: "string" },
       "provisioning-ms": { type: "string" },
@@ -244,14 +251,26 @@ function log(message: string): void {
 
 /**
  * The changes of the preview-precision phase, applied one after another after the quantity bump
- * (bump, then program settings): another quantity bump, a user added, that user removed, a template change.
+ * (bump, then program settings): another quantity bump, a user added, that user removed, with sites
+ * a number added to every site and removed again, then a template change (last: the settings of
+ * each change replace the previous change's).
  */
-const PRECISION_CHANGES: readonly [string, number, Record<string, string>][] = [
-  ["a quantity bump on every customer", 2, {}],
-  ["a user added", 2, { [`${PROJECT}:extraUsers`]: "1" }],
-  ["a user removed", 2, { [`${PROJECT}:extraUsers`]: "0" }],
-  ["a template change", 2, { [`${PROJECT}:templateRevision`]: "1" }],
-];
+function precisionChanges(siteNumbers: number): [string, number, Record<string, string>][] {
+  const sites: [string, number, Record<string, string>][] =
+    siteNumbers > 0
+      ? [
+          ["a number added to every site", 2, { [`${PROJECT}:siteNumbers`]: String(siteNumbers + 1) }],
+          ["that number removed from every site", 2, {}],
+        ]
+      : [];
+  return [
+    ["a quantity bump on every customer", 2, {}],
+    ["a user added", 2, { [`${PROJECT}:extraUsers`]: "1" }],
+    ["a user removed", 2, { [`${PROJECT}:extraUsers`]: "0" }],
+    ...sites,
+    ["a template change", 2, { [`${PROJECT}:templateRevision`]: "1" }],
+  ];
+}
 
 /**
  * Runs the product phases through the engine CLI, into `results.product`, `.figures` and `.previewPrecision`.
@@ -271,6 +290,7 @@ export async function runProduct(
   const emulator = await startEmulator(emulatorOptions(flags));
   const stateFile = cli?.checkpoint ?? join(dir, "state.json");
   const config = (bump: number, change: Record<string, string> = {}): Record<string, string> => ({
+    [`${PROJECT}:siteNumbers`]: String(flags.siteNumbers),
     ...change,
     "webex:baseUrl": emulator.url,
     [`${PROJECT}:customers`]: String(flags.customers),
@@ -388,7 +408,7 @@ export async function runProduct(
       if (cli) log("product precision: not run under --engine cli (it reads the stand-in's state file format)");
       if (!flags["bump-only"] && !cli) {
         results.previewPrecision = [];
-        for (const [change, bump, settings] of PRECISION_CHANGES) {
+        for (const [change, bump, settings] of precisionChanges(flags.siteNumbers)) {
           results.previewPrecision.push(await precision(change, bump, settings));
         }
       }
@@ -527,6 +547,7 @@ async function main(): Promise<void> {
           : "custom",
       customers: flags.customers,
       usersPerCustomer: flags.usersPerCustomer,
+      ...(flags.siteNumbers > 0 ? { siteNumbers: flags.siteNumbers } : {}),
       latencyMs: flags["latency-ms"],
       jitterMs: flags["jitter-ms"],
       provisioningMs: flags["provisioning-ms"],
@@ -539,18 +560,24 @@ async function main(): Promise<void> {
       install: flags.install,
       ...(flags["skip-checkpoints"] ? { skipCheckpoints: true } : {}),
     },
-    bounds: phaseBounds(flags.customers, flags.usersPerCustomer, {
-      minLatencyMs: minLatencyMs(flags),
-      provisioningMs: flags["provisioning-ms"],
-      rate: { perSecond: flags.rate, burst: flags.burst },
-    }),
+    bounds: phaseBounds(
+      flags.customers,
+      flags.usersPerCustomer,
+      {
+        minLatencyMs: minLatencyMs(flags),
+        provisioningMs: flags["provisioning-ms"],
+        rate: { perSecond: flags.rate, burst: flags.burst },
+      },
+      flags.siteNumbers,
+    ),
     product: {},
     baseline: {},
     figures: {},
     targets: [],
   };
   log(
-    `engine ${flags.engine} --parallel ${flags.parallel}; catalog ${flags.customers} × ${flags.usersPerCustomer}; free memory ${Math.round(freemem() / 2 ** 20)} MB`,
+    `engine ${flags.engine} --parallel ${flags.parallel}; catalog ${flags.customers} × ${flags.usersPerCustomer}` +
+      `${flags.siteNumbers > 0 ? `, a site of ${flags.siteNumbers} numbers each` : ""}; free memory ${Math.round(freemem() / 2 ** 20)} MB`,
   );
   try {
     await runProduct(flags, results);

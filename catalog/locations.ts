@@ -190,7 +190,8 @@ export function locationChecks(customers: Entries, users: Entries, lineOf: (path
         path: path(field),
         message:
           `${wanted} is not one of location "${showKey(location)}"'s numbers${at([...loc.path, "calling", "numbers"])} ` +
-          `(${declared.map((n) => n.number).join(", ") || "none"}): add it to the location's \`calling.numbers\`, or give the user one of them`,
+          `(${declared.map((n) => n.number).join(", ") || "none"}): add it to the location's \`calling.numbers\`, or give a new user one of them ` +
+          "(a number a user already holds stays at its location: to free it, remove the user in one run, then the number in the next)",
       });
     } else if (held !== undefined && held.state !== "ACTIVE") {
       out.push({

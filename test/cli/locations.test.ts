@@ -97,6 +97,15 @@ describeWithCli("real CLI: locations, numbers and users at two sites", function 
     expect((await p.requests()).total).to.equal(0);
   });
 
+  it("removing from a site the number its user holds is refused at preview, with 0 API calls", async () => {
+    write(p, { denverMain: NUMBERS.denver[2], denverNumbers: [NUMBERS.denver[2]] });
+    await p.emulator.admin.resetCounters();
+    const r = await p.pulumi(["preview", "--non-interactive"]);
+    expect(r.code, tail(r)).to.not.equal(0);
+    expect(r.output).to.include(`drops ${NUMBERS.denver[1]}, which this user holds`);
+    expect((await p.requests()).total).to.equal(0);
+  });
+
   it("removing a site while someone else's user is there fails BLOCKED, naming the reason", async () => {
     const s = await state();
     const bob = (await user("bob@multisite.example"))!;
@@ -105,7 +114,7 @@ describeWithCli("real CLI: locations, numbers and users at two sites", function 
     write(p, { denverMain: NUMBERS.denver[2], denverNumbers: NUMBERS.denver.slice(1), austin: false });
     const r = await p.pulumi(["up", "--yes", "--non-interactive"]);
     expect(r.code, tail(r)).to.not.equal(0);
-    expect(r.output).to.include("the precheck answers BLOCKED (1 users still placed there)");
+    expect(r.output).to.include("the precheck answers BLOCKED (1 user still placed there)");
     expect(await user("bob@multisite.example")).to.equal(undefined);
     expect(site(await state(), "Austin").calling).to.equal(true);
   });

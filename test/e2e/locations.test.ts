@@ -104,7 +104,7 @@ describe("e2e: locations, numbers and users at two sites (stand-in engine)", fun
     });
     const r = await s.run("up");
     expect(r.ok).to.equal(false);
-    expect(failureText(r)).to.include("the precheck answers BLOCKED (1 users still placed there)");
+    expect(failureText(r)).to.include("the precheck answers BLOCKED (1 user still placed there)");
     // The program's own user went first (it depends on the site); the site is still calling.
     expect(await user("bob@multisite.example")).to.equal(undefined);
     expect((await site("Austin")).calling).to.equal(true);

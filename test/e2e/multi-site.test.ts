@@ -45,6 +45,12 @@ describe("e2e: examples/multi-site", function () {
       property: /calling\.numbers.*INTEGRATED_CCP/,
     },
     {
+      name: "removing from Denver the number its user holds",
+      from: `numbers: [{ number: "+13035550100" }, { number: "+13035550101" }, { number: "+13035550102" }],`,
+      to: `numbers: [{ number: "+13035550100" }, { number: "+13035550102" }],`,
+      property: /locationNumbers.*drops \+13035550101, which this user holds.*remove the user/,
+    },
+    {
       name: "a user's number its site does not declare",
       from: `phoneNumber: "+13035550101",`,
       to: `phoneNumber: "+13035550199",`,

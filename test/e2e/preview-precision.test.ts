@@ -1,6 +1,7 @@
 // Preview precision (issue 13): for each change a team makes (a quantity bump, a user added, a user
-// removed, a template change), the preview lists exactly the resources the up then writes, at the
-// API, no more and no fewer. Small scale: the bench program with 3 customers × 3 users.
+// removed, a site's number added and removed, a template change), the preview lists exactly the
+// resources the up then writes, at the API, no more and no fewer. Small scale: the bench program
+// with 3 customers × 3 users and a site of 2 numbers each.
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { comparePrecision, parseChanges, stateIds, writtenChanges } from "../../bench/preview-precision";
@@ -13,7 +14,12 @@ describe("e2e: a preview lists exactly what up writes", function () {
 
   before(async function () {
     this.timeout(600_000);
-    s.config = { "webex-bench:customers": "3", "webex-bench:usersPerCustomer": "3", "webex-bench:prefix": "prec" };
+    s.config = {
+      "webex-bench:customers": "3",
+      "webex-bench:usersPerCustomer": "3",
+      "webex-bench:prefix": "prec",
+      "webex-bench:siteNumbers": "2",
+    };
     const r = await s.run("up");
     expect(r.ok, failureText(r)).to.equal(true);
   });
@@ -26,6 +32,17 @@ describe("e2e: a preview lists exactly what up writes", function () {
     },
     { name: "a user added", config: { "webex-bench:extraUsers": "1" }, expected: ["create user0004@prec-c0001.example"] },
     { name: "a user removed", config: { "webex-bench:extraUsers": "0" }, expected: ["delete user0004@prec-c0001.example"] },
+    // Numbers go to and from a location below its path (POST/DELETE …/locations/{id}/numbers): updates of the site.
+    {
+      name: "a number added to every site",
+      config: { "webex-bench:siteNumbers": "3" },
+      expected: ["update prec-c0001/site", "update prec-c0002/site", "update prec-c0003/site"],
+    },
+    {
+      name: "that number removed from every site",
+      config: { "webex-bench:siteNumbers": "2" },
+      expected: ["update prec-c0001/site", "update prec-c0002/site", "update prec-c0003/site"],
+    },
     { name: "a template change", config: { "webex-bench:templateRevision": "1" }, expected: ["update prec-template"] },
   ];
   for (const c of changes) {
@@ -76,5 +93,18 @@ describe("preview precision: the comparison itself", () => {
     );
     const result = comparePrecision([], written.changes, written.unattributed);
     expect(result).to.deep.include({ exact: false, notPlanned: ["create u2"], unattributed: ["POST (no new resource in state)"] });
+  });
+
+  it("a write below a resource's path (numbers added to or removed from a location) is an update of it, not a create or delete", () => {
+    const before = new Map([["id-l1", "l1"]]);
+    const written = writtenChanges(
+      [
+        { method: "POST", path: "/v1/telephony/config/locations/id-l1/numbers?orgId=o" },
+        { method: "DELETE", path: "/v1/telephony/config/locations/id-l1/numbers?orgId=o" },
+      ],
+      before,
+      before,
+    );
+    expect(written).to.deep.equal({ changes: [{ name: "l1", op: "update" }], unattributed: [] });
   });
 });

@@ -12,11 +12,31 @@ import { join } from "node:path";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { cliEnv, findCli } from "../../scripts/pulumi-cli";
-import { describeQuickstartUnderCli } from "./quickstart-under-cli";
+import { describeQuickstartUnderCli, IMPORTED_SITE, SITE } from "./quickstart-under-cli";
 
-/** The quickstart (examples/quickstart) in Python; `companyName` is a parameter for the refused change. */
-function mainPy(companyName: string): string {
-  return `"""The quickstart: an onboarding template, one customer and its two users."""
+/** A Python literal of plain JSON data (strings and dicts only). */
+const py = (value: unknown) => JSON.stringify(value);
+
+/**
+ * The quickstart (examples/quickstart) in Python, with a second site; `companyName` is a parameter
+ * for the refused change, `imported` declares the location the harness imports.
+ */
+function mainPy(companyName: string, imported = false): string {
+  const a = IMPORTED_SITE.address;
+  const nice = imported
+    ? `
+webex.CustomerLocation(
+    "nice",
+    customer_id=customer.id,
+    name=${py(IMPORTED_SITE.name)},
+    time_zone=${py(IMPORTED_SITE.timeZone)},
+    preferred_language=${py(IMPORTED_SITE.preferredLanguage)},
+    announcement_language=${py(IMPORTED_SITE.announcementLanguage)},
+    address={"address1": ${py(a.address1)}, "city": ${py(a.city)}, "state": ${py(a.state)}, "postal_code": ${py(a.postalCode)}, "country": ${py(a.country)}},
+)
+`
+    : "";
+  return `"""The quickstart: an onboarding template, one customer, its two users, and a second site with a user."""
 import pulumi
 import pulumi_webex_wholesale as webex
 
@@ -39,9 +59,36 @@ customer = webex.CustomerOrg(
     language="fr_FR",
     supported_location_confirmed=True,
     address={"line1": "3 rue du Port", "city": "Marseille", "postal_code": "13002", "country": "FR"},
-    packages=[{"name": "webex_meetings"}],
+    packages=[{"name": "webex_meetings"}, {"name": "webex_voice"}],
+    headquarters={"time_zone": "Europe/Paris"},
 )
 
+# The site's numbers, known while the program runs: the user's location_numbers let the preview
+# check its number (and refuse removing it from the site while the user holds it).
+lyon_numbers = ${py(SITE.numbers)}
+lyon = webex.CustomerLocation(
+    "lyon",
+    customer_id=customer.id,
+    name=${py(SITE.name)},
+    time_zone="Europe/Paris",
+    preferred_language="fr_FR",
+    announcement_language="fr_FR",
+    address={"address1": "10 quai Saint-Antoine", "city": "Lyon", "state": "ARA", "postal_code": "69002", "country": "FR"},
+    calling={"pstn_connection_id": "lgw-1", "numbers": [{"number": n} for n in lyon_numbers], "main_number": lyon_numbers[0]},
+)
+webex.CustomerUser(
+    "lea",
+    customer_id=customer.id,
+    email=${py(SITE.user)},
+    first_name="Lea",
+    last_name="Morel",
+    package="webex_voice",
+    location_id=lyon.location_id,
+    location_numbers=lyon_numbers,
+    phone_number=lyon_numbers[1],
+    extension="2001",
+)
+${nice}
 for first_name, administrator in (("claire", True), ("hugo", False)):
     webex.CustomerUser(
         first_name,
@@ -81,7 +128,7 @@ describeQuickstartUnderCli({
     // Not our former runner's silence, nor the Node host's capitalised wording.
     expect(out, out).not.to.include("Program exited with non-zero exit code");
   },
-  write: (progDir, pluginDir, companyName) => {
+  write: (progDir, pluginDir, companyName, imported) => {
     writeFileSync(
       join(progDir, "Pulumi.yaml"),
       `name: webex-quickstart-python
@@ -95,7 +142,7 @@ plugins:
       path: ${pluginDir}
 `,
     );
-    writeFileSync(join(progDir, "__main__.py"), mainPy(companyName));
+    writeFileSync(join(progDir, "__main__.py"), mainPy(companyName, imported));
   },
 });
 

@@ -1,15 +1,22 @@
 /**
  * The provider plugin under the REAL Pulumi CLI (npm run pulumi:install, with its YAML host) against
- * the emulator: a Pulumi YAML program declaring the quickstart's template, customer and users, through
- * the shared harness (quickstart-under-cli.ts: create, no-change up, refused preview, import, refresh, destroy).
+ * the emulator: a Pulumi YAML program declaring the quickstart's template, customer, users and second
+ * site, through the shared harness (quickstart-under-cli.ts: create, no-change up, refused preview,
+ * imports, refresh, destroy).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findCli } from "../../scripts/pulumi-cli";
-import { describeQuickstartUnderCli } from "./quickstart-under-cli";
+import { describeQuickstartUnderCli, IMPORTED_SITE, SITE } from "./quickstart-under-cli";
 
-/** The quickstart (examples/quickstart) as Pulumi YAML; `companyName` is a parameter for the refused change. */
-function program(pluginDir: string, companyName: string): string {
+/**
+ * The quickstart (examples/quickstart) as Pulumi YAML, with a second site; `companyName` is a
+ * parameter for the refused change, `imported` declares the location the harness imports.
+ */
+function program(pluginDir: string, companyName: string, imported = false): string {
+  // YAML has no list comprehension: the user's `locationNumbers` repeats the site's numbers, as
+  // strings, so the preview checks its number against them.
+  const [main, second] = SITE.numbers;
   return `name: webex-quickstart-yaml
 runtime: yaml
 plugins:
@@ -36,8 +43,41 @@ resources:
       language: fr_FR
       supportedLocationConfirmed: true
       address: { line1: 3 rue du Port, city: Marseille, postalCode: "13002", country: FR }
-      packages: [{ name: webex_meetings }]
-  claire:
+      packages: [{ name: webex_meetings }, { name: webex_voice }]
+      headquarters: { timeZone: Europe/Paris }
+  lyon:
+    type: webex-wholesale:index:CustomerLocation
+    properties:
+      customerId: \${quickstart-001.id}
+      name: ${SITE.name}
+      timeZone: Europe/Paris
+      preferredLanguage: fr_FR
+      announcementLanguage: fr_FR
+      address: { address1: 10 quai Saint-Antoine, city: Lyon, state: ARA, postalCode: "69002", country: FR }
+      calling:
+        pstnConnectionId: lgw-1
+        numbers: [{ number: "${main}" }, { number: "${second}" }]
+        mainNumber: "${main}"
+  lea:
+    type: webex-wholesale:index:CustomerUser
+    properties:
+      customerId: \${quickstart-001.id}
+      email: ${SITE.user}
+      firstName: Lea
+      lastName: Morel
+      package: webex_voice
+      locationId: \${lyon.locationId}
+      locationNumbers: ["${main}", "${second}"]
+      phoneNumber: "${second}"
+      extension: "2001"
+${
+  imported
+    ? `  nice:
+    type: webex-wholesale:index:CustomerLocation
+    properties: ${JSON.stringify({ customerId: "${quickstart-001.id}", ...IMPORTED_SITE })}
+`
+    : ""
+}  claire:
     type: webex-wholesale:index:CustomerUser
     properties:
       customerId: \${quickstart-001.id}
@@ -63,5 +103,6 @@ const cli = findCli();
 describeQuickstartUnderCli({
   language: "YAML",
   missing: cli.found && !cli.yamlHost ? "the YAML language host is not built (npm run pulumi:install -- --yaml)" : undefined,
-  write: (progDir, pluginDir, companyName) => writeFileSync(join(progDir, "Pulumi.yaml"), program(pluginDir, companyName)),
+  write: (progDir, pluginDir, companyName, imported) =>
+    writeFileSync(join(progDir, "Pulumi.yaml"), program(pluginDir, companyName, imported)),
 });

@@ -1,9 +1,10 @@
 /**
  * The quickstart under the REAL Pulumi CLI (npm run pulumi:install) against the emulator, for a
- * program in another language using the provider plugin (cli-yaml.test.ts, cli-python.test.ts): create,
- * a no-change up (0 writes), a refused change failing preview with the TypeScript package's message,
- * `pulumi import` of a customer created outside Pulumi (0 writes), refresh, destroy. One harness, so
- * every language is held to the same checks.
+ * program in another language using the provider plugin (cli-yaml.test.ts, cli-python.test.ts): create
+ * (a second site with two numbers and a user on it besides the headquarters), a no-change up (0 writes),
+ * a refused change failing preview with the TypeScript package's message, `pulumi import` of a customer
+ * and of a location created outside Pulumi (0 writes, and for the location a following `up` that writes
+ * nothing), refresh, destroy. One harness, so every language is held to the same checks.
  * Where the language cannot run here the suite says so in one line; CI (PULUMI_CLI_REQUIRED=1) fails instead.
  */
 import { expect } from "chai";
@@ -16,6 +17,30 @@ import * as customerOrgOperations from "../../provider/resources/customer-org/op
 import { CLI_REQUIRED_ENV, cliEnv, findCli } from "../../scripts/pulumi-cli";
 import { REPO_ROOT } from "../dynamic-provider/plugin-harness";
 
+/**
+ * The second site every language's quickstart declares: the customer holds `webex_voice` too, so it
+ * is created with a calling headquarters, and `Lyon` is declared with two numbers (the first its
+ * main number) and one calling user, `lea`, on the second.
+ */
+export const SITE = {
+  name: "Lyon",
+  numbers: ["+33478000100", "+33478000101"],
+  user: "lea@quickstart-bistro.example",
+} as const;
+
+/**
+ * The location the harness creates in the customer's org outside Pulumi, for `pulumi import`; a
+ * program written with `imported` declares it as resource `nice` with exactly these inputs (no
+ * `calling`: calling is not enabled there).
+ */
+export const IMPORTED_SITE = {
+  name: "Nice",
+  timeZone: "Europe/Paris",
+  preferredLanguage: "fr_FR",
+  announcementLanguage: "fr_FR",
+  address: { address1: "1 promenade des Anglais", city: "Nice", state: "PAC", postalCode: "06000", country: "FR" },
+} as const;
+
 /** One language's quickstart program. */
 export type QuickstartProgram = {
   /** The language, as suite titles and the skip line name it ("YAML", "Python"). */
@@ -24,10 +49,12 @@ export type QuickstartProgram = {
   missing: string | undefined;
   /**
    * Writes the program into `progDir` (Pulumi.yaml and any source), declaring the plugin at
-   * `pluginDir`, the quickstart's template, customer `quickstart-001` named `companyName`, and users
-   * claire and hugo (with the stack, the 5 resources `up` reports).
+   * `pluginDir`, the quickstart's template, customer `quickstart-001` named `companyName` (packages
+   * `webex_meetings` and `webex_voice`, headquarters in `Europe/Paris`), users claire and hugo, and
+   * {@link SITE} with its user (with the stack, the 7 resources `up` reports); with `imported`, also
+   * {@link IMPORTED_SITE} as resource `nice`.
    */
-  write(progDir: string, pluginDir: string, companyName: string): void;
+  write(progDir: string, pluginDir: string, companyName: string, imported?: boolean): void;
   /** Extra flags of `pulumi import` (e.g. `--generate-code=false` where the language host cannot generate code). */
   importFlags?: string[];
   /**
@@ -75,6 +102,14 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         });
       }
       const writes = async () => (await emu.admin.counters()).writes;
+      /** `pulumi import` of one object by id (unprotected, with the language's flags): it must import, writing nothing. */
+      async function importWithoutWrites(type: string, name: string, id: string): Promise<void> {
+        await emu.admin.resetCounters();
+        const r = await pulumi(["import", type, name, id, "--yes", "--protect=false", ...(quickstart.importFlags ?? [])]);
+        expect(r.code, r.out).to.equal(0);
+        expect(r.out).to.include("imported");
+        expect(await writes()).to.equal(0);
+      }
 
       before(async () => {
         emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 50 });
@@ -102,14 +137,21 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         if (dir) rmSync(dir, { recursive: true, force: true });
       });
 
-      it("up creates the template, the customer and both users (one write each)", async () => {
+      it("up creates the template, the customer, the second site with its numbers and main number, and the three users", async () => {
         await emu.admin.resetCounters();
         const r = await pulumi(["up", "--yes"]);
         expect(r.code, r.out).to.equal(0);
-        expect(r.out).to.include("5 created");
-        expect(await writes()).to.equal(4);
+        expect(r.out).to.include("7 created");
+        // One write for the template, the customer and each user; the site: create, enable calling, PSTN
+        // connection, its numbers (one request), main number.
+        expect(await writes()).to.equal(2 + 3 + 5);
         const state = await emu.admin.state();
-        expect(Object.keys(state.customers ?? {}).length + Object.keys(state.subscribers ?? {}).length).to.equal(3);
+        expect(Object.keys(state.customers ?? {}).length + Object.keys(state.subscribers ?? {}).length).to.equal(4);
+        const site = Object.values(state.locations).find((l) => l.name === SITE.name)!;
+        expect(site.numbers.map((n) => n.phoneNumber).sort()).to.deep.equal([...SITE.numbers]);
+        expect(site.mainNumber).to.equal(SITE.numbers[0]);
+        const lea = Object.values(state.subscribers).find((u) => u.email === SITE.user)!;
+        expect([lea.locationId, lea.primaryPhoneNumber]).to.deep.equal([site.id, SITE.numbers[1]]);
         expect(r.out).not.to.include(emu.token);
       });
 
@@ -117,7 +159,7 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         await emu.admin.resetCounters();
         const r = await pulumi(["up", "--yes"]);
         expect(r.code, r.out).to.equal(0);
-        expect(r.out).to.include("5 unchanged");
+        expect(r.out).to.include("7 unchanged");
         expect(await writes()).to.equal(0);
       });
 
@@ -152,6 +194,33 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         expect((await emu.admin.counters()).total).to.equal(0);
       });
 
+      it("pulumi import adopts a location created outside Pulumi (<customerId>:<locationId>) with 0 writes; the next up writes nothing", async () => {
+        const state = await emu.admin.state();
+        const customer = Object.values(state.customers).find((c) => c.externalId === "quickstart-001")!;
+        const created = await fetch(`${emu.url}/v1/locations?orgId=${encodeURIComponent(customer.orgId)}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${emu.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ ...IMPORTED_SITE, preferredLanguage: "fr_fr", announcementLanguage: "fr_fr" }),
+        });
+        expect(created.status).to.equal(201);
+        const { id } = (await created.json()) as { id: string };
+        await importWithoutWrites("webex-wholesale:index:CustomerLocation", "nice", `${customer.id}:${id}`);
+        // The program now declares it: the state is completed from the program (the import could
+        // not know every input), with no API write, and the location is the same one.
+        quickstart.write(join(dir, "prog"), join(dir, "plugin"), "Quickstart Bistro", true);
+        await emu.admin.resetCounters();
+        const up = await pulumi(["up", "--yes"]);
+        expect(up.code, up.out).to.equal(0);
+        expect(up.out).not.to.match(/\bcreated\b|replaced/);
+        expect(await writes()).to.equal(0);
+        const exported = JSON.parse((await pulumi(["stack", "export"])).out) as {
+          deployment: { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] };
+        };
+        const nice = exported.deployment.resources.filter((x) => x.type === "webex-wholesale:index:CustomerLocation" && x.id === id);
+        expect(nice.map((x) => x.outputs?.name)).to.deep.equal([IMPORTED_SITE.name]);
+        expect(Object.values((await emu.admin.state()).locations).filter((l) => l.name === IMPORTED_SITE.name)).to.have.length(1);
+      });
+
       it("pulumi import adopts a customer created outside Pulumi with 0 writes", async () => {
         const template = (await (
           await fetch(`${emu.url}/v1/wholesale/onboardingTemplates`, {
@@ -181,19 +250,7 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         expect(posted.status).to.equal(202);
         const id = decodeURIComponent(posted.headers.get("location")!.split("/").pop()!);
         await new Promise((r) => setTimeout(r, 300));
-        await emu.admin.resetCounters();
-        const r = await pulumi([
-          "import",
-          "webex-wholesale:index:CustomerOrg",
-          "outside-001",
-          id,
-          "--yes",
-          "--protect=false",
-          ...(quickstart.importFlags ?? []),
-        ]);
-        expect(r.code, r.out).to.equal(0);
-        expect(r.out).to.include("imported");
-        expect(await writes()).to.equal(0);
+        await importWithoutWrites("webex-wholesale:index:CustomerOrg", "outside-001", id);
         const exported = await pulumi(["stack", "export"]);
         expect(exported.out).to.include(id);
       });
@@ -211,8 +268,8 @@ export function describeQuickstartUnderCli(quickstart: QuickstartProgram): void 
         expect(r.code, r.out).to.equal(0);
         const log = (await emu.admin.requests()).filter((q) => q.method === "DELETE").map((q) => q.route);
         const first = (s: string) => log.findIndex((p) => String(p).includes(s));
-        expect(first("subscribers")).to.be.below(first("customers"));
-        expect(first("customers")).to.be.below(first("onboardingTemplates"));
+        expect(first("subscribers"), log.join("\n")).to.be.below(first("customers"));
+        expect(first("customers"), log.join("\n")).to.be.below(first("onboardingTemplates"));
         const state = await emu.admin.state();
         expect(Object.keys(state.customers ?? {})).to.deep.equal([]);
       });

@@ -259,6 +259,12 @@ describe("bench command line", () => {
     expect(USAGE).to.include("--skip-checkpoints");
   });
 
+  it("--site-numbers: one site of 10 numbers per customer by default; 0 gives the catalog without sites", () => {
+    expect(parseBenchFlags([])!.siteNumbers).to.equal(10);
+    expect(parseBenchFlags(["--size", "small", "--site-numbers", "0"])!.siteNumbers).to.equal(0);
+    expect(() => parseBenchFlags(["--site-numbers", "101"])).to.throw();
+  });
+
   it("under either engine the package is installed from its tarball, as a user has it, unless --install linked", () => {
     expect(parseBenchFlags(["--engine", "cli"])!.install).to.equal("packed");
     expect(parseBenchFlags(["--engine", "cli", "--install", "linked"])!.install).to.equal("linked");

@@ -255,6 +255,8 @@ function leaf(schema: z.ZodType, value: unknown, path: readonly PropertyKey[], f
  * A rule across fields, run by `check` after the fields were parsed by their own schemas (their
  * failures are reported too), except when a list was refused for its size. It sees the parsed
  * inputs (unknowns still in place, invalid values as given) and must skip any value that is unknown.
+ * `previous` (the previous inputs; empty on create) lets a rule leave a case to the change rules,
+ * whose refusal says more about a change than a check of the new inputs alone can.
  */
 export interface CrossFieldRule {
   /** Stable name, used by tests and docs. */
@@ -262,7 +264,7 @@ export interface CrossFieldRule {
   /** One sentence for the README. */
   readonly description: string;
   /** The failures this rule finds. */
-  readonly failures: (inputs: Record<string, unknown>) => CheckFailure[];
+  readonly failures: (inputs: Record<string, unknown>, previous: Readonly<Record<string, unknown>>) => CheckFailure[];
 }
 
 /**
@@ -270,22 +272,24 @@ export interface CrossFieldRule {
  * the cross-field rules. Top-level keys other than the schema's, `__provider` and the `computed`
  * outputs (which the resource classes seed as undefined) are failures. Never throws: input that is not even an object is checked as `{}` (each
  * required field reported missing), and an unexpected internal error becomes one failure rather
- * than a crash of the provider.
+ * than a crash of the provider. `previous` are the previous inputs, for the rules (empty on create).
  */
 export function checkWithSchema(
   schema: z.ZodObject,
   news: unknown,
   rules: readonly CrossFieldRule[],
   computed: readonly string[] = [],
+  previous: unknown = {},
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const given = isPlainObject(news) ? news : {};
+  const before = isPlainObject(previous) ? previous : {};
   try {
     const parsed = parseSkippingUnknowns(schema, given, [], ["__provider", ...computed]);
     const inputs = isPlainObject(parsed.value) ? parsed.value : { ...given };
     const failures = [...parsed.failures];
     const oversized = failures.some((f) => OVERSIZED.has(f));
     // One failure at a time: a rule may find very many (a spread of them all overflows the stack).
-    if (!oversized) for (const rule of rules) for (const f of rule.failures(inputs)) failures.push(f);
+    if (!oversized) for (const rule of rules) for (const f of rule.failures(inputs, before)) failures.push(f);
     return { inputs, failures: bounded(dedupe(failures)) };
   } catch (err) {
     return {

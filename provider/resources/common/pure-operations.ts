@@ -16,8 +16,11 @@ import { refusalsInCheck, rememberConfiguration, ruleSettingsFor } from "./setti
 export interface PureOperationsSpec<I extends object> {
   /** The resource's change rules, judged by both `check` (refusals) and `diff` (changes). */
   rules: ResourceRules<keyof I & string>;
-  /** Validates new inputs on their own (types, formats, unknown keys); never throws. */
-  validate(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
+  /**
+   * Validates new inputs (types, formats, unknown keys, rules across fields); never throws.
+   * `previous` (the previous inputs, empty on create) is for the rules that leave a change to the rule table.
+   */
+  validate(news: Record<string, unknown>, previous: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] };
   /**
    * Stored statuses that count as settled. A resource whose stored status is outside them (an
    * error, a timed-out create) is a change even with unchanged inputs: a refresh clears the
@@ -49,7 +52,7 @@ export function pureOperations<I extends object, O extends object>(spec: PureOpe
       rememberConfiguration(owner, req);
     },
     check(owner, olds, news) {
-      const { inputs, failures } = validate(news);
+      const { inputs, failures } = validate(news, olds);
       // Without failures, `validate` returned the schema's output, `I` (values still unknown at
       // preview aside); with failures, Pulumi reports them and never uses the inputs as `I`.
       const checked = inputs as I;

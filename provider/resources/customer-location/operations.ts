@@ -18,6 +18,7 @@ import { createOrAdopt } from "../common/writes";
 import type { StoredOutputs } from "../common/operations-abi";
 import { progressReporter, writeWarning } from "../common/progress";
 import { isPlainObject } from "../common/change-rules";
+import { escapeControl } from "../../text";
 import { pureOperations } from "../common/pure-operations";
 import { ruleSettingsFor } from "../common/settings";
 import { checkCustomerLocation, declaredNumbers } from "./check";
@@ -32,9 +33,12 @@ import {
 } from "./schema";
 import {
   describeOwner,
+  IMPORT_ID_FORMAT,
+  importedInputs,
   inventoryOf,
   locationDifferences,
   mainNumberOf,
+  parseImportId,
   planNumbers,
   precheckReasons,
   toCreateBody,
@@ -225,7 +229,9 @@ async function converge(
     if (held.length > 0) {
       throw new Error(
         `cannot remove numbers someone holds: ${held.map((n) => `${n.phoneNumber} (held by ${describeOwner(n.owner)})`).join("; ")}. ` +
-          "Keep them in calling.numbers, or unassign them (change or delete those users) first. Nothing was removed.",
+          "Keep them in calling.numbers, or unassign them (change or delete those users) first. Nothing was removed. " +
+          "A user removed from the program in this same change is deleted only after this update (Pulumi deletes last): " +
+          "keep the number until an up without that user has run, then remove it.",
       );
     }
     for (const state of ["ACTIVE", "INACTIVE"] as const) {
@@ -315,6 +321,8 @@ async function createInner(owner: object, news: Record<string, unknown>): Promis
  * Reads the location: name, time zone, preferred language and address from the server; with
  * calling, the PSTN connection type, the inventory and the main number. The other inputs (which the
  * API does not return, or which the program declares) are carried over from `props`. 404 → gone.
+ * `pulumi import` (no `props`) names the location `<customerId>:<locationId>`: every field the API
+ * returns becomes an input, and the id recorded is the location's own.
  */
 export async function read(
   owner: object,
@@ -325,44 +333,54 @@ export async function read(
   const previous = withoutProviderField(props);
   const label = typeof previous.name === "string" ? previous.name : id;
   try {
-    const customerId = stateString(previous, "customerId");
-    const orgId = stateString(previous, "orgId") ?? (customerId !== undefined ? await orgOf(ctx, customerId) : undefined);
-    if (orgId === undefined) {
+    // Only an import reads with no state: then the id must name the customer too.
+    const imported = stateString(previous, "orgId") === undefined && stateString(previous, "customerId") === undefined;
+    const target = imported ? parseImportId(id) : undefined;
+    if (imported && target === undefined) {
       throw new Error(
-        "the state holds neither orgId nor customerId, so the location's org is unknown: declare the location with its customerId instead.",
+        `cannot tell whose location ${escapeControl(id)} is: import it as ${IMPORT_ID_FORMAT} (the CustomerOrg's customerId, a colon, the location's id), ` +
+          "e.g. pulumi import webex-wholesale:index:CustomerLocation acme/Denver <customerId>:<locationId>",
       );
     }
+    const locationId = target?.locationId ?? id;
+    const customerId = target?.customerId ?? stateString(previous, "customerId");
+    const orgId = stateString(previous, "orgId") ?? (await orgOf(ctx, customerId!));
     let location;
     try {
-      location = await ctx.client.locations.get(orgId, id);
+      location = await ctx.client.locations.get(orgId, locationId);
     } catch (e) {
       if (e instanceof NotFoundError) return {};
       throw e;
     }
-    const inputs: Record<string, unknown> = omitKeys(previous, CUSTOMER_LOCATION_COMPUTED);
+    const inputs: Record<string, unknown> = target
+      ? { customerId: target.customerId, ...importedInputs(location) }
+      : omitKeys(previous, CUSTOMER_LOCATION_COMPUTED);
     if (location.name !== undefined) inputs.name = location.name;
     if (location.timeZone !== undefined) inputs.timeZone = location.timeZone;
-    let facts: CallingFacts = {};
-    if (previous.calling !== undefined) {
-      const numbers = await numbersOf(ctx, orgId, id);
-      facts = {
-        // Calling disabled outside the program (or by a destroy that failed half-way) reads as no connection.
-        pstnConnectionType: (await callingState(ctx, orgId, id)).connection?.pstnConnectionType,
-        inventory: inventoryOf(numbers),
-        mainNumber: mainNumberOf(numbers),
-      };
-    }
+    const facts = previous.calling !== undefined || target ? await callingFactsOf(ctx, orgId, locationId, target !== undefined) : {};
     const outs = toPlain({
       ...inputs,
-      locationId: id,
+      locationId,
       orgId,
       ...facts,
       schemaVersion: typeof previous.schemaVersion === "number" ? previous.schemaVersion : CUSTOMER_LOCATION_SCHEMA_VERSION,
     });
-    return { id, props: outs, inputs: toPlain(inputs) };
+    return { id: locationId, props: outs, inputs: toPlain(inputs) };
   } catch (e) {
     throw explainApiError(e, `${KIND} ${label}`);
   }
+}
+
+/**
+ * What a read reports of the location's calling. Calling disabled outside the program (or by a
+ * destroy that failed half-way) reads as no connection. An imported location whose calling was
+ * never enabled has no inventory to read (`imported`).
+ */
+async function callingFactsOf(ctx: OperationContext, orgId: string, id: string, imported: boolean): Promise<CallingFacts> {
+  const calling = await callingState(ctx, orgId, id);
+  if (imported && !calling.enabled) return {};
+  const numbers = await numbersOf(ctx, orgId, id);
+  return { pstnConnectionType: calling.connection?.pstnConnectionType, inventory: inventoryOf(numbers), mainNumber: mainNumberOf(numbers) };
 }
 
 /**

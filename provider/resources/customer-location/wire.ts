@@ -105,6 +105,41 @@ export function locationDifferences(inputs: CustomerLocationInputs, server: Loca
   return out;
 }
 
+/** How `pulumi import` names a location: `<customerId>:<locationId>` (a location id alone does not say whose org it is in). */
+export const IMPORT_ID_FORMAT = "<customerId>:<locationId>";
+
+/**
+ * The customer and location of an import id ({@link IMPORT_ID_FORMAT}); undefined when `id` is not
+ * one. Webex ids are base64 text, which has no `:`.
+ * @example
+ * parseImportId("Y3VzdC0x:Y2lzY29...") // { customerId: "Y3VzdC0x", locationId: "Y2lzY29..." }
+ */
+export function parseImportId(id: string): { customerId: string; locationId: string } | undefined {
+  const parts = id.split(":");
+  if (parts.length !== 2 || parts[0] === "" || parts[1] === "") return undefined;
+  return { customerId: parts[0]!, locationId: parts[1]! };
+}
+
+/**
+ * The inputs a location answer shows, as the program would write them: what an import records, so
+ * the next `up` with the program's declaration compares against the server's values. Fields the
+ * answer leaves out are left out; `calling` is the program's alone.
+ */
+export function importedInputs(location: Location): Record<string, unknown> {
+  const address = Object.fromEntries(Object.entries(addressOf(location)).filter(([, v]) => v !== undefined));
+  const fields: Record<string, unknown> = {
+    name: location.name,
+    timeZone: location.timeZone,
+    preferredLanguage: location.preferredLanguage,
+    announcementLanguage: location.announcementLanguage,
+    address: Object.keys(address).length > 0 ? address : undefined,
+    latitude: location.latitude,
+    longitude: location.longitude,
+    notes: location.notes,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
 /** "Ada Lovelace (PEOPLE, id p-1)": who holds a number, for messages. */
 export function describeOwner(owner: PhoneNumber["owner"] | InventoryNumber["owner"]): string {
   if (owner === undefined) return "nobody";
@@ -168,27 +203,27 @@ export function planNumbers(
   return plan;
 }
 
-/** Plain words for the precheck's counters. */
-const PRECHECK_WORDS: Readonly<Record<string, string>> = {
-  lastLocation: "it is the org's last calling location",
-  usersInUseCount: "users still placed there",
-  workspacesInUseCount: "workspaces still placed there",
-  trunksInUseCount: "trunks still using it",
-  virtualLineInUseCount: "virtual lines still there",
-  numbersOrderPending: "numbers still on order",
-  numbersPresent: "numbers still there",
-  featuresInUseCount: "call features still there",
+/** Plain words for the precheck's counters: for one, and for several (a flag reads as several). */
+const PRECHECK_WORDS: Readonly<Record<string, readonly [one: string, many: string]>> = {
+  lastLocation: ["it is the org's last calling location", "it is the org's last calling location"],
+  usersInUseCount: ["user still placed there", "users still placed there"],
+  workspacesInUseCount: ["workspace still placed there", "workspaces still placed there"],
+  trunksInUseCount: ["trunk still using it", "trunks still using it"],
+  virtualLineInUseCount: ["virtual line still there", "virtual lines still there"],
+  numbersOrderPending: ["number still on order", "numbers still on order"],
+  numbersPresent: ["number still there", "numbers still there"],
+  featuresInUseCount: ["call feature still there", "call features still there"],
 };
 
 /**
  * Every reason one category of a deletion precheck gives (`blocking`, `blockingUnlessForced`):
- * each counter above zero or flag set, in words, e.g. `2 users still placed there`.
+ * each counter above zero or flag set, in words, e.g. `2 users still placed there`, `1 user still placed there`.
  */
 export function precheckReasons(category: DeletionPrecheck["blocking"]): string[] {
   return Object.entries(category ?? {}).flatMap(([key, value]) => {
-    const words = PRECHECK_WORDS[key] ?? key;
-    if (value === true) return [words];
-    if (typeof value === "number" && value > 0) return [`${value} ${words.replace(/^it is /, "")}`];
+    const [one, many] = PRECHECK_WORDS[key] ?? [key, key];
+    if (value === true) return [many];
+    if (typeof value === "number" && value > 0) return [`${value} ${(value === 1 ? one : many).replace(/^it is /, "")}`];
     return [];
   });
 }

@@ -6,6 +6,7 @@
 import { PACKAGES, isCallingPackage, isPackageName } from "../../packages";
 import { isUnknown } from "../common/change-rules";
 import { checkWithSchema, type CheckFailure, type CrossFieldRule } from "../common/check-engine";
+import { droppedHeldNumber } from "./rules";
 import { CustomerUserArgsSchema, CUSTOMER_USER_COMPUTED } from "./schema";
 
 const callingNeedsNumber: CrossFieldRule = {
@@ -48,8 +49,9 @@ const nonCallingRefusesNumber: CrossFieldRule = {
 
 const numberHeldByLocation: CrossFieldRule = {
   id: "number-held-by-location",
-  description: "a `phoneNumber` must be one of `locationNumbers` (the numbers the user's `CustomerLocation` declares), when they are given",
-  failures: (inputs) => {
+  description:
+    "a `phoneNumber` must be one of `locationNumbers` (the numbers the user's `CustomerLocation` declares), when they are given (a number the user already holds that its location stops declaring is refused as a change: see `locationNumbers` below)",
+  failures: (inputs, previous) => {
     const number = inputs.phoneNumber;
     const numbers = inputs.locationNumbers;
     // Judged only when the program shows both: unknown or absent values are the API's to judge.
@@ -62,6 +64,8 @@ const numberHeldByLocation: CrossFieldRule = {
       return [];
     }
     if (numbers.includes(number)) return [];
+    // Held before and dropped by the location now: the change rule's refusal says what to do in that order.
+    if (droppedHeldNumber(previous, inputs) === number) return [];
     return [
       {
         property: "phoneNumber",
@@ -75,12 +79,16 @@ const numberHeldByLocation: CrossFieldRule = {
 export const customerUserCheckRules: readonly CrossFieldRule[] = [callingNeedsNumber, nonCallingRefusesNumber, numberHeldByLocation];
 
 /**
- * Validates and normalises new inputs (defaults applied). `inputs` keeps unknown values and
- * unrecognised keys (`__provider`) as given; `failures` is empty when valid.
+ * Validates and normalises new inputs (defaults applied); `previous` are the previous inputs (empty
+ * on create). `inputs` keeps unknown values and unrecognised keys (`__provider`) as given;
+ * `failures` is empty when valid.
  */
-export function checkCustomerUser(news: Record<string, unknown>): {
+export function checkCustomerUser(
+  news: Record<string, unknown>,
+  previous: Record<string, unknown> = {},
+): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  return checkWithSchema(CustomerUserArgsSchema, news, customerUserCheckRules, CUSTOMER_USER_COMPUTED);
+  return checkWithSchema(CustomerUserArgsSchema, news, customerUserCheckRules, CUSTOMER_USER_COMPUTED, previous);
 }

@@ -4,7 +4,15 @@
  * and a new customer or email is a new subscriber.
  */
 import { adminRankOf, isCallingPackage, isPackageName } from "../../packages";
-import { isUnknown, type ChangeCheck, type ChangeContext, type FieldRule, type Refusal, type ResourceRules } from "../common/change-rules";
+import {
+  isUnknown,
+  containsUnknown,
+  type ChangeCheck,
+  type ChangeContext,
+  type FieldRule,
+  type Refusal,
+  type ResourceRules,
+} from "../common/change-rules";
 import { CUSTOMER_USER_SCHEMA_VERSION, type CustomerUserInputs } from "./schema";
 
 /**
@@ -54,7 +62,51 @@ const adminPackageLowered: ChangeCheck = {
   },
 };
 
-/** The change rules of CustomerUser: one per input, plus the administrator's package rule. */
+/**
+ * The number this user held (by the program's previous inputs or state: its `phoneNumber`, among
+ * the location's declared `locationNumbers`) that the location's new `locationNumbers` no longer
+ * hold, i.e. the number the `CustomerLocation` is about to remove; undefined when there is none or
+ * the new list is not known yet. The location removes only numbers it declared before, so a number
+ * it never declared is not this rule's (the check rule `number-held-by-location` judges it).
+ */
+export function droppedHeldNumber(
+  previous: Readonly<Record<string, unknown>>,
+  news: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const held = previous.phoneNumber;
+  const before = previous.locationNumbers;
+  const after = news.locationNumbers;
+  if (typeof held !== "string" || isUnknown(held) || !Array.isArray(before) || !before.includes(held)) return undefined;
+  if (!Array.isArray(after) || containsUnknown(after)) return undefined;
+  return after.includes(held) ? undefined : held;
+}
+
+const locationDropsHeldNumber: ChangeCheck = {
+  id: "location-drops-held-number",
+  property: "locationNumbers",
+  description:
+    "removing the number this user holds (`phoneNumber`) from its `CustomerLocation`'s `calling.numbers` (seen as `locationNumbers`) is **refused**: remove the user, or move it to another number, in an earlier update",
+  refusals: ({ olds, news }: ChangeContext): Refusal[] => {
+    const number = droppedHeldNumber(olds, news);
+    if (number === undefined) return [];
+    // Released in the same update (a move off calling) is still too late: the user depends on its
+    // location, so the engine updates the location, which removes the number, before the user.
+    const releasing = news.phoneNumber !== number && !isUnknown(news.phoneNumber);
+    return [
+      {
+        property: "locationNumbers",
+        oldValue: olds.locationNumbers,
+        newValue: news.locationNumbers,
+        reason: releasing
+          ? `the location's calling.numbers drops ${number}, which this user gives up in the same update; but the location is updated first (the user depends on it), and a number assigned to a person cannot be removed from its location`
+          : `the location's calling.numbers drops ${number}, which this user holds (phoneNumber), and a number assigned to a person cannot be removed from its location`,
+        instead: `keep ${number} in that CustomerLocation's calling.numbers for now; first move this user to another number (or off calling) or remove the user, run up, then remove ${number} in a later update`,
+      },
+    ];
+  },
+};
+
+/** The change rules of CustomerUser: one per input, plus the administrator's package rule and the held-number rule. */
 export const customerUserRules: ResourceRules<keyof CustomerUserInputs & string> = {
   resource: "CustomerUser",
   schemaVersion: CUSTOMER_USER_SCHEMA_VERSION,
@@ -106,5 +158,5 @@ export const customerUserRules: ResourceRules<keyof CustomerUserInputs & string>
       description: "changing `locationNumbers` changes nothing on the service (it is only checked against `phoneNumber`)",
     },
   },
-  checks: [adminPackageLowered],
+  checks: [adminPackageLowered, locationDropsHeldNumber],
 };

@@ -137,7 +137,7 @@ describe("CustomerLocation against the emulator (two sites, numbers, users)", fu
       () => undefined,
       (e: Error) => e,
     );
-    expect(blocked?.message).to.match(/BLOCKED \(1 users still placed there\)/);
+    expect(blocked?.message).to.match(/BLOCKED \(1 user still placed there\)/);
     await usr.remove(owner, ada.id, ada.outs!);
     await usr.remove(owner, grace.id, grace.outs!);
     await loc.remove(owner, denver.id, updated.outs!);

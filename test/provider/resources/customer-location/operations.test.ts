@@ -361,7 +361,7 @@ describe("CustomerLocation operations against nock", () => {
         .reply(200, { locationDeleteStatus: "FORCE_REQUIRED", blockingUnlessForced: { featuresInUseCount: 1 } });
       const err = await thrownBy(() => ops.remove(owner(), LOC, props()));
       scope.done();
-      expect(err.message).to.match(/FORCE_REQUIRED \(1 call features still there\).*Set calling\.forceDisable: true/);
+      expect(err.message).to.match(/FORCE_REQUIRED \(1 call feature still there\).*Set calling\.forceDisable: true/);
     });
 
     it("FORCE_REQUIRED with forceDisable: the job runs with forceDelete, is polled to COMPLETED, and a warning says the record stays", async () => {
@@ -439,7 +439,7 @@ describe("CustomerLocation operations against nock", () => {
         .reply(200, { locationDeleteStatus: "BLOCKED", blocking: { usersInUseCount: 1 } });
       const err = await thrownBy(() => ops.remove(owner(), LOC, props()));
       scope.done();
-      expect(err.message).to.match(/BLOCKED \(1 users still placed there\)/);
+      expect(err.message).to.match(/BLOCKED \(1 user still placed there\)/);
     });
 
     it("a location gone (404 at the precheck) is success", async () => {
@@ -480,5 +480,46 @@ describe("CustomerLocation operations against nock", () => {
     expect(result.inputs).to.include({ name: "Denver (renamed)" });
     expect(result.inputs).to.not.have.property("inventory");
     expect(result.props).to.deep.include({ mainNumber: "+13035550100", inventory: [{ number: "+13035550100", state: "ACTIVE" }] });
+  });
+  it("read for pulumi import (<customerId>:<locationId>, no props): every field the API returns becomes an input, the location's own id is recorded", async () => {
+    const scope = api()
+      .get("/v1/wholesale/customers/cust-1")
+      .reply(200, { id: "cust-1", status: "provisioned", orgId: ORG })
+      .get(`/v1/locations/${enc(LOC)}`)
+      .query(Q)
+      .reply(200, {
+        id: LOC,
+        name: "Denver",
+        timeZone: "America/Denver",
+        preferredLanguage: "en_us",
+        announcementLanguage: "en_us",
+        address,
+      })
+      .get(CONNECTION)
+      .query(Q)
+      .reply(200, { id: "lgw-1", pstnConnectionType: "LOCAL_GATEWAY" })
+      .get("/v1/telephony/config/numbers")
+      .query(numbersQuery)
+      .reply(200, { phoneNumbers: [num("+13035550100", { mainNumber: true })] });
+    const result = await ops.read(owner(), `cust-1:${LOC}`, {});
+    scope.done();
+    expect(result.id).to.equal(LOC);
+    expect(result.inputs).to.deep.equal({
+      customerId: "cust-1",
+      name: "Denver",
+      timeZone: "America/Denver",
+      preferredLanguage: "en_us",
+      announcementLanguage: "en_us",
+      address,
+    });
+    // The program's declaration then checks clean against what the import recorded.
+    const program = ops.check(owner(), result.inputs!, { ...locationArgs(), calling: undefined });
+    expect(program.failures ?? []).to.deep.equal([]);
+    expect(result.props).to.deep.include({ locationId: LOC, orgId: ORG, pstnConnectionType: "LOCAL_GATEWAY", mainNumber: "+13035550100" });
+  });
+
+  it("read for pulumi import of a bare location id: says the id format, with no request", async () => {
+    const err = await thrownBy(() => ops.read(owner(), LOC, {}));
+    expect(err.message).to.match(/import it as <customerId>:<locationId>/);
   });
 });

@@ -3,7 +3,9 @@ import { checkCustomerLocation } from "../../../../provider/resources/customer-l
 import type { CustomerLocationInputs } from "../../../../provider/resources/customer-location/schema";
 import {
   addressOf,
+  importedInputs,
   locationDifferences,
+  parseImportId,
   planNumbers,
   precheckReasons,
   toCreateBody,
@@ -75,7 +77,31 @@ describe("CustomerLocation wire", () => {
   it("precheckReasons: counters above zero and flags set, in words; unknown keys by name", () => {
     expect(
       precheckReasons({ lastLocation: true, usersInUseCount: 2, workspacesInUseCount: 0, trunksInUseCount: 1, somethingNew: 3 }),
-    ).to.deep.equal(["it is the org's last calling location", "2 users still placed there", "1 trunks still using it", "3 somethingNew"]);
+    ).to.deep.equal(["it is the org's last calling location", "2 users still placed there", "1 trunk still using it", "3 somethingNew"]);
     expect(precheckReasons(undefined)).to.deep.equal([]);
+  });
+  it("parseImportId: <customerId>:<locationId>; anything else is not an import id", () => {
+    expect(parseImportId("Y3VzdC0x:Y2lzY29zcGFyaw==")).to.deep.equal({ customerId: "Y3VzdC0x", locationId: "Y2lzY29zcGFyaw==" });
+    for (const id of ["Y2lzY29zcGFyaw==", ":loc", "cust:", "a:b:c"]) expect(parseImportId(id), id).to.equal(undefined);
+  });
+
+  it("importedInputs: the fields the answer shows, as the program writes them; absent ones left out", () => {
+    expect(
+      importedInputs({
+        id: "loc-1",
+        name: "Denver",
+        timeZone: "America/Denver",
+        preferredLanguage: "en_us",
+        address: { addressLine1: "1 Main St", city: "Denver", stateOrProvince: "CO", zipOrPostalCode: "80202", country: "US" },
+        notes: "n",
+      }),
+    ).to.deep.equal({
+      name: "Denver",
+      timeZone: "America/Denver",
+      preferredLanguage: "en_us",
+      address: { address1: "1 Main St", city: "Denver", state: "CO", postalCode: "80202", country: "US" },
+      notes: "n",
+    });
+    expect(importedInputs({ id: "loc-1" })).to.deep.equal({});
   });
 });

@@ -142,6 +142,27 @@ describe("CustomerUser check", () => {
     }
   });
 
+  // The previous inputs decide who explains a number missing from its location: a number this user
+  // already held that the location drops is the change rule's (location-drops-held-number).
+  describe("a phoneNumber its location no longer declares", () => {
+    const held = { ...userArgs(), locationNumbers: ["+14155550100", "+14155550101"] };
+    const dropped = { ...userArgs(), locationNumbers: ["+14155550101"] };
+    it("held before and dropped by the location: left to the change rule", () => {
+      expect(checkCustomerUser(dropped, held).failures).to.deep.equal([]);
+    });
+    it("a new user (no previous inputs): refused here", () => {
+      expect(checkCustomerUser(dropped).failures.map((f) => f.property)).to.deep.equal(["phoneNumber"]);
+    });
+    it("the location never declared it before: refused here", () => {
+      const undeclared = { ...userArgs(), locationNumbers: ["+14155550101"] };
+      expect(checkCustomerUser(dropped, undeclared).failures.map((f) => f.property)).to.deep.equal(["phoneNumber"]);
+    });
+    it("the user held another number before: refused here", () => {
+      const other = { ...held, phoneNumber: "+14155550101" };
+      expect(checkCustomerUser(dropped, other).failures.map((f) => f.property)).to.deep.equal(["phoneNumber"]);
+    });
+  });
+
   describe("skips unknown values during preview", () => {
     const cases: { name: string; input: Record<string, unknown>; key: string }[] = [
       { name: "package unknown next to a number", input: change("package", UNKNOWN), key: "package" },

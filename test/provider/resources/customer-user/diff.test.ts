@@ -24,6 +24,12 @@ const state = (args: Record<string, unknown> = userArgs()) => stateOf(checked(ar
 const admin = (args: Record<string, unknown> = userArgs()) => ({ ...args, administrator: true });
 const meetings = () => ({ ...userArgs(), package: "webex_meetings", phoneNumber: undefined, extension: undefined });
 const with_ = (changes: Record<string, unknown>, base: Record<string, unknown> = userArgs()) => checked({ ...base, ...changes });
+const HELD = "+14155550100";
+const OTHER = "+14155550101";
+/** A user placed at a location that declares `numbers` (its phoneNumber is HELD). */
+const sited = (numbers: string[] = [HELD, OTHER]) => ({ ...userArgs(), locationNumbers: numbers });
+/** HELD dropped by the location: new inputs as `check` passes them on (it leaves this case to the rule). */
+const dropped = () => ({ ...checked(sited()), locationNumbers: [OTHER] });
 const update = (...changedKeys: string[]) => ({ changes: true, changedKeys });
 const none = { changes: false, changedKeys: [] };
 
@@ -127,6 +133,48 @@ const cases: DiffCase[] = [
     expect: {
       refused: { property: "phoneNumber", oldValue: "+14155550100", newValue: "+14155550199", says: /only when the package moves/ },
     },
+  },
+  // The user's location drops a number (rule location-drops-held-number).
+  {
+    name: "its location drops the number this user holds",
+    olds: state(sited()),
+    news: dropped(),
+    expect: {
+      refused: {
+        property: "locationNumbers",
+        oldValue: [HELD, OTHER],
+        newValue: [OTHER],
+        says: /drops \+14155550100, which this user holds.*first move this user to another number \(or off calling\) or remove the user, run up/,
+      },
+      // locationNumbers changes nothing on the service: the API judges the location's removal.
+      serverChanges: false,
+    },
+  },
+  {
+    name: "its location drops the number this user gives up in the same update (moved off calling)",
+    olds: state(sited()),
+    news: checked({ ...meetings(), locationNumbers: [OTHER] }),
+    expect: { refused: { property: "locationNumbers", oldValue: [HELD, OTHER], newValue: [OTHER], says: /location is updated first/ } },
+  },
+  { name: "its location drops another number: no change for the user", olds: state(sited()), news: with_({}, sited([HELD])), expect: none },
+  {
+    name: "its location never declared the number (older state without locationNumbers): not this rule's",
+    olds: state(),
+    news: with_({ locationNumbers: [HELD] }),
+    expect: none,
+  },
+  {
+    name: "its location's numbers unknown (computed): a change, not refused (update judges it)",
+    olds: state(sited()),
+    news: with_({ locationNumbers: UNKNOWN }, sited()),
+    expect: update("locationNumbers"),
+  },
+  {
+    name: "clientRules=server: the location dropping the held number is left to the API",
+    olds: state(sited()),
+    news: dropped(),
+    clientRules: "server",
+    expect: none,
   },
   // Unknowns during preview.
   {

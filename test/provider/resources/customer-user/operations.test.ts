@@ -67,6 +67,19 @@ function api() {
 describe("CustomerUserProvider against nock", () => {
   const progress = useProviderHarness();
 
+  it("check refuses, from the previous inputs, the location dropping the number this user holds, with no request", async () => {
+    const p = await provider();
+    const sited = { ...ARGS, phoneNumber: "+14155550100", locationNumbers: ["+14155550100", "+14155550101"] };
+    const inputs = await checked(p, sited);
+    // nock refuses every request here (net connect disabled, no scope): a request would fail the check.
+    const { failures } = await p.check({ ...inputs, __provider: "code" }, { ...sited, locationNumbers: ["+14155550101"] });
+    expect(failures?.map((f) => f.property)).to.deep.equal(["locationNumbers"]);
+    expect(failures?.[0]?.reason).to.match(
+      /^Refused change: CustomerUser property locationNumbers cannot change .*drops \+14155550100, which this user holds/,
+    );
+    expect(failures?.[0]?.reason).to.match(/Instead, keep \+14155550100 in that CustomerLocation's calling\.numbers/);
+  });
+
   it("create: a calling user without locationId is placed in the customer's headquarters (one lookup) with one POST", async () => {
     const p = await provider();
     const inputs = await checked(p);
