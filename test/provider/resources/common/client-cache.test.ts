@@ -24,6 +24,11 @@ describe("client cache (one client per process per base URL, token, sub-partner 
     { name: "another base URL gets its own client", other: { baseUrl: "http://127.0.0.1:10" }, same: false },
     { name: "another sub-partner gets its own client", other: { subPartnerOrgId: "sub" }, same: false },
     { name: "another pacing gets its own client", other: { maxRequestsPerSecond: 5 }, same: false },
+    {
+      name: "another rate-share file gets its own client",
+      other: { maxRequestsPerSecond: 5, rateShareFile: "/run/s-1.json" },
+      same: false,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -32,6 +37,17 @@ describe("client cache (one client per process per base URL, token, sub-partner 
       expect(a === b).to.equal(c.same);
     });
   }
+
+  it("a rate-share file without a starting rate is refused, naming both settings and what to set", () => {
+    expect(() => clients.clientFor({ ...base, rateShareFile: "/run/s-0.json" })).to.throw(
+      /webex:rateShareFile \(WEBEX_RATE_SHARE_FILE\) is set without webex:maxRequestsPerSecond \(WEBEX_MAX_REQUESTS_PER_SECOND\): set that too/,
+    );
+  });
+
+  it("building a client with a rate-share file reads nothing yet (the file may not exist)", () => {
+    const client = clients.clientFor({ ...base, maxRequestsPerSecond: 4, rateShareFile: "/nonexistent/dir/s-0.json" }).client;
+    expect(client).to.be.an("object");
+  });
 
   it("contextFor reads the owner's configuration and converts the timeout to ms", () => {
     const owner = {};
