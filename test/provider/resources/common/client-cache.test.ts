@@ -1,4 +1,10 @@
 import { expect } from "chai";
+import nock from "nock";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeRateShareFile } from "../../../../provider/client/rate-share-file";
+import { API, steppingClock, useNock } from "../../client/helpers";
 import { ClientCache, contextFor, useClients } from "../../../../provider/resources/common/client-cache";
 import { rememberConfiguration } from "../../../../provider/resources/common/settings";
 import type { ProviderSettings } from "../../../../provider/config";
@@ -47,6 +53,31 @@ describe("client cache (one client per process per base URL, token, sub-partner 
   it("building a client with a rate-share file reads nothing yet (the file may not exist)", () => {
     const client = clients.clientFor({ ...base, maxRequestsPerSecond: 4, rateShareFile: "/nonexistent/dir/s-0.json" }).client;
     expect(client).to.be.an("object");
+  });
+
+  describe("a client's pacing follows its rate-share file", () => {
+    useNock();
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "client-share-"))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("paces at the file's rate, not the starting one, and follows a rewrite", async () => {
+      const file = join(dir, "s-0.json");
+      writeRateShareFile(file, 0.25);
+      const clock = steppingClock();
+      const own = new ClientCache({ now: clock.now, sleep: clock.sleep });
+      const { client } = own.clientFor({ ...base, baseUrl: API, maxRequestsPerSecond: 1, rateShareFile: file });
+      nock(API).get("/v1/wholesale/customers/c1").times(5).reply(200, { id: "c1", status: "provisioned" });
+      for (let k = 0; k < 3; k++) await client.customers.get("c1");
+      // 0.25/s from the file (4 s apart), where the starting 1/s would have been 1 s apart.
+      expect(clock.sleeps).to.deep.equal([4000, 4000]);
+      writeRateShareFile(file, 2);
+      await new Promise((r) => setTimeout(r, 600)); // past the reader's 0.5 s between looks
+      for (let k = 0; k < 2; k++) await client.customers.get("c1");
+      // The slot reserved at 0.25/s is kept, less the new burst's tolerance (burst 2 at 2/s: 500 ms);
+      // then 500 ms apart at 2/s.
+      expect(clock.sleeps.slice(2)).to.deep.equal([3500, 500]);
+    });
   });
 
   it("contextFor reads the owner's configuration and converts the timeout to ms", () => {
