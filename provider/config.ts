@@ -39,7 +39,8 @@ export interface ConfigEntry {
  * `maxRequestsPerSecond` is a project addition: client-side pacing shared by every resource of the
  * process, useful when a partner's token carries a known low rate limit; unset means no pacing
  * until the first 429, after which the client pauses every request and learns a rate (see the
- * client's `RateGate`).
+ * client's `RateGate`). `rateShareFile` is another: it lets a coordinator move a running stack's
+ * rate (`provider/client/rate-share-file.ts`).
  */
 export const CONFIG_TABLE = {
   accessToken: {
@@ -91,6 +92,13 @@ export const CONFIG_TABLE = {
     secret: false,
     description:
       "Client-side pacing of API calls, shared by every resource of the process (a token bucket of this rate). Unset: no pacing until the API answers 429; then every resource pauses until `Retry-After` and the client paces itself at a rate learnt from the limit.",
+  },
+  rateShareFile: {
+    key: "webex:rateShareFile",
+    env: "WEBEX_RATE_SHARE_FILE",
+    secret: false,
+    description:
+      'A JSON file `{ "perSecond": n }` that moves the pacing rate while the stack runs: `npm run catalog` writes one per running shard so the shards share the partner\'s limit as they start and finish. Needs `webex:maxRequestsPerSecond` (the rate until the file gives one). Re-read at most every 0.5 s, only when a request is paced; a missing or garbled file keeps the last good rate.',
   },
 } as const satisfies Record<string, ConfigEntry>;
 
@@ -217,6 +225,15 @@ export const ProviderSettingsSchema = RuleSettingsSchema.extend({
       .refine(Number.isFinite)
       .optional(),
   ),
+  rateShareFile: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .string({ error: `${CONFIG_TABLE.rateShareFile.key} (${CONFIG_TABLE.rateShareFile.env}) must be a file path` })
+      .max(4096, {
+        error: `${CONFIG_TABLE.rateShareFile.key} (${CONFIG_TABLE.rateShareFile.env}) is longer than a path can be: give the file's path`,
+      })
+      .optional(),
+  ),
 });
 
 /** Every setting after defaults and validation. */
@@ -224,7 +241,7 @@ export type ProviderSettings = z.output<typeof ProviderSettingsSchema>;
 
 /**
  * The configuration table as Markdown, for the resource reference, docs/resources.md (resources.md, "Configuration", plus the
- * project's `webex:maxRequestsPerSecond`). Generated from {@link CONFIG_TABLE} so the docs cannot
+ * project's `webex:maxRequestsPerSecond` and `webex:rateShareFile`). Generated from {@link CONFIG_TABLE} so the docs cannot
  * drift from what the provider reads.
  */
 export function configTableMarkdown(): string {

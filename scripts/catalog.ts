@@ -177,6 +177,7 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
         runner,
         pool: args.pool,
         totalRate: args.maxRps,
+        shareDir: join(deps.stateDir, "rate-shares"),
         signal: deps.signal,
         output: output(operation),
         onChange: (s) => (statuses.set(s.stack, s), deps.print(progressLine(s, Date.now()))),

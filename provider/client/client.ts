@@ -45,6 +45,8 @@ export const ClientOptionsSchema = z.object({
    * observed when the limit hit, which then creeps up until the next 429 (AIMD).
    */
   rateLimit: z.union([z.literal(false), z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) })]).optional(),
+  /** The bucket's rate as it moves while the client runs (a shard's share of the partner's limit); see `RateGate`'s `rate`. */
+  rateSupplier: fn<() => number | undefined>().optional(),
   /** `User-Agent` header. */
   userAgent: z.string().min(1).optional(),
   /** Items per list request. Default 100 (the API's maximum). */
@@ -189,7 +191,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     random,
     now,
     log,
-    gate: new RateGate({ rateLimit: o.rateLimit, now, sleep, random }),
+    gate: new RateGate({ rateLimit: o.rateLimit, rate: o.rateSupplier, now, sleep, random }),
     userAgent: o.userAgent ?? DEFAULT_USER_AGENT,
     pageSize: o.pageSize,
   });

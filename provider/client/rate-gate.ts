@@ -44,6 +44,14 @@ export interface RateGateOptions {
    * Default true; false leaves only the configured bucket (if any) and the shared pause.
    */
   adaptive?: boolean;
+  /**
+   * The configured rate, asked before each paced request (only with a configured `rateLimit`, which
+   * gives the starting rate and burst). A new value rescales the bucket: the burst in proportion, the
+   * effective rate in proportion (so a rate lowered by 429s stays as far below the new ceiling). A
+   * value that is not a finite number > 0, or undefined, keeps the current rate. The supplier is
+   * called often: it must be cheap (cache, and re-read at most every so often).
+   */
+  rate?: () => number | undefined;
 }
 
 /** Default sleep: a timer promise. */
@@ -72,6 +80,11 @@ export class RateGate {
   private readonly adaptive: boolean;
   /** `configured`: bucket given; `learn`: bucket learnt from 429s; `off`: shared pause only (not adaptive). */
   private readonly mode: "configured" | "learn" | "off";
+  /** Supplier of the configured rate; see {@link RateGateOptions.rate}. */
+  private readonly supplied?: () => number | undefined;
+  /** The configured rate and burst given at construction: the burst scales with the supplied rate. */
+  private baseRate = 0;
+  private baseBurst = 1;
   /** Current rate in requests/s; 0 while there is no bucket yet. */
   private rate = 0;
   private burst = 1;
@@ -97,6 +110,9 @@ export class RateGate {
         throw new TypeError(`rateLimit needs perSecond > 0 and a whole burst >= 1 (got perSecond=${perSecond}, burst=${burst})`);
       }
       this.mode = "configured";
+      this.supplied = options.rate;
+      this.baseRate = perSecond;
+      this.baseBurst = burst;
       this.rate = perSecond;
       this.burst = burst;
       this.ceiling = perSecond;
@@ -135,6 +151,7 @@ export class RateGate {
         }
         continue;
       }
+      if (this.supplied !== undefined) this.follow(this.supplied());
       if (this.rate > 0) {
         const wait = this.reserve(t);
         if (wait > 0) await this.sleep(wait);
@@ -178,6 +195,26 @@ export class RateGate {
   onSuccess(): void {
     if (!this.adaptive || this.rate === 0) return;
     this.rate = Math.min(this.ceiling, this.rate + this.step);
+  }
+
+  /** The configured rate, or undefined without a configured bucket (it moves with the `rate` supplier). */
+  get configuredRate(): number | undefined {
+    return this.mode === "configured" ? this.ceiling : undefined;
+  }
+
+  /**
+   * Adopts `perSecond` as the configured rate: ceiling, floor and step follow it, and the effective
+   * rate and the burst scale by the same factor. Ignores an invalid value (the supplier's fallbacks
+   * are its own; the gate keeps pacing at the last good rate).
+   */
+  private follow(perSecond: number | undefined): void {
+    if (perSecond === undefined || !(perSecond > 0) || !Number.isFinite(perSecond) || perSecond === this.ceiling) return;
+    const factor = perSecond / this.ceiling;
+    this.ceiling = perSecond;
+    this.floor = perSecond / 8;
+    this.step = perSecond / 20;
+    this.rate = Math.min(perSecond, Math.max(this.floor, this.rate * factor));
+    this.burst = Math.max(1, Math.ceil((this.baseBurst * perSecond) / this.baseRate));
   }
 
   /** Records a grant time and forgets those older than a second. */

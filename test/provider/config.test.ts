@@ -18,6 +18,7 @@ describe("configuration table", () => {
       ["`webex:requestTimeoutSeconds`", "`30`"],
       ["`webex:clientRules`", "`strict`"],
       ["`webex:maxRequestsPerSecond`", "none"],
+      ["`webex:rateShareFile`", "none"],
     ];
     for (const [key, fallback] of rows) {
       const line = lines.find((l) => l.startsWith(`| ${key} |`));

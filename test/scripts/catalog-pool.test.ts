@@ -2,10 +2,13 @@
 // isolation, stop signal), the report, and the command line.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCatalogArgs } from "../../scripts/catalog";
-import { RATE_SETTING, runPool } from "../../scripts/catalog/pool";
-import { shareFor } from "../../scripts/catalog/rate-share";
+import { RATE_SETTING, SHARE_FILE_SETTING, runPool } from "../../scripts/catalog/pool";
+import { evenShare, shareFor } from "../../scripts/catalog/rate-share";
+import { ShareFiles } from "../../scripts/catalog/share-files";
 import { finalTable, formatChanges } from "../../scripts/catalog/report";
 import type { ShardJob, ShardOutcome, ShardRunner } from "../../scripts/catalog/runners";
 
@@ -47,6 +50,133 @@ describe("catalog command", () => {
     for (const c of cases) it(c.name, () => expect(shareFor(c.total, c.running, c.waiting, c.pool)).to.equal(c.expected));
   });
 
+  describe("evenShare", () => {
+    const cases = [
+      { total: 30, running: 1, expected: 30 },
+      { total: 30, running: 2, expected: 15 },
+      { total: 10, running: 3, expected: 3.333 },
+      { total: 200, running: 8, expected: 25 },
+      { total: 1, running: 7, expected: 0.142 },
+    ];
+    for (const c of cases)
+      it(`${c.total} between ${c.running} → ${c.expected}`, () => {
+        expect(evenShare(c.total, c.running)).to.equal(c.expected);
+        expect(evenShare(c.total, c.running) * c.running).to.be.at.most(c.total);
+      });
+  });
+
+  describe("share files", () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "catalog-shares-"))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** The share files in `dir` now: stack → requests per second. */
+    const shares = (): Record<string, number> =>
+      Object.fromEntries(
+        readdirSync(dir).map((f) => [
+          f.replace(/\.json$/, ""),
+          (JSON.parse(readFileSync(join(dir, f), "utf8")) as { perSecond: number }).perSecond,
+        ]),
+      );
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+
+    it("a starting shard's file is written only after the running ones shrank: the files never sum above the limit", () => {
+      const latest = new Map<string, number>();
+      const writes: string[] = [];
+      let peak = 0;
+      const files = new ShareFiles(dir, 30, (file, perSecond) => {
+        latest.set(file, perSecond);
+        writes.push(`${file.slice(dir.length + 1)}=${perSecond}`);
+        peak = Math.max(
+          peak,
+          [...latest.values()].reduce((a, b) => a + b, 0),
+        );
+      });
+      files.start("a");
+      files.start("b");
+      files.start("c");
+      expect(writes).to.deep.equal(["a.json=30", "a.json=15", "b.json=15", "a.json=10", "b.json=10", "c.json=10"]);
+      files.finish("b");
+      latest.delete(join(dir, "b.json"));
+      files.rebalance();
+      files.start("d");
+      expect(writes.slice(6)).to.deep.equal(["a.json=15", "c.json=15", "a.json=10", "c.json=10", "d.json=10"]);
+      expect(peak).to.equal(30);
+    });
+
+    it("the pool's running shards hold total ÷ running as shards start and finish, and the last one gets the whole limit", async () => {
+      const seen = new Map<string, Record<string, number>>();
+      const release = new Map<string, () => void>();
+      const { runner, jobs } = fakeRunner(
+        (job) =>
+          new Promise((done) => {
+            seen.set(job.stack, shares());
+            release.set(job.stack, () => done(ok()));
+          }),
+      );
+      const run = runPool(entries(5), {
+        operation: "up",
+        runner,
+        pool: 3,
+        totalRate: 30,
+        shareDir: dir,
+        signal: new AbortController().signal,
+        output: () => {},
+      });
+      const finish = async (stack: string) => {
+        release.get(stack)!();
+        await tick();
+      };
+      await tick();
+      // Each starting shard found the running ones already shrunk to make room for it.
+      expect(Object.fromEntries(seen)).to.deep.equal({
+        "s-0": { "s-0": 30 },
+        "s-1": { "s-0": 15, "s-1": 15 },
+        "s-2": { "s-0": 10, "s-1": 10, "s-2": 10 },
+      });
+      expect(jobs.map((j) => [j.config[RATE_SETTING], j.config[SHARE_FILE_SETTING]])).to.deep.equal(
+        [30, 15, 10].map((rate, k) => [String(rate), join(dir, `s-${k}.json`)]),
+      );
+      await finish("s-1"); // s-3 takes the slot: the shares stay at a third
+      expect(seen.get("s-3")).to.deep.equal({ "s-0": 10, "s-2": 10, "s-3": 10 });
+      expect(shares()).to.deep.equal({ "s-0": 10, "s-2": 10, "s-3": 10 });
+      await finish("s-0");
+      expect(shares()).to.deep.equal({ "s-2": 10, "s-3": 10, "s-4": 10 });
+      await finish("s-3"); // nothing left to start: the freed third goes to the two still running
+      expect(shares()).to.deep.equal({ "s-2": 15, "s-4": 15 });
+      await finish("s-4");
+      expect(shares()).to.deep.equal({ "s-2": 30 });
+      await finish("s-2");
+      expect(shares()).to.deep.equal({});
+      const results = await run;
+      expect(results.map((r) => [r.state, r.rate])).to.deep.equal([
+        ["ok", 30],
+        ["ok", 15],
+        ["ok", 10],
+        ["ok", 10],
+        ["ok", 10],
+      ]);
+      for (const snapshot of seen.values()) expect(sum(snapshot)).to.be.at.most(30);
+    });
+
+    it("without a total rate the pool writes no share file and sets no rate", async () => {
+      const { runner, jobs } = fakeRunner(async () => ok());
+      await runPool(entries(2), {
+        operation: "up",
+        runner,
+        pool: 2,
+        shareDir: dir,
+        signal: new AbortController().signal,
+        output: () => {},
+      });
+      expect(jobs.map((j) => [j.config[RATE_SETTING], j.config[SHARE_FILE_SETTING]])).to.deep.equal([
+        [undefined, undefined],
+        [undefined, undefined],
+      ]);
+      expect(readdirSync(dir)).to.deep.equal([]);
+    });
+  });
+
   describe("runPool", () => {
     it("runs at most `pool` at once, and the running shares never exceed the limit", async () => {
       const live = new Map<string, number>();
@@ -75,6 +205,8 @@ describe("catalog command", () => {
       expect(results.map((r) => r.state)).to.deep.equal(Array(7).fill("ok"));
       // With 7 shards and 3 slots, the first three share the limit equally.
       expect(jobs.slice(0, 3).map((j) => Number(j.config[RATE_SETTING]))).to.deep.equal([10, 10, 10]);
+      // Without a share folder a shard keeps the share it started with: no file to move it.
+      expect(jobs.map((j) => j.config[SHARE_FILE_SETTING])).to.deep.equal(Array(7).fill(undefined));
     });
 
     it("a failed shard does not stop the others", async () => {

@@ -4,12 +4,17 @@
  * users does not become 500 independent retry storms) and its provisioning-time estimates (the
  * tenth customer's first poll comes when the first nine took to provision).
  *
+ * With `webex:rateShareFile`, the client's pacing follows that file (`rate-share-file.ts`); the file
+ * is read only when a request is paced, never in check or diff, which build no client.
+ *
  * The cache key holds a hash of the token, never the token. Clients are built from the settings
  * inside provider methods, never captured in `__provider`.
  */
 import { createHash } from "node:crypto";
 import { createClient, type ClientOptions, type ProvisioningClient } from "../../client";
-import type { ProviderSettings } from "../../config";
+import { rateShareReader } from "../../client/rate-share-file";
+import { CONFIG_TABLE, type ProviderSettings } from "../../config";
+import { ConfigurationError } from "./errors";
 import { providerSettingsFor } from "./settings";
 import { guardDynamicProviderProcess } from "./engine-gone";
 import { assertSupportedSdk } from "./sdk-version";
@@ -53,11 +58,18 @@ export class ClientCache {
       tokenHash(settings.accessToken),
       settings.subPartnerOrgId ?? "",
       settings.maxRequestsPerSecond ?? "",
+      settings.rateShareFile ?? "",
       settings.requestTimeoutSeconds,
     ].join("|");
     let entry = this.clients.get(key);
     if (entry === undefined) {
       const rps = settings.maxRequestsPerSecond;
+      const shareFile = settings.rateShareFile;
+      if (shareFile !== undefined && rps === undefined) {
+        throw new ConfigurationError(
+          `${CONFIG_TABLE.rateShareFile.key} (${CONFIG_TABLE.rateShareFile.env}) is set without ${CONFIG_TABLE.maxRequestsPerSecond.key} (${CONFIG_TABLE.maxRequestsPerSecond.env}): set that too, to the rate to start with until the file gives one`,
+        );
+      }
       const client = createClient({
         ...this.tuning,
         baseUrl: settings.baseUrl,
@@ -67,6 +79,8 @@ export class ClientCache {
         // A burst of one second's worth keeps short programs fast while holding the average rate;
         // unset leaves the client to its shared 429 pause and the rate it learns from it.
         rateLimit: rps === undefined ? undefined : { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) },
+        // The coordinator's file moves the rate while the stack runs; the gate asks before each paced request.
+        rateSupplier: shareFile === undefined || rps === undefined ? undefined : rateShareReader(shareFile, rps),
       });
       entry = { client, memo: new Map() };
       this.clients.set(key, entry);

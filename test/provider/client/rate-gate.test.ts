@@ -181,6 +181,92 @@ describe("client rate gate", () => {
     expect(gate.currentRate).to.equal(10);
   });
 
+  describe("a configured rate that moves (rate supplier)", () => {
+    /** Grants `n` requests one after another (each asks when the previous was granted); their times. */
+    async function oneByOne(gate: RateGate, clock: VirtualClock, n: number): Promise<number[]> {
+      const times: number[] = [];
+      for (let k = 0; k < n; k++) {
+        const granted = gate.acquire();
+        await clock.runUntilIdle();
+        await granted;
+        times.push(clock.now());
+      }
+      return times;
+    }
+
+    it("follows a supplier that raises the rate while requests flow", async () => {
+      const clock = new VirtualClock();
+      const rate = () => (clock.now() < 1000 ? 4 : 10);
+      const gate = new RateGate({ rateLimit: { perSecond: 4, burst: 1 }, rate, now: clock.now, sleep: clock.sleep });
+      // 250 ms apart at 4/s; at 1000 ms the rate is 10/s and the burst of 1 grows with it to 3
+      // (ceil(1 × 10 ÷ 4)), so the next slot comes 200 ms early, then 100 ms apart.
+      expect(await oneByOne(gate, clock, 8)).to.deep.equal([0, 250, 500, 750, 1000, 1050, 1150, 1250]);
+      expect(gate.configuredRate).to.equal(10);
+      expect(gate.currentRate).to.equal(10);
+    });
+
+    it("follows a supplier that lowers the rate", async () => {
+      const clock = new VirtualClock();
+      let supplied = 10;
+      const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 1 }, rate: () => supplied, now: clock.now, sleep: clock.sleep });
+      expect(await oneByOne(gate, clock, 3)).to.deep.equal([0, 100, 200]);
+      supplied = 2;
+      const start = clock.now();
+      expect((await oneByOne(gate, clock, 3)).map((t) => t - start)).to.deep.equal([100, 600, 1100]);
+    });
+
+    it("scales the burst with the rate", async () => {
+      const clock = new VirtualClock();
+      const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 10 }, rate: () => 2, now: clock.now, sleep: clock.sleep });
+      // burst 10 at 10/s becomes 2 at 2/s: two at once, then 500 ms apart.
+      expect(await grantTimes(gate, clock, 4)).to.deep.equal([0, 0, 500, 1000]);
+    });
+
+    it("keeps a rate lowered by 429s as far below the new ceiling, and creeps by the new step", async () => {
+      const clock = new VirtualClock();
+      let supplied = 10;
+      const gate = new RateGate({ rateLimit: { perSecond: 10, burst: 1 }, rate: () => supplied, now: clock.now, sleep: clock.sleep });
+      gate.onRateLimited();
+      expect(gate.currentRate).to.equal(5);
+      supplied = 20;
+      await oneByOne(gate, clock, 1);
+      expect(gate.configuredRate).to.equal(20);
+      expect(gate.currentRate).to.equal(10);
+      gate.onSuccess(); // + 20/20
+      expect(gate.currentRate).to.equal(11);
+    });
+
+    for (const bad of [undefined, 0, -3, Number.NaN, Number.POSITIVE_INFINITY]) {
+      it(`keeps the last good rate when the supplier gives ${String(bad)}`, async () => {
+        const clock = new VirtualClock();
+        let supplied: number | undefined = 8;
+        const gate = new RateGate({ rateLimit: { perSecond: 4, burst: 1 }, rate: () => supplied, now: clock.now, sleep: clock.sleep });
+        await oneByOne(gate, clock, 1); // now 8/s, burst 2
+        supplied = bad;
+        const start = clock.now();
+        expect((await oneByOne(gate, clock, 3)).map((t) => t - start)).to.deep.equal([0, 125, 250]);
+        expect(gate.configuredRate).to.equal(8);
+      });
+    }
+
+    it("is asked only when a request is paced, and never without a configured rate", async () => {
+      const clock = new VirtualClock();
+      let asked = 0;
+      const rate = () => (asked++, 50);
+      const unconfigured = new RateGate({ rate, now: clock.now, sleep: clock.sleep });
+      await grantTimes(unconfigured, clock, 3);
+      expect(asked).to.equal(0);
+      expect(unconfigured.currentRate).to.equal(undefined);
+      const configured = new RateGate({ rateLimit: { perSecond: 5, burst: 1 }, rate, now: clock.now, sleep: clock.sleep });
+      configured.onSuccess();
+      configured.onRateLimited();
+      configured.pauseFor(10);
+      expect(asked).to.equal(0);
+      await grantTimes(configured, clock, 2);
+      expect(asked).to.be.at.least(2);
+    });
+  });
+
   const invalid: Array<{ name: string; perSecond: number; burst: number }> = [
     { name: "zero rate", perSecond: 0, burst: 1 },
     { name: "negative rate", perSecond: -1, burst: 1 },

@@ -1,4 +1,10 @@
 import { expect } from "chai";
+import nock from "nock";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeRateShareFile } from "../../../../provider/client/rate-share-file";
+import { API, steppingClock, useNock } from "../../client/helpers";
 import { ClientCache, contextFor, useClients } from "../../../../provider/resources/common/client-cache";
 import { rememberConfiguration } from "../../../../provider/resources/common/settings";
 import type { ProviderSettings } from "../../../../provider/config";
@@ -24,6 +30,11 @@ describe("client cache (one client per process per base URL, token, sub-partner 
     { name: "another base URL gets its own client", other: { baseUrl: "http://127.0.0.1:10" }, same: false },
     { name: "another sub-partner gets its own client", other: { subPartnerOrgId: "sub" }, same: false },
     { name: "another pacing gets its own client", other: { maxRequestsPerSecond: 5 }, same: false },
+    {
+      name: "another rate-share file gets its own client",
+      other: { maxRequestsPerSecond: 5, rateShareFile: "/run/s-1.json" },
+      same: false,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -32,6 +43,42 @@ describe("client cache (one client per process per base URL, token, sub-partner 
       expect(a === b).to.equal(c.same);
     });
   }
+
+  it("a rate-share file without a starting rate is refused, naming both settings and what to set", () => {
+    expect(() => clients.clientFor({ ...base, rateShareFile: "/run/s-0.json" })).to.throw(
+      /webex:rateShareFile \(WEBEX_RATE_SHARE_FILE\) is set without webex:maxRequestsPerSecond \(WEBEX_MAX_REQUESTS_PER_SECOND\): set that too/,
+    );
+  });
+
+  it("building a client with a rate-share file reads nothing yet (the file may not exist)", () => {
+    const client = clients.clientFor({ ...base, maxRequestsPerSecond: 4, rateShareFile: "/nonexistent/dir/s-0.json" }).client;
+    expect(client).to.be.an("object");
+  });
+
+  describe("a client's pacing follows its rate-share file", () => {
+    useNock();
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "client-share-"))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("paces at the file's rate, not the starting one, and follows a rewrite", async () => {
+      const file = join(dir, "s-0.json");
+      writeRateShareFile(file, 0.25);
+      const clock = steppingClock();
+      const own = new ClientCache({ now: clock.now, sleep: clock.sleep });
+      const { client } = own.clientFor({ ...base, baseUrl: API, maxRequestsPerSecond: 1, rateShareFile: file });
+      nock(API).get("/v1/wholesale/customers/c1").times(5).reply(200, { id: "c1", status: "provisioned" });
+      for (let k = 0; k < 3; k++) await client.customers.get("c1");
+      // 0.25/s from the file (4 s apart), where the starting 1/s would have been 1 s apart.
+      expect(clock.sleeps).to.deep.equal([4000, 4000]);
+      writeRateShareFile(file, 2);
+      await new Promise((r) => setTimeout(r, 600)); // past the reader's 0.5 s between looks
+      for (let k = 0; k < 2; k++) await client.customers.get("c1");
+      // The slot reserved at 0.25/s is kept, less the new burst's tolerance (burst 2 at 2/s: 500 ms);
+      // then 500 ms apart at 2/s.
+      expect(clock.sleeps.slice(2)).to.deep.equal([3500, 500]);
+    });
+  });
 
   it("contextFor reads the owner's configuration and converts the timeout to ms", () => {
     const owner = {};

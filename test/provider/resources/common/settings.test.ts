@@ -34,6 +34,7 @@ describe("provider settings (stack config, else environment, else default)", () 
         clientRules: "strict",
         subPartnerOrgId: undefined,
         maxRequestsPerSecond: undefined,
+        rateShareFile: undefined,
       },
     },
     {
@@ -50,6 +51,7 @@ describe("provider settings (stack config, else environment, else default)", () 
         WEBEX_PROVISIONING_TIMEOUT_SECONDS: "60",
         WEBEX_MAX_REQUESTS_PER_SECOND: "2.5",
         WEBEX_REQUEST_TIMEOUT_SECONDS: "0.5",
+        WEBEX_RATE_SHARE_FILE: "/run/shares/s-0.json",
       },
       expect: {
         accessToken: "from-stack",
@@ -57,13 +59,14 @@ describe("provider settings (stack config, else environment, else default)", () 
         provisioningTimeoutSeconds: 60,
         maxRequestsPerSecond: 2.5,
         requestTimeoutSeconds: 0.5,
+        rateShareFile: "/run/shares/s-0.json",
       },
     },
     {
       name: "empty values count as unset",
-      stack: { "webex:accessToken": TOKEN, "webex:subPartnerOrgId": "" },
+      stack: { "webex:accessToken": TOKEN, "webex:subPartnerOrgId": "", "webex:rateShareFile": " " },
       env: { WEBEX_SUB_PARTNER_ORG_ID: "", WEBEX_BASE_URL: "" },
-      expect: { subPartnerOrgId: undefined, baseUrl: DEFAULT_BASE_URL },
+      expect: { subPartnerOrgId: undefined, baseUrl: DEFAULT_BASE_URL, rateShareFile: undefined },
     },
     {
       name: "clientRules is case-insensitive",
