@@ -4,8 +4,9 @@
  *
  *   scripts/with-node.sh 22 npx ts-node --transpile-only scripts/catalog/measure-slices.ts [customers=1000] [users=20] [shards=8]
  *
- * Prints one JSON line: file sizes and load times (ms, the best of 3 after one warm-up), for the
- * slice as YAML (what the command writes) and as JSON (YAML's subset, parsed by the same loader).
+ * Prints one JSON line: file sizes and load times (ms, the best of 3 after one warm-up) of the whole
+ * file and of the largest shard's slice: as the command writes it (JSON, one entry per line), as
+ * block YAML, and as JSON on one line (all read by the same YAML loader).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,9 +42,9 @@ async function main(): Promise<void> {
     const catalog = await loadCatalog(whole, packageRules());
     const slices = sliceCatalog(catalog, shards).shards;
     const largest = slices.reduce((a, b) => (b.document.users.length > a.document.users.length ? b : a));
-    const yaml = join(dir, "slice.yaml");
-    const json = join(dir, "slice.json");
-    writeFileSync(yaml, sliceText(largest, whole, shards));
+    const [slice, yaml, json] = [join(dir, "slice.yaml"), join(dir, "slice-block.yaml"), join(dir, "slice-compact.json")];
+    writeFileSync(slice, sliceText(largest, whole, shards));
+    writeFileSync(yaml, stringify(largest.document, { lineWidth: 0 }));
     writeFileSync(json, JSON.stringify(largest.document));
     const size = (f: string) => statSync(f).size;
     const figures = {
@@ -51,8 +52,13 @@ async function main(): Promise<void> {
       usersPerCustomer: users,
       shards,
       sliceCustomers: largest.document.customers.length,
-      bytes: { whole: size(whole), sliceYaml: size(yaml), sliceJson: size(json) },
-      loadMs: { whole: await loadMs(whole), sliceYaml: await loadMs(yaml), sliceJson: await loadMs(json) },
+      bytes: { whole: size(whole), slice: size(slice), sliceBlockYaml: size(yaml), sliceCompactJson: size(json) },
+      loadMs: {
+        whole: await loadMs(whole),
+        slice: await loadMs(slice),
+        sliceBlockYaml: await loadMs(yaml),
+        sliceCompactJson: await loadMs(json),
+      },
     };
     console.log(JSON.stringify(figures));
   } finally {
