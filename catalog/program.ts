@@ -13,7 +13,8 @@ import { ALLOW_DELETES_ENV, DeletionGuard, GUARD_SETTINGS, type GuardInputs } fr
 import { ALLOW_LOOKALIKES_ENV, CatalogError, loadCatalog } from "./load";
 import { locationKey } from "./locations";
 import { packageRules } from "./package-rules";
-import { selectStackShard, sliceError, stackSliceOrigin } from "./shard-program";
+import { readSliceOrigin, selectStackShard, sliceError } from "./shard-program";
+import { SLICE_ORIGIN_SETTING } from "./slices";
 import type { Catalog } from "./schema";
 
 /**
@@ -29,7 +30,7 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
   const config = new pulumi.Config();
   const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
   // Set by `npm run catalog`, whose `catalogFile` is then this stack's slice of the catalog (`slices.ts`).
-  const origin = await stackSliceOrigin(config, programDir);
+  const origin = await readSliceOrigin(config.get(SLICE_ORIGIN_SETTING), programDir);
   let catalog: Catalog;
   try {
     catalog = await loadCatalog(file, packageRules(), {

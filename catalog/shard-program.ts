@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { escapeControl } from "pulumi-webex-wholesale";
 import { CatalogError } from "./load";
 import type { Catalog } from "./schema";
 import { SLICE_ORIGIN_SETTING, originalIssue, parseOrigin, type SliceOrigin } from "./slices";
@@ -40,19 +41,18 @@ export function selectStackShard(catalog: Catalog, config: pulumi.Config): Shard
 }
 
 /**
- * The origin of this stack's slice, from the setting `catalogOrigin` (relative to `programDir`);
- * undefined when the stack reads a whole catalog. An unreadable origin stops the run before the
- * catalog is read: without it, a problem could not be told against the original file, and a
- * customer moved to another stack would look deleted to the guard.
+ * The origin of this stack's slice, from the stack setting `catalogOrigin` (`setting`, relative to
+ * `programDir`); undefined when it is unset and the stack reads a whole catalog. An unreadable
+ * origin stops the run before the catalog is read: without it, a problem could not be told against
+ * the original file, and a customer moved to another stack would look deleted to the guard.
  */
-export async function stackSliceOrigin(config: pulumi.Config, programDir: string): Promise<SliceOrigin | undefined> {
-  const setting = config.get(SLICE_ORIGIN_SETTING);
+export async function readSliceOrigin(setting: string | undefined, programDir: string): Promise<SliceOrigin | undefined> {
   if (setting === undefined) return undefined;
   const file = path.resolve(programDir, setting);
   const origin = await readFile(file, "utf8").then(parseOrigin, () => undefined);
   if (origin !== undefined) return origin;
   const error = new pulumi.RunError(
-    `The stack setting \`${SLICE_ORIGIN_SETTING}\` names ${file}, which is not a slice origin \`npm run catalog\` wrote: ` +
+    `The stack setting \`${SLICE_ORIGIN_SETTING}\` names ${escapeControl(file)}, which is not a slice origin \`npm run catalog\` wrote: ` +
       `run \`npm run catalog\` again (it rewrites every slice), or unset \`${SLICE_ORIGIN_SETTING}\` and set \`catalogFile\` to the whole catalog`,
   );
   error.stack = undefined;

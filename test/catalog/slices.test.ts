@@ -3,7 +3,8 @@
 // a valid catalog that selects what the whole file selects, moves seen by the guard, and problems
 // told against the original file.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { catalogDocument } from "../../bench/shards";
@@ -12,7 +13,7 @@ import { CatalogError, validateCatalog } from "../../catalog/load";
 import { packageRules } from "../../catalog/package-rules";
 import type { Catalog } from "../../catalog/schema";
 import { TEMPLATE_SHARD, selectShard, shardOf } from "../../catalog/shards";
-import { sliceError } from "../../catalog/shard-program";
+import { readSliceOrigin, sliceError } from "../../catalog/shard-program";
 import { movedAway, originText, originalIssue, parseOrigin, sliceCatalog, sliceText, type SliceOrigin } from "../../catalog/slices";
 
 const ROOT = join(__dirname, "..", "..");
@@ -181,5 +182,33 @@ describe("catalog slices", () => {
     expect(parseOrigin(originText({ ...origin, shard: TEMPLATE_SHARD }))?.shard).to.equal(TEMPLATE_SHARD);
     for (const bad of ["", "{", "[]", JSON.stringify({ ...origin, elsewhere: {} }), JSON.stringify({ ...origin, shard: "3" })])
       expect(parseOrigin(bad), bad).to.equal(undefined);
+  });
+
+  it("the program reads a slice's origin named by its setting; none set: a whole catalog; an unreadable one stops the run and says what to do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slice-origin-"));
+    try {
+      const slice = sliceCatalog(catalog, 3).shards[0]!;
+      const origin: SliceOrigin = {
+        source: "/c.yaml",
+        shards: 3,
+        shard: 0,
+        entries: slice.entries,
+        elsewhere: { templates: [], customers: [], users: [], locations: [] },
+      };
+      writeFileSync(join(dir, "s.origin.json"), originText(origin));
+      writeFileSync(join(dir, "bad.origin.json"), "{}");
+      expect(await readSliceOrigin("s.origin.json", dir)).to.deep.equal(origin);
+      expect(await readSliceOrigin(undefined, dir)).to.equal(undefined);
+      for (const bad of ["bad.origin.json", "missing.origin.json"]) {
+        const error = await readSliceOrigin(bad, dir).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.message, bad).to.match(/is not a slice origin `npm run catalog` wrote: run `npm run catalog` again/);
+        expect(error?.stack, bad).to.equal(undefined);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,6 +24,8 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
   let stopWhen: RegExp | undefined;
   /** The jobs the last run gave the engine (each stack's settings). */
   let jobs: ShardJob[] = [];
+  /** Runs before the engine runs a job (after the command wrote the slices). */
+  let beforeJob: ((job: ShardJob) => void) | undefined;
   const run = async (...argv: string[]) => {
     printed = [];
     jobs = [];
@@ -34,7 +36,7 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
     return runCatalog(args, {
       stateDir: join(dir, "state"),
       api,
-      runner: { ...engine, run: (job) => (jobs.push(job), engine.run(job)) },
+      runner: { ...engine, run: (job) => (jobs.push(job), beforeJob?.(job), engine.run(job)) },
       signal: abort.signal,
       print: (line) => {
         printed.push(line);
@@ -94,6 +96,28 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
     expect(await run("up", "--shards", "2", "--max-rps", "40"), printed.join("\n")).to.equal(0);
     expect(lines().filter((l) => /^t-(templates|shard-\d)\s+no changes\s.*ok$/.test(l))).to.have.length(3);
     expect(readFileSync(slice, "utf8")).to.equal(written);
+  });
+
+  it("a problem the program still finds in its slice is reported against the original catalog's entry", async () => {
+    const doc = parse(readFileSync(catalogFile, "utf8")) as { users: { email: string; customer: string }[] };
+    const index = doc.users.findIndex((u) => hashShard(u.customer, 2) === 0 && doc.users.indexOf(u) > 0);
+    const user = doc.users[index]!;
+    // As if a rule the whole-file check could not see refused this user in its stack.
+    beforeJob = (job) => {
+      if (job.stack !== "t-shard-0") return;
+      const slice = job.config["webex-wholesale-onboarding:catalogFile"]!;
+      writeFileSync(slice, readFileSync(slice, "utf8").replace(`"email":${JSON.stringify(user.email)}`, `"email":"not an email"`));
+    };
+    try {
+      expect(await run("preview", "--shards", "2")).to.equal(1);
+    } finally {
+      beforeJob = undefined;
+    }
+    const log = readFileSync(join(dir, "state", "logs", "t-shard-0-preview.log"), "utf8");
+    expect(log).to.match(/catalog \S*customers\.yaml: \d+ problems?; nothing was declared/);
+    expect(log).to.include(`users[${index}].email`);
+    expect(log).to.include(`(email ${JSON.stringify(user.email)})`);
+    expect(log).to.not.include("slices");
   });
 
   it("a customer pinned to another shard: up refuses and points to reshard; nothing is deleted", async () => {
