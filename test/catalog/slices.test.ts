@@ -56,6 +56,18 @@ const guardInputs = (c: Catalog, elsewhere?: GuardInputs["elsewhere"]): GuardInp
   elsewhere,
 });
 
+const NO_KEYS = { templates: [], customers: [], users: [], locations: [] };
+
+/** The origin of shard `shard`'s slice among 3. */
+const originOf = (catalog: Catalog, shard: number, over: Partial<SliceOrigin> = {}): SliceOrigin => ({
+  source: "/c.yaml",
+  shards: 3,
+  shard,
+  entries: sliceCatalog(catalog, 3).shards[shard]!.entries,
+  elsewhere: NO_KEYS,
+  ...over,
+});
+
 describe("catalog slices", () => {
   let catalog: Catalog;
   before(async () => {
@@ -144,13 +156,7 @@ describe("catalog slices", () => {
     const { shards } = sliceCatalog(catalog, 3);
     const k = shards.findIndex((s) => s.document.users.length > 2);
     const slice = shards[k]!;
-    const origin: SliceOrigin = {
-      source: "/repo/catalog/customers.yaml",
-      shards: 3,
-      shard: k,
-      entries: slice.entries,
-      elsewhere: movedAway(catalog, slice, undefined),
-    };
+    const origin = originOf(catalog, k, { source: "/repo/catalog/customers.yaml" });
     const broken = {
       ...slice,
       document: { ...slice.document, users: slice.document.users.map((u, i) => (i === 2 ? { ...u, package: "no_such_package" } : u)) },
@@ -170,14 +176,7 @@ describe("catalog slices", () => {
   });
 
   it("an origin file reads back as written; anything else is refused", () => {
-    const slice = sliceCatalog(catalog, 3).shards[1]!;
-    const origin: SliceOrigin = {
-      source: "/c.yaml",
-      shards: 3,
-      shard: 1,
-      entries: slice.entries,
-      elsewhere: { templates: ["t"], customers: [], users: [], locations: [] },
-    };
+    const origin = originOf(catalog, 1, { elsewhere: { ...NO_KEYS, templates: ["t"] } });
     expect(parseOrigin(originText(origin))).to.deep.equal(origin);
     expect(parseOrigin(originText({ ...origin, shard: TEMPLATE_SHARD }))?.shard).to.equal(TEMPLATE_SHARD);
     for (const bad of ["", "{", "[]", JSON.stringify({ ...origin, elsewhere: {} }), JSON.stringify({ ...origin, shard: "3" })])
@@ -187,14 +186,7 @@ describe("catalog slices", () => {
   it("the program reads a slice's origin named by its setting; none set: a whole catalog; an unreadable one stops the run and says what to do", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slice-origin-"));
     try {
-      const slice = sliceCatalog(catalog, 3).shards[0]!;
-      const origin: SliceOrigin = {
-        source: "/c.yaml",
-        shards: 3,
-        shard: 0,
-        entries: slice.entries,
-        elsewhere: { templates: [], customers: [], users: [], locations: [] },
-      };
+      const origin = originOf(catalog, 0);
       writeFileSync(join(dir, "s.origin.json"), originText(origin));
       writeFileSync(join(dir, "bad.origin.json"), "{}");
       expect(await readSliceOrigin("s.origin.json", dir)).to.deep.equal(origin);
