@@ -13,7 +13,8 @@ import { ALLOW_DELETES_ENV, DeletionGuard, GUARD_SETTINGS, type GuardInputs } fr
 import { ALLOW_LOOKALIKES_ENV, CatalogError, loadCatalog } from "./load";
 import { locationKey } from "./locations";
 import { packageRules } from "./package-rules";
-import { selectStackShard } from "./shard-program";
+import { readSliceOrigin, selectStackShard, sliceError } from "./shard-program";
+import { SLICE_ORIGIN_SETTING } from "./slices";
 import type { Catalog } from "./schema";
 
 /**
@@ -28,6 +29,8 @@ import type { Catalog } from "./schema";
 export async function catalogProgram(programDir: string, defaultFile: string) {
   const config = new pulumi.Config();
   const file = path.resolve(programDir, config.get("catalogFile") ?? defaultFile);
+  // Set by `npm run catalog`, whose `catalogFile` is then this stack's slice of the catalog (`slices.ts`).
+  const origin = await readSliceOrigin(config.get(SLICE_ORIGIN_SETTING), programDir);
   let catalog: Catalog;
   try {
     catalog = await loadCatalog(file, packageRules(), {
@@ -36,21 +39,31 @@ export async function catalogProgram(programDir: string, defaultFile: string) {
     });
   } catch (e) {
     if (e instanceof CatalogError) {
+      const told = origin === undefined ? e : sliceError(e, origin);
       // Reported by its message alone: the list of problems is what the person needs, not a
       // stack trace. Without a stack, the SDK also skips its util.inspect of the error, which
       // (measured here with @pulumi/pulumi 3.270) grows the program to ~3 GB and stalls the
       // run for 30-80 s before it exits; local-engine.md calls this gotcha G1.
-      const reported = new pulumi.RunError(e.message);
+      const reported = new pulumi.RunError(told.message);
       reported.stack = undefined;
       throw reported;
     }
     throw e;
   }
-  // A sharded stack declares its part only (`shards.ts`); the whole catalog was validated above.
+  // A sharded stack declares its part only (`shards.ts`); the catalog (or the slice, whose whole
+  // catalog `npm run catalog` validated) was validated above.
   const part = selectStackShard(catalog, config);
+  // A slice does not hold the other stacks' keys: its origin lists those this stack recorded.
+  const elsewhere = origin === undefined ? part.elsewhere : mergeKeys(part.elsewhere, origin.elsewhere);
   // First, so its check runs before any other step: an unintended deletion stops the run here.
-  new DeletionGuard("catalog-deletion-guard", { ...guardInputs(part.catalog, config), elsewhere: part.elsewhere });
+  new DeletionGuard("catalog-deletion-guard", { ...guardInputs(part.catalog, config), elsewhere });
   return catalogOutputs(await declareCatalog(part.catalog));
+}
+
+/** Both key lists of each kind, once each. */
+function mergeKeys<K extends string>(a: Record<K, readonly string[]>, b: Record<K, readonly string[]>): Record<K, string[]> {
+  const kinds = Object.keys(a) as K[];
+  return Object.fromEntries(kinds.map((k) => [k, [...new Set([...a[k], ...(b[k] ?? [])])]])) as Record<K, string[]>;
 }
 
 /** The stack setting that accepts lookalike keys (as {@link ALLOW_LOOKALIKES_ENV} does for one run). */

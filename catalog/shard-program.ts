@@ -1,9 +1,15 @@
 /**
  * The program's side of sharding: reads this stack's shard settings and returns the part of the
- * catalog it declares (`shards.ts` decides; this file only reads config and reports problems).
+ * catalog it declares (`shards.ts` decides; this file only reads config and reports problems), and
+ * reads the origin of the slice `npm run catalog` gave the stack (`slices.ts`).
  */
+import { readFile } from "node:fs/promises";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { escapeControl } from "pulumi-webex-wholesale";
+import { CatalogError } from "./load";
 import type { Catalog } from "./schema";
+import { SLICE_ORIGIN_SETTING, originalIssue, parseOrigin, type SliceOrigin } from "./slices";
 import { SHARD_SETTINGS, TEMPLATE_SHARD, parseShardSettings, selectShard, shardProblems, type ShardPart } from "./shards";
 
 /**
@@ -32,4 +38,31 @@ export function selectStackShard(catalog: Catalog, config: pulumi.Config): Shard
   const error = new pulumi.RunError(`The stack's shard settings cannot be used:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   error.stack = undefined;
   throw error;
+}
+
+/**
+ * The origin of this stack's slice, from the stack setting `catalogOrigin` (`setting`, relative to
+ * `programDir`); undefined when it is unset and the stack reads a whole catalog. An unreadable
+ * origin stops the run before the catalog is read: without it, a problem could not be told against
+ * the original file, and a customer moved to another stack would look deleted to the guard.
+ */
+export async function readSliceOrigin(setting: string | undefined, programDir: string): Promise<SliceOrigin | undefined> {
+  if (setting === undefined) return undefined;
+  const file = path.resolve(programDir, setting);
+  const origin = await readFile(file, "utf8").then(parseOrigin, () => undefined);
+  if (origin !== undefined) return origin;
+  const error = new pulumi.RunError(
+    `The stack setting \`${SLICE_ORIGIN_SETTING}\` names ${escapeControl(file)}, which is not a slice origin \`npm run catalog\` wrote: ` +
+      `run \`npm run catalog\` again (it rewrites every slice), or unset \`${SLICE_ORIGIN_SETTING}\` and set \`catalogFile\` to the whole catalog`,
+  );
+  error.stack = undefined;
+  throw error;
+}
+
+/** A slice's {@link CatalogError}, told against the original catalog file and its entries (`slices.ts`). */
+export function sliceError(error: CatalogError, origin: SliceOrigin): CatalogError {
+  return new CatalogError(
+    origin.source,
+    error.issues.map((i) => originalIssue(i, origin)),
+  );
 }

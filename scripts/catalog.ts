@@ -14,6 +14,7 @@ import { join, relative, resolve } from "node:path";
 import { loadCatalog } from "../catalog/load";
 import { packageRules } from "../catalog/package-rules";
 import { SHARD_SETTINGS, TEMPLATE_SHARD, assignShards, shardProblems } from "../catalog/shards";
+import { SLICE_ORIGIN_SETTING } from "../catalog/slices";
 import { ALLOW_DELETES_ENV } from "../catalog/deletion-guard";
 import { startEmulator } from "../local/emulator";
 import { escapeControl } from "../provider/text";
@@ -22,6 +23,7 @@ import { finalTable, progressLine, type ShardStatus } from "./catalog/report";
 import { releaseKilledRuns } from "./catalog/recover";
 import { describePlan, locateCustomers, performPlan, reshardPlan, shardNumber, shardStack } from "./catalog/reshard";
 import { cliRunner, localRunner, type ApiTarget, type ShardOperation, type ShardRunner } from "./catalog/runners";
+import { sliceFiles, writeSlices } from "./catalog/slices";
 import { CLI_DIR, findCli } from "./pulumi-cli";
 import { REPO_ROOT } from "./repo-root";
 
@@ -148,8 +150,12 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
   }
   const assigned = assignShards(catalog, args.shards);
   const idsFile = join(deps.stateDir, `${args.prefix}-template-ids.json`);
+  const stackOf = (shard: number | typeof TEMPLATE_SHARD) =>
+    shard === TEMPLATE_SHARD ? `${args.prefix}-templates` : shardStack(args.prefix, shard);
+  // Each stack reads its own slice of the catalog (written below, before any program runs), not the whole file.
   const settings = (shard: number | typeof TEMPLATE_SHARD): Record<string, string> => ({
-    [`${PROJECT}:catalogFile`]: args.catalogFile,
+    [`${PROJECT}:catalogFile`]: sliceFiles(deps.stateDir, stackOf(shard)).catalog,
+    [`${PROJECT}:${SLICE_ORIGIN_SETTING}`]: sliceFiles(deps.stateDir, stackOf(shard)).origin,
     [`${PROJECT}:${SHARD_SETTINGS.shards}`]: String(args.shards),
     [`${PROJECT}:${SHARD_SETTINGS.shard}`]: String(shard),
     ...(shard === TEMPLATE_SHARD
@@ -186,9 +192,9 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
       clearInterval(ticker);
     }
   };
-  const templates = { stack: `${args.prefix}-templates`, config: settings(TEMPLATE_SHARD) };
+  const templates = { stack: stackOf(TEMPLATE_SHARD), config: settings(TEMPLATE_SHARD) };
   const selected = [...Array(args.shards).keys()].filter((k) => args.only === undefined || args.only.includes(k));
-  const shardEntries = selected.map((k) => ({ stack: shardStack(args.prefix, k), config: settings(k) }));
+  const shardEntries = selected.map((k) => ({ stack: stackOf(k), config: settings(k) }));
 
   // A killed run's locks and pending creates first (scripts/catalog/recover.ts): every stack this
   // operation touches (a reshard: every shard stack of the prefix, any of which a move may write).
@@ -225,6 +231,17 @@ export async function runCatalog(args: CatalogArgs, deps: CatalogDeps): Promise<
     }
   }
   const { located, resources } = await locateCustomers(runner, args.prefix);
+  // After the recovery (a refresh does not run the program) and once the stacks' records are read:
+  // a slice's origin lists the keys its stack recorded that now belong to another stack.
+  const templateResources = await runner.resources(templates.stack);
+  writeSlices({
+    stateDir: deps.stateDir,
+    source: args.catalogFile,
+    catalog,
+    shards: args.shards,
+    stackOf,
+    recorded: (stack) => (stack === templates.stack ? templateResources : (resources.get(shardNumber(args.prefix, stack) ?? -1) ?? [])),
+  });
   const plan = reshardPlan(catalog, args.shards, located, assigned);
 
   if (args.operation === "reshard") {

@@ -8,7 +8,7 @@ import { parse, stringify } from "yaml";
 import { startEmulator } from "../../local/emulator";
 import { parseCatalogArgs, runCatalog } from "../../scripts/catalog";
 import { locateCustomers } from "../../scripts/catalog/reshard";
-import { localRunner } from "../../scripts/catalog/runners";
+import { localRunner, type ShardJob } from "../../scripts/catalog/runners";
 import { hashShard } from "../../catalog/shards";
 import { ROOT, WORK } from "./harness";
 
@@ -22,13 +22,21 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
   let abort = new AbortController();
   /** Aborts the run (as SIGTERM does) when a printed line matches. */
   let stopWhen: RegExp | undefined;
+  /** The jobs the last run gave the engine (each stack's settings). */
+  let jobs: ShardJob[] = [];
+  /** Runs before the engine runs a job (after the command wrote the slices). */
+  let beforeJob: ((job: ShardJob) => void) | undefined;
   const run = async (...argv: string[]) => {
     printed = [];
+    jobs = [];
     abort = new AbortController();
     const args = parseCatalogArgs([...argv, "--engine", "local", "--catalog", catalogFile, "--stack-prefix", "t"], {});
+    const api = { url: emulator.url, token: emulator.token };
+    const engine = localRunner({ stateDir: join(dir, "state"), api });
     return runCatalog(args, {
       stateDir: join(dir, "state"),
-      api: { url: emulator.url, token: emulator.token },
+      api,
+      runner: { ...engine, run: (job) => (jobs.push(job), beforeJob?.(job), engine.run(job)) },
       signal: abort.signal,
       print: (line) => {
         printed.push(line);
@@ -67,9 +75,51 @@ describe("npm run catalog (stand-in engine, emulator)", function () {
     expect(lines().filter((l) => /^t-(templates|shard-\d)\s+create \d+/.test(l))).to.have.length(3);
   });
 
-  it("up again: no changes in any stack", async () => {
+  it("each stack's program read its own slice: the customers of its shard (the templates only for the template stack)", () => {
+    expect(jobs.map((j) => j.stack).sort()).to.deep.equal(["t-shard-0", "t-shard-1", "t-templates"]);
+    const declared = parse(readFileSync(catalogFile, "utf8")) as { templates: unknown[]; customers: { externalId: string }[] };
+    for (const job of jobs) {
+      const slice = job.config["webex-wholesale-onboarding:catalogFile"]!;
+      expect(slice).to.equal(join(dir, "state", "slices", `${job.stack}.yaml`));
+      const read = parse(readFileSync(slice, "utf8")) as { templates: unknown[]; customers: { externalId: string }[] };
+      const shard = /-shard-(\d)$/.exec(job.stack)?.[1];
+      const mine = declared.customers.filter((c) => shard !== undefined && hashShard(c.externalId, 2) === Number(shard));
+      expect(read.customers.map((c) => c.externalId)).to.deep.equal(mine.map((c) => c.externalId));
+      if (shard === undefined) expect(read.templates).to.deep.equal(declared.templates);
+    }
+  });
+
+  it("up again: no changes in any stack, and a slice edited by hand is rewritten, not read", async () => {
+    const slice = join(dir, "state", "slices", "t-shard-0.yaml");
+    const written = readFileSync(slice, "utf8");
+    writeFileSync(slice, "customers: []\n");
     expect(await run("up", "--shards", "2", "--max-rps", "40"), printed.join("\n")).to.equal(0);
     expect(lines().filter((l) => /^t-(templates|shard-\d)\s+no changes\s.*ok$/.test(l))).to.have.length(3);
+    expect(readFileSync(slice, "utf8")).to.equal(written);
+  });
+
+  it("a problem the program still finds in its slice is reported against the original catalog's entry", async () => {
+    const doc = parse(readFileSync(catalogFile, "utf8")) as { users: { email: string; customer: string }[] };
+    const index = doc.users.findIndex((u) => hashShard(u.customer, 2) === 0 && doc.users.indexOf(u) > 0);
+    const user = doc.users[index]!;
+    // As if a rule the whole-file check could not see refused this user in its stack.
+    beforeJob = (job) => {
+      if (job.stack !== "t-shard-0") return;
+      const slice = job.config["webex-wholesale-onboarding:catalogFile"]!;
+      writeFileSync(slice, readFileSync(slice, "utf8").replace(`"email":${JSON.stringify(user.email)}`, `"email":"not an email"`));
+    };
+    try {
+      expect(await run("preview", "--shards", "2")).to.equal(1);
+    } finally {
+      beforeJob = undefined;
+    }
+    const log = readFileSync(join(dir, "state", "logs", "t-shard-0-preview.log"), "utf8");
+    expect(log).to.match(/catalog \S*customers\.yaml: \d+ problems?; nothing was declared/);
+    expect(log).to.include(`users[${index}].email`);
+    expect(log).to.include(`(email ${JSON.stringify(user.email)})`);
+    // Neither the slice nor its lines: the person fixes the catalog, not the slice.
+    expect(log).to.not.include("t-shard-0.yaml");
+    expect(log).to.not.match(/\(line \d+/);
   });
 
   it("a customer pinned to another shard: up refuses and points to reshard; nothing is deleted", async () => {
