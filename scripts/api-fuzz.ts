@@ -6,13 +6,16 @@
  *   npm run test:api-fuzz -- --phases stateful  # only the declared sequences (a quick check of the links)
  *
  * Flow: a pinned schemathesis in its own virtualenv under the git-ignored `.local/api-fuzz/` (from
- * PyPI, made once and reused) → the emulator in this process on loopback, seeded through its API with
- * a template and, for the partner and for its sub-partner, a provisioned customer with a subscriber →
- * for each spec, a copy with this project's declared links (customer → subscribers) and a config whose
- * dictionaries offer the seeded ids to the generator part of the time (so requests get past the first
- * 400/403/404) → `schemathesis run --checks all --continue-on-failure` with a fixed seed and a bounded
- * number of examples → every failure class and operation is compared with
- * `test/api-fuzz/allowlist.yaml`; anything not on it fails the run.
+ * PyPI, made once and reused) → the emulator in this process on loopback → for each spec: the
+ * emulator reset and seeded through its API with a template and, for the partner and for its
+ * sub-partner, a provisioned customer with a subscriber; a copy of the spec with this project's
+ * declared links (`api-fuzz/links.ts`) and a config whose dictionaries offer the seeded ids to the
+ * generator part of the time (so requests get past the first 400/403/404) → `schemathesis run
+ * --checks all --continue-on-failure` with a fixed seed and a bounded number of examples → every
+ * failure class and operation (a stateful one by the operation its step called) is compared with
+ * `test/api-fuzz/allowlist.yaml`, the emulator's invariants must hold, and the stateful phase must
+ * have followed at least one declared link (`api-fuzz/stateful.ts` reads that from the NDJSON
+ * events); anything else fails the run.
  *
  * The specs are vendored under `test/api-fuzz/specs/` (a clone has no `../shared`); see its README.
  */

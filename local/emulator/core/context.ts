@@ -50,8 +50,17 @@ export interface HandlerResult {
   readonly body?: unknown;
 }
 
-/** Parses a body with a schema; every issue becomes a 1001 violation naming its field path. */
+/**
+ * Parses a body with a schema; every issue becomes a 1001 violation naming its field path. A
+ * request with no body at all is told that one is needed, rather than zod's "expected object,
+ * received undefined" (found by the API fuzzer's sequences, which send a write without a body).
+ */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix = ""): z.output<S> {
+  if (body === undefined && prefix === "" && !schema.safeParse(undefined).success) {
+    throw new RuleFailure([
+      violation(1001, "(body): a JSON body is required; send one with Content-Type: application/json and this operation's fields"),
+    ]);
+  }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   throw new RuleFailure(

@@ -185,6 +185,39 @@ describe("emulator: consentMove, billing reports, spec fields and filters", () =
   });
 });
 
+describe("emulator: a write sent without a body (found by the fuzzer's sequences)", () => {
+  it("is told a JSON body is required, on the wholesale and the Calling API alike", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "nobody", ...meetings });
+    const orgId = String(w.ok(w.call("GET", w.path("customers", id)), 200)["orgId"]);
+    for (const [method, path, query] of [
+      ["POST", C, ""],
+      ["PUT", w.path("customers", id), ""],
+      ["POST", S, ""],
+      ["POST", "/v1/locations", `orgId=${encodeURIComponent(orgId)}`],
+    ] as const) {
+      const r = w.call(method, path, undefined, { query });
+      expect(r.status, `${method} ${path}`).to.equal(400);
+      const errors = (r.body as { errors: { errorCode: number; description: string }[] }).errors;
+      expect(errors, `${method} ${path}`).to.deep.equal([
+        {
+          errorCode: 1001,
+          description: "(body): a JSON body is required; send one with Content-Type: application/json and this operation's fields",
+        },
+      ]);
+    }
+  });
+
+  it("an empty object still gets each missing field named, not the missing-body message", () => {
+    const w = new World();
+    const r = w.call("POST", C, {});
+    expect(codes(r)).to.include(1001);
+    const text = JSON.stringify(r.body);
+    expect(text).to.include("provisioningId").and.not.include("JSON body is required");
+  });
+});
+
 describe("emulator server: Location and Link do not echo the Host header", () => {
   let emu: EmulatorHandle;
   before(async () => {
