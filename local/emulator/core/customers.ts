@@ -334,10 +334,27 @@ export function updateCustomer(h: HandlerInput): HandlerResult {
       dueAt: h.now + h.provisioningDelayMs,
       outcome: outcomeFor(h.state, current.externalId, h.scenario, false),
     },
-    resourceDetails: { packages: body.packages.map((name) => ({ name, status: "updating", warnings: [], errors: [] })) },
+    resourceDetails: { packages: updatingPackages(current, body.packages) },
     lastStatusChange: h.now,
   };
   return accepted(h, next);
+}
+
+/**
+ * Per-package status while an update runs. Cisco's spec allows `provisioned`, `provisioning`,
+ * `deleting` and `error` for a package (`updating` is the customer's status only): a package
+ * kept as provisioned stays so, an added one (or one in error, retried) is `provisioning`; a
+ * removed one leaves the list at once, as it leaves `packages`. [project] (provisioning-api.md
+ * does not say; found by the API fuzzer reading a customer in the middle of an update.)
+ */
+function updatingPackages(current: CustomerRecord, packages: readonly string[]): CustomerRecord["resourceDetails"]["packages"] {
+  const before = new Map(current.resourceDetails.packages.map((p) => [p.name, p.status]));
+  return packages.map((name) => ({
+    name,
+    status: before.get(name) === "provisioned" ? "provisioned" : "provisioning",
+    warnings: [],
+    errors: [],
+  }));
 }
 
 /** `DELETE /v1/wholesale/customers/{id}`: 202, `deleting`, then gone with its subscribers. */
@@ -348,6 +365,8 @@ export function deleteCustomer(h: HandlerInput): HandlerResult {
     ...current,
     status: "deleting",
     transition: { kind: "deleting", startedAt: h.now, dueAt: h.now + h.provisioningDelayMs, outcome: "provisioned" },
+    // every package goes with the customer: the spec's package status for that is `deleting`
+    resourceDetails: { packages: current.resourceDetails.packages.map((p) => ({ ...p, status: "deleting" })) },
     lastStatusChange: h.now,
   };
   return accepted(h, next);

@@ -1,7 +1,9 @@
 // What the API fuzzer (npm run test:api-fuzz) found against Cisco's spec, held here as examples:
 // sub-partner scoping, the sub-partners list, consentMove, the billing-report answer, the spec's
 // fields and filters, Allow on the prechecks, and Location/Link that never echo the Host header.
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { join } from "node:path";
 import { expect } from "chai";
 import { type EmulatorHandle, startEmulator } from "../../../local/emulator";
 import { DEFAULT_SUB_PARTNERS } from "../../../local/emulator/core/state";
@@ -12,6 +14,18 @@ const C = "/v1/wholesale/customers";
 const S = "/v1/wholesale/subscribers";
 const SUB = DEFAULT_SUB_PARTNERS[0]?.orgId ?? "";
 const meetings = { packages: ["webex_meetings"], provisioningParameters: {} };
+const CALLING = {
+  provisioningParameters: {
+    calling: {
+      location: {
+        name: "HQ",
+        address: { addressLine1: "1 Main Street", city: "Springfield", country: "US" },
+        timezone: "America/Chicago",
+        language: "en_us",
+      },
+    },
+  },
+};
 
 function ids(r: { body?: unknown }): string[] {
   return ((r.body as { items: { id: string }[] }).items ?? []).map((i) => i.id);
@@ -182,6 +196,43 @@ describe("emulator: consentMove, billing reports, spec fields and filters", () =
       resourceDetails: { packages: { licenseIds?: string[] }[] };
     };
     expect(withIds.resourceDetails.packages.map((p) => p.licenseIds?.length)).to.deep.equal([1, 1]);
+  });
+});
+
+describe("emulator: package statuses through an update and a delete (found by the fuzzer's sequences)", () => {
+  // Cisco's enum for resourceDetails.packages[].status, read from the vendored spec
+  const spec = JSON.parse(readFileSync(join(__dirname, "../../api-fuzz/specs/webex-wholesale.json"), "utf8")) as {
+    components: { schemas: { Package: { properties: { status: { enum: string[] } } } } };
+  };
+  const allowed = spec.components.schemas.Package.properties.status.enum;
+  const packages = (w: World, id: string): Record<string, string> =>
+    Object.fromEntries(
+      (
+        w.ok(w.call("GET", w.path("customers", id)), 200) as { resourceDetails: { packages: { name: string; status: string }[] } }
+      ).resourceDetails.packages.map((p) => [p.name, p.status]),
+    );
+
+  it("an update shows kept packages provisioned and added ones provisioning, never the customer's 'updating'", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "pkg-1", ...meetings });
+    w.ok(w.call("PUT", w.path("customers", id), { packages: ["webex_meetings", "webex_calling"], ...CALLING }), 202);
+    const during = packages(w, id);
+    expect(during).to.deep.equal({ webex_meetings: "provisioned", webex_calling: "provisioning" });
+    expect(Object.values(during).every((s) => allowed.includes(s))).to.equal(true);
+    w.settle();
+    expect(packages(w, id)).to.deep.equal({ webex_meetings: "provisioned", webex_calling: "provisioned" });
+  });
+
+  it("a delete shows every package deleting until the customer is gone", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "pkg-2", ...meetings });
+    w.ok(w.call("DELETE", w.path("customers", id)), 202);
+    expect(packages(w, id)).to.deep.equal({ webex_meetings: "deleting" });
+    expect(allowed).to.include("deleting");
+    w.settle();
+    expect(w.call("GET", w.path("customers", id)).status).to.equal(404);
   });
 });
 
