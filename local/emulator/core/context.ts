@@ -36,6 +36,12 @@ export interface HandlerInput {
   readonly scenario?: AsyncScenario;
   /** The sub-partner the request acts for (`onBehalfOfSubPartnerOrgId`); absent for the partner. */
   readonly subPartnerOrgId?: string;
+  /**
+   * The whole state, every (sub-)partner's customers included: `state` is the acting party's view.
+   * What must be unique across the partner and its sub-partners (an externalId, an attached org)
+   * is judged on this one.
+   */
+  readonly whole: State;
 }
 
 /** A handler's answer. `state` is the input state object itself when nothing changed. */

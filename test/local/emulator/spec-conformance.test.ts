@@ -6,6 +6,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { expect } from "chai";
 import { type EmulatorHandle, startEmulator } from "../../../local/emulator";
+import { checkInvariants } from "../../../local/emulator/core/invariants";
 import { DEFAULT_SUB_PARTNERS } from "../../../local/emulator/core/state";
 import { api, meetingsCustomer, template } from "./http";
 import { codes, customerBody, World } from "./world";
@@ -65,6 +66,26 @@ describe("emulator: sub-partner scoping (onBehalfOfSubPartnerOrgId)", () => {
     expect(ids(w.call("GET", S, undefined, q))).to.deep.equal([]);
     expect(w.call("GET", w.path("subscribers", sid), undefined, q).status).to.equal(404);
     expect(ids(w.call("GET", S))).to.deep.equal([sid]);
+  });
+
+  it("externalIds are unique across the partner and its sub-partners; the 409 names only a customer the caller sees (found by the fuzzer)", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const q = { query: `onBehalfOfSubPartnerOrgId=${encodeURIComponent(SUB)}` };
+    const own = w.customer(pid, { externalId: "shared", ...meetings });
+    const again = w.call("POST", C, customerBody(pid, { externalId: "shared", ...meetings }), q);
+    expect([again.status, codes(again)]).to.deep.equal([409, [1301]]);
+    expect(JSON.stringify(again.body)).to.include("a customer of the partner itself").and.not.include(own);
+    // and the other way round, on an update too
+    w.ok(w.call("POST", C, customerBody(pid, { externalId: "theirs", ...meetings }), q), 202);
+    w.settle();
+    const renamed = w.call("PUT", w.path("customers", own), { packages: ["webex_meetings"], externalId: "theirs" });
+    expect([renamed.status, codes(renamed)]).to.deep.equal([409, [1301]]);
+    expect(JSON.stringify(renamed.body)).to.include("a customer of a sub-partner");
+    // the same scope still hears which customer
+    const same = w.call("POST", C, customerBody(pid, { externalId: "shared", ...meetings }));
+    expect(JSON.stringify(same.body)).to.include(`customer ${own}`);
+    expect(checkInvariants(w.state).ok).to.equal(true);
   });
 
   it("refuses an org that is not one of the partner's sub-partners (403) and an empty value (400), saying what to do", () => {
