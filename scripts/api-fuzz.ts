@@ -6,7 +6,8 @@
  *   npm run test:api-fuzz -- --phases stateful  # only the declared sequences (a quick check of the links)
  *
  * Flow: a pinned schemathesis in its own virtualenv under the git-ignored `.local/api-fuzz/` (from
- * PyPI, made once and reused) → the emulator in this process on loopback → for each spec: the
+ * PyPI, made once and reused) → the emulator in this process on loopback → for each pass (every
+ * spec, then the wholesale sequences again with every write held busy; see {@link passes}): the
  * emulator reset and seeded through its API with a template and, for the partner and for its
  * sub-partner, a provisioned customer with a subscriber; a copy of the spec with this project's
  * declared links (`api-fuzz/links.ts`) and a config whose dictionaries offer the seeded ids to the
@@ -267,15 +268,47 @@ function fuzzConfig(seeded: Seeded): string {
   ].join("\n");
 }
 
-/** Runs schemathesis on one spec; returns its JSON report and what its stateful phase did. */
+/**
+ * How long the busy pass holds every write in its transition: longer than any run, so each
+ * customer it creates, updates or deletes stays `provisioning`, `updating` or `deleting` to the end
+ * (the same on every run, not a race against the clock).
+ */
+const BUSY_MS = 10 * 60_000;
+
+/** One schemathesis run: a spec, its phases, and how long the emulator holds a write's transition. */
+interface Pass {
+  readonly entry: SpecEntry;
+  /** Names its files under `.local/api-fuzz/` and its lines in the summary. */
+  readonly name: string;
+  readonly phases: RunOptions["phases"];
+  /** 0: writes complete at once, so sequences reach provisioned customers; else {@link BUSY_MS}. */
+  readonly transitionMs: number;
+}
+
+/**
+ * Every spec with the phases asked for, writes completing at once; then, when the sequences are
+ * asked for, the wholesale sequences again with every write held busy, so that they read, write
+ * and delete customers in the middle of a transition (423s, `deleting` reads, package statuses)
+ * as a client of the asynchronous real API does.
+ */
+function passes(options: RunOptions): Pass[] {
+  const all: Pass[] = SPECS.map((entry) => ({ entry, name: entry.file.replace(/\.json$/, ""), phases: options.phases, transitionMs: 0 }));
+  const wholesale = SPECS.find((e) => e.file === "webex-wholesale.json");
+  if (wholesale !== undefined && options.phases.includes("stateful")) {
+    all.push({ entry: wholesale, name: "webex-wholesale.busy", phases: ["stateful"], transitionMs: BUSY_MS });
+  }
+  return all;
+}
+
+/** Runs schemathesis for one pass; returns its JSON report and what its stateful phase did. */
 async function fuzz(
   python: string,
   emu: EmulatorHandle,
-  entry: SpecEntry,
-  options: RunOptions,
+  pass: Pass,
+  examples: number,
   seeded: Seeded,
 ): Promise<{ report: FuzzReport; stateful: StatefulStats }> {
-  const name = entry.file.replace(/\.json$/, "");
+  const { entry, name } = pass;
   const configPath = join(FUZZ_DIR, `${name}.schemathesis.toml`);
   writeFileSync(configPath, fuzzConfig(seeded));
   const spec = JSON.parse(readFileSync(join(SPEC_DIR, entry.file), "utf8")) as Record<string, any>;
@@ -302,9 +335,9 @@ async function fuzz(
     // a deviation found early must not end an operation's (or a stateful scenario's) run: keep going
     "--continue-on-failure",
     "--max-examples",
-    String(options.examples),
+    String(examples),
     "--phases",
-    options.phases.join(","),
+    pass.phases.join(","),
     "--seed",
     String(SEED),
     // no example database: a run replays nothing from an earlier one, so CI and a laptop see the same cases
@@ -377,24 +410,28 @@ async function main(): Promise<number> {
 
   const emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 0, seed: SEED });
   try {
-    for (const entry of SPECS) {
-      // each spec from the same seeded state: the wholesale run deletes customers (the seeded ones
+    for (const pass of passes(options)) {
+      const { entry, name } = pass;
+      // each pass from the same seeded state: the wholesale run deletes customers (the seeded ones
       // too), whose orgs the Locations run needs
       await emu.admin.reset();
+      await emu.admin.configure({ provisioningDelayMs: 0 });
       const seeded = await seed(emu);
+      await emu.admin.configure({ provisioningDelayMs: pass.transitionMs });
       await emu.admin.resetCounters();
-      const { report, stateful } = await fuzz(python, emu, entry, options, seeded);
+      const { report, stateful } = await fuzz(python, emu, pass, options.examples, seeded);
       requests += (await emu.admin.counters()).total;
       // what sequences can break that no single response shows: two records sharing what must be
       // unique, a subscriber or location left without its customer
       const invariants = await emu.admin.invariants();
       if (!invariants.ok) {
-        broken.push(`${entry.file}: ${JSON.stringify([...invariants.duplicates, ...invariants.orphans]).slice(0, 2000)}`);
+        broken.push(`${name}: ${JSON.stringify([...invariants.duplicates, ...invariants.orphans]).slice(0, 2000)}`);
       }
-      operations += report.operations.tested;
+      // the busy pass calls the wholesale operations again: counted once
+      if (pass.transitionMs === 0) operations += report.operations.tested;
       cases += report.test_cases.generated;
       errors += report.errors.length + report.operations.errored;
-      const out = `.local/api-fuzz/${entry.file.replace(/\.json$/, "")}.out.txt`;
+      const out = `.local/api-fuzz/${name}.out.txt`;
       for (const f of report.failures) {
         byClass.set(`${f.code} ${f.title}`, (byClass.get(`${f.code} ${f.title}`) ?? 0) + f.count);
         // the report names a stateful failure "Stateful tests"; it is judged below by the
@@ -410,15 +447,15 @@ async function main(): Promise<number> {
         if (!allowed.has(key)) unlisted.push(`${key} (in a stateful sequence; output in ${out}, steps in its .events.ndjson)`);
       }
       log(
-        `api-fuzz: ${entry.file}: ${report.operations.tested} operations, ${report.test_cases.generated} cases, ${report.running_time.toFixed(1)} s`,
+        `api-fuzz: ${name}: ${report.operations.tested} operations, ${report.test_cases.generated} cases, ${report.running_time.toFixed(1)} s`,
       );
-      if (options.phases.includes("stateful")) {
+      if (pass.phases.includes("stateful")) {
         const s = stateful;
         log(
-          `api-fuzz: ${entry.file}: stateful: ${s.scenarios} scenarios, ${s.followed} of ${s.declared} declared links followed, ` +
+          `api-fuzz: ${name}: stateful: ${s.scenarios} scenarios, ${s.followed} of ${s.declared} declared links followed, ` +
             `${s.transitions} steps followed a link (${s.succeeded} answered 2xx)`,
         );
-        if (s.followed === 0) unlinked.push(entry.file);
+        if (s.followed === 0) unlinked.push(name);
       }
     }
     log(
