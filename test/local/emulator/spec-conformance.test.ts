@@ -257,6 +257,33 @@ describe("emulator: package statuses through an update and a delete (found by th
   });
 });
 
+describe("emulator: the number inventory carries every field Cisco's spec requires (found by the fuzzer's sequences)", () => {
+  const spec = JSON.parse(readFileSync(join(__dirname, "../../api-fuzz/specs/webex-calling-locations.json"), "utf8")) as {
+    components: { schemas: Record<string, { required: string[] }> };
+  };
+  const required =
+    spec.components.schemas["Get_Phone_Numbers_for_an_Organization_with_Given_Criterias_200_response_phoneNumbers_inner"]!.required;
+
+  it("a number no one holds lists phoneNumberType too, as a held one does", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "numbers" });
+    const org = { query: `orgId=${encodeURIComponent(w.state.customers[id]?.orgId ?? "")}` };
+    const hq = encodeURIComponent(w.location(id));
+    w.ok(w.call("PUT", `/v1/telephony/pstn/locations/${hq}/connection`, { id: "lgw-1" }, org), 204);
+    w.ok(w.call("POST", `/v1/telephony/config/locations/${hq}/numbers`, { phoneNumbers: ["+12145550101"], state: "ACTIVE" }, org), 200);
+    w.subscriber(id, "ada@numbers.example", "webex_calling", { primaryPhoneNumber: "+12145550101", locationId: w.location(id) });
+    w.ok(w.call("POST", `/v1/telephony/config/locations/${hq}/numbers`, { phoneNumbers: ["+12145550102"] }, org), 200);
+    const items = w.ok(w.call("GET", "/v1/telephony/config/numbers", undefined, org), 200)["phoneNumbers"] as Record<string, unknown>[];
+    expect(items.map((n) => [n["phoneNumber"], n["owner"] !== undefined])).to.deep.equal([
+      ["+12145550101", true],
+      ["+12145550102", false],
+    ]);
+    for (const n of items) expect(Object.keys(n), String(n["phoneNumber"])).to.include.members(required);
+    expect(items.map((n) => n["phoneNumberType"])).to.deep.equal(["PRIMARY", "PRIMARY"]);
+  });
+});
+
 describe("emulator: a write sent without a body (found by the fuzzer's sequences)", () => {
   it("is told a JSON body is required, on the wholesale and the Calling API alike", () => {
     const w = new World();
