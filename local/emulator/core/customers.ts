@@ -270,8 +270,10 @@ export function listCustomers(h: HandlerInput): HandlerResult {
 /** `PUT /v1/wholesale/customers/{id}`: the complete desired package list and what may change. */
 export function updateCustomer(h: HandlerInput): HandlerResult {
   const current = requireCustomer(h.state, h.params["id"] ?? "");
-  requireNotBusy(current, h.now);
+  // a malformed body is 400 even while the customer is busy, as on the subscriber writes: a 423
+  // says "retry later", which would not help it (found by the API fuzzer's busy sequences)
   const body = parseBody(CustomerUpdateSchema, h.body);
+  requireNotBusy(current, h.now);
 
   const immutable: Violation[] = [];
   if (body.provisioningId !== undefined && body.provisioningId !== current.provisioningId) {

@@ -284,6 +284,20 @@ describe("emulator: the number inventory carries every field Cisco's spec requir
   });
 });
 
+describe("emulator: a malformed write on a busy customer (found by the fuzzer's sequences)", () => {
+  it("is 400 for its body, not 423, on a customer as on its subscribers; a well-formed one is 423", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "busy", ...meetings }, false);
+    const bad = w.call("PUT", w.path("customers", id), { packages: ["webex_meetings"], externalId: null });
+    expect([bad.status, codes(bad)]).to.deep.equal([400, [1001]]);
+    const badUser = w.call("POST", S, { customerId: id, email: "not-an-email", provisioningParameters: {} });
+    expect(badUser.status).to.equal(400);
+    const fine = w.call("PUT", w.path("customers", id), { packages: ["webex_meetings"] });
+    expect([fine.status, codes(fine)]).to.deep.equal([423, [1423]]);
+  });
+});
+
 describe("emulator: a write sent without a body (found by the fuzzer's sequences)", () => {
   it("is told a JSON body is required, on the wholesale and the Calling API alike", () => {
     const w = new World();
