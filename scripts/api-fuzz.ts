@@ -3,15 +3,20 @@
  *
  *   npm run test:api-fuzz                       # every spec of SPECS, the pinned seed and budget
  *   npm run test:api-fuzz -- --examples 20      # more generated cases per operation
+ *   npm run test:api-fuzz -- --phases stateful  # only the declared sequences (a quick check of the links)
  *
  * Flow: a pinned schemathesis in its own virtualenv under the git-ignored `.local/api-fuzz/` (from
- * PyPI, made once and reused) → the emulator in this process on loopback, seeded through its API with
- * a template and, for the partner and for its sub-partner, a provisioned customer with a subscriber →
- * for each spec, a copy with this project's declared links (customer → subscribers) and a config whose
- * dictionaries offer the seeded ids to the generator part of the time (so requests get past the first
- * 400/403/404) → `schemathesis run --checks all --continue-on-failure` with a fixed seed and a bounded
- * number of examples → every failure class and operation is compared with
- * `test/api-fuzz/allowlist.yaml`; anything not on it fails the run.
+ * PyPI, made once and reused) → the emulator in this process on loopback → for each pass (every
+ * spec, then the wholesale sequences again with every write held busy; see {@link passes}): the
+ * emulator reset and seeded through its API with a template and, for the partner and for its
+ * sub-partner, a provisioned customer with a subscriber; a copy of the spec with this project's
+ * declared links (`api-fuzz/links.ts`) and a config whose dictionaries offer the seeded ids to the
+ * generator part of the time (so requests get past the first 400/403/404) → `schemathesis run
+ * --checks all --continue-on-failure` with a fixed seed and a bounded number of examples → every
+ * failure class and operation (a stateful one by the operation its step called) is compared with
+ * `test/api-fuzz/allowlist.yaml`, the emulator's invariants must hold, and the stateful phase must
+ * have followed at least one declared link (`api-fuzz/stateful.ts` reads that from the NDJSON
+ * events); anything else fails the run.
  *
  * The specs are vendored under `test/api-fuzz/specs/` (a clone has no `../shared`); see its README.
  */
@@ -20,6 +25,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { startEmulator, type EmulatorHandle } from "../local/emulator";
+import { countLinks, SPECS, withLinks, type SpecEntry } from "./api-fuzz/links";
+import { STATEFUL_LABEL, statefulStats, type StatefulStats } from "./api-fuzz/stateful";
 import { REPO_ROOT } from "./repo-root";
 
 /** The schemathesis release the allowlist was reasoned against (a new one may find new classes). */
@@ -28,85 +35,17 @@ const SCHEMATHESIS_VERSION = "4.32.5";
 const SEED = 20261207;
 /** Generated cases per operation and phase; bounded so the CI leg stays within a few minutes on 2 cores. */
 const DEFAULT_EXAMPLES = 25;
+/**
+ * Steps per stateful scenario: the deepest declared chains take eight or more (sub-partners →
+ * create → find → read → add a subscriber → read it → update → re-read; a location → its PSTN
+ * options → connection → numbers → activate → list → remove). At 10, the numbers and subscriber
+ * ends were rarely reached; 16 reaches them for about 10 s more on this machine.
+ */
+const STATEFUL_STEPS = 16;
 
 const FUZZ_DIR = join(REPO_ROOT, ".local", "api-fuzz");
 const SPEC_DIR = join(REPO_ROOT, "test", "api-fuzz", "specs");
 const ALLOWLIST = join(REPO_ROOT, "test", "api-fuzz", "allowlist.yaml");
-
-/** An OpenAPI link: the operation it leads to and where its parameters come from. */
-interface LinkDecl {
-  readonly operationId: string;
-  readonly parameters?: Record<string, string>;
-  readonly requestBody?: Record<string, string>;
-}
-
-/** One spec to fuzz: its vendored file and the links this project declares on its responses. */
-interface SpecEntry {
-  readonly file: string;
-  /** `"<METHOD> <path>" → status → link name → link`. */
-  readonly links: Record<string, Record<string, Record<string, LinkDecl>>>;
-}
-
-const customerId = "$response.body#/id";
-const firstCustomer = "$response.body#/items/0/id";
-const subscriberId = "$response.body#/id";
-const firstSubscriber = "$response.body#/items/0/id";
-
-/**
- * The specs, one line each once their links are written. Cisco's specs declare no links, so the
- * stateful phase would only ever see the 404s of invented ids: these say that a customer's `id`
- * feeds the subscriber operations, and a subscriber's `id` its own operations and `consentMove`.
- */
-const SPECS: readonly SpecEntry[] = [
-  {
-    file: "webex-wholesale.json",
-    links: {
-      "GET /wholesale/customers": {
-        "200": {
-          GetCustomer: { operationId: "Get a Wholesale Customer", parameters: { customerId: firstCustomer } },
-          ListItsSubscribers: { operationId: "List Wholesale Subscribers", parameters: { customerId: firstCustomer } },
-          AddSubscriber: { operationId: "Provision a Wholesale Subscriber", requestBody: { customerId: firstCustomer } },
-        },
-      },
-      "GET /wholesale/customers/{customerId}": {
-        "200": {
-          UpdateCustomer: { operationId: "Update a Wholesale Customer", parameters: { customerId } },
-          RemoveCustomer: { operationId: "Remove a Wholesale Customer", parameters: { customerId } },
-          ListItsSubscribers: { operationId: "List Wholesale Subscribers", parameters: { customerId } },
-          AddSubscriber: { operationId: "Provision a Wholesale Subscriber", requestBody: { customerId } },
-        },
-      },
-      "GET /wholesale/subscribers": {
-        "200": {
-          GetSubscriber: { operationId: "Get a Wholesale Subscriber", parameters: { subscriberId: firstSubscriber } },
-          ConsentMove: {
-            operationId: "Send Consent User Move Email to Pending Wholesale Subscribers",
-            parameters: { subscriberId: firstSubscriber },
-          },
-        },
-      },
-      "POST /wholesale/subscribers": subscriberLinks(),
-    },
-  },
-  {
-    file: "webex-calling-locations.json",
-    links: {
-      "GET /locations": {
-        "200": { GetLocation: { operationId: "Get Location Details", parameters: { locationId: "$response.body#/items/0/id" } } },
-      },
-    },
-  },
-];
-
-function subscriberLinks(): Record<string, Record<string, LinkDecl>> {
-  const links: Record<string, LinkDecl> = {
-    GetSubscriber: { operationId: "Get a Wholesale Subscriber", parameters: { subscriberId } },
-    UpdateSubscriber: { operationId: "Update a Wholesale Subscriber", parameters: { subscriberId } },
-    RemoveSubscriber: { operationId: "Remove a Wholesale Subscriber", parameters: { subscriberId } },
-    ConsentMove: { operationId: "Send Consent User Move Email to Pending Wholesale Subscribers", parameters: { subscriberId } },
-  };
-  return { "200": links, "202": links };
-}
 
 /** One accepted deviation: a failure class on some operations, and the decision it comes from. */
 interface AllowEntry {
@@ -129,14 +68,30 @@ interface FuzzReport {
   readonly errors: readonly unknown[];
 }
 
-function parseArgs(argv: readonly string[]): { examples: number } {
+/** schemathesis's phases, in the order it runs them. */
+const PHASES = ["examples", "coverage", "fuzzing", "stateful"] as const;
+
+/** What a run is asked for on the command line. */
+interface RunOptions {
+  readonly examples: number;
+  readonly phases: readonly (typeof PHASES)[number][];
+}
+
+function parseArgs(argv: readonly string[]): RunOptions {
   let examples = DEFAULT_EXAMPLES;
+  let phases: RunOptions["phases"] = PHASES;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--examples") examples = Number(argv[++i]);
-    else throw new Error(`api-fuzz: unknown argument ${argv[i]}; use --examples N`);
+    else if (argv[i] === "--phases") {
+      const asked = String(argv[++i] ?? "").split(",");
+      const unknown = asked.filter((p) => !(PHASES as readonly string[]).includes(p));
+      if (unknown.length > 0)
+        throw new Error(`api-fuzz: unknown phase ${unknown.join(", ")}; use a comma-separated list of ${PHASES.join(", ")}`);
+      phases = PHASES.filter((p) => asked.includes(p));
+    } else throw new Error(`api-fuzz: unknown argument ${argv[i]}; use --examples N or --phases ${PHASES.join(",")}`);
   }
   if (!Number.isInteger(examples) || examples < 1) throw new Error("api-fuzz: --examples needs a whole number ≥ 1");
-  return { examples };
+  return { examples, phases };
 }
 
 /** The virtualenv's python, made from PyPI on first use (in a temporary folder, renamed when complete). */
@@ -167,22 +122,6 @@ function ensureSchemathesis(log: (line: string) => void): string {
   return python;
 }
 
-/** The spec with the declared links added to its responses (Cisco's file is left as it is). */
-function withLinks(spec: Record<string, any>, links: SpecEntry["links"]): Record<string, any> {
-  const copy = JSON.parse(JSON.stringify(spec)) as Record<string, any>;
-  for (const [op, byStatus] of Object.entries(links)) {
-    const [method = "", path = ""] = op.split(" ");
-    const operation = copy["paths"]?.[path]?.[method.toLowerCase()];
-    if (operation === undefined) throw new Error(`api-fuzz: the spec has no operation ${op} to link from`);
-    for (const [status, named] of Object.entries(byStatus)) {
-      const response = operation.responses?.[status];
-      if (response === undefined) throw new Error(`api-fuzz: ${op} declares no ${status} response to link from`);
-      response.links = { ...(response.links ?? {}), ...named };
-    }
-  }
-  return copy;
-}
-
 /** Ids of what {@link seed} made, which the fuzz config offers to the generator. */
 interface Seeded {
   readonly provisioningId: string;
@@ -190,6 +129,8 @@ interface Seeded {
   readonly customerIds: readonly string[];
   readonly subscriberIds: readonly string[];
   readonly locationIds: readonly string[];
+  readonly orgIds: readonly string[];
+  readonly subscriberEmails: readonly string[];
 }
 
 /**
@@ -220,6 +161,8 @@ async function seed(emu: EmulatorHandle): Promise<Seeded> {
   const customerIds: string[] = [];
   const subscriberIds: string[] = [];
   const locationIds: string[] = [];
+  const orgIds: string[] = [];
+  const subscriberEmails: string[] = [];
   for (const [n, scope] of [
     ["1", ""],
     ["2", `?onBehalfOfSubPartnerOrgId=${encodeURIComponent(subPartnerOrgId)}`],
@@ -235,6 +178,7 @@ async function seed(emu: EmulatorHandle): Promise<Seeded> {
     const and = scope === "" ? "?" : `${scope}&`;
     const customer = (await call("GET", `/wholesale/customers${and}externalId=fuzz-00${n}`))["items"][0];
     customerIds.push(customer.id);
+    orgIds.push(customer.orgId);
     const locations = await call("GET", `/locations?orgId=${encodeURIComponent(customer.orgId)}`);
     locationIds.push(...(locations["items"] as { id: string }[]).map((l) => l.id));
     const user = await call("POST", `/wholesale/subscribers${scope}`, {
@@ -244,8 +188,17 @@ async function seed(emu: EmulatorHandle): Promise<Seeded> {
       provisioningParameters: { firstName: "Free", lastName: "Account" },
     });
     subscriberIds.push(String(user["id"]));
+    subscriberEmails.push(String(user["email"]));
   }
-  return { provisioningId: String(template["provisioningId"]), subPartnerOrgId, customerIds, subscriberIds, locationIds };
+  return {
+    provisioningId: String(template["provisioningId"]),
+    subPartnerOrgId,
+    customerIds,
+    subscriberIds,
+    locationIds,
+    orgIds,
+    subscriberEmails,
+  };
 }
 
 /**
@@ -262,6 +215,11 @@ function fuzzConfig(seeded: Seeded): string {
     customers: seeded.customerIds,
     subscribers: seeded.subscriberIds,
     locations: seeded.locationIds,
+    orgs: seeded.orgIds,
+    // list filters that match what was seeded, so a list answers items for the links to read
+    externalIds: ["fuzz-001", "fuzz-002"],
+    subscriberEmails: seeded.subscriberEmails,
+    locationNames: ["HQ"],
     countries: ["US", "FR", "GB"],
     numbers: ["+14155550101", "+33140000001", "+442071838750"],
     extensions: ["0101", "2202", "33003"],
@@ -270,7 +228,9 @@ function fuzzConfig(seeded: Seeded): string {
     maxima: ["1", "10", "50"],
   };
   const bindings: Record<string, [string, number]> = {
-    "query.onBehalfOfSubPartnerOrgId": ["subpartner", 0.5],
+    // mostly the managed sub-partner: a step that leaves out the scope its source had (links carry
+    // it only part of the time) then still finds a sub-partner's customer
+    "query.onBehalfOfSubPartnerOrgId": ["subpartner", 0.8],
     "path.customerId": ["customers", 0.7],
     "path.subscriberId": ["subscribers", 0.7],
     "query.customerId": ["customers", 0.5],
@@ -283,10 +243,32 @@ function fuzzConfig(seeded: Seeded): string {
     "body.address.country": ["countries", 0.8],
     "body.customerInfo.primaryEmail": ["emails", 0.7],
     "body.provisioningParameters.locationId": ["locations", 0.7],
+    // the Calling API acts in a customer's org: mostly a seeded one, so its operations reach a location
+    "query.orgId": ["orgs", 0.7],
+    "path.locationId": ["locations", 0.5],
+    "query.externalId": ["externalIds", 0.7],
+    "query.email": ["subscriberEmails", 0.7],
+    "query.id": ["locations", 0.7],
+    "query.name": ["locationNames", 0.7],
     "body.provisioningParameters.primaryPhoneNumber": ["numbers", 0.7],
     "body.provisioningParameters.extension": ["extensions", 0.7],
   };
   return [
+    // no crash cache: schemathesis would replay earlier runs' failures (from any checkout sharing
+    // .local/), so a run would depend on what ran before it instead of on the seed alone
+    "[cache]",
+    "enabled = false",
+    "",
+    // the declared sequences only (create → read → update → read → delete → read fits in the steps):
+    // inferred links would spend the bounded budget on guesses about Cisco's loosely typed fields
+    "[phases.stateful]",
+    `max-steps = ${STATEFUL_STEPS}`,
+    // links keep their fixed chances: calibration lowers a link's after a few refusals, and a
+    // create's whole body is then rarely sent, so the steps after it never come
+    "link-calibration = false",
+    "[phases.stateful.inference]",
+    "algorithms = []",
+    "",
     ...Object.entries(dictionaries).flatMap(([name, values]) => [`[dictionaries.${name}]`, `values = ${list(values)}`, ""]),
     "[parameters]",
     ...Object.entries(bindings).map(([key, [dictionary, p]]) => `"${key}" = { dictionary = "${dictionary}", probability = ${p} }`),
@@ -294,16 +276,57 @@ function fuzzConfig(seeded: Seeded): string {
   ].join("\n");
 }
 
-/** Runs schemathesis on one spec; returns its JSON report. */
-async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examples: number, seeded: Seeded): Promise<FuzzReport> {
-  const name = entry.file.replace(/\.json$/, "");
+/**
+ * How long the busy pass holds every write in its transition: longer than any run, so each
+ * customer it creates, updates or deletes stays `provisioning`, `updating` or `deleting` to the end
+ * (the same on every run, not a race against the clock).
+ */
+const BUSY_MS = 10 * 60_000;
+
+/** One schemathesis run: a spec, its phases, and how long the emulator holds a write's transition. */
+interface Pass {
+  readonly entry: SpecEntry;
+  /** Names its files under `.local/api-fuzz/` and its lines in the summary. */
+  readonly name: string;
+  readonly phases: RunOptions["phases"];
+  /** 0: writes complete at once, so sequences reach provisioned customers; else {@link BUSY_MS}. */
+  readonly transitionMs: number;
+}
+
+/**
+ * Every spec with the phases asked for, writes completing at once; then, when the sequences are
+ * asked for, the wholesale sequences again with every write held busy, so that they read, write
+ * and delete customers in the middle of a transition (423s, `deleting` reads, package statuses)
+ * as a client of the asynchronous real API does.
+ */
+function passes(options: RunOptions): Pass[] {
+  const all: Pass[] = SPECS.map((entry) => ({ entry, name: entry.file.replace(/\.json$/, ""), phases: options.phases, transitionMs: 0 }));
+  const wholesale = SPECS.find((e) => e.file === "webex-wholesale.json");
+  if (wholesale !== undefined && options.phases.includes("stateful")) {
+    all.push({ entry: wholesale, name: "webex-wholesale.busy", phases: ["stateful"], transitionMs: BUSY_MS });
+  }
+  return all;
+}
+
+/** Runs schemathesis for one pass; returns its JSON report and what its stateful phase did. */
+async function fuzz(
+  python: string,
+  emu: EmulatorHandle,
+  pass: Pass,
+  examples: number,
+  seeded: Seeded,
+): Promise<{ report: FuzzReport; stateful: StatefulStats }> {
+  const { entry, name } = pass;
   const configPath = join(FUZZ_DIR, `${name}.schemathesis.toml`);
   writeFileSync(configPath, fuzzConfig(seeded));
   const spec = JSON.parse(readFileSync(join(SPEC_DIR, entry.file), "utf8")) as Record<string, any>;
+  const links = entry.links(seeded);
   const linked = join(FUZZ_DIR, `${name}.linked.json`);
-  writeFileSync(linked, JSON.stringify(withLinks(spec, entry.links)));
+  writeFileSync(linked, JSON.stringify(withLinks(spec, links)));
   const reportPath = join(FUZZ_DIR, `${name}.report.json`);
+  const eventsPath = join(FUZZ_DIR, `${name}.events.ndjson`);
   rmSync(reportPath, { force: true });
+  rmSync(eventsPath, { force: true });
   const args = [
     "-m",
     "schemathesis.cli",
@@ -321,6 +344,8 @@ async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examp
     "--continue-on-failure",
     "--max-examples",
     String(examples),
+    "--phases",
+    pass.phases.join(","),
     "--seed",
     String(SEED),
     // no example database: a run replays nothing from an earlier one, so CI and a laptop see the same cases
@@ -331,9 +356,12 @@ async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examp
     "--request-timeout",
     "10",
     "--report",
-    "json",
+    "json,ndjson",
     "--report-json-path",
     reportPath,
+    // the event stream: the only report that says which links the stateful phase followed
+    "--report-ndjson-path",
+    eventsPath,
     "--output-sanitize",
     "true",
   ];
@@ -349,8 +377,13 @@ async function fuzz(python: string, emu: EmulatorHandle, entry: SpecEntry, examp
     child.on("close", resolve);
   });
   writeFileSync(out, Buffer.concat(chunks));
-  if (!existsSync(reportPath)) throw new Error(`api-fuzz: schemathesis wrote no report (exit ${status}); its output is in ${out}`);
-  return JSON.parse(readFileSync(reportPath, "utf8")) as FuzzReport;
+  if (!existsSync(reportPath) || !existsSync(eventsPath)) {
+    throw new Error(`api-fuzz: schemathesis wrote no report (exit ${status}); its output is in ${out}`);
+  }
+  return {
+    report: JSON.parse(readFileSync(reportPath, "utf8")) as FuzzReport,
+    stateful: statefulStats(readFileSync(eventsPath, "utf8"), countLinks(links)),
+  };
 }
 
 function loadAllowlist(): AllowEntry[] {
@@ -365,7 +398,7 @@ function loadAllowlist(): AllowEntry[] {
 }
 
 async function main(): Promise<number> {
-  const { examples } = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const log = (line: string): void => console.log(line);
   const python = ensureSchemathesis(log);
@@ -373,36 +406,68 @@ async function main(): Promise<number> {
   const allowed = new Set(allow.flatMap((e) => e.operations.map((op) => `${e.code} ${op}`)));
   const seen = new Set<string>();
   const unlisted: string[] = [];
+  /** Specs whose stateful phase followed none of the declared links: the regression this leg guards. */
+  const unlinked: string[] = [];
+  /** Duplicates or orphans the emulator's own invariants found after a spec's sequences. */
+  const broken: string[] = [];
   let operations = 0;
+  let requests = 0;
   let cases = 0;
   let errors = 0;
   const byClass = new Map<string, number>();
 
   const emu = await startEmulator({ rateLimit: false, provisioningDelayMs: 0, seed: SEED });
   try {
-    const seeded = await seed(emu);
-    await emu.admin.resetCounters();
-    for (const entry of SPECS) {
-      const report = await fuzz(python, emu, entry, examples, seeded);
-      operations += report.operations.tested;
+    for (const pass of passes(options)) {
+      const { entry, name } = pass;
+      // each pass from the same seeded state: the wholesale run deletes customers (the seeded ones
+      // too), whose orgs the Locations run needs
+      await emu.admin.reset();
+      await emu.admin.configure({ provisioningDelayMs: 0 });
+      const seeded = await seed(emu);
+      await emu.admin.configure({ provisioningDelayMs: pass.transitionMs });
+      await emu.admin.resetCounters();
+      const { report, stateful } = await fuzz(python, emu, pass, options.examples, seeded);
+      requests += (await emu.admin.counters()).total;
+      // what sequences can break that no single response shows: two records sharing what must be
+      // unique, a subscriber or location left without its customer
+      const invariants = await emu.admin.invariants();
+      if (!invariants.ok) {
+        broken.push(`${name}: ${JSON.stringify([...invariants.duplicates, ...invariants.orphans]).slice(0, 2000)}`);
+      }
+      // the busy pass calls the wholesale operations again: counted once
+      if (pass.transitionMs === 0) operations += report.operations.tested;
       cases += report.test_cases.generated;
       errors += report.errors.length + report.operations.errored;
+      const out = `.local/api-fuzz/${name}.out.txt`;
       for (const f of report.failures) {
         byClass.set(`${f.code} ${f.title}`, (byClass.get(`${f.code} ${f.title}`) ?? 0) + f.count);
-        for (const op of f.operations) {
+        // the report names a stateful failure "Stateful tests"; it is judged below by the
+        // operation its failing step called, against the same allowlist entries
+        for (const op of f.operations.filter((o) => o !== STATEFUL_LABEL)) {
           const key = `${f.code} ${op}`;
           seen.add(key);
-          if (!allowed.has(key))
-            unlisted.push(`${key} (${f.title}; output in .local/api-fuzz/${entry.file.replace(/\.json$/, "")}.out.txt)`);
+          if (!allowed.has(key)) unlisted.push(`${key} (${f.title}; output in ${out})`);
         }
       }
+      for (const key of stateful.failures) {
+        seen.add(key);
+        if (!allowed.has(key)) unlisted.push(`${key} (in a stateful sequence; output in ${out}, steps in its .events.ndjson)`);
+      }
       log(
-        `api-fuzz: ${entry.file}: ${report.operations.tested} operations, ${report.test_cases.generated} cases, ${report.running_time.toFixed(1)} s`,
+        `api-fuzz: ${name}: ${report.operations.tested} operations, ${report.test_cases.generated} cases, ${report.running_time.toFixed(1)} s`,
       );
+      if (pass.phases.includes("stateful")) {
+        const s = stateful;
+        log(
+          `api-fuzz: ${name}: stateful: ${s.scenarios} scenarios, ${s.followed} of ${s.declared} declared links followed, ` +
+            `${s.transitions} steps followed a link (${s.succeeded} answered 2xx)`,
+        );
+        if (s.followed === 0) unlinked.push(name);
+      }
     }
-    const counters = await emu.admin.counters();
     log(
-      `api-fuzz: ${operations} operations, ${counters.total} requests to the emulator, ${cases} generated cases, seed ${SEED}, ${examples} examples`,
+      `api-fuzz: ${operations} operations, ${requests} requests to the emulator, ${cases} generated cases, seed ${SEED}, ${options.examples} examples`,
     );
     log(`api-fuzz: failures by class: ${byClass.size === 0 ? "none" : [...byClass].map(([k, n]) => `${k}: ${n}`).join("; ")}`);
     log(`api-fuzz: allowlist: ${allow.length} deviations over ${allowed.size} class×operation pairs`);
@@ -414,6 +479,18 @@ async function main(): Promise<number> {
   log(`api-fuzz: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (errors > 0) {
     console.error(`api-fuzz: schemathesis reported ${errors} error(s) (not failures): see .local/api-fuzz/*.out.txt`);
+    return 1;
+  }
+  if (broken.length > 0) {
+    console.error("api-fuzz: the emulator's invariants do not hold after the fuzzed sequences (GET /__admin/invariants):");
+    for (const b of broken) console.error(`  ${b}`);
+    return 1;
+  }
+  if (unlinked.length > 0) {
+    console.error(
+      `api-fuzz: the stateful phase followed none of the declared links of ${unlinked.join(", ")}: its sequences went untested. ` +
+        "Check that the link sources answer 2xx (the seeding, the create bodies in SPECS) in .local/api-fuzz/*.events.ndjson",
+    );
     return 1;
   }
   if (unlisted.length > 0) {

@@ -36,6 +36,12 @@ export interface HandlerInput {
   readonly scenario?: AsyncScenario;
   /** The sub-partner the request acts for (`onBehalfOfSubPartnerOrgId`); absent for the partner. */
   readonly subPartnerOrgId?: string;
+  /**
+   * The whole state, every (sub-)partner's customers included: `state` is the acting party's view.
+   * What must be unique across the partner and its sub-partners (an externalId, an attached org)
+   * is judged on this one.
+   */
+  readonly whole: State;
 }
 
 /** A handler's answer. `state` is the input state object itself when nothing changed. */
@@ -50,8 +56,17 @@ export interface HandlerResult {
   readonly body?: unknown;
 }
 
-/** Parses a body with a schema; every issue becomes a 1001 violation naming its field path. */
+/**
+ * Parses a body with a schema; every issue becomes a 1001 violation naming its field path. A
+ * request with no body at all is told that one is needed, rather than zod's "expected object,
+ * received undefined" (found by the API fuzzer's sequences, which send a write without a body).
+ */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix = ""): z.output<S> {
+  if (body === undefined && prefix === "" && !schema.safeParse(undefined).success) {
+    throw new RuleFailure([
+      violation(1001, "(body): a JSON body is required; send one with Content-Type: application/json and this operation's fields"),
+    ]);
+  }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   throw new RuleFailure(

@@ -65,6 +65,19 @@ function customerByExternalId(state: State, externalId: string, exceptId?: strin
   return lookup(state.customers, CUSTOMERS_BY_EXTERNAL_ID, externalId).find((c) => c.id !== exceptId);
 }
 
+/**
+ * The other customer, named when the acting party can see it. [project] externalIds and attached
+ * orgs are unique across the partner and all its sub-partners (one org is one customer, and the
+ * provider adopts by externalId), but a sub-partner's customer is not shown to the partner, nor
+ * the reverse: the refusal then says whose it is without its id.
+ */
+function otherCustomer(view: State, other: CustomerRecord): string {
+  if (view.customers[other.id] !== undefined) return `customer ${other.id}`;
+  return other.subPartnerOrgId === undefined
+    ? "a customer of the partner itself (act without onBehalfOfSubPartnerOrgId to see it)"
+    : "a customer of a sub-partner (act with its onBehalfOfSubPartnerOrgId to see it)";
+}
+
 /** Throws when there is any violation; 400s are reported before 409s. */
 function throwIfAny(violations: readonly Violation[]): void {
   if (violations.length > 0) throw new RuleFailure(violations);
@@ -77,7 +90,7 @@ function outcomeFor(state: State, externalId: string, scenario: AsyncScenario | 
 
 /** Checks of a create (or precheck) body; returns the template and the attached org's migration flag. */
 function checkCreate(
-  state: State,
+  { state, whole }: Pick<HandlerInput, "state" | "whole">,
   body: {
     provisioningId?: string | undefined;
     orgId?: string | undefined;
@@ -111,8 +124,10 @@ function checkCreate(
       problems.push(violation(1001, `orgId: no existing Webex org ${body.orgId} is visible to this partner`));
     } else {
       migrating = org.migratingFromBroadWorks;
-      const holder = lookup(state.customers, CUSTOMERS_BY_ATTACHED_ORG, body.orgId)[0];
-      if (holder !== undefined) problems.push(violation(1001, `orgId: org ${body.orgId} is already attached to customer ${holder.id}`));
+      const holder = lookup(whole.customers, CUSTOMERS_BY_ATTACHED_ORG, body.orgId)[0];
+      if (holder !== undefined) {
+        problems.push(violation(1001, `orgId: org ${body.orgId} is already attached to ${otherCustomer(state, holder)}`));
+      }
     }
   } else if (mode === "create" && body.customerInfo === undefined) {
     problems.push(violation(1001, "customerInfo: is required unless orgId attaches an existing org"));
@@ -135,8 +150,8 @@ function checkCreate(
     );
   }
   if (body.externalId !== undefined) {
-    const other = customerByExternalId(state, body.externalId);
-    if (other !== undefined) fail(1301, `externalId: "${body.externalId}" is already used by customer ${other.id}`);
+    const other = customerByExternalId(whole, body.externalId);
+    if (other !== undefined) fail(1301, `externalId: "${body.externalId}" is already used by ${otherCustomer(state, other)}`);
   }
   return { ...(template !== undefined ? { template } : {}), migrating };
 }
@@ -144,7 +159,7 @@ function checkCreate(
 /** `POST /v1/wholesale/customers`. */
 export function createCustomer(h: HandlerInput): HandlerResult {
   const body = parseBody(CustomerCreateSchema, h.body);
-  const { migrating } = checkCreate(h.state, body, "create");
+  const { migrating } = checkCreate(h, body, "create");
   const id = webexId("customer", h.rng);
   const orgId = body.orgId ?? webexId("organization", h.rng);
   const location = body.provisioningParameters?.calling?.location;
@@ -196,7 +211,7 @@ export function createCustomer(h: HandlerInput): HandlerResult {
 /** `POST /v1/wholesale/customers/validate`: every check of a create, nothing changed. */
 export function validateCustomer(h: HandlerInput): HandlerResult {
   const body = parseBody(CustomerValidateSchema, h.body);
-  checkCreate(h.state, body, "validate");
+  checkCreate(h, body, "validate");
   return {
     state: h.state,
     status: 200,
@@ -255,8 +270,10 @@ export function listCustomers(h: HandlerInput): HandlerResult {
 /** `PUT /v1/wholesale/customers/{id}`: the complete desired package list and what may change. */
 export function updateCustomer(h: HandlerInput): HandlerResult {
   const current = requireCustomer(h.state, h.params["id"] ?? "");
-  requireNotBusy(current, h.now);
+  // a malformed body is 400 even while the customer is busy, as on the subscriber writes: a 423
+  // says "retry later", which would not help it (found by the API fuzzer's busy sequences)
   const body = parseBody(CustomerUpdateSchema, h.body);
+  requireNotBusy(current, h.now);
 
   const immutable: Violation[] = [];
   if (body.provisioningId !== undefined && body.provisioningId !== current.provisioningId) {
@@ -304,8 +321,8 @@ export function updateCustomer(h: HandlerInput): HandlerResult {
   );
 
   if (body.externalId !== undefined && body.externalId !== current.externalId) {
-    const other = customerByExternalId(h.state, body.externalId, current.id);
-    if (other !== undefined) fail(1301, `externalId: "${body.externalId}" is already used by customer ${other.id}`);
+    const other = customerByExternalId(h.whole, body.externalId, current.id);
+    if (other !== undefined) fail(1301, `externalId: "${body.externalId}" is already used by ${otherCustomer(h.state, other)}`);
   }
 
   const headquarters =
@@ -334,10 +351,27 @@ export function updateCustomer(h: HandlerInput): HandlerResult {
       dueAt: h.now + h.provisioningDelayMs,
       outcome: outcomeFor(h.state, current.externalId, h.scenario, false),
     },
-    resourceDetails: { packages: body.packages.map((name) => ({ name, status: "updating", warnings: [], errors: [] })) },
+    resourceDetails: { packages: updatingPackages(current, body.packages) },
     lastStatusChange: h.now,
   };
   return accepted(h, next);
+}
+
+/**
+ * Per-package status while an update runs. Cisco's spec allows `provisioned`, `provisioning`,
+ * `deleting` and `error` for a package (`updating` is the customer's status only): a package
+ * kept as provisioned stays so, an added one (or one in error, retried) is `provisioning`; a
+ * removed one leaves the list at once, as it leaves `packages`. [project] (provisioning-api.md
+ * does not say; found by the API fuzzer reading a customer in the middle of an update.)
+ */
+function updatingPackages(current: CustomerRecord, packages: readonly string[]): CustomerRecord["resourceDetails"]["packages"] {
+  const before = new Map(current.resourceDetails.packages.map((p) => [p.name, p.status]));
+  return packages.map((name) => ({
+    name,
+    status: before.get(name) === "provisioned" ? "provisioned" : "provisioning",
+    warnings: [],
+    errors: [],
+  }));
 }
 
 /** `DELETE /v1/wholesale/customers/{id}`: 202, `deleting`, then gone with its subscribers. */
@@ -348,6 +382,8 @@ export function deleteCustomer(h: HandlerInput): HandlerResult {
     ...current,
     status: "deleting",
     transition: { kind: "deleting", startedAt: h.now, dueAt: h.now + h.provisioningDelayMs, outcome: "provisioned" },
+    // every package goes with the customer: the spec's package status for that is `deleting`
+    resourceDetails: { packages: current.resourceDetails.packages.map((p) => ({ ...p, status: "deleting" })) },
     lastStatusChange: h.now,
   };
   return accepted(h, next);

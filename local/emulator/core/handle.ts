@@ -101,6 +101,7 @@ export function handle(state: State, request: CoreRequest, ctx: CoreContext): Co
     const view = scopedView(settled, subPartner);
     const result = route.handler({
       state: view,
+      whole: settled,
       params: match.params,
       query: request.query,
       body: request.body,

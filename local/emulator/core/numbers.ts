@@ -148,14 +148,19 @@ function shownState(e: Entry): NumberRecord["state"] {
   return e.n.numberType === "MOBILE" && e.owner !== undefined ? "ACTIVE" : e.n.state;
 }
 
-/** An inventory entry as `GET /v1/telephony/config/numbers` returns it. */
+/**
+ * An inventory entry as `GET /v1/telephony/config/numbers` returns it. Cisco's spec requires
+ * `phoneNumberType` on every entry; [project] a number no one holds shows `PRIMARY` too (the type
+ * it takes once a user holds it: the emulator assigns numbers as primary numbers only), found
+ * missing by the API fuzzer listing a number just added to a location.
+ */
 function numberView(e: Entry): Record<string, unknown> {
   const o = e.owner;
   return {
     phoneNumber: e.n.phoneNumber,
     ...(o?.extension !== undefined ? { extension: o.extension } : {}),
     state: shownState(e),
-    ...(o !== undefined ? { phoneNumberType: "PRIMARY" } : {}),
+    phoneNumberType: "PRIMARY",
     mainNumber: e.location.mainNumber === e.n.phoneNumber,
     includedTelephonyTypes: e.n.numberType === "MOBILE" ? "MOBILE_NUMBER" : "PSTN_NUMBER",
     tollFreeNumber: e.n.numberType === "TOLLFREE",

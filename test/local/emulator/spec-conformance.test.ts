@@ -1,9 +1,12 @@
 // What the API fuzzer (npm run test:api-fuzz) found against Cisco's spec, held here as examples:
 // sub-partner scoping, the sub-partners list, consentMove, the billing-report answer, the spec's
 // fields and filters, Allow on the prechecks, and Location/Link that never echo the Host header.
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { join } from "node:path";
 import { expect } from "chai";
 import { type EmulatorHandle, startEmulator } from "../../../local/emulator";
+import { checkInvariants } from "../../../local/emulator/core/invariants";
 import { DEFAULT_SUB_PARTNERS } from "../../../local/emulator/core/state";
 import { api, meetingsCustomer, template } from "./http";
 import { codes, customerBody, World } from "./world";
@@ -12,6 +15,18 @@ const C = "/v1/wholesale/customers";
 const S = "/v1/wholesale/subscribers";
 const SUB = DEFAULT_SUB_PARTNERS[0]?.orgId ?? "";
 const meetings = { packages: ["webex_meetings"], provisioningParameters: {} };
+const CALLING = {
+  provisioningParameters: {
+    calling: {
+      location: {
+        name: "HQ",
+        address: { addressLine1: "1 Main Street", city: "Springfield", country: "US" },
+        timezone: "America/Chicago",
+        language: "en_us",
+      },
+    },
+  },
+};
 
 function ids(r: { body?: unknown }): string[] {
   return ((r.body as { items: { id: string }[] }).items ?? []).map((i) => i.id);
@@ -51,6 +66,26 @@ describe("emulator: sub-partner scoping (onBehalfOfSubPartnerOrgId)", () => {
     expect(ids(w.call("GET", S, undefined, q))).to.deep.equal([]);
     expect(w.call("GET", w.path("subscribers", sid), undefined, q).status).to.equal(404);
     expect(ids(w.call("GET", S))).to.deep.equal([sid]);
+  });
+
+  it("externalIds are unique across the partner and its sub-partners; the 409 names only a customer the caller sees (found by the fuzzer)", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const q = { query: `onBehalfOfSubPartnerOrgId=${encodeURIComponent(SUB)}` };
+    const own = w.customer(pid, { externalId: "shared", ...meetings });
+    const again = w.call("POST", C, customerBody(pid, { externalId: "shared", ...meetings }), q);
+    expect([again.status, codes(again)]).to.deep.equal([409, [1301]]);
+    expect(JSON.stringify(again.body)).to.include("a customer of the partner itself").and.not.include(own);
+    // and the other way round, on an update too
+    w.ok(w.call("POST", C, customerBody(pid, { externalId: "theirs", ...meetings }), q), 202);
+    w.settle();
+    const renamed = w.call("PUT", w.path("customers", own), { packages: ["webex_meetings"], externalId: "theirs" });
+    expect([renamed.status, codes(renamed)]).to.deep.equal([409, [1301]]);
+    expect(JSON.stringify(renamed.body)).to.include("a customer of a sub-partner");
+    // the same scope still hears which customer
+    const same = w.call("POST", C, customerBody(pid, { externalId: "shared", ...meetings }));
+    expect(JSON.stringify(same.body)).to.include(`customer ${own}`);
+    expect(checkInvariants(w.state).ok).to.equal(true);
   });
 
   it("refuses an org that is not one of the partner's sub-partners (403) and an empty value (400), saying what to do", () => {
@@ -182,6 +217,117 @@ describe("emulator: consentMove, billing reports, spec fields and filters", () =
       resourceDetails: { packages: { licenseIds?: string[] }[] };
     };
     expect(withIds.resourceDetails.packages.map((p) => p.licenseIds?.length)).to.deep.equal([1, 1]);
+  });
+});
+
+describe("emulator: package statuses through an update and a delete (found by the fuzzer's sequences)", () => {
+  // Cisco's enum for resourceDetails.packages[].status, read from the vendored spec
+  const spec = JSON.parse(readFileSync(join(__dirname, "../../api-fuzz/specs/webex-wholesale.json"), "utf8")) as {
+    components: { schemas: { Package: { properties: { status: { enum: string[] } } } } };
+  };
+  const allowed = spec.components.schemas.Package.properties.status.enum;
+  const packages = (w: World, id: string): Record<string, string> =>
+    Object.fromEntries(
+      (
+        w.ok(w.call("GET", w.path("customers", id)), 200) as { resourceDetails: { packages: { name: string; status: string }[] } }
+      ).resourceDetails.packages.map((p) => [p.name, p.status]),
+    );
+
+  it("an update shows kept packages provisioned and added ones provisioning, never the customer's 'updating'", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "pkg-1", ...meetings });
+    w.ok(w.call("PUT", w.path("customers", id), { packages: ["webex_meetings", "webex_calling"], ...CALLING }), 202);
+    const during = packages(w, id);
+    expect(during).to.deep.equal({ webex_meetings: "provisioned", webex_calling: "provisioning" });
+    expect(Object.values(during).every((s) => allowed.includes(s))).to.equal(true);
+    w.settle();
+    expect(packages(w, id)).to.deep.equal({ webex_meetings: "provisioned", webex_calling: "provisioned" });
+  });
+
+  it("a delete shows every package deleting until the customer is gone", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "pkg-2", ...meetings });
+    w.ok(w.call("DELETE", w.path("customers", id)), 202);
+    expect(packages(w, id)).to.deep.equal({ webex_meetings: "deleting" });
+    expect(allowed).to.include("deleting");
+    w.settle();
+    expect(w.call("GET", w.path("customers", id)).status).to.equal(404);
+  });
+});
+
+describe("emulator: the number inventory carries every field Cisco's spec requires (found by the fuzzer's sequences)", () => {
+  const spec = JSON.parse(readFileSync(join(__dirname, "../../api-fuzz/specs/webex-calling-locations.json"), "utf8")) as {
+    components: { schemas: Record<string, { required: string[] }> };
+  };
+  const required =
+    spec.components.schemas["Get_Phone_Numbers_for_an_Organization_with_Given_Criterias_200_response_phoneNumbers_inner"]!.required;
+
+  it("a number no one holds lists phoneNumberType too, as a held one does", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "numbers" });
+    const org = { query: `orgId=${encodeURIComponent(w.state.customers[id]?.orgId ?? "")}` };
+    const hq = encodeURIComponent(w.location(id));
+    w.ok(w.call("PUT", `/v1/telephony/pstn/locations/${hq}/connection`, { id: "lgw-1" }, org), 204);
+    w.ok(w.call("POST", `/v1/telephony/config/locations/${hq}/numbers`, { phoneNumbers: ["+12145550101"], state: "ACTIVE" }, org), 200);
+    w.subscriber(id, "ada@numbers.example", "webex_calling", { primaryPhoneNumber: "+12145550101", locationId: w.location(id) });
+    w.ok(w.call("POST", `/v1/telephony/config/locations/${hq}/numbers`, { phoneNumbers: ["+12145550102"] }, org), 200);
+    const items = w.ok(w.call("GET", "/v1/telephony/config/numbers", undefined, org), 200)["phoneNumbers"] as Record<string, unknown>[];
+    expect(items.map((n) => [n["phoneNumber"], n["owner"] !== undefined])).to.deep.equal([
+      ["+12145550101", true],
+      ["+12145550102", false],
+    ]);
+    for (const n of items) expect(Object.keys(n), String(n["phoneNumber"])).to.include.members(required);
+    expect(items.map((n) => n["phoneNumberType"])).to.deep.equal(["PRIMARY", "PRIMARY"]);
+  });
+});
+
+describe("emulator: a malformed write on a busy customer (found by the fuzzer's sequences)", () => {
+  it("is 400 for its body, not 423, on a customer as on its subscribers; a well-formed one is 423", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "busy", ...meetings }, false);
+    const bad = w.call("PUT", w.path("customers", id), { packages: ["webex_meetings"], externalId: null });
+    expect([bad.status, codes(bad)]).to.deep.equal([400, [1001]]);
+    const badUser = w.call("POST", S, { customerId: id, email: "not-an-email", provisioningParameters: {} });
+    expect(badUser.status).to.equal(400);
+    const fine = w.call("PUT", w.path("customers", id), { packages: ["webex_meetings"] });
+    expect([fine.status, codes(fine)]).to.deep.equal([423, [1423]]);
+  });
+});
+
+describe("emulator: a write sent without a body (found by the fuzzer's sequences)", () => {
+  it("is told a JSON body is required, on the wholesale and the Calling API alike", () => {
+    const w = new World();
+    const pid = w.template()["provisioningId"] ?? "";
+    const id = w.customer(pid, { externalId: "nobody", ...meetings });
+    const orgId = String(w.ok(w.call("GET", w.path("customers", id)), 200)["orgId"]);
+    for (const [method, path, query] of [
+      ["POST", C, ""],
+      ["PUT", w.path("customers", id), ""],
+      ["POST", S, ""],
+      ["POST", "/v1/locations", `orgId=${encodeURIComponent(orgId)}`],
+    ] as const) {
+      const r = w.call(method, path, undefined, { query });
+      expect(r.status, `${method} ${path}`).to.equal(400);
+      const errors = (r.body as { errors: { errorCode: number; description: string }[] }).errors;
+      expect(errors, `${method} ${path}`).to.deep.equal([
+        {
+          errorCode: 1001,
+          description: "(body): a JSON body is required; send one with Content-Type: application/json and this operation's fields",
+        },
+      ]);
+    }
+  });
+
+  it("an empty object still gets each missing field named, not the missing-body message", () => {
+    const w = new World();
+    const r = w.call("POST", C, {});
+    expect(codes(r)).to.include(1001);
+    const text = JSON.stringify(r.body);
+    expect(text).to.include("provisioningId").and.not.include("JSON body is required");
   });
 });
 
