@@ -15,9 +15,18 @@ import { parse, stringify } from "yaml";
 import { startEmulator } from "../../local/emulator";
 import { parseCatalogArgs, runCatalog } from "../../scripts/catalog";
 import { readPulumiState } from "../../scripts/start-stores";
-import { heldCounts, once, startCatalog, stillRunning, whileRunning, writeCrashCatalog, type CrashDoc } from "../e2e/catalog-crash-runs";
-import { descendants, killEverything } from "../e2e/processes";
-import { emulatorState, until, type Run } from "../e2e/npm-start-runs";
+import {
+  StartedRuns,
+  heldCounts,
+  once,
+  startCatalog,
+  stillRunning,
+  whileRunning,
+  writeCrashCatalog,
+  type CrashDoc,
+} from "../e2e/catalog-crash-runs";
+import { descendants } from "../e2e/processes";
+import { emulatorState, until } from "../e2e/npm-start-runs";
 import { describeWithCli, ROOT } from "./support";
 
 const PROJECT = /^name:\s*(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"))![1]!;
@@ -26,7 +35,7 @@ const PASSPHRASE = "catalog-shards-crash-test";
 describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run again", function () {
   this.timeout(900_000);
   let dir: string;
-  const runs: Run[] = [];
+  const tracked = new StartedRuns();
   const prefix = `crash${process.pid}`;
   const stacks = [`${prefix}-templates`, `${prefix}-shard-0`, `${prefix}-shard-1`];
   const stateDir = () => join(dir, "state");
@@ -41,16 +50,12 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
   };
   const catalog = (...argv: string[]) => {
     const run = startCatalog({ engine: "cli", catalogFile: catalogFile(), stateDir: stateDir(), prefix, passphrase: PASSPHRASE, argv });
-    runs.push(run);
-    return run;
+    return tracked.track(run);
   };
-  /** Processes of killed runs, orphaned (reparented to init) and so out of reach of `killEverything`. */
-  const orphans: number[] = [];
 
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "catalog-crash-"))));
   afterEach(function () {
-    for (const r of runs.splice(0)) killEverything(r.child.pid!);
-    for (const pid of orphans.splice(0)) if (stillRunning([pid], "node").length > 0) process.kill(pid, "SIGKILL");
+    tracked.stopAll();
     // The stack settings files the Automation API wrote next to Pulumi.yaml.
     for (const f of readdirSync(ROOT)) if (f.startsWith(`Pulumi.${prefix}-`)) rmSync(join(ROOT, f));
     if (this.currentTest?.state !== "failed") rmSync(dir, { recursive: true, force: true });
@@ -66,7 +71,7 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
       const started = descendants(first.child.pid!);
       process.kill(target === "group" ? -first.child.pid! : first.child.pid!, "SIGKILL");
       await first.exited;
-      orphans.push(...started);
+      tracked.orphans.push(...started);
       // The Pulumi CLIs a process kill orphans, which hold the stacks' locks, end on their own: the
       // emulator died with the catalog. (Their provider plugins, in process groups of their own, may
       // outlive them; they hold no lock.)
@@ -117,7 +122,7 @@ describeWithCli("real Pulumi CLI: npm run catalog killed with SIGKILL, then run 
     const reshard = catalog("reshard");
     // The target written first: the source still records the customers when the kill lands.
     await whileRunning(reshard, "the target stack's write", () => existsSync(checkpointFile(stacks[2]!)) && holds(stacks[2]!, moving[0]!));
-    orphans.push(...descendants(reshard.child.pid!));
+    tracked.orphans.push(...descendants(reshard.child.pid!));
     process.kill(-reshard.child.pid!, "SIGKILL");
     await reshard.exited;
     expect(

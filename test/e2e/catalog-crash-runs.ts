@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { ROOT } from "./harness";
 import { emulatorState, startCollected, until, type Run } from "./npm-start-runs";
+import { killEverything } from "./processes";
 
 /** The catalog's shape as these tests edit it. */
 export type CrashDoc = { templates: unknown[]; customers: Record<string, unknown>[]; users: Record<string, unknown>[] };
@@ -96,4 +97,23 @@ export function stillRunning(pids: readonly number[], name: string): number[] {
       return false; // gone
     }
   });
+}
+
+/** What a crash test started: its runs, and the processes its kills orphaned; {@link stopAll} after each test. */
+export class StartedRuns {
+  private readonly runs: Run[] = [];
+  /** Processes of killed runs, orphaned (reparented to init) and so out of reach of `killEverything`. */
+  readonly orphans: number[] = [];
+
+  /** Records `run` so that {@link stopAll} stops it; returns it. */
+  track(run: Run): Run {
+    this.runs.push(run);
+    return run;
+  }
+
+  /** Stops every recorded run's process tree and every orphan still running. */
+  stopAll(): void {
+    for (const r of this.runs.splice(0)) killEverything(r.child.pid!);
+    for (const pid of this.orphans.splice(0)) if (stillRunning([pid], "node").length > 0) process.kill(pid, "SIGKILL");
+  }
 }

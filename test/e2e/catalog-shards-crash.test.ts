@@ -8,14 +8,14 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPulumiState } from "../../scripts/start-stores";
-import { heldCounts, once, startCatalog, stillRunning, whileRunning, writeCrashCatalog } from "./catalog-crash-runs";
-import { emulatorState, type Run } from "./npm-start-runs";
-import { descendants, killEverything } from "./processes";
+import { StartedRuns, heldCounts, once, startCatalog, whileRunning, writeCrashCatalog } from "./catalog-crash-runs";
+import { emulatorState } from "./npm-start-runs";
+import { descendants } from "./processes";
 
 describe("npm run catalog (stand-in engine) killed with SIGKILL, then run again", function () {
   this.timeout(300_000);
   let dir: string;
-  const runs: Run[] = [];
+  const tracked = new StartedRuns();
   const prefix = "crash";
   const stacks = [`${prefix}-templates`, `${prefix}-shard-0`, `${prefix}-shard-1`];
   const stateDir = () => join(dir, "state");
@@ -29,17 +29,12 @@ describe("npm run catalog (stand-in engine) killed with SIGKILL, then run again"
       passphrase: "unused",
       argv,
     });
-    runs.push(run);
-    return run;
+    return tracked.track(run);
   };
-
-  /** Processes of killed runs, orphaned (reparented to init) and so out of reach of `killEverything`. */
-  const orphans: number[] = [];
 
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "catalog-crash-local-"))));
   afterEach(function () {
-    for (const r of runs.splice(0)) killEverything(r.child.pid!);
-    for (const pid of orphans.splice(0)) if (stillRunning([pid], "node").length > 0) process.kill(pid, "SIGKILL");
+    tracked.stopAll();
     if (this.currentTest?.state !== "failed") rmSync(dir, { recursive: true, force: true });
     else console.log(`    kept for inspection: ${dir}`);
   });
@@ -50,7 +45,7 @@ describe("npm run catalog (stand-in engine) killed with SIGKILL, then run again"
       const first = catalog("up");
       await whileRunning(first, "a customer's create", () => Object.keys(emulatorState(stateDir()).customers).length > 0);
       // The stand-in engine runs inside the catalog process: its lock names that process, gone with the kill.
-      orphans.push(...descendants(first.child.pid!));
+      tracked.orphans.push(...descendants(first.child.pid!));
       process.kill(target === "group" ? -first.child.pid! : first.child.pid!, "SIGKILL");
       await first.exited;
       const locked = stacks.filter((s) => existsSync(`${stateFile(s)}.lock`));
